@@ -1,0 +1,1 @@
+export * as k8s from './imports/k8s';
