@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-netpol',
@@ -38,7 +38,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
-  tsconfigDev: { compilerOptions: {}, include: ['examples/**/*.ts', 'bench/**/*.ts', 'conformance/**/*.ts'] },
   gitignore: ['/dist/', '/.synth/', '/bench/node_modules/', '/bench/results/'],
 });
 
@@ -52,7 +51,7 @@ importTask.exec('node ../shared/tools/cdk8s-import-offline.js crd ../shared/crds
 // The main job: synthesise the example app to dist/*.yaml.
 project.addTask('synth:examples', {
   description: 'Synthesise the example app in examples/ to dist/*.yaml',
-  exec: 'ts-node --project test/tsconfig.json examples/main.ts',
+  exec: 'ts-node --project examples/tsconfig.json examples/main.ts',
 });
 
 // Checks that need ../shared: official-schema validation and conformance cases.
@@ -63,12 +62,22 @@ project.addTask('conformance', {
 
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/',
-  exec: 'ts-node --project test/tsconfig.json bench/run.ts',
+  exec: 'ts-node --project bench/tsconfig.json bench/run.ts',
 });
 
 // jsii must accept the public API, so the test task compiles with jsii first.
 project.testTask.prependSpawn(project.compileTask);
 project.eslint?.addIgnorePattern('src/imports/');
+// Address and port-set arithmetic is bitwise by nature.
+project.eslint?.addRules({ 'no-bitwise': 'off' });
+// examples/, conformance/ and bench/ each have a tsconfig.json extending test/tsconfig.json.
+for (const dir of ['examples', 'conformance', 'bench']) {
+  project.eslint?.addLintPattern(dir);
+  project.eslint?.allowDevDeps(`${dir}/**`);
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts', '../test/**/*.ts'] },
+  });
+}
 
 for (const p of ['/examples/', '/bench/', '/conformance/', '/.ci/', '/.synth/']) project.addPackageIgnore(p);
 

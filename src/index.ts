@@ -1,1 +1,3 @@
 export * as k8s from './imports/k8s';
+export * from './model';
+export * from './kubernetes';

@@ -1,0 +1,2 @@
+export * from './network-policy';
+export { PolicyType } from '../render/kubernetes';

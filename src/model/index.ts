@@ -1,0 +1,4 @@
+export * from './selector';
+export * from './cidr';
+export * from './port';
+export * from './peers';

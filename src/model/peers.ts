@@ -1,0 +1,193 @@
+import { parseCidrWithExcept } from './cidr';
+import { invalid } from './errors';
+import { validateDns1123Label } from './names';
+import { LabelExpression, LabelSelector, LabelSelectorOptions } from './selector';
+
+/** The label every namespace carries with its own name (Kubernetes 1.22+). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** An IP block with exceptions, validated. */
+export interface IpBlockConfig {
+  /** The block, canonical text. */
+  readonly cidr: string;
+  /** Blocks inside `cidr` that are excluded. @default - none */
+  readonly except?: string[];
+}
+
+/**
+ * What a Kubernetes NetworkPolicy peer selects. Exactly the fields of the API's
+ * NetworkPolicyPeer, so renderers and analysers need no further interpretation.
+ */
+export interface PeerConfig {
+  /** Pods selected by labels. @default - not constrained by pod labels */
+  readonly podSelector?: LabelSelector;
+  /**
+   * Namespaces whose pods are selected.
+   * @default - with `podSelector`: the policy's own namespace; otherwise not used
+   */
+  readonly namespaceSelector?: LabelSelector;
+  /** Addresses. @default - not an IP block */
+  readonly ipBlock?: IpBlockConfig;
+}
+
+/** A peer of a Kubernetes NetworkPolicy rule (the `from` of ingress, the `to` of egress). */
+export interface INetworkPolicyPeer {
+  /** The API-level peer this stands for. */
+  toPeerConfig(): PeerConfig;
+  /** Short description for messages and analysis output. */
+  toString(): string;
+}
+
+/** Namespaces, selected by labels or names. Usable as a peer: all pods in those namespaces. */
+export class Namespaces implements INetworkPolicyPeer {
+  /** Namespaces with these labels. */
+  public static withLabels(labels: { [key: string]: string }): Namespaces {
+    return new Namespaces(LabelSelector.withLabels(labels), `namespaces(${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')})`);
+  }
+
+  /** Namespaces matching a selector. */
+  public static matching(selector: LabelSelector): Namespaces {
+    return new Namespaces(selector, `namespaces(${selector.toString() || '*'})`);
+  }
+
+  /** Namespaces matching these selector options. */
+  public static matchingOptions(options: LabelSelectorOptions): Namespaces {
+    return Namespaces.matching(LabelSelector.of(options));
+  }
+
+  /** Namespaces by name, through the `kubernetes.io/metadata.name` label every namespace has. */
+  public static named(...names: string[]): Namespaces {
+    if (names.length === 0) {
+      throw invalid('Namespaces.named', names, 'needs at least one namespace name', 'pass names, or use Namespaces.all()');
+    }
+    names.forEach((n, i) => validateDns1123Label(`Namespaces.named[${i}]`, n));
+    const unique = Array.from(new Set(names)).sort();
+    const selector = unique.length === 1
+      ? LabelSelector.withLabels({ [NAMESPACE_NAME_LABEL]: unique[0] })
+      : LabelSelector.of({ matchExpressions: [LabelExpression.in(NAMESPACE_NAME_LABEL, unique)] });
+    return new Namespaces(selector, `namespaces(${unique.join(',')})`);
+  }
+
+  /** Every namespace. */
+  public static all(): Namespaces {
+    return new Namespaces(LabelSelector.all(), 'namespaces(*)');
+  }
+
+  /** The namespace selector. */
+  public readonly selector: LabelSelector;
+  private readonly description: string;
+
+  private constructor(selector: LabelSelector, description: string) {
+    this.selector = selector;
+    this.description = description;
+  }
+
+  public toPeerConfig(): PeerConfig {
+    return { namespaceSelector: this.selector };
+  }
+
+  public toString(): string {
+    return this.description;
+  }
+}
+
+/**
+ * Pods selected by labels, in the policy's namespace unless `inNamespaces` says otherwise.
+ * Also the subject of a NetworkPolicy (its `podSelector`).
+ */
+export class Pods implements INetworkPolicyPeer {
+  /** Pods with these labels. */
+  public static withLabels(labels: { [key: string]: string }): Pods {
+    return new Pods(LabelSelector.withLabels(labels), undefined);
+  }
+
+  /** Pods matching a selector. */
+  public static matching(selector: LabelSelector): Pods {
+    return new Pods(selector, undefined);
+  }
+
+  /** Pods matching these selector options. */
+  public static matchingOptions(options: LabelSelectorOptions): Pods {
+    return new Pods(LabelSelector.of(options), undefined);
+  }
+
+  /** Every pod (of the policy's namespace unless `inNamespaces` is used). */
+  public static all(): Pods {
+    return new Pods(LabelSelector.all(), undefined);
+  }
+
+  /** The pod selector. */
+  public readonly selector: LabelSelector;
+  /** The namespaces the pods are in. @default - the policy's namespace */
+  public readonly namespaces?: Namespaces;
+
+  private constructor(selector: LabelSelector, namespaces: Namespaces | undefined) {
+    this.selector = selector;
+    this.namespaces = namespaces;
+  }
+
+  /** The same pods, but in the selected namespaces instead of the policy's own. */
+  public inNamespaces(namespaces: Namespaces): Pods {
+    if (this.namespaces) {
+      throw invalid('Pods.inNamespaces', namespaces.toString(), `is set twice (already ${this.namespaces.toString()})`,
+        'call inNamespaces once, with a Namespaces that selects all the namespaces you mean');
+    }
+    return new Pods(this.selector, namespaces);
+  }
+
+  /** The same pods, in the namespace named `name`. */
+  public inNamespace(name: string): Pods {
+    return this.inNamespaces(Namespaces.named(name));
+  }
+
+  public toPeerConfig(): PeerConfig {
+    return this.namespaces
+      ? { podSelector: this.selector, namespaceSelector: this.namespaces.selector }
+      : { podSelector: this.selector };
+  }
+
+  public toString(): string {
+    const pods = `pods(${this.selector.toString() || '*'})`;
+    return this.namespaces ? `${pods} in ${this.namespaces.toString()}` : pods;
+  }
+}
+
+/** A block of IP addresses, optionally with excluded sub-blocks. */
+export class IpBlock implements INetworkPolicyPeer {
+  /**
+   * Addresses in `cidr` except those in `except`.
+   * @param except blocks strictly inside `cidr` to exclude @default - none
+   */
+  public static cidr(cidr: string, except?: string[]): IpBlock {
+    const parsed = parseCidrWithExcept('IpBlock', cidr, except ?? []);
+    return new IpBlock(parsed.cidr.text, parsed.except.map(e => e.text));
+  }
+
+  /** Every IPv4 address (0.0.0.0/0). */
+  public static anyIpv4(): IpBlock {
+    return new IpBlock('0.0.0.0/0', []);
+  }
+
+  /** Every IPv6 address (::/0). */
+  public static anyIpv6(): IpBlock {
+    return new IpBlock('::/0', []);
+  }
+
+  /** The block, canonical text. */
+  public readonly block: string;
+  /** The excluded blocks, canonical text, in the order given. */
+  public readonly except: string[];
+
+  private constructor(cidr: string, except: string[]) {
+    this.block = cidr;
+    this.except = except;
+  }
+
+  public toPeerConfig(): PeerConfig {
+    return { ipBlock: this.except.length ? { cidr: this.block, except: [...this.except] } : { cidr: this.block } };
+  }
+
+  public toString(): string {
+    return this.except.length ? `ipBlock(${this.block} except ${this.except.join(',')})` : `ipBlock(${this.block})`;
+  }
+}
