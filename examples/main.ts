@@ -1,20 +1,8 @@
 // The example app: `npm run synth:examples` writes one YAML file per chart to dist/.
-import { App, Chart } from 'cdk8s';
-import { IpBlock, Namespaces, NetworkPolicy, Pods } from '../src';
+// Each area keeps its examples in its own file.
+import { App } from 'cdk8s';
+import { kubernetesExamples } from './kubernetes';
 
 const app = new App({ outdir: 'dist' });
-
-// Kubernetes documentation's NetworkPolicy example.
-const kube = new Chart(app, 'kubernetes-networkpolicy', { namespace: 'default' });
-const np = new NetworkPolicy(kube, 'test-np', {
-  metadata: { name: 'test-network-policy' },
-  podSelector: Pods.withLabels({ role: 'db' }),
-});
-np.allowFrom(
-  IpBlock.cidr('172.17.0.0/16', ['172.17.1.0/24']),
-  Namespaces.withLabels({ project: 'myproject' }),
-  Pods.withLabels({ role: 'frontend' }),
-).toPort(6379);
-np.allowTo(IpBlock.cidr('10.0.0.0/24')).toPort(5978);
-
+kubernetesExamples(app);
 app.synth();
