@@ -10,4 +10,5 @@ module.exports = {
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
   testPathIgnorePatterns: ['/node_modules/'],
   ci: true,
+  reporters: ['default', ['jest-junit', { outputDirectory: 'test-reports/conformance' }]],
 };
