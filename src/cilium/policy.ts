@@ -116,7 +116,11 @@ export class CiliumPolicySpec {
   private readonly labels?: { [key: string]: string };
 
   /** @internal */
-  constructor(private readonly field: string, options: CiliumClusterwideSpecOptions, clusterwide: boolean,
+  public static _create(field: string, options: CiliumClusterwideSpecOptions, clusterwide: boolean, context: CiliumRuleContext): CiliumPolicySpec {
+    return new CiliumPolicySpec(field, options, clusterwide, context);
+  }
+
+  private constructor(private readonly field: string, options: CiliumClusterwideSpecOptions, clusterwide: boolean,
     private readonly context: CiliumRuleContext) {
     const o = options ?? {};
     const hasEndpoints = o.endpointSelector !== undefined;
@@ -305,7 +309,7 @@ export class CiliumPolicySpec {
       }
       if (c.cidrGroupSelector) this.context.checkFeature(CiliumFeature.CIDR_GROUP_SELECTOR, `${field}.${key}[${i}].cidrGroupSelector`);
     });
-    const rule = new CiliumPolicyRule(field, direction, configs, this.context);
+    const rule = CiliumPolicyRule._create(field, direction, configs, this.context);
     this.rules.push(rule);
     return rule;
   }
@@ -393,7 +397,7 @@ export abstract class CiliumPolicyBase extends Construct {
     });
     // cdk8s gives every object of a namespaced chart the chart's namespace; a clusterwide policy has none.
     if (clusterwide && chartNamespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    this.spec = new CiliumPolicySpec(`${this.kindName}(${this.node.path}).spec`, props, clusterwide, this.ruleContext());
+    this.spec = CiliumPolicySpec._create(`${this.kindName}(${this.node.path}).spec`, props, clusterwide, this.ruleContext());
     this.specList.push(this.spec);
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }
@@ -440,7 +444,7 @@ export abstract class CiliumPolicyBase extends Construct {
 
   /** @internal */
   protected _addSpec(options: CiliumClusterwideSpecOptions, clusterwide: boolean): CiliumPolicySpec {
-    const spec = new CiliumPolicySpec(`${this.kindName}(${this.node.path}).specs[${this.specList.length}]`, options, clusterwide, this.ruleContext());
+    const spec = CiliumPolicySpec._create(`${this.kindName}(${this.node.path}).specs[${this.specList.length}]`, options, clusterwide, this.ruleContext());
     this.specList.push(spec);
     return spec;
   }

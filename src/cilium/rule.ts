@@ -67,7 +67,11 @@ export class CiliumPolicyRule {
   private auth = false;
 
   /** @internal */
-  constructor(
+  public static _create(field: string, direction: CiliumDirection, peers: CiliumPeerConfig[], context: CiliumRuleContext): CiliumPolicyRule {
+    return new CiliumPolicyRule(field, direction, peers, context);
+  }
+
+  private constructor(
     private readonly field: string,
     private readonly direction: CiliumDirection,
     private readonly peerList: CiliumPeerConfig[],
