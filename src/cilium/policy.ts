@@ -388,6 +388,8 @@ export abstract class CiliumPolicyBase extends Construct {
       if (md?.namespace !== undefined) validateDns1123Label(`${this.kindName}.metadata.namespace`, md.namespace);
       else if (chartNamespace !== undefined) validateDns1123Label('Chart.namespace', chartNamespace);
     }
+    this.spec = CiliumPolicySpec._create(`${this.kindName}(${this.node.path}).spec`, props, clusterwide, this.ruleContext());
+    this.specList.push(this.spec);
     this.apiObject = new ApiObject(this, 'Resource', {
       ...(clusterwide ? l1.CiliumClusterwideNetworkPolicy.GVK : l1.CiliumNetworkPolicy.GVK),
       metadata: md,
@@ -397,8 +399,6 @@ export abstract class CiliumPolicyBase extends Construct {
     });
     // cdk8s gives every object of a namespaced chart the chart's namespace; a clusterwide policy has none.
     if (clusterwide && chartNamespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-    this.spec = CiliumPolicySpec._create(`${this.kindName}(${this.node.path}).spec`, props, clusterwide, this.ruleContext());
-    this.specList.push(this.spec);
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
