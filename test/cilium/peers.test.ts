@@ -26,7 +26,7 @@ describe('endpoints and namespace scoping', () => {
         { matchLabels: { app: 'a' } },
         { matchLabels: { 'app': 'b', 'k8s:io.kubernetes.pod.namespace': 'team-b' } },
         { matchLabels: { app: 'c' }, matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'In', values: ['x', 'y'] }] },
-        { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'payments' } },
+        { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'payments' }, matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] },
         { matchExpressions: [{ key: 'monitoring', operator: 'Exists' }, { key: 'k8s:io.kubernetes.pod.namespace', operator: 'Exists' }] },
       ],
     }]);

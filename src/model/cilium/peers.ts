@@ -120,11 +120,16 @@ export class Endpoints implements ICiliumPeer {
     return new Endpoints(this.selector, r.labels, r.expressions, `namespaces(${Array.from(new Set(names)).sort().join(',')})`);
   }
 
-  /** The same endpoints, in namespaces carrying these labels (`k8s:io.cilium.k8s.namespace.labels.<key>`). */
+  /**
+   * The same endpoints, in namespaces carrying these labels (`k8s:io.cilium.k8s.namespace.labels.<key>`,
+   * plus `k8s:io.kubernetes.pod.namespace` Exists so that a CiliumNetworkPolicy does not narrow it to its own namespace).
+   */
   public inNamespacesWithLabels(labels: { [key: string]: string }): Endpoints {
     this.checkUnscoped('Endpoints.inNamespacesWithLabels', labels);
     const l = namespaceLabels('Endpoints.inNamespacesWithLabels', labels);
-    return new Endpoints(this.selector, l, [], `namespaces(${Object.entries(labels).map(([k, v]) => `${k}=${v}`).sort().join(',')})`);
+    // The namespace key is named too: a CiliumNetworkPolicy scopes every selector without
+    // `k8s:io.kubernetes.pod.namespace` to its own namespace, which would defeat the point.
+    return new Endpoints(this.selector, l, [{ key: CILIUM_POD_NAMESPACE_LABEL, operator: 'Exists' }], `namespaces(${Object.entries(labels).map(([k, v]) => `${k}=${v}`).sort().join(',')})`);
   }
 
   /** The same endpoints in every namespace (`k8s:io.kubernetes.pod.namespace` Exists). */
