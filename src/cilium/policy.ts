@@ -1,14 +1,14 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CiliumPolicyRule, CiliumRuleContext } from './rule';
 import * as l1 from '../imports/cilium.io';
-import { invalid } from '../model/errors';
-import { validateDns1123Label, validateDns1123Subdomain, validatedLabels } from '../model/names';
 import { CiliumPeerConfig, CiliumPeerKind, Endpoints, ICiliumPeer, Nodes, peerKey } from '../model/cilium/peers';
 import { CILIUM_POD_NAMESPACE_LABEL, CiliumSelectorConfig } from '../model/cilium/selector';
 import { CiliumFeature, CiliumVersion, CiliumVersionCheck, checkFeature } from '../model/cilium/versions';
-import { CiliumDirection, CiliumRuleModel, CiliumSpecModel, renderCiliumSpec } from '../render/cilium';
+import { invalid } from '../model/errors';
+import { validateDns1123Label, validateDns1123Subdomain, validatedLabels } from '../model/names';
 import { Port } from '../model/port';
-import { CiliumPolicyRule, CiliumRuleContext } from './rule';
+import { CiliumDirection, CiliumRuleModel, CiliumSpecModel, renderCiliumSpec } from '../render/cilium';
 
 /** Per-direction default-deny switch (`enableDefaultDeny`, Cilium 1.16+). */
 export interface DefaultDenyOptions {
@@ -106,6 +106,11 @@ const LOG_VALUE = /^\P{C}*$/u;
  * `specs`.
  */
 export class CiliumPolicySpec {
+  /** @internal */
+  public static _create(field: string, options: CiliumClusterwideSpecOptions, clusterwide: boolean, context: CiliumRuleContext): CiliumPolicySpec {
+    return new CiliumPolicySpec(field, options, clusterwide, context);
+  }
+
   private readonly rules: CiliumPolicyRule[] = [];
   private denyIngress = false;
   private denyEgress = false;
@@ -114,11 +119,6 @@ export class CiliumPolicySpec {
   private readonly nodeSelector?: Nodes;
   private readonly options: CiliumSpecOptions;
   private readonly labels?: { [key: string]: string };
-
-  /** @internal */
-  public static _create(field: string, options: CiliumClusterwideSpecOptions, clusterwide: boolean, context: CiliumRuleContext): CiliumPolicySpec {
-    return new CiliumPolicySpec(field, options, clusterwide, context);
-  }
 
   private constructor(private readonly field: string, options: CiliumClusterwideSpecOptions, clusterwide: boolean,
     private readonly context: CiliumRuleContext) {

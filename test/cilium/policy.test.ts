@@ -17,7 +17,7 @@ describe('policy-level fields', () => {
       metadata: { name: 'allow-web' },
       endpointSelector: web(),
       description: 'Web may call the API',
-      labels: { team: 'web', 'example.com/owner': 'alice' },
+      labels: { 'team': 'web', 'example.com/owner': 'alice' },
       enableDefaultDeny: { ingress: true, egress: false },
       log: 'allow-web',
     });

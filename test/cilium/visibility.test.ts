@@ -51,7 +51,9 @@ test('on Cilium 1.15 visibility is the pod-template annotation, with a deprecati
   const chart = newChart('prod');
   const dep = deployment(chart);
   const v = new L7Visibility(chart, 'vis', {
-    workload: dep, endpointSelector: Endpoints.withLabels({ app: 'web' }), ciliumVersion: CiliumVersion.V1_15,
+    workload: dep,
+    endpointSelector: Endpoints.withLabels({ app: 'web' }),
+    ciliumVersion: CiliumVersion.V1_15,
     rules: [VisibilityRule.ingressHttp(80), VisibilityRule.egressDns(53)],
   });
   expect(v.mode).toBe(VisibilityMode.ANNOTATION);
