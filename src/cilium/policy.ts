@@ -133,6 +133,7 @@ export class CiliumPolicySpec {
     }
     if (!clusterwide) {
       if (hasNodes) {
+        // pkg/k8s/apis/cilium.io/v2 cnp_types.go Parse: "Invalid CiliumNetworkPolicy spec: rule cannot have NodeSelector"
         throw invalid(`${field}.nodeSelector`, o.nodeSelector!.toString(), 'is set on a CiliumNetworkPolicy, but host policies (nodeSelector) are clusterwide only',
           'use CiliumClusterwideNetworkPolicy for node selectors');
       }
@@ -216,6 +217,7 @@ export class CiliumPolicySpec {
     const errors: string[] = [];
     const f = this.field;
     const dirs = new Set(this.rules.map(r => r._toModel().direction));
+    // pkg/policy/api Rule.Sanitize: "rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny" (also the CRD's anyOf).
     if (dirs.size === 0 && !this.denyIngress && !this.denyEgress) {
       errors.push(`${f}: has no rules; add allowFrom()/allowTo()/denyFrom()/denyTo() rules or call denyAllIngress()/denyAllEgress() (the CRD needs at least one of ingress, ingressDeny, egress, egressDeny)`);
     }

@@ -199,3 +199,17 @@ describe('rules and peers', () => {
     expectError(() => p.allowTo(Entity.WORLD).toPorts(80 as any), 'toPorts[0]', 'is not a Port');
   });
 });
+
+describe('deny rules', () => {
+  test('deny rules carry ports and ICMP types; more than 40 ICMP types are split over several icmps entries', () => {
+    const chart = newChart('prod');
+    const p = cnp(chart);
+    p.allowFrom(Entity.CLUSTER);
+    p.denyFrom(Entity.WORLD, Endpoints.matchingOptions({ matchLabels: { quarantine: 'true' } })).toPorts(Port.tcp(22));
+    p.denyFrom(Entity.WORLD).toIcmp(...Array.from({ length: 41 }, (_, i) => Icmp.ipv4(i)));
+    const spec = synth(chart)[0].spec;
+    expect(spec.ingressDeny[0]).toEqual({ fromEntities: ['world'], toPorts: [{ ports: [{ port: '22', protocol: 'TCP' }] }] });
+    expect(spec.ingressDeny[1]).toEqual({ fromEndpoints: [{ matchLabels: { quarantine: 'true' } }], toPorts: [{ ports: [{ port: '22', protocol: 'TCP' }] }] });
+    expect(spec.ingressDeny[2].icmps.map((i: any) => i.fields.length)).toEqual([40, 1]);
+  });
+});

@@ -87,3 +87,15 @@ test('bad visibility requests', () => {
   expectError(() => new L7Visibility(chart, 'e', { workload: cm, ciliumVersion: CiliumVersion.V1_14, rules: [VisibilityRule.ingressHttp(80)] }),
     'L7VisibilityProps.workload', 'v1/ConfigMap', 'has no pod template');
 });
+
+test('visibility rules can be narrowed to the peers already allowed', () => {
+  const chart = newChart('prod');
+  new L7Visibility(chart, 'vis', {
+    endpointSelector: Endpoints.withLabels({ app: 'web' }),
+    peers: [Endpoints.withLabels({ app: 'lb' })],
+    rules: [VisibilityRule.ingressHttp(8080)],
+  });
+  expect(synth(chart)[0].spec.ingress).toEqual([{ fromEndpoints: [{ matchLabels: { app: 'lb' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{}] } }] }]);
+  expectError(() => new L7Visibility(newChart('prod'), 'v', { endpointSelector: Endpoints.all(), peers: [], rules: [VisibilityRule.ingressHttp(80)] }),
+    'L7VisibilityProps.peers', 'is empty');
+});
