@@ -306,6 +306,12 @@ export class CiliumPolicySpec {
           direction === 'egressDeny' ? 'is an FQDN in a deny rule, and Cilium has no toFQDNs in egressDeny' : 'is an FQDN on ingress; toFQDNs is egress only',
           direction === 'egressDeny' ? 'deny by CIDR, or allow only the wanted names with allowTo(Fqdn...)' : 'use allowTo(Fqdn...)');
       }
+      if (c.kind === CiliumPeerKind.FQDN && this.isHostPolicy) {
+        // toFQDNs learns addresses from the DNS proxy, which needs DNS L7 rules; host policies
+        // have no L7 rules (pkg/policy/api: "host policies do not support L7 rules yet").
+        throw invalid(`${field}.${key}[${i}]`, peers[i].toString(), 'is an FQDN in a host policy (nodeSelector), which cannot use the DNS proxy that toFQDNs depends on',
+          'allow the addresses with Cidr.of(...) or CidrGroup, or select endpoints instead of nodes');
+      }
       if (c.kind === CiliumPeerKind.SERVICE && !key.startsWith('to')) {
         throw invalid(`${field}.${key}[${i}]`, peers[i].toString(), 'is a Service on ingress; toServices is egress only', 'select the backend pods with Endpoints on ingress');
       }

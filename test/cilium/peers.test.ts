@@ -213,3 +213,14 @@ describe('deny rules', () => {
     expect(spec.ingressDeny[2].icmps.map((i: any) => i.fields.length)).toEqual([40, 1]);
   });
 });
+
+test('more bad peer inputs', () => {
+  expectError(() => Endpoints.all().inAnyNamespace().inAnyNamespace(), 'Endpoints.inAnyNamespace', 'set twice');
+  expectError(() => Endpoints.all().inNamespace('a').inNamespacesWithLabels({ team: 'x' }), 'Endpoints.inNamespacesWithLabels', 'set twice');
+  expectError(() => Endpoints.all().inNamespacesWithLabels({ team: 'bad value!' }), 'Endpoints.inNamespacesWithLabels["team"]', 'bad value!');
+  expectError(() => Service.matching(LabelSelector.withLabels({ a: 'b' }), 'Bad_NS'), 'Service.matching namespace', 'Bad_NS');
+  expectError(() => Service.named('db', 'Bad_NS'), 'Service.named namespace', 'Bad_NS');
+  expectError(() => CidrGroup.withLabels({ 'a b': 'c' }), 'LabelSelector.matchLabels key', 'a b');
+  expectError(() => Nodes.withLabels({}), 'LabelSelector', 'select everything', 'all()');
+  expectError(() => Endpoints.withLabels({}), 'LabelSelector', 'select everything');
+});

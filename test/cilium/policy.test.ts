@@ -210,3 +210,8 @@ test('the version comes from the policy, else from the scope context', () => {
   expect(b.ciliumVersion.toString()).toBe('1.19');
   expect(new CiliumNetworkPolicy(newChart(), 'c', { endpointSelector: web() }).ciliumVersion).toBe(CiliumVersion.V1_18);
 });
+
+test('host policies cannot use toFQDNs (no DNS proxy rules in host policies)', () => {
+  const p = new CiliumClusterwideNetworkPolicy(newChart(), 'h', { nodeSelector: Nodes.all() });
+  expectError(() => p.allowTo(Fqdn.named('a.example.com')), '.egress[0].to[0]', 'FQDN in a host policy', 'Cidr.of');
+});
