@@ -274,6 +274,8 @@ export class CiliumPolicyRule {
         }
         if (kind === 'dns') {
           if (p.protocol === Protocol.SCTP) errors.push(`${f}.toPorts[0].ports: "${p.toString()}" is SCTP; DNS rules apply to UDP, TCP or ANY ports (e.g. Port.any(53))`);
+          // pkg/policy/api PortProtocol.Validate: "DNS rules do not support port ranges"
+          if (p.endPort !== undefined) errors.push(`${f}.toPorts[0].ports: "${p.toString()}" is a range, and Cilium's DNS rules do not support port ranges; give the DNS port, e.g. Port.any(53)`);
         } else if (p.protocol !== Protocol.TCP) {
           // pkg/policy/api: "L7 rules can only apply to TCP (not UDP) except for DNS rules"
           errors.push(`${f}.toPorts[0].ports: "${p.toString()}" is ${p.protocol}, but ${kind} L7 rules only apply to TCP; use Port.tcp(${p.number ?? p.name ?? ''})`);
