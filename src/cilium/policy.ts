@@ -230,6 +230,8 @@ export class CiliumPolicySpec {
     const edd = this.options.enableDefaultDeny;
     if (edd?.ingress === false && this.denyIngress) errors.push(`${f}.enableDefaultDeny.ingress: false contradicts denyAllIngress(); drop one of them`);
     if (edd?.egress === false && this.denyEgress) errors.push(`${f}.enableDefaultDeny.egress: false contradicts denyAllEgress(); drop one of them`);
+    // CRD enableDefaultDeny: "If not specified, the default is true for each traffic direction that has
+    // rules" (deny rules included), so a deny-only direction silently becomes default-deny.
     for (const [deny, allow, key] of [['ingressDeny', 'ingress', 'ingress'], ['egressDeny', 'egress', 'egress']] as const) {
       if (dirs.has(deny) && !dirs.has(allow) && edd?.[key] === undefined && !(key === 'ingress' ? this.denyIngress : this.denyEgress)) {
         warn(`${f}: has ${deny} rules but no ${allow} allow rules; Cilium then puts the endpoints in ${key} default deny, so all other ${key} traffic is dropped unless another policy allows it. Set enableDefaultDeny: { ${key}: false } if the deny should only subtract traffic, or ${key}: true to make the default deny explicit`);
