@@ -1,8 +1,10 @@
 // The example app: `npm run synth:examples` writes one YAML file per chart to dist/.
 // Each area keeps its examples in its own file.
 import { App } from 'cdk8s';
+import { ciliumExamples } from './cilium';
 import { kubernetesExamples } from './kubernetes';
 
 const app = new App({ outdir: 'dist' });
 kubernetesExamples(app);
+ciliumExamples(app);
 app.synth();
