@@ -2,8 +2,8 @@ import { ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { invalid } from '../model/errors';
-import { validateDns1123Label, validateDns1123Subdomain } from '../model/names';
-import { INetworkPolicyPeer, PeerConfig, Pods } from '../model/peers';
+import { validateDns1123Label, validateDns1123Subdomain, validateLabelKey, validateLabelValue } from '../model/names';
+import { INetworkPolicyPeer, IpBlock, Namespaces, PeerConfig, peerKey, Pods, validatePeerConfig } from '../model/peers';
 import { Port, Protocol, validateDistinctPorts } from '../model/port';
 import { KubernetesPolicyModel, KubernetesRuleModel, PolicyType, renderNetworkPolicySpec } from '../render/kubernetes';
 
@@ -103,8 +103,18 @@ export class NetworkPolicy extends Construct {
         'has a namespace selector, but a NetworkPolicy only selects pods in its own namespace',
         'drop inNamespaces() and set metadata.namespace (or the chart namespace) instead');
     }
-    if (props.metadata?.name !== undefined) validateDns1123Subdomain('NetworkPolicy.metadata.name', props.metadata.name);
-    if (props.metadata?.namespace !== undefined) validateDns1123Label('NetworkPolicy.metadata.namespace', props.metadata.namespace);
+    // ValidateNetworkPolicyName is NameIsDNSSubdomain; namespaces are DNS-1123 labels;
+    // metadata label keys are qualified names and annotation keys too (ValidateObjectMeta).
+    const metadata = props.metadata;
+    if (metadata) {
+      if (metadata.name !== undefined) validateDns1123Subdomain('NetworkPolicy.metadata.name', metadata.name);
+      if (metadata.namespace !== undefined) validateDns1123Label('NetworkPolicy.metadata.namespace', metadata.namespace);
+      for (const [k, v] of Object.entries(metadata.labels ?? {})) {
+        validateLabelKey('NetworkPolicy.metadata.labels key', k);
+        validateLabelValue(`NetworkPolicy.metadata.labels["${k}"]`, v);
+      }
+      for (const k of Object.keys(metadata.annotations ?? {})) validateLabelKey('NetworkPolicy.metadata.annotations key', k);
+    }
     if (props.policyTypes) {
       props.policyTypes.forEach((t, i) => {
         if (t !== PolicyType.INGRESS && t !== PolicyType.EGRESS) {
@@ -129,6 +139,11 @@ export class NetworkPolicy extends Construct {
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => renderNetworkPolicySpec(this.toModel()) }),
     });
+    if (metadata?.name === undefined) {
+      // cdk8s derives the name from the construct path but keeps characters such as "_",
+      // which the API server rejects; check the generated name like a given one.
+      validateDns1123Subdomain(`NetworkPolicy(${this.node.path}).metadata.name (generated from the construct id "${id}")`, this.apiObject.name);
+    }
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
@@ -191,19 +206,21 @@ export class NetworkPolicy extends Construct {
     if (peers.length === 0) {
       throw invalid(field, [], `is empty: ${method}() needs at least one peer`, `use ${anywhere}() to allow every peer`);
     }
+    const seen = new Map<string, number>();
     const configs = peers.map((p, i) => {
       if (!p || typeof (p as INetworkPolicyPeer).toPeerConfig !== 'function') {
         throw invalid(`${field}[${i}]`, p, 'is not a peer', 'use Pods, Namespaces or IpBlock factories');
       }
-      return p.toPeerConfig();
-    });
-    const seen = new Map<string, number>();
-    peers.forEach((p, i) => {
-      const text = p.toString();
-      if (seen.has(text)) {
-        throw invalid(`${field}[${i}]`, text, `repeats peer ${seen.get(text)}`, 'remove the duplicate');
+      const config = p.toPeerConfig();
+      // The built-in peers are validated by their factories; only user implementations are checked here.
+      if (!(p instanceof Pods || p instanceof Namespaces || p instanceof IpBlock)) validatePeerConfig(`${field}[${i}]`, config);
+      const id = peerKey(config);
+      const first = seen.get(id);
+      if (first !== undefined) {
+        throw invalid(`${field}[${i}]`, p.toString(), `repeats peer ${first} of the same rule`, 'remove the duplicate');
       }
-      seen.set(text, i);
+      seen.set(id, i);
+      return config;
     });
     const rule = new NetworkPolicyRule(`NetworkPolicy(${this.node.path}).${direction}[${rules.length}]`, configs);
     rules.push(rule);
