@@ -36,8 +36,16 @@ export interface NetworkPolicyProps {
 export class NetworkPolicyRule {
   private readonly portList: Port[] = [];
 
-  /** @internal */
-  constructor(private readonly field: string, private readonly peerList: PeerConfig[] | undefined) {}
+  /**
+   * @internal
+   * The field path for messages is built only when an error is thrown (cheap rules at scale).
+   */
+  constructor(private readonly policy: Construct, private readonly direction: string, private readonly index: number,
+    private readonly peerList: PeerConfig[] | undefined) {}
+
+  private get field(): string {
+    return `NetworkPolicy(${this.policy.node.path}).${this.direction}[${this.index}]`;
+  }
 
   /** Allow TCP port `port` (call again or use `toPorts` for more). */
   public toPort(port: number): NetworkPolicyRule {
@@ -159,14 +167,14 @@ export class NetworkPolicy extends Construct {
 
   /** Allow traffic from every source: pods in all namespaces and any address (an ingress rule with no `from`). */
   public allowFromAnywhere(): NetworkPolicyRule {
-    const rule = new NetworkPolicyRule(`NetworkPolicy(${this.node.path}).ingress[${this.ingressRules.length}]`, undefined);
+    const rule = new NetworkPolicyRule(this, 'ingress', this.ingressRules.length, undefined);
     this.ingressRules.push(rule);
     return rule;
   }
 
   /** Allow traffic to every destination (an egress rule with no `to`). */
   public allowToAnywhere(): NetworkPolicyRule {
-    const rule = new NetworkPolicyRule(`NetworkPolicy(${this.node.path}).egress[${this.egressRules.length}]`, undefined);
+    const rule = new NetworkPolicyRule(this, 'egress', this.egressRules.length, undefined);
     this.egressRules.push(rule);
     return rule;
   }
@@ -202,27 +210,27 @@ export class NetworkPolicy extends Construct {
 
   private addRule(rules: NetworkPolicyRule[], direction: string, key: string, method: string, anywhere: string,
     peers: INetworkPolicyPeer[]): NetworkPolicyRule {
-    const field = `NetworkPolicy(${this.node.path}).${direction}[${rules.length}].${key}`;
+    const field = (): string => `NetworkPolicy(${this.node.path}).${direction}[${rules.length}].${key}`;
     if (peers.length === 0) {
-      throw invalid(field, [], `is empty: ${method}() needs at least one peer`, `use ${anywhere}() to allow every peer`);
+      throw invalid(field(), [], `is empty: ${method}() needs at least one peer`, `use ${anywhere}() to allow every peer`);
     }
     const seen = new Map<string, number>();
     const configs = peers.map((p, i) => {
       if (!p || typeof (p as INetworkPolicyPeer).toPeerConfig !== 'function') {
-        throw invalid(`${field}[${i}]`, p, 'is not a peer', 'use Pods, Namespaces or IpBlock factories');
+        throw invalid(`${field()}[${i}]`, p, 'is not a peer', 'use Pods, Namespaces or IpBlock factories');
       }
       const config = p.toPeerConfig();
       // The built-in peers are validated by their factories; only user implementations are checked here.
-      if (!(p instanceof Pods || p instanceof Namespaces || p instanceof IpBlock)) validatePeerConfig(`${field}[${i}]`, config);
+      if (!(p instanceof Pods || p instanceof Namespaces || p instanceof IpBlock)) validatePeerConfig(`${field()}[${i}]`, config);
       const id = peerKey(config);
       const first = seen.get(id);
       if (first !== undefined) {
-        throw invalid(`${field}[${i}]`, p.toString(), `repeats peer ${first} of the same rule`, 'remove the duplicate');
+        throw invalid(`${field()}[${i}]`, p.toString(), `repeats peer ${first} of the same rule`, 'remove the duplicate');
       }
       seen.set(id, i);
       return config;
     });
-    const rule = new NetworkPolicyRule(`NetworkPolicy(${this.node.path}).${direction}[${rules.length}]`, configs);
+    const rule = new NetworkPolicyRule(this, direction, rules.length, configs);
     rules.push(rule);
     return rule;
   }

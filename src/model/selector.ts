@@ -40,13 +40,6 @@ export class LabelExpression {
     return new LabelExpression(key, LabelOperator.DOES_NOT_EXIST);
   }
 
-  /** The label key. */
-  public readonly key: string;
-  /** The operator. */
-  public readonly operator: LabelOperator;
-  /** The values, sorted and without duplicates (empty for Exists/DoesNotExist). */
-  public readonly values: string[];
-
   /**
    * A requirement with any operator, checked like the API server's
    * ValidateLabelSelectorRequirement (k8s.io/apimachinery pkg/apis/meta/v1/validation):
@@ -64,6 +57,13 @@ export class LabelExpression {
     }
     return new LabelExpression(key, operator, values);
   }
+
+  /** The label key. */
+  public readonly key: string;
+  /** The operator. */
+  public readonly operator: LabelOperator;
+  /** The values, sorted and without duplicates (empty for Exists/DoesNotExist). */
+  public readonly values: string[];
 
   private constructor(key: string, operator: LabelOperator, values?: string[]) {
     validateLabelKey('LabelExpression.key', key);

@@ -60,7 +60,7 @@ describe('label values (IsValidLabelValue)', () => {
 
 describe('label maps', () => {
   test('are copied with sorted keys', () => {
-    expect(Object.keys(validatedLabels('m', { b: '1', a: '2', 'x.io/c': '3' }))).toEqual(['a', 'b', 'x.io/c']);
+    expect(Object.keys(validatedLabels('m', { 'b': '1', 'a': '2', 'x.io/c': '3' }))).toEqual(['a', 'b', 'x.io/c']);
   });
   test('reject a non-map', () => {
     expectError(() => validatedLabels('m', ['a'] as any), 'm: ["a"] is not a map of labels', '{ app: "web" }');
