@@ -16,8 +16,10 @@ type Lib = 'cdk8s-netpol' | 'raw KubeNetworkPolicy' | 'cdk8s-plus-33';
 const LIBS: Lib[] = ['cdk8s-netpol', 'raw KubeNetworkPolicy', 'cdk8s-plus-33'];
 
 interface Sample {
-  /** Milliseconds to build and synthesise. */
+  /** Wall-clock milliseconds to build and synthesise. */
   readonly ms: number;
+  /** CPU milliseconds (user + system, all threads incl. GC) to build and synthesise. */
+  readonly cpuMs: number;
   /** Peak resident set size of the child, MiB. */
   readonly peakMiB: number;
   /** Resident set size after loading modules and before building, MiB. */
@@ -113,16 +115,19 @@ function child(lib: Lib, n: number): void {
   }
   const baseMiB = process.memoryUsage().rss / 1048576;
 
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   const app = new cdk8s.App({ outdir: '/tmp/unused' });
   const chart = new cdk8s.Chart(app, 'bench', { namespace: 'bench' });
   for (let i = 0; i < n; i++) build(chart, i);
   const yaml: string = app.synthYaml();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
 
   const documents = yaml.split('\n---\n').length;
   process.stdout.write(JSON.stringify({
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     peakMiB: process.resourceUsage().maxRSS / 1024,
     baseMiB,
     yamlBytes: yaml.length,

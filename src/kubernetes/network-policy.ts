@@ -1,4 +1,4 @@
-import { ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
+import { ApiObjectMetadata, Chart, IAnyProducer, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { invalid } from '../model/errors';
@@ -81,16 +81,73 @@ export class NetworkPolicyRule {
   }
 }
 
+/** Produces the spec at synth time, once the policy is complete. */
+class SpecProducer implements IAnyProducer {
+  public policy?: NetworkPolicy;
+  public produce(): any {
+    return renderNetworkPolicySpec(this.policy!._toModel());
+  }
+}
+
+/** Checks the props before anything is created. */
+function checkProps(scope: Construct, props: NetworkPolicyProps): void {
+  if (!props || !(props.podSelector instanceof Pods)) {
+    throw invalid('NetworkPolicyProps.podSelector', props?.podSelector, 'is required',
+      'pass Pods.withLabels({...}), Pods.matching(...) or Pods.all()');
+  }
+  if (props.podSelector.namespaces) {
+    throw invalid('NetworkPolicyProps.podSelector', props.podSelector.toString(),
+      'has a namespace selector, but a NetworkPolicy only selects pods in its own namespace',
+      'drop inNamespaces() and set metadata.namespace (or the chart namespace) instead');
+  }
+  // ValidateNetworkPolicyName is NameIsDNSSubdomain; namespaces are DNS-1123 labels;
+  // metadata label keys are qualified names and annotation keys too (ValidateObjectMeta).
+  const metadata = props.metadata;
+  if (metadata) {
+    if (metadata.name !== undefined) validateDns1123Subdomain('NetworkPolicy.metadata.name', metadata.name);
+    if (metadata.namespace !== undefined) validateDns1123Label('NetworkPolicy.metadata.namespace', metadata.namespace);
+    if (metadata.labels) {
+      for (const k of Object.keys(metadata.labels)) {
+        validateLabelKey('NetworkPolicy.metadata.labels key', k);
+        validateLabelValue(`NetworkPolicy.metadata.labels["${k}"]`, metadata.labels[k]);
+      }
+    }
+    if (metadata.annotations) {
+      for (const k of Object.keys(metadata.annotations)) validateLabelKey('NetworkPolicy.metadata.annotations key', k);
+    }
+  }
+  if (metadata?.namespace === undefined) {
+    const chartNamespace = Chart.of(scope).namespace;
+    if (chartNamespace !== undefined) validateDns1123Label('Chart.namespace', chartNamespace);
+  }
+  const types = props.policyTypes;
+  if (types) {
+    types.forEach((t, i) => {
+      if (t !== PolicyType.INGRESS && t !== PolicyType.EGRESS) {
+        throw invalid(`NetworkPolicyProps.policyTypes[${i}]`, t, 'is not a policy type', 'use PolicyType.INGRESS or PolicyType.EGRESS');
+      }
+    });
+    if (new Set(types).size !== types.length) {
+      throw invalid('NetworkPolicyProps.policyTypes', types, 'lists a type twice', 'list each type once');
+    }
+    if (types.length === 0) {
+      throw invalid('NetworkPolicyProps.policyTypes', [], 'is empty, which the API server reads as ["Ingress"]',
+        'list the directions to isolate, or leave policyTypes out to derive them from the rules');
+    }
+  }
+}
+
 /**
  * A Kubernetes NetworkPolicy (networking.k8s.io/v1).
  *
  * Rules are additive; a direction is isolated when it has rules, when `denyAll*` is called,
  * or when it is listed in `policyTypes`. `policyTypes` is always written out, so the
  * manifest never relies on the API server's defaulting.
+ *
+ * The policy is itself the `KubeNetworkPolicy` API object (no wrapper construct, which keeps
+ * large apps as cheap as raw cdk8s); `apiObject` returns it for the escape hatch.
  */
-export class NetworkPolicy extends Construct {
-  /** The underlying L1 object: the escape hatch for anything not modelled. */
-  public readonly apiObject: k8s.KubeNetworkPolicy;
+export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   /** The pods the policy applies to. */
   public readonly podSelector: Pods;
 
@@ -101,58 +158,26 @@ export class NetworkPolicy extends Construct {
   private readonly explicitPolicyTypes?: PolicyType[];
 
   public constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
-    super(scope, id);
-    if (!props || !(props.podSelector instanceof Pods)) {
-      throw invalid('NetworkPolicyProps.podSelector', props?.podSelector, 'is required',
-        'pass Pods.withLabels({...}), Pods.matching(...) or Pods.all()');
-    }
-    if (props.podSelector.namespaces) {
-      throw invalid('NetworkPolicyProps.podSelector', props.podSelector.toString(),
-        'has a namespace selector, but a NetworkPolicy only selects pods in its own namespace',
-        'drop inNamespaces() and set metadata.namespace (or the chart namespace) instead');
-    }
-    // ValidateNetworkPolicyName is NameIsDNSSubdomain; namespaces are DNS-1123 labels;
-    // metadata label keys are qualified names and annotation keys too (ValidateObjectMeta).
-    const metadata = props.metadata;
-    if (metadata) {
-      if (metadata.name !== undefined) validateDns1123Subdomain('NetworkPolicy.metadata.name', metadata.name);
-      if (metadata.namespace !== undefined) validateDns1123Label('NetworkPolicy.metadata.namespace', metadata.namespace);
-      for (const [k, v] of Object.entries(metadata.labels ?? {})) {
-        validateLabelKey('NetworkPolicy.metadata.labels key', k);
-        validateLabelValue(`NetworkPolicy.metadata.labels["${k}"]`, v);
-      }
-      for (const k of Object.keys(metadata.annotations ?? {})) validateLabelKey('NetworkPolicy.metadata.annotations key', k);
-    }
-    if (props.policyTypes) {
-      props.policyTypes.forEach((t, i) => {
-        if (t !== PolicyType.INGRESS && t !== PolicyType.EGRESS) {
-          throw invalid(`NetworkPolicyProps.policyTypes[${i}]`, t, 'is not a policy type', 'use PolicyType.INGRESS or PolicyType.EGRESS');
-        }
-      });
-      if (new Set(props.policyTypes).size !== props.policyTypes.length) {
-        throw invalid('NetworkPolicyProps.policyTypes', props.policyTypes, 'lists a type twice', 'list each type once');
-      }
-      if (props.policyTypes.length === 0) {
-        throw invalid('NetworkPolicyProps.policyTypes', [], 'is empty, which the API server reads as ["Ingress"]',
-          'list the directions to isolate, or leave policyTypes out to derive them from the rules');
-      }
-    }
+    checkProps(scope, props);
+    const producer = new SpecProducer();
+    super(scope, id, { metadata: props.metadata, spec: Lazy.any(producer) });
+    producer.policy = this;
     this.podSelector = props.podSelector;
     this.explicitPolicyTypes = props.policyTypes ? [...props.policyTypes] : undefined;
-    const chartNamespace = Chart.of(this).namespace;
-    if (props.metadata?.namespace === undefined && chartNamespace !== undefined) {
-      validateDns1123Label('Chart.namespace', chartNamespace);
-    }
-    this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: props.metadata,
-      spec: Lazy.any({ produce: () => renderNetworkPolicySpec(this.toModel()) }),
-    });
-    if (metadata?.name === undefined) {
+    if (props.metadata?.name === undefined) {
       // cdk8s derives the name from the construct path but keeps characters such as "_",
       // which the API server rejects; check the generated name like a given one.
-      validateDns1123Subdomain(`NetworkPolicy(${this.node.path}).metadata.name (generated from the construct id "${id}")`, this.apiObject.name);
+      validateDns1123Subdomain(`NetworkPolicy(${this.node.path}).metadata.name (generated from the construct id "${id}")`, this.name);
     }
     this.node.addValidation({ validate: () => this.validatePolicy() });
+  }
+
+  /**
+   * The underlying L1 object, for anything not modelled (`addJsonPatch`, …).
+   * It is the policy itself: a NetworkPolicy is a `KubeNetworkPolicy`.
+   */
+  public get apiObject(): k8s.KubeNetworkPolicy {
+    return this;
   }
 
   /** Allow traffic from these peers (one ingress rule); add ports on the returned rule. */
@@ -235,7 +260,8 @@ export class NetworkPolicy extends Construct {
     return rule;
   }
 
-  private toModel(): KubernetesPolicyModel {
+  /** @internal */
+  public _toModel(): KubernetesPolicyModel {
     return {
       podSelector: this.podSelector.selector,
       ingress: this.ingressRules.map(r => r._toModel()),
