@@ -247,12 +247,14 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
       const config = p.toPeerConfig();
       // The built-in peers are validated by their factories; only user implementations are checked here.
       if (!(p instanceof Pods || p instanceof Namespaces || p instanceof IpBlock)) validatePeerConfig(`${field()}[${i}]`, config);
-      const id = peerKey(config);
-      const first = seen.get(id);
-      if (first !== undefined) {
-        throw invalid(`${field()}[${i}]`, p.toString(), `repeats peer ${first} of the same rule`, 'remove the duplicate');
+      if (peers.length > 1) {
+        const id = peerKey(config);
+        const first = seen.get(id);
+        if (first !== undefined) {
+          throw invalid(`${field()}[${i}]`, p.toString(), `repeats peer ${first} of the same rule`, 'remove the duplicate');
+        }
+        seen.set(id, i);
       }
-      seen.set(id, i);
       return config;
     });
     const rule = new NetworkPolicyRule(this, direction, rules.length, configs);

@@ -111,3 +111,12 @@ describe('IpBlock factories', () => {
     expect(IpBlock.anyIpv6().block).toBe('::/0');
   });
 });
+
+describe('parse cache', () => {
+  test('only valid input is remembered: a bad block fails every time, a good one parses the same every time', () => {
+    expectError(() => parseCidr('a', '10.9.0.1/16'), 'a: "10.9.0.1/16" has host bits set');
+    expectError(() => parseCidr('b', '10.9.0.1/16'), 'b: "10.9.0.1/16" has host bits set');
+    expect(parseCidr('a', '10.9.0.0/16')).toBe(parseCidr('b', '10.9.0.0/16'));
+    expect(Object.isFrozen(parseCidr('a', '10.9.0.0/16'))).toBe(true);
+  });
+});

@@ -68,3 +68,13 @@ describe('label maps', () => {
   });
   test('name the offending key', () => expectError(() => validatedLabels('m', { app: 'a b' }), 'm["app"]: "a b"'));
 });
+
+describe('validity cache', () => {
+  test('a remembered valid key or value does not make a bad one pass', () => {
+    validateLabelKey('k', 'cache-key');
+    validateLabelValue('v', 'cache-value');
+    expectError(() => validateLabelKey('k', 'cache key'), 'is not a valid label key');
+    expectError(() => validateLabelValue('v', 'cache value'), 'is not a valid label value');
+    expectError(() => validateLabelValue('v', 'cache value'), 'is not a valid label value');
+  });
+});
