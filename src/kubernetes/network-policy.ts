@@ -167,7 +167,13 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
     if (props.metadata?.name === undefined) {
       // cdk8s derives the name from the construct path but keeps characters such as "_",
       // which the API server rejects; check the generated name like a given one.
-      validateDns1123Subdomain(`NetworkPolicy(${this.node.path}).metadata.name (generated from the construct id "${id}")`, this.name);
+      try {
+        validateDns1123Subdomain('name', this.name);
+      } catch {
+        throw invalid(`NetworkPolicy(${this.node.path}).metadata.name`, this.name,
+          `was generated from the construct path and is not a valid RFC 1123 subdomain (the construct id "${id}" or a scope id has characters the API server rejects)`,
+          'set metadata.name, or use ids of lowercase letters, digits, "-" and "."');
+      }
     }
     this.node.addValidation({ validate: () => this.validatePolicy() });
   }

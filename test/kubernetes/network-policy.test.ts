@@ -324,7 +324,8 @@ describe('bad input (each names the field, the value and the fix)', () => {
 
   test('a name generated from an id with characters the API server rejects is an error naming the id', () => {
     expectError(() => new NetworkPolicy(newChart(), 'allow_web', { podSelector: Pods.all() }),
-      'NetworkPolicy(test/allow_web).metadata.name (generated from the construct id "allow_web")', '"test-allow_web-', 'not a valid RFC 1123 subdomain');
+      'NetworkPolicy(test/allow_web).metadata.name: "test-allow_web-', 'generated from the construct path', 'construct id "allow_web"',
+      'set metadata.name, or use ids of lowercase letters');
   });
 
   test('the namespace must be a DNS-1123 label, from metadata or from the chart', () => {
