@@ -1,6 +1,8 @@
 // Constructs benchmark: synthesise N NetworkPolicies (3 rules each) with cdk8s-netpol, with
 // the raw L1 KubeNetworkPolicy, and with cdk8s-plus, N = 1,000 and 10,000.
 //
+// All three run precompiled JavaScript: this library from lib/ (jsii output), the L1 from
+// lib/imports/k8s.js, cdk8s-plus from its package.
 // Each library x size x repetition runs in its own child process, so peak memory (maxRSS)
 // and time are not polluted by the other runs. Time covers building the constructs and
 // `app.synthYaml()` (resolution, validation, YAML); module loading is excluded.
@@ -8,9 +10,13 @@
 // Usage (from the project root): npm ci --prefix bench && npm run bench
 // Options by environment: BENCH_SIZES=1000,10000 (policies per run), BENCH_RUNS=3 (median of).
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk8s from 'cdk8s';
+
+/** The compiled library (jsii output of `npx projen compile`, which `npm run bench` runs first). */
+const LIB = path.resolve(__dirname, '..', 'lib');
 
 type Lib = 'cdk8s-netpol' | 'raw KubeNetworkPolicy' | 'cdk8s-plus-33';
 const LIBS: Lib[] = ['cdk8s-netpol', 'raw KubeNetworkPolicy', 'cdk8s-plus-33'];
@@ -49,11 +55,12 @@ function expectedSpec(i: number): any {
 }
 
 function child(lib: Lib, n: number): void {
+  if (!fs.existsSync(path.join(LIB, 'index.js'))) throw new Error(`${LIB} is missing: run \`npx projen compile\` (npm run bench does)`);
   // Load everything before the clock starts; each child loads only the library it measures.
   let build: (chart: any, i: number) => void;
   if (lib === 'cdk8s-netpol') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { NetworkPolicy, Pods, Namespaces, IpBlock, Port } = require('../src');
+    const { NetworkPolicy, Pods, Namespaces, IpBlock, Port } = require(LIB);
     build = (chart, i) => {
       const np = new NetworkPolicy(chart, `np${i}`, { metadata: { name: `np-${i}` }, podSelector: Pods.withLabels({ app: `app-${i}` }) });
       np.allowFrom(Pods.withLabels({ role: 'frontend' }), Namespaces.withLabels({ project: 'myproject' })).toPort(8080);
@@ -62,7 +69,7 @@ function child(lib: Lib, n: number): void {
     };
   } else if (lib === 'raw KubeNetworkPolicy') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { KubeNetworkPolicy, IntOrString } = require('../src/imports/k8s');
+    const { KubeNetworkPolicy, IntOrString } = require(path.join(LIB, 'imports', 'k8s'));
     build = (chart, i) => {
       new KubeNetworkPolicy(chart, `np${i}`, {
         metadata: { name: `np-${i}` },

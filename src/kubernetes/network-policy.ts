@@ -60,7 +60,9 @@ export class NetworkPolicyRule {
           'is not a Kubernetes NetworkPolicy protocol', 'use Port.tcp, Port.udp or Port.sctp (one Port per protocol)');
       }
     });
-    validateDistinctPorts(`${this.field}.ports`, [...this.portList, ...ports]);
+    const all = [...this.portList, ...ports];
+    // The field path is only built when there is a duplicate to report.
+    if (new Set(all.map(p => p.toString())).size !== all.length) validateDistinctPorts(`${this.field}.ports`, all);
     this.portList.push(...ports);
     return this;
   }
