@@ -55,6 +55,10 @@ export class NetworkPolicyRule {
   /** Allow these ports. */
   public toPorts(...ports: Port[]): NetworkPolicyRule {
     ports.forEach((p, i) => {
+      if (!(p instanceof Port)) {
+        throw invalid(`${this.field}.ports[${this.portList.length + i}]`, p, 'is not a Port',
+          'use Port.tcp(n), Port.udp(n), Port.tcpRange(from, to), Port.named(name)…, or toPort(n) for TCP');
+      }
       if (p.protocol === Protocol.ANY) {
         throw invalid(`${this.field}.ports[${this.portList.length + i}].protocol`, 'ANY',
           'is not a Kubernetes NetworkPolicy protocol', 'use Port.tcp, Port.udp or Port.sctp (one Port per protocol)');

@@ -414,5 +414,6 @@ describe('bad input (each names the field, the value and the fix)', () => {
     expectError(() => rule.toPorts(Port.any(53)), 'ingress[0].ports[1].protocol', '"ANY"', 'Port.tcp, Port.udp or Port.sctp');
     expectError(() => rule.toPort(80), 'ingress[0].ports', '"TCP/80"', 'is listed twice', 'remove the duplicate port');
     expectError(() => rule.toPorts(Port.named('http'), Port.named('http')), 'is listed twice');
+    expectError(() => rule.toPorts(443 as any), 'ingress[0].ports[1]: 443 is not a Port', 'Port.tcp(n)', 'toPort(n)');
   });
 });
