@@ -110,6 +110,9 @@ export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
  */
 export function parseCidrWithExcept(field: string, cidr: string, except: string[] = []): { cidr: ParsedCidr; except: ParsedCidr[] } {
   const outer = parseCidr(`${field}.cidr`, cidr);
+  if (!Array.isArray(except)) {
+    throw invalid(`${field}.except`, except, 'is not a list of CIDRs', 'pass an array such as ["10.1.0.0/16"]');
+  }
   const seen = new Set<string>();
   const parsed = except.map((e, i) => {
     const inner = parseCidr(`${field}.except[${i}]`, e);

@@ -201,6 +201,7 @@ describe('rules and policy types', () => {
     const { chart, np } = policy();
     np.allowTo(Pods.withLabels({ app: 'db' }));
     const m = only(chart);
+    expect(toYaml([m])).toMatchSnapshot();
     expect(m.spec.policyTypes).toEqual(['Egress']);
     expect(m.spec.ingress).toBeUndefined();
   });
@@ -260,13 +261,17 @@ describe('metadata, namespace and escape hatch', () => {
   test('namespace from metadata wins over the chart namespace', () => {
     const { chart, np } = policy({ metadata: { name: 'np', namespace: 'team-a' } }, 'chart-ns');
     np.denyAllIngress();
-    expect(only(chart).metadata).toEqual({ name: 'np', namespace: 'team-a' });
+    const m = only(chart);
+    expect(toYaml([m])).toMatchSnapshot();
+    expect(m.metadata).toEqual({ name: 'np', namespace: 'team-a' });
   });
 
   test('namespace comes from the chart when metadata has none', () => {
     const { chart, np } = policy({}, 'chart-ns');
     np.denyAllIngress();
-    expect(only(chart).metadata).toEqual({ name: 'np', namespace: 'chart-ns' });
+    const m = only(chart);
+    expect(toYaml([m])).toMatchSnapshot();
+    expect(m.metadata).toEqual({ name: 'np', namespace: 'chart-ns' });
   });
 
   test('without any namespace none is written (kubectl applies it to the current namespace)', () => {
@@ -294,7 +299,9 @@ describe('metadata, namespace and escape hatch', () => {
     np.apiObject.addJsonPatch(JsonPatch.add('/metadata/annotations', { 'example.com/reviewed': 'yes' }));
     expect(np.apiObject.kind).toBe('NetworkPolicy');
     expect(np.apiObject.apiVersion).toBe('networking.k8s.io/v1');
-    expect(only(chart).metadata.annotations).toEqual({ 'example.com/reviewed': 'yes' });
+    const m = only(chart);
+    expect(toYaml([m])).toMatchSnapshot();
+    expect(m.metadata.annotations).toEqual({ 'example.com/reviewed': 'yes' });
   });
 
   test('output is deterministic across runs', () => {

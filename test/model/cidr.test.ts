@@ -82,6 +82,10 @@ describe('except (strict subset of cidr)', () => {
     expectError(() => parseCidrWithExcept('IpBlock', '10.0.0.0/8', ['2001:db8::/32']), 'IpBlock.except[0]', 'is IPv6 but the cidr 10.0.0.0/8 is IPv4', 'same family');
   });
 
+  test('except must be a list', () => {
+    expectError(() => IpBlock.cidr('10.0.0.0/8', '10.1.0.0/16' as any), 'IpBlock.except: "10.1.0.0/16" is not a list of CIDRs', '["10.1.0.0/16"]');
+  });
+
   test('a repeated exception', () => {
     expectError(() => parseCidrWithExcept('IpBlock', '10.0.0.0/8', ['10.1.0.0/16', '10.1.0.0/16']), 'IpBlock.except[1]', 'is listed twice');
   });
