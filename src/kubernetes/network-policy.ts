@@ -1,9 +1,9 @@
-import { ApiObjectMetadata, Chart, Lazy } from 'cdk8s';
+import { ApiObjectMetadata, Chart, IAnyProducer, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
 import { invalid } from '../model/errors';
-import { validateDns1123Label, validateDns1123Subdomain } from '../model/names';
-import { INetworkPolicyPeer, PeerConfig, Pods } from '../model/peers';
+import { validateDns1123Label, validateDns1123Subdomain, validateLabelKey, validateLabelValue } from '../model/names';
+import { INetworkPolicyPeer, IpBlock, Namespaces, PeerConfig, peerKey, Pods, validatePeerConfig } from '../model/peers';
 import { Port, Protocol, validateDistinctPorts } from '../model/port';
 import { KubernetesPolicyModel, KubernetesRuleModel, PolicyType, renderNetworkPolicySpec } from '../render/kubernetes';
 
@@ -36,8 +36,16 @@ export interface NetworkPolicyProps {
 export class NetworkPolicyRule {
   private readonly portList: Port[] = [];
 
-  /** @internal */
-  constructor(private readonly field: string, private readonly peerList: PeerConfig[] | undefined) {}
+  /**
+   * @internal
+   * The field path for messages is built only when an error is thrown (cheap rules at scale).
+   */
+  constructor(private readonly policy: Construct, private readonly direction: string, private readonly index: number,
+    private readonly peerList: PeerConfig[] | undefined) {}
+
+  private get field(): string {
+    return `NetworkPolicy(${this.policy.node.path}).${this.direction}[${this.index}]`;
+  }
 
   /** Allow TCP port `port` (call again or use `toPorts` for more). */
   public toPort(port: number): NetworkPolicyRule {
@@ -47,12 +55,18 @@ export class NetworkPolicyRule {
   /** Allow these ports. */
   public toPorts(...ports: Port[]): NetworkPolicyRule {
     ports.forEach((p, i) => {
+      if (!(p instanceof Port)) {
+        throw invalid(`${this.field}.ports[${this.portList.length + i}]`, p, 'is not a Port',
+          'use Port.tcp(n), Port.udp(n), Port.tcpRange(from, to), Port.named(name)…, or toPort(n) for TCP');
+      }
       if (p.protocol === Protocol.ANY) {
         throw invalid(`${this.field}.ports[${this.portList.length + i}].protocol`, 'ANY',
           'is not a Kubernetes NetworkPolicy protocol', 'use Port.tcp, Port.udp or Port.sctp (one Port per protocol)');
       }
     });
-    validateDistinctPorts(`${this.field}.ports`, [...this.portList, ...ports]);
+    const all = [...this.portList, ...ports];
+    // The field path is only built when there is a duplicate to report.
+    if (new Set(all.map(p => p.toString())).size !== all.length) validateDistinctPorts(`${this.field}.ports`, all);
     this.portList.push(...ports);
     return this;
   }
@@ -73,16 +87,73 @@ export class NetworkPolicyRule {
   }
 }
 
+/** Produces the spec at synth time, once the policy is complete. */
+class SpecProducer implements IAnyProducer {
+  public policy?: NetworkPolicy;
+  public produce(): any {
+    return renderNetworkPolicySpec(this.policy!._toModel());
+  }
+}
+
+/** Checks the props before anything is created. */
+function checkProps(scope: Construct, props: NetworkPolicyProps): void {
+  if (!props || !(props.podSelector instanceof Pods)) {
+    throw invalid('NetworkPolicyProps.podSelector', props?.podSelector, 'is required',
+      'pass Pods.withLabels({...}), Pods.matching(...) or Pods.all()');
+  }
+  if (props.podSelector.namespaces) {
+    throw invalid('NetworkPolicyProps.podSelector', props.podSelector.toString(),
+      'has a namespace selector, but a NetworkPolicy only selects pods in its own namespace',
+      'drop inNamespaces() and set metadata.namespace (or the chart namespace) instead');
+  }
+  // ValidateNetworkPolicyName is NameIsDNSSubdomain; namespaces are DNS-1123 labels;
+  // metadata label keys are qualified names and annotation keys too (ValidateObjectMeta).
+  const metadata = props.metadata;
+  if (metadata) {
+    if (metadata.name !== undefined) validateDns1123Subdomain('NetworkPolicy.metadata.name', metadata.name);
+    if (metadata.namespace !== undefined) validateDns1123Label('NetworkPolicy.metadata.namespace', metadata.namespace);
+    if (metadata.labels) {
+      for (const k of Object.keys(metadata.labels)) {
+        validateLabelKey('NetworkPolicy.metadata.labels key', k);
+        validateLabelValue(`NetworkPolicy.metadata.labels["${k}"]`, metadata.labels[k]);
+      }
+    }
+    if (metadata.annotations) {
+      for (const k of Object.keys(metadata.annotations)) validateLabelKey('NetworkPolicy.metadata.annotations key', k);
+    }
+  }
+  if (metadata?.namespace === undefined) {
+    const chartNamespace = Chart.of(scope).namespace;
+    if (chartNamespace !== undefined) validateDns1123Label('Chart.namespace', chartNamespace);
+  }
+  const types = props.policyTypes;
+  if (types) {
+    types.forEach((t, i) => {
+      if (t !== PolicyType.INGRESS && t !== PolicyType.EGRESS) {
+        throw invalid(`NetworkPolicyProps.policyTypes[${i}]`, t, 'is not a policy type', 'use PolicyType.INGRESS or PolicyType.EGRESS');
+      }
+    });
+    if (new Set(types).size !== types.length) {
+      throw invalid('NetworkPolicyProps.policyTypes', types, 'lists a type twice', 'list each type once');
+    }
+    if (types.length === 0) {
+      throw invalid('NetworkPolicyProps.policyTypes', [], 'is empty, which the API server reads as ["Ingress"]',
+        'list the directions to isolate, or leave policyTypes out to derive them from the rules');
+    }
+  }
+}
+
 /**
  * A Kubernetes NetworkPolicy (networking.k8s.io/v1).
  *
  * Rules are additive; a direction is isolated when it has rules, when `denyAll*` is called,
  * or when it is listed in `policyTypes`. `policyTypes` is always written out, so the
  * manifest never relies on the API server's defaulting.
+ *
+ * The policy is itself the `KubeNetworkPolicy` API object (no wrapper construct, which keeps
+ * large apps as cheap as raw cdk8s); `apiObject` returns it for the escape hatch.
  */
-export class NetworkPolicy extends Construct {
-  /** The underlying L1 object: the escape hatch for anything not modelled. */
-  public readonly apiObject: k8s.KubeNetworkPolicy;
+export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   /** The pods the policy applies to. */
   public readonly podSelector: Pods;
 
@@ -93,43 +164,32 @@ export class NetworkPolicy extends Construct {
   private readonly explicitPolicyTypes?: PolicyType[];
 
   public constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
-    super(scope, id);
-    if (!props || !(props.podSelector instanceof Pods)) {
-      throw invalid('NetworkPolicyProps.podSelector', props?.podSelector, 'is required',
-        'pass Pods.withLabels({...}), Pods.matching(...) or Pods.all()');
-    }
-    if (props.podSelector.namespaces) {
-      throw invalid('NetworkPolicyProps.podSelector', props.podSelector.toString(),
-        'has a namespace selector, but a NetworkPolicy only selects pods in its own namespace',
-        'drop inNamespaces() and set metadata.namespace (or the chart namespace) instead');
-    }
-    if (props.metadata?.name !== undefined) validateDns1123Subdomain('NetworkPolicy.metadata.name', props.metadata.name);
-    if (props.metadata?.namespace !== undefined) validateDns1123Label('NetworkPolicy.metadata.namespace', props.metadata.namespace);
-    if (props.policyTypes) {
-      props.policyTypes.forEach((t, i) => {
-        if (t !== PolicyType.INGRESS && t !== PolicyType.EGRESS) {
-          throw invalid(`NetworkPolicyProps.policyTypes[${i}]`, t, 'is not a policy type', 'use PolicyType.INGRESS or PolicyType.EGRESS');
-        }
-      });
-      if (new Set(props.policyTypes).size !== props.policyTypes.length) {
-        throw invalid('NetworkPolicyProps.policyTypes', props.policyTypes, 'lists a type twice', 'list each type once');
-      }
-      if (props.policyTypes.length === 0) {
-        throw invalid('NetworkPolicyProps.policyTypes', [], 'is empty, which the API server reads as ["Ingress"]',
-          'list the directions to isolate, or leave policyTypes out to derive them from the rules');
-      }
-    }
+    checkProps(scope, props);
+    const producer = new SpecProducer();
+    super(scope, id, { metadata: props.metadata, spec: Lazy.any(producer) });
+    producer.policy = this;
     this.podSelector = props.podSelector;
     this.explicitPolicyTypes = props.policyTypes ? [...props.policyTypes] : undefined;
-    const chartNamespace = Chart.of(this).namespace;
-    if (props.metadata?.namespace === undefined && chartNamespace !== undefined) {
-      validateDns1123Label('Chart.namespace', chartNamespace);
+    if (props.metadata?.name === undefined) {
+      // cdk8s derives the name from the construct path but keeps characters such as "_",
+      // which the API server rejects; check the generated name like a given one.
+      try {
+        validateDns1123Subdomain('name', this.name);
+      } catch {
+        throw invalid(`NetworkPolicy(${this.node.path}).metadata.name`, this.name,
+          `was generated from the construct path and is not a valid RFC 1123 subdomain (the construct id "${id}" or a scope id has characters the API server rejects)`,
+          'set metadata.name, or use ids of lowercase letters, digits, "-" and "."');
+      }
     }
-    this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: props.metadata,
-      spec: Lazy.any({ produce: () => renderNetworkPolicySpec(this.toModel()) }),
-    });
     this.node.addValidation({ validate: () => this.validatePolicy() });
+  }
+
+  /**
+   * The underlying L1 object, for anything not modelled (`addJsonPatch`, …).
+   * It is the policy itself: a NetworkPolicy is a `KubeNetworkPolicy`.
+   */
+  public get apiObject(): k8s.KubeNetworkPolicy {
+    return this;
   }
 
   /** Allow traffic from these peers (one ingress rule); add ports on the returned rule. */
@@ -144,14 +204,14 @@ export class NetworkPolicy extends Construct {
 
   /** Allow traffic from every source: pods in all namespaces and any address (an ingress rule with no `from`). */
   public allowFromAnywhere(): NetworkPolicyRule {
-    const rule = new NetworkPolicyRule(`NetworkPolicy(${this.node.path}).ingress[${this.ingressRules.length}]`, undefined);
+    const rule = new NetworkPolicyRule(this, 'ingress', this.ingressRules.length, undefined);
     this.ingressRules.push(rule);
     return rule;
   }
 
   /** Allow traffic to every destination (an egress rule with no `to`). */
   public allowToAnywhere(): NetworkPolicyRule {
-    const rule = new NetworkPolicyRule(`NetworkPolicy(${this.node.path}).egress[${this.egressRules.length}]`, undefined);
+    const rule = new NetworkPolicyRule(this, 'egress', this.egressRules.length, undefined);
     this.egressRules.push(rule);
     return rule;
   }
@@ -187,30 +247,35 @@ export class NetworkPolicy extends Construct {
 
   private addRule(rules: NetworkPolicyRule[], direction: string, key: string, method: string, anywhere: string,
     peers: INetworkPolicyPeer[]): NetworkPolicyRule {
-    const field = `NetworkPolicy(${this.node.path}).${direction}[${rules.length}].${key}`;
+    const field = (): string => `NetworkPolicy(${this.node.path}).${direction}[${rules.length}].${key}`;
     if (peers.length === 0) {
-      throw invalid(field, [], `is empty: ${method}() needs at least one peer`, `use ${anywhere}() to allow every peer`);
+      throw invalid(field(), [], `is empty: ${method}() needs at least one peer`, `use ${anywhere}() to allow every peer`);
     }
+    const seen = new Map<string, number>();
     const configs = peers.map((p, i) => {
       if (!p || typeof (p as INetworkPolicyPeer).toPeerConfig !== 'function') {
-        throw invalid(`${field}[${i}]`, p, 'is not a peer', 'use Pods, Namespaces or IpBlock factories');
+        throw invalid(`${field()}[${i}]`, p, 'is not a peer', 'use Pods, Namespaces or IpBlock factories');
       }
-      return p.toPeerConfig();
-    });
-    const seen = new Map<string, number>();
-    peers.forEach((p, i) => {
-      const text = p.toString();
-      if (seen.has(text)) {
-        throw invalid(`${field}[${i}]`, text, `repeats peer ${seen.get(text)}`, 'remove the duplicate');
+      const config = p.toPeerConfig();
+      // The built-in peers are validated by their factories; only user implementations are checked here.
+      if (!(p instanceof Pods || p instanceof Namespaces || p instanceof IpBlock)) validatePeerConfig(`${field()}[${i}]`, config);
+      if (peers.length > 1) {
+        const id = peerKey(config);
+        const first = seen.get(id);
+        if (first !== undefined) {
+          throw invalid(`${field()}[${i}]`, p.toString(), `repeats peer ${first} of the same rule`, 'remove the duplicate');
+        }
+        seen.set(id, i);
       }
-      seen.set(text, i);
+      return config;
     });
-    const rule = new NetworkPolicyRule(`NetworkPolicy(${this.node.path}).${direction}[${rules.length}]`, configs);
+    const rule = new NetworkPolicyRule(this, direction, rules.length, configs);
     rules.push(rule);
     return rule;
   }
 
-  private toModel(): KubernetesPolicyModel {
+  /** @internal */
+  public _toModel(): KubernetesPolicyModel {
     return {
       podSelector: this.podSelector.selector,
       ingress: this.ingressRules.map(r => r._toModel()),

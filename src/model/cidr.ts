@@ -47,6 +47,20 @@ function bigIntToAddress(value: bigint, family: IpFamily): string {
  * @internal
  */
 export function parseCidr(field: string, text: string): ParsedCidr {
+  // Large apps repeat the same blocks thousands of times: parse each text once.
+  const cached = typeof text === 'string' ? PARSED.get(text) : undefined;
+  if (cached) return cached;
+  const parsed = parseCidrUncached(field, text);
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(text, parsed);
+  return parsed;
+}
+
+/** Successfully parsed CIDRs by their text (results are immutable). */
+const PARSED = new Map<string, ParsedCidr>();
+const PARSED_MAX = 10_000;
+
+function parseCidrUncached(field: string, text: string): ParsedCidr {
   if (typeof text !== 'string' || text.trim() === '') {
     throw invalid(field, text, 'is not a valid CIDR', 'give a block such as "10.0.0.0/16" or "2001:db8::/64"');
   }
@@ -80,7 +94,7 @@ export function parseCidr(field: string, text: string): ParsedCidr {
   if (first !== value) {
     throw invalid(field, text, 'has host bits set', `did you mean ${canonical}?`);
   }
-  return { family, prefixLength, first, last: first | hostMask, text: canonical };
+  return Object.freeze({ family, prefixLength, first, last: first | hostMask, text: canonical });
 }
 
 /** True when `inner` lies inside `outer` (same family). @internal */
@@ -96,6 +110,9 @@ export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
  */
 export function parseCidrWithExcept(field: string, cidr: string, except: string[] = []): { cidr: ParsedCidr; except: ParsedCidr[] } {
   const outer = parseCidr(`${field}.cidr`, cidr);
+  if (!Array.isArray(except)) {
+    throw invalid(`${field}.except`, except, 'is not a list of CIDRs', 'pass an array such as ["10.1.0.0/16"]');
+  }
   const seen = new Set<string>();
   const parsed = except.map((e, i) => {
     const inner = parseCidr(`${field}.except[${i}]`, e);

@@ -37,8 +37,24 @@ export function validateDns1123Subdomain(field: string, name: string): void {
   }
 }
 
+// Keys and values already found valid: large apps repeat the same few thousands of times.
+const VALID_KEYS = new Set<string>();
+const VALID_VALUES = new Set<string>();
+const VALID_MAX = 10_000;
+
+function remember(set: Set<string>, text: string): void {
+  if (set.size >= VALID_MAX) set.clear();
+  set.add(text);
+}
+
 /** Label keys are qualified names: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. @internal */
 export function validateLabelKey(field: string, key: string): void {
+  if (VALID_KEYS.has(key)) return;
+  checkLabelKey(field, key);
+  remember(VALID_KEYS, key);
+}
+
+function checkLabelKey(field: string, key: string): void {
   if (typeof key !== 'string' || key.length === 0) {
     throw invalid(field, key, 'is an empty label key', 'give a key such as "app" or "example.com/tier"');
   }
@@ -64,6 +80,12 @@ export function validateLabelKey(field: string, key: string): void {
 
 /** @internal */
 export function validateLabelValue(field: string, value: string): void {
+  if (VALID_VALUES.has(value)) return;
+  checkLabelValue(field, value);
+  remember(VALID_VALUES, value);
+}
+
+function checkLabelValue(field: string, value: string): void {
   if (typeof value !== 'string') {
     throw invalid(field, value, 'is not a string', 'label values are strings; quote numbers and booleans');
   }

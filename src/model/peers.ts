@@ -42,7 +42,8 @@ export interface INetworkPolicyPeer {
 export class Namespaces implements INetworkPolicyPeer {
   /** Namespaces with these labels. */
   public static withLabels(labels: { [key: string]: string }): Namespaces {
-    return new Namespaces(LabelSelector.withLabels(labels), `namespaces(${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')})`);
+    const selector = LabelSelector.withLabels(labels);
+    return new Namespaces(selector, `namespaces(${selector.toString()})`);
   }
 
   /** Namespaces matching a selector. */
@@ -190,4 +191,42 @@ export class IpBlock implements INetworkPolicyPeer {
   public toString(): string {
     return this.except.length ? `ipBlock(${this.block} except ${this.except.join(',')})` : `ipBlock(${this.block})`;
   }
+}
+
+/**
+ * Checks a peer the way the API server does (ValidateNetworkPolicyPeer in
+ * k8s.io/kubernetes pkg/apis/networking/validation): a peer must name at least one of
+ * podSelector, namespaceSelector and ipBlock ("must specify a peer"), and ipBlock cannot be
+ * combined with a selector ("may not specify both ipBlock and another peer").
+ * Matters for user implementations of INetworkPolicyPeer; the built-in peers always pass.
+ * @internal
+ */
+export function validatePeerConfig(field: string, config: PeerConfig): void {
+  if (!config || typeof config !== 'object') {
+    throw invalid(field, config, 'is not a peer', 'return { podSelector }, { namespaceSelector }, both, or { ipBlock } from toPeerConfig()');
+  }
+  const { podSelector, namespaceSelector, ipBlock } = config;
+  if (!podSelector && !namespaceSelector && !ipBlock) {
+    throw invalid(field, config, 'is an empty peer (the API server requires one of podSelector, namespaceSelector, ipBlock)',
+      'use Pods, Namespaces or IpBlock; for every source or destination use allowFromAnywhere()/allowToAnywhere()');
+  }
+  if (ipBlock && (podSelector || namespaceSelector)) {
+    throw invalid(field, config, 'combines ipBlock with a selector, which the API server rejects',
+      'put the ipBlock and the selector in separate peers of the same rule');
+  }
+  for (const [key, value] of [['podSelector', podSelector], ['namespaceSelector', namespaceSelector]] as const) {
+    if (value !== undefined && !(value instanceof LabelSelector)) {
+      throw invalid(`${field}.${key}`, value, 'is not a LabelSelector', 'build it with LabelSelector.of/withLabels/all');
+    }
+  }
+  if (ipBlock) parseCidrWithExcept(`${field}.ipBlock`, ipBlock.cidr, ipBlock.except ?? []);
+}
+
+/** A stable identity of a peer, for duplicate detection. @internal */
+export function peerKey(config: PeerConfig): string {
+  const parts: string[] = [];
+  if (config.podSelector) parts.push(`pods(${config.podSelector.toString()})`);
+  if (config.namespaceSelector) parts.push(`namespaces(${config.namespaceSelector.toString()})`);
+  if (config.ipBlock) parts.push(`ipBlock(${config.ipBlock.cidr}${config.ipBlock.except?.length ? ` except ${config.ipBlock.except.join(',')}` : ''})`);
+  return parts.join(' ');
 }

@@ -40,6 +40,24 @@ export class LabelExpression {
     return new LabelExpression(key, LabelOperator.DOES_NOT_EXIST);
   }
 
+  /**
+   * A requirement with any operator, checked like the API server's
+   * ValidateLabelSelectorRequirement (k8s.io/apimachinery pkg/apis/meta/v1/validation):
+   * `In`/`NotIn` need values, `Exists`/`DoesNotExist` must have none.
+   * @param values @default - none
+   */
+  public static of(key: string, operator: LabelOperator, values?: string[]): LabelExpression {
+    if (!Object.values(LabelOperator).includes(operator)) {
+      throw invalid(`LabelExpression(${key}).operator`, operator, 'is not a label selector operator',
+        'use LabelOperator.IN, NOT_IN, EXISTS or DOES_NOT_EXIST');
+    }
+    if ((operator === LabelOperator.EXISTS || operator === LabelOperator.DOES_NOT_EXIST) && values !== undefined && values.length > 0) {
+      throw invalid(`LabelExpression(${key} ${operator}).values`, values, `must be empty for ${operator}`,
+        `drop the values, or use LabelOperator.${operator === LabelOperator.EXISTS ? 'IN' : 'NOT_IN'} to compare values`);
+    }
+    return new LabelExpression(key, operator, values);
+  }
+
   /** The label key. */
   public readonly key: string;
   /** The operator. */
@@ -94,6 +112,18 @@ export interface LabelSelectorOptions {
 export class LabelSelector {
   /** A selector with the given requirements; at least one is needed. */
   public static of(options: LabelSelectorOptions): LabelSelector {
+    if (options === null || typeof options !== 'object') {
+      throw invalid('LabelSelector', options, 'is not a selector', 'pass { matchLabels: {...} } and/or { matchExpressions: [...] }');
+    }
+    if (options.matchExpressions !== undefined && !Array.isArray(options.matchExpressions)) {
+      throw invalid('LabelSelector.matchExpressions', options.matchExpressions, 'is not a list', 'pass [LabelExpression.in(...), ...]');
+    }
+    (options.matchExpressions ?? []).forEach((e, i) => {
+      if (!(e instanceof LabelExpression)) {
+        throw invalid(`LabelSelector.matchExpressions[${i}]`, e, 'is not a LabelExpression',
+          'build it with LabelExpression.in/notIn/exists/doesNotExist, which check the operator and values');
+      }
+    });
     const matchLabels = validatedLabels('LabelSelector.matchLabels', options.matchLabels ?? {});
     const matchExpressions = [...(options.matchExpressions ?? [])];
     if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {

@@ -44,11 +44,11 @@ function renderIpBlock(block: IpBlockConfig): k8s.IpBlock {
 }
 
 function renderPeer(peer: PeerConfig): k8s.NetworkPolicyPeer {
-  return {
-    ...(peer.podSelector ? { podSelector: renderLabelSelector(peer.podSelector) } : {}),
-    ...(peer.namespaceSelector ? { namespaceSelector: renderLabelSelector(peer.namespaceSelector) } : {}),
-    ...(peer.ipBlock ? { ipBlock: renderIpBlock(peer.ipBlock) } : {}),
-  };
+  const out: { podSelector?: k8s.LabelSelector; namespaceSelector?: k8s.LabelSelector; ipBlock?: k8s.IpBlock } = {};
+  if (peer.podSelector) out.podSelector = renderLabelSelector(peer.podSelector);
+  if (peer.namespaceSelector) out.namespaceSelector = renderLabelSelector(peer.namespaceSelector);
+  if (peer.ipBlock) out.ipBlock = renderIpBlock(peer.ipBlock);
+  return out;
 }
 
 /** @internal */
@@ -64,21 +64,23 @@ export function renderPort(port: Port): k8s.NetworkPolicyPort {
   return out;
 }
 
+function renderRule(rule: KubernetesRuleModel, peersKey: 'from' | 'to'): { [key: string]: any } {
+  const out: { [key: string]: any } = {};
+  // No peers: the rule has no from/to and matches every peer.
+  if (rule.peers) out[peersKey] = rule.peers.map(renderPeer);
+  // No ports: every port.
+  if (rule.ports.length) out.ports = rule.ports.map(renderPort);
+  return out;
+}
+
 /** Renders the spec; the model is already validated. @internal */
 export function renderNetworkPolicySpec(model: KubernetesPolicyModel): k8s.NetworkPolicySpec {
-  const ingress = model.ingress.map(r => ({
-    ...(r.peers ? { from: r.peers.map(renderPeer) } : {}),
-    ...(r.ports.length ? { ports: r.ports.map(renderPort) } : {}),
-  }));
-  const egress = model.egress.map(r => ({
-    ...(r.peers ? { to: r.peers.map(renderPeer) } : {}),
-    ...(r.ports.length ? { ports: r.ports.map(renderPort) } : {}),
-  }));
-  return {
+  const spec: { -readonly [K in keyof k8s.NetworkPolicySpec]: k8s.NetworkPolicySpec[K] } = {
     podSelector: renderLabelSelector(model.podSelector),
     policyTypes: [...model.policyTypes],
-    // A direction with no rules is omitted: with its policyType listed it denies all.
-    ...(ingress.length ? { ingress } : {}),
-    ...(egress.length ? { egress } : {}),
   };
+  // A direction with no rules is omitted: with its policyType listed it denies all.
+  if (model.ingress.length) spec.ingress = model.ingress.map(r => renderRule(r, 'from'));
+  if (model.egress.length) spec.egress = model.egress.map(r => renderRule(r, 'to'));
+  return spec;
 }
