@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CiliumPolicyRule, CiliumRuleContext } from './rule';
 import * as l1 from '../imports/cilium.io';
-import { CiliumPeerConfig, CiliumPeerKind, Endpoints, ICiliumPeer, Nodes, peerKey } from '../model/cilium/peers';
+import { CiliumPeerConfig, CiliumPeerKind, Endpoints, ICiliumPeer, Nodes, ciliumPeerKey } from '../model/cilium/peers';
 import { CILIUM_POD_NAMESPACE_LABEL, CiliumSelectorConfig } from '../model/cilium/selector';
 import { CiliumFeature, CiliumVersion, CiliumVersionCheck, checkFeature } from '../model/cilium/versions';
 import { invalid } from '../model/errors';
@@ -300,7 +300,7 @@ export class CiliumPolicySpec {
     });
     const seen = new Map<string, number>();
     configs.forEach((c, i) => {
-      const k = peerKey(c);
+      const k = ciliumPeerKey(c);
       if (seen.has(k)) throw invalid(`${field}.${key}[${i}]`, peers[i].toString(), `repeats peer ${seen.get(k)}`, 'remove the duplicate');
       seen.set(k, i);
       if (c.kind === CiliumPeerKind.FQDN && direction !== 'egress') {

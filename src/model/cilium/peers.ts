@@ -414,6 +414,6 @@ export class Service implements ICiliumPeer {
 }
 
 /** Stable text of a peer config, used for duplicate detection. @internal */
-export function peerKey(p: CiliumPeerConfig): string {
+export function ciliumPeerKey(p: CiliumPeerConfig): string {
   return JSON.stringify({ ...p, selector: p.selector ? selectorText(p.selector) : undefined });
 }
