@@ -1,1 +1,2 @@
 export * as k8s from './imports/k8s';
+export * from './analysis';
