@@ -31,7 +31,8 @@ function closeNames(ref: string, peers: Peer[]): string[] {
     .map((p) => {
       const id = p.id.toLowerCase();
       const name = p.workload?.name.toLowerCase() ?? id;
-      const score = id.includes(r) || r.includes(name) ? 0 : Math.min(distance(r, id), distance(r, name));
+      const nsName = p.workload ? `${p.namespace}/${p.workload.name}`.toLowerCase() : id;
+      const score = id.includes(r) || r === name ? 0 : Math.min(distance(r, id), distance(r, name), distance(r, nsName));
       return { id: p.id, score };
     })
     .sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : 1));
@@ -121,7 +122,7 @@ function sideText(title: string, v: SideVerdict, universe: string[], asked?: Con
   if (v.isolatedBy.length) lines.push(`  isolated by: ${v.isolatedBy.join(', ')}`);
   else lines.push('  not isolated (every connection allowed unless denied)');
   const rel = (c: ConnSet) => (asked ? c.intersect(asked) : c);
-  for (const a of v.allowedBy) lines.push(`  allowed by ${a.rule}: ${rel(a.conn).isEmpty() ? `not the asked connection (${a.conn.toString(universe)})` : rel(a.conn).toString(universe)}`);
+  for (const a of v.allowedBy) lines.push(`  allowed by ${a.rule}: ${rel(a.conn).isEmpty() ? `matches the peer but allows only ${a.conn.toString(universe)}` : rel(a.conn).toString(universe)}`);
   for (const d of v.deniedBy) lines.push(`  denied by ${d.rule}: ${d.conn.toString(universe)}`);
   if (v.isolatedBy.length && !v.allowedBy.length) lines.push('  no rule of these policies matches the peer');
   lines.push(`  result: ${rel(v.conn).isEmpty() ? 'No Connections' : rel(v.conn).toString(universe)}`);
