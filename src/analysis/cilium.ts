@@ -18,12 +18,12 @@
  * - L7 rules (`toPorts[].rules`) are reported on the connection, e.g. `TCP 80 [HTTP GET /api]`.
  */
 import { Cluster, PolicyDoc } from './cluster';
-import { Diagnostic } from './load';
 import { IpSet } from './ipranges';
+import { PolicyError } from './kubernetes';
+import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, Interval, L7Restriction, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector, Labels } from './selectors';
-import { PolicyError } from './kubernetes';
 
 export const CILIUM_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 export const CILIUM_NS_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
@@ -55,13 +55,32 @@ function stripSource(key: string): string {
 }
 
 const ICMP_TYPES: Record<string, number> = {
-  EchoReply: 0, DestinationUnreachable: 3, Redirect: 5, EchoRequest: 8, RouterAdvertisement: 9, RouterSelection: 10,
-  TimeExceeded: 11, ParameterProblem: 12, Timestamp: 13, TimestampReply: 14,
+  EchoReply: 0,
+  DestinationUnreachable: 3,
+  Redirect: 5,
+  EchoRequest: 8,
+  RouterAdvertisement: 9,
+  RouterSelection: 10,
+  TimeExceeded: 11,
+  ParameterProblem: 12,
+  Timestamp: 13,
+  TimestampReply: 14,
 };
 const ICMPV6_TYPES: Record<string, number> = {
-  DestinationUnreachable: 1, PacketTooBig: 2, TimeExceeded: 3, ParameterProblem: 4, EchoRequest: 128, EchoReply: 129,
-  MulticastListenerQuery: 130, MulticastListenerReport: 131, MulticastListenerDone: 132, RouterSolicitation: 133,
-  RouterAdvertisement: 134, NeighborSolicitation: 135, NeighborAdvertisement: 136, RedirectMessage: 137,
+  DestinationUnreachable: 1,
+  PacketTooBig: 2,
+  TimeExceeded: 3,
+  ParameterProblem: 4,
+  EchoRequest: 128,
+  EchoReply: 129,
+  MulticastListenerQuery: 130,
+  MulticastListenerReport: 131,
+  MulticastListenerDone: 132,
+  RouterSolicitation: 133,
+  RouterAdvertisement: 134,
+  NeighborSolicitation: 135,
+  NeighborAdvertisement: 136,
+  RedirectMessage: 137,
 };
 
 interface PortSpec {

@@ -8,13 +8,14 @@
  * selecting it; Cilium deny rules are subtracted in every case (deny beats allow). Peers outside
  * the cluster have no policies of their own, so their side allows everything.
  */
+import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels } from './cilium';
+/* eslint-disable no-bitwise */ // matched-rule masks
 import { Cluster, NAMESPACE_NAME_LABEL, Workload } from './cluster';
-import { Diagnostic } from './load';
 import { atomize, formatRange, IpSet } from './ipranges';
+import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
+import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
-import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
-import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels } from './cilium';
 import { CompiledSelector } from './selectors';
 
 export const INGRESS_CONTROLLER_ID = '{ingress-controller}';
@@ -69,6 +70,8 @@ export class Engine {
   /** per rule: bitmap of matched peers */
   private readonly ruleMatch = new Map<RuleModel, Uint8Array>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
+  private readonly portSigs = new Map<string, number>();
+  private readonly peerPortSig: number[] = [];
 
   constructor(readonly cluster: Cluster) {
     this.diagnostics = cluster.diagnostics;
@@ -273,16 +276,12 @@ export class Engine {
     return this.sideSlow(dir, subject, remote, dst);
   }
 
-  private readonly portSigs = new Map<string, number>();
-  private readonly peerPortSig: number[] = [];
-
   /** Small integer identifying a peer's container ports (0 = none). */
   private portSignature(p: Peer): number {
     let s = this.peerPortSig[p.index];
     if (s !== undefined) return s;
     const ports = p.workload?.ports ?? [];
-    if (!ports.length) s = 0;
-    else {
+    if (!ports.length) {s = 0;} else {
       const k = ports.map((c) => `${c.name ?? ''}/${c.protocol}/${c.port}`).sort().join(',');
       let id = this.portSigs.get(k);
       if (id === undefined) this.portSigs.set(k, (id = this.portSigs.size + 1));

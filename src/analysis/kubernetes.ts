@@ -12,9 +12,9 @@
  * - Named ports are resolved against the destination pod's container ports with the same protocol.
  * - `endPort` makes a port range; protocols are TCP (default), UDP and SCTP.
  */
-import { Diagnostic } from './load';
 import { PolicyDoc } from './cluster';
 import { IpSet } from './ipranges';
+import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector } from './selectors';

@@ -241,7 +241,9 @@ export class ConnSet {
       out.push({ protocol: p, ports: this.protocols.get(p)!.map(([s, e]) => (s === e ? { port: s } : { port: s, endPort: e })) });
     }
     const res: any = { all: false, protocols: out };
-    if (this.l7.length) res.l7 = this.l7.map((r) => ({ protocol: r.protocol, port: r.start, endPort: r.end !== r.start ? r.end : undefined, rules: r.rules }));
+    if (this.l7.length) {
+      res.l7 = this.l7.map((r) => ({ protocol: r.protocol, port: r.start, endPort: r.end !== r.start ? r.end : undefined, rules: r.rules }));
+    }
     return res;
   }
 }
