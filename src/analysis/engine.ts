@@ -46,6 +46,7 @@ interface SideInfo {
   readonly cacheable: boolean;
   readonly dstDependent: boolean;
   readonly cache: Map<number, ConnSet>;
+  readonly byPorts: Map<number, Map<number, ConnSet>>;
 }
 
 export class Engine {
@@ -70,6 +71,7 @@ export class Engine {
   /** per rule: bitmap of matched peers */
   private readonly ruleMatch = new Map<RuleModel, Uint8Array>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
+  private readonly interned = new Map<string, ConnSet>();
   private readonly portSigs = new Map<string, number>();
   private readonly peerPortSig: number[] = [];
 
@@ -78,6 +80,8 @@ export class Engine {
     this.hasCilium = cluster.policies.some((p) => p.kind !== 'NetworkPolicy');
     this.universe = this.hasCilium ? L4_PROTOCOLS.concat(ICMP_PROTOCOLS) : L4_PROTOCOLS.slice();
     this.all = ConnSet.all(this.universe);
+    this.interned.set(this.all.canonicalKey(), this.all);
+    this.interned.set(ConnSet.EMPTY.canonicalKey(), ConnSet.EMPTY);
     const ctx: CompileContext = { universe: this.universe, all: this.all };
 
     for (const doc of cluster.policies) {
@@ -163,9 +167,10 @@ export class Engine {
           maps: relevant.map((r) => this.ruleMatch.get(r)!),
           // ingress results depend only on the matched rules (dst is the subject); egress ones also on
           // the destination when a rule has named ports
-          cacheable: relevant.length <= 30,
+          cacheable: relevant.length <= 29, // masks stay small integers
           dstDependent: dir === 'egress' && !relevant.every((r) => r.staticConn),
           cache: new Map(),
+          byPorts: new Map(),
         };
       }
     }
@@ -265,11 +270,17 @@ export class Engine {
       const maps = info.maps;
       for (let i = 0; i < maps.length; i++) if (maps[i][remote.index] === 1) mask |= 1 << i;
       // egress results with named ports also depend on the destination's container ports
-      const key = info.dstDependent ? mask * 65536 + this.portSignature(dst) : mask;
-      let c = info.cache.get(key);
+      let cache = info.cache;
+      if (info.dstDependent) {
+        const sig = this.portSignature(dst);
+        let m = info.byPorts.get(sig);
+        if (!m) info.byPorts.set(sig, (m = new Map()));
+        cache = m;
+      }
+      let c = cache.get(mask);
       if (!c) {
         c = this.computeSide(info, mask, dst);
-        info.cache.set(key, c);
+        cache.set(mask, c);
       }
       return c;
     }
@@ -300,7 +311,17 @@ export class Engine {
       if (r.deny) denied = denied.union(this.ruleConn(r, dst));
       else if (info.isolated) allowed = allowed.union(this.ruleConn(r, dst));
     }
-    return denied.isEmpty() ? allowed : allowed.subtract(denied);
+    return this.intern(denied.isEmpty() ? allowed : allowed.subtract(denied));
+  }
+
+  /** One object per distinct connection set, so that results can be memoised by identity. */
+  private intern(c: ConnSet): ConnSet {
+    if (c === this.all || c === ConnSet.EMPTY) return c;
+    const k = c.canonicalKey();
+    const found = this.interned.get(k);
+    if (found) return found;
+    this.interned.set(k, c);
+    return c;
   }
 
   private sideSlow(dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
@@ -326,7 +347,7 @@ export class Engine {
     let m = this.intersectCache.get(eg.id);
     if (!m) this.intersectCache.set(eg.id, (m = new Map()));
     let c = m.get(ing.id);
-    if (!c) m.set(ing.id, (c = eg.intersect(ing)));
+    if (!c) m.set(ing.id, (c = this.intern(eg.intersect(ing))));
     return c;
   }
 

@@ -130,6 +130,14 @@ export class ConnSet {
     return this.protocols.size === 0;
   }
 
+  /** Canonical text of the set (protocols sorted), for interning equal sets. */
+  canonicalKey(): string {
+    const parts: string[] = [];
+    for (const p of [...this.protocols.keys()].sort()) parts.push(`${p}:${intervalsToString(this.protocols.get(p)!)}`);
+    if (this.l7.length) parts.push(l7Key(this.l7));
+    return parts.join(';');
+  }
+
   union(other: ConnSet): ConnSet {
     if (other === this) return this;
     if (other.isEmpty() && other.l7.length === 0) return this;
