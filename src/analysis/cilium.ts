@@ -195,9 +195,11 @@ interface SelectorCtx {
   readonly policyNs?: string; // undefined for CCNP
 }
 
-function compileEndpointSelector(sel: any, f: string, sc: SelectorCtx, peerSelector: boolean): Matcher {
+function compileEndpointSelector(sel: any, f: string, sc: SelectorCtx, peerSelector: boolean, entities?: Set<string>): Matcher {
   const cs: CompiledSelector = compileSelector(sel ?? {}, f, stripSource);
   const reserved = cs.requirements.filter((r) => r.key.startsWith('reserved:'));
+  // a `reserved:<entity>` label selects that entity, which then becomes a peer of the analysis
+  for (const r of reserved) if (r.operator === 'In' || r.operator === 'Exists') entities?.add(r.key.slice('reserved:'.length));
   const nsScoped = peerSelector && sc.policyNs !== undefined && !cs.keys().includes(CILIUM_NAMESPACE_LABEL);
   return (peer: Peer) => {
     if (peer.type === 'entity') return reserved.length > 0 && cs.matches(peer.ciliumLabels ?? {});
@@ -296,7 +298,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
         if (eps !== undefined) {
           hasL3 = true;
           if (!Array.isArray(eps)) throw new PolicyError(`${f}.${from}Endpoints: expected a list of label selectors`);
-          eps.forEach((s: any, j: number) => matchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true)));
+          eps.forEach((s: any, j: number) => matchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true, entities)));
         }
         const ents = rule[`${from}Entities`];
         if (ents !== undefined) {
