@@ -18,7 +18,7 @@
  * - L7 rules (`toPorts[].rules`) are reported on the connection, e.g. `TCP 80 [HTTP GET /api]`.
  */
 import { Cluster, PolicyDoc } from './cluster';
-import { IpSet } from './ipranges';
+import { fullRange, IpSet } from './ipranges';
 import { PolicyError } from './kubernetes';
 import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
@@ -254,7 +254,10 @@ function cidrMatcher(list: any, setList: any, f: string, ipSets: IpSet[]): Match
     });
   }
   ipSets.push(...sets);
-  return sets.map((s) => (p: Peer) => p.type === 'external' && !!p.range && s.containsRange(p.range));
+  return sets.map((s) => {
+    const coversAll = s.containsRange(fullRange(4)) || s.containsRange(fullRange(6));
+    return (p: Peer) => (p.type === 'external' && !!p.range && s.containsRange(p.range)) || (coversAll && p.type === 'fqdn');
+  });
 }
 
 /** Compile a CNP/CCNP document into one policy model per rule (`spec` and each of `specs`). */
