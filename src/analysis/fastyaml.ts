@@ -193,10 +193,7 @@ export function fastParse(text: string, lc: LineCounter): FastDoc[] | undefined 
       }
     }
   } catch (e) {
-    if (e instanceof Unsupported) {
-      if (process.env.FASTYAML_DEBUG) console.error('fastyaml fallback:', e.message);
-      return undefined;
-    }
+    if (e instanceof Unsupported) return undefined;
     throw e;
   }
   return out;
