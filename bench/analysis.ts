@@ -31,7 +31,7 @@ function rng(seed: number) {
   };
 }
 
-export function generateCluster(pods: number, seed = 42): any[] {
+export function generateCluster(pods: number, seed = 42, maxClusterwide = Infinity): any[] {
   const r = rng(seed + pods);
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
   const workloads = Math.round(pods / PODS_PER_WORKLOAD);
@@ -76,7 +76,7 @@ export function generateCluster(pods: number, seed = 42): any[] {
     const ns = `ns${i % namespaces}`;
     if (i % 5 === 4) {
       // Cilium
-      const clusterwide = i % 25 === 24;
+      const clusterwide = i % 25 === 24 && i / 25 < maxClusterwide;
       const spec: any = { endpointSelector: sel() };
       const k = r();
       if (k < 0.5) {
@@ -114,12 +114,12 @@ export function generateCluster(pods: number, seed = 42): any[] {
   return out;
 }
 
-function child(pods: number) {
+function child(pods: number, maxClusterwide: number) {
   // loaded lazily so the parent does not pay for it
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ConnectivityAnalysis } = require('../src/analysis');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-bench-'));
-  const docs = generateCluster(pods);
+  const docs = generateCluster(pods, 42, maxClusterwide);
   const file = path.join(dir, 'cluster.yaml');
   fs.writeFileSync(file, docs.map((d) => stringify(d, { aliasDuplicateObjects: false })).join('---\n'));
   const policies = docs.filter((d) => /Policy$/.test(d.kind)).length;
@@ -152,9 +152,11 @@ function child(pods: number) {
 function parent() {
   const i = process.argv.indexOf('--sizes');
   const sizes = i > 0 ? process.argv[i + 1].split(',').map(Number) : [1000, 5000, 20000];
+  const m = process.argv.indexOf('--max-clusterwide');
+  const maxCw = m > 0 ? Number(process.argv[m + 1]) : Infinity;
   const rows: any[] = [];
   for (const s of sizes) {
-    const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s)], {
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s), '--max-clusterwide', String(maxCw)], {
       env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -177,6 +179,7 @@ function parent() {
 
 if (require.main === module) {
   const c = process.argv.indexOf('--child');
-  if (c > 0) child(Number(process.argv[c + 1]));
+  const m = process.argv.indexOf('--max-clusterwide');
+  if (c > 0) child(Number(process.argv[c + 1]), m > 0 ? Number(process.argv[m + 1]) : Infinity);
   else parent();
 }
