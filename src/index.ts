@@ -3,3 +3,4 @@ export * from './model';
 export * from './kubernetes';
 export * from './model/cilium';
 export * from './cilium';
+export * from './analysis';

@@ -1,0 +1,434 @@
+/**
+ * The connectivity engine: peers, per-workload policy selection, per-rule peer matches, and the
+ * allowed connections of every (source, destination) pair.
+ *
+ * A connection is allowed when the egress side of the source and the ingress side of the
+ * destination both allow it. Per direction, a workload selected by an isolating policy (Kubernetes
+ * policyTypes, or Cilium default-deny) allows only the union of the allow rules of all policies
+ * selecting it; Cilium deny rules are subtracted in every case (deny beats allow). Peers outside
+ * the cluster have no policies of their own, so their side allows everything.
+ */
+import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels } from './cilium';
+import { Cluster, NAMESPACE_NAME_LABEL, Workload } from './cluster';
+import { atomize, formatRange, IpSet } from './ipranges';
+import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
+import { Diagnostic } from './load';
+import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
+import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
+import { CompiledSelector } from './selectors';
+
+export const INGRESS_CONTROLLER_ID = '{ingress-controller}';
+export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-controller-ns';
+
+export interface ConnectionResult {
+  readonly src: Peer;
+  readonly dst: Peer;
+  readonly conn: ConnSet;
+}
+
+export interface SideVerdict {
+  /** The side is not restricted (peer outside the cluster, or not isolated and nothing denied). */
+  readonly unrestricted: boolean;
+  readonly isolatedBy: string[];
+  readonly allowedBy: { rule: string; conn: ConnSet }[];
+  readonly deniedBy: { rule: string; conn: ConnSet }[];
+  readonly conn: ConnSet;
+}
+
+/**
+ * The policy profile of one side of a workload: the rules that can change its result (all of them
+ * when isolated, else only deny rules). Workloads with the same profile share one result cache,
+ * keyed by the remote peer's signature.
+ */
+interface SideProfile {
+  readonly isolated: boolean;
+  readonly rules: RuleModel[];
+  /** column of each rule in the peer x rule match matrix */
+  readonly cols: Int32Array;
+  /** egress rules with named ports: results also depend on the destination's container ports */
+  readonly dstDependent: boolean;
+  /** nested maps keyed by (port signature,) then 29-rule chunks of the matched-rules mask */
+  readonly cache: Map<number, any>;
+}
+
+const CHUNK = 2 ** 29;
+
+export class Engine {
+  readonly peers: Peer[] = [];
+  readonly workloadPeers: Peer[] = [];
+  readonly srcPeers: Peer[] = [];
+  readonly dstPeers: Peer[] = [];
+  readonly policies: PolicyModel[] = [];
+  readonly universe: string[];
+  readonly all: ConnSet;
+  readonly diagnostics: Diagnostic[];
+  readonly hasCilium: boolean;
+  ingressController?: Peer;
+  private readonly ingressTargets = new Map<number, ConnSet>();
+  /** per workload peer index: rules, bitmaps, isolation, and a cache of results per matched-rule mask */
+  /** per workload peer index; undefined = the side allows everything */
+  private readonly profiles: { ingress: (SideProfile | undefined)[]; egress: (SideProfile | undefined)[] } = { ingress: [], egress: [] };
+  private readonly intersectCache = new Map<number, Map<number, ConnSet>>();
+  private readonly ingressRules: RuleModel[][] = [];
+  private readonly egressRules: RuleModel[][] = [];
+  private readonly ingressIsolatedBy: string[][] = [];
+  private readonly egressIsolatedBy: string[][] = [];
+  /** per rule: bitmap of matched peers */
+  /** peer x rule match matrix, row-major by peer (a peer's row is contiguous) */
+  private matrix: Uint8Array = new Uint8Array(0);
+  private ruleCount = 0;
+  private readonly ruleCol = new Map<RuleModel, number>();
+  private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
+  private readonly interned = new Map<string, ConnSet>();
+  private readonly portSigs = new Map<string, number>();
+  /** port signature per peer index, filled once all peers exist (-1 = not computed yet) */
+  private peerPortSig: Int32Array = new Int32Array(0);
+
+  constructor(readonly cluster: Cluster) {
+    this.diagnostics = cluster.diagnostics;
+    this.hasCilium = cluster.policies.some((p) => p.kind !== 'NetworkPolicy');
+    this.universe = this.hasCilium ? L4_PROTOCOLS.concat(ICMP_PROTOCOLS) : L4_PROTOCOLS.slice();
+    this.all = ConnSet.all(this.universe);
+    this.interned.set(this.all.canonicalKey(), this.all);
+    this.interned.set(ConnSet.EMPTY.canonicalKey(), ConnSet.EMPTY);
+    const ctx: CompileContext = { universe: this.universe, all: this.all };
+
+    for (const doc of cluster.policies) {
+      try {
+        if (doc.kind === 'NetworkPolicy') this.policies.push(compileNetworkPolicy(doc, ctx));
+        else this.policies.push(...compileCiliumPolicy(doc, ctx, cluster, this.diagnostics));
+      } catch (e: any) {
+        this.diagnostics.push(policyDiagnostic(doc, e));
+      }
+    }
+
+    // workloads
+    for (const w of cluster.workloads) this.addWorkloadPeer(w);
+
+    // ingress controller (Route / Ingress targets)
+    this.setupIngressController();
+
+    // external address ranges: sources from ingress rules, destinations from egress rules
+    const full = IpSet.full(4);
+    const srcSets = [full, ...this.policies.flatMap((p) => p.ingressIpSets)];
+    const dstSets = [full, ...this.policies.flatMap((p) => p.egressIpSets)];
+    const entities = new Set(this.policies.flatMap((p) => p.entities));
+    const v6 = entities.has('world-ipv6');
+    for (const r of atomize(srcSets, v6)) this.srcPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
+    for (const r of atomize(dstSets, v6)) this.dstPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
+    // Cilium entities and FQDN names that policies mention
+    for (const e of [...entities].sort()) {
+      if (['world', 'world-ipv4', 'world-ipv6', 'cluster', 'all'].includes(e)) continue;
+      const p = this.addPeer({ type: 'entity', id: `{${e}}`, entity: e, ciliumLabels: entityPeerLabels(e) });
+      this.srcPeers.push(p);
+      this.dstPeers.push(p);
+    }
+    for (const f of [...new Set(this.policies.flatMap((p) => p.fqdns))].sort()) {
+      this.dstPeers.push(this.addPeer({ type: 'fqdn', id: `${f}[FQDN]`, fqdn: f }));
+    }
+    for (const s of [...new Set(this.policies.flatMap((p) => p.services))].sort()) {
+      this.dstPeers.push(this.addPeer({ type: 'service', id: `${s}[Service]` }));
+    }
+    for (const w of this.workloadPeers) {
+      this.srcPeers.push(w);
+      this.dstPeers.push(w);
+    }
+
+    this.peerPortSig = new Int32Array(this.peers.length).fill(-1);
+    for (const p of this.peers) this.portSignature(p);
+
+    // which policies select which workload
+    for (const w of this.workloadPeers) {
+      const inR: RuleModel[] = [];
+      const egR: RuleModel[] = [];
+      const inIso: string[] = [];
+      const egIso: string[] = [];
+      for (const p of this.policies) {
+        if (!p.selects(w)) continue;
+        if (p.isolatesIngress) inIso.push(p.id);
+        if (p.isolatesEgress) egIso.push(p.id);
+        for (const r of p.rules) (r.direction === 'ingress' ? inR : egR).push(r);
+      }
+      this.ingressRules[w.index] = inR;
+      this.egressRules[w.index] = egR;
+      this.ingressIsolatedBy[w.index] = inIso;
+      this.egressIsolatedBy[w.index] = egIso;
+    }
+    // rule -> matched peers, computed once
+    const used = new Set<RuleModel>();
+    for (const w of this.workloadPeers) {
+      for (const r of this.ingressRules[w.index]) used.add(r);
+      for (const r of this.egressRules[w.index]) used.add(r);
+    }
+    for (const r of used) this.ruleCol.set(r, this.ruleCol.size);
+    const R = (this.ruleCount = this.ruleCol.size);
+    this.matrix = new Uint8Array(this.peers.length * R);
+    for (const [r, c] of this.ruleCol) {
+      for (const p of this.peers) if (r.matchPeer(p)) this.matrix[p.index * R + c] = 1;
+    }
+    // side profiles, shared by workloads with the same relevant rules
+    const ruleIds = this.ruleCol;
+    const profiles = new Map<string, SideProfile>();
+    for (const w of this.workloadPeers) {
+      for (const dir of ['ingress', 'egress'] as Direction[]) {
+        const rules = dir === 'ingress' ? this.ingressRules[w.index] : this.egressRules[w.index];
+        const isolated = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[w.index].length > 0;
+        const relevant = isolated ? rules : rules.filter((r) => r.deny);
+        if (!isolated && !relevant.length) {
+          this.profiles[dir][w.index] = undefined;
+          continue;
+        }
+        // ingress results depend on the subject's own ports (named ports resolve on the destination)
+        const key = `${dir}|${isolated}|${dir === 'ingress' ? this.portSignature(w) : 0}|${relevant.map((r) => ruleIds.get(r)).join(',')}`;
+        let prof = profiles.get(key);
+        if (!prof) {
+          prof = {
+            isolated,
+            rules: relevant,
+            cols: Int32Array.from(relevant.map((r) => this.ruleCol.get(r)!)),
+            dstDependent: dir === 'egress' && !relevant.every((r) => r.staticConn),
+            cache: new Map(),
+          };
+          profiles.set(key, prof);
+        }
+        this.profiles[dir][w.index] = prof;
+      }
+    }
+  }
+
+  private addPeer(p: Omit<Peer, 'index'>): Peer {
+    const peer: Peer = { ...p, index: this.peers.length };
+    this.peers.push(peer);
+    return peer;
+  }
+
+  private addWorkloadPeer(w: Workload) {
+    const ns = this.cluster.namespaces.get(w.namespace);
+    const nsLabels = ns?.labels ?? { [NAMESPACE_NAME_LABEL]: w.namespace };
+    const peer = this.addPeer({
+      type: 'workload',
+      id: w.id,
+      namespace: w.namespace,
+      labels: w.labels,
+      nsLabels,
+      ciliumLabels: this.hasCilium ? ciliumLabelsFor(w.labels, w.namespace, nsLabels, w.serviceAccount) : undefined,
+      workload: w,
+    });
+    this.workloadPeers.push(peer);
+  }
+
+  private setupIngressController() {
+    const targets = this.cluster.ingressTargets;
+    if (!targets.length) return;
+    const byWorkload = new Map<number, ConnSet>();
+    for (const t of targets) {
+      const svc = this.cluster.services.find((s) => s.namespace === t.namespace && s.name === t.service);
+      if (!svc) {
+        this.diagnostics.push({ file: '', line: 0, column: 0, severity: 'warning', message: `${t.kind} ${t.namespace}/${t.name}: service ${t.service} not found; ignored` });
+        continue;
+      }
+      if (!svc.selector) continue; // services without selector are not supported (as netpol-analyzer)
+      const sel = new CompiledSelector(Object.entries(svc.selector).map(([key, v]) => ({ key, operator: 'In' as const, values: [v] })), '');
+      // the pod port(s) behind the required service port (all service ports when unspecified)
+      let podPorts: (string | number)[] = [];
+      for (const sp of svc.ports) {
+        const access = sp.targetPort !== undefined && sp.targetPort !== null && sp.targetPort !== 0 && sp.targetPort !== '' ? sp.targetPort : sp.port;
+        if (t.port === undefined || t.port === null || t.port === '') {
+          podPorts.push(access);
+        } else if ((sp.name && sp.name === t.port) || sp.port === t.port || sp.targetPort === t.port) {
+          podPorts = [access];
+          break;
+        }
+      }
+      for (const w of this.workloadPeers) {
+        if (w.namespace !== t.namespace || !sel.matches(w.labels ?? {})) continue;
+        let conn = byWorkload.get(w.index) ?? ConnSet.EMPTY;
+        for (const pp of podPorts) {
+          let num: number;
+          if (typeof pp === 'string' && !/^\d+$/.test(pp)) {
+            const cp = w.workload!.ports.find((c) => c.name === pp);
+            if (!cp || cp.protocol !== 'TCP' || cp.port < 1) continue; // only TCP for ingress
+            num = cp.port;
+          } else {
+            num = Number(pp);
+          }
+          // the workload must expose the port (netpol-analyzer counts every container port as TCP here)
+          if (w.workload!.ports.some((c) => c.port === num)) conn = conn.union(ConnSet.of('TCP', [[num, num]]));
+        }
+        byWorkload.set(w.index, conn);
+      }
+    }
+    if (!byWorkload.size) return;
+    const ic = this.addPeer({
+      type: 'ingress-controller',
+      id: INGRESS_CONTROLLER_ID,
+      namespace: INGRESS_CONTROLLER_NAMESPACE,
+      labels: {},
+      nsLabels: { [NAMESPACE_NAME_LABEL]: INGRESS_CONTROLLER_NAMESPACE },
+      ciliumLabels: this.hasCilium ? ciliumLabelsFor({}, INGRESS_CONTROLLER_NAMESPACE, { [NAMESPACE_NAME_LABEL]: INGRESS_CONTROLLER_NAMESPACE }, 'default') : undefined,
+    });
+    this.ingressController = ic;
+    for (const [k, v] of byWorkload) this.ingressTargets.set(k, v);
+  }
+
+  private ruleConn(r: RuleModel, dst: Peer): ConnSet {
+    if (r.staticConn) return r.staticConn;
+    // named ports: the result depends only on the destination's container ports
+    let m = this.connCache.get(r);
+    if (!m) this.connCache.set(r, (m = new Map()));
+    const k = this.portSignature(dst);
+    let c = m.get(k);
+    if (!c) m.set(k, (c = r.conn(dst)));
+    return c;
+  }
+
+
+  /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end, `dst` the traffic destination. */
+  private side(profiles: (SideProfile | undefined)[], subject: Peer, remote: Peer, dst: Peer): ConnSet {
+    if (subject.type !== 'workload') return this.all;
+    const prof = profiles[subject.index];
+    if (!prof) return this.all;
+    let node: Map<number, any> = prof.cache;
+    if (prof.dstDependent) {
+      const sig = this.portSignature(dst);
+      let m = node.get(-1 - sig);
+      if (!m) node.set(-1 - sig, (m = new Map()));
+      node = m;
+    }
+    // walk the cache by the mask of matched rules, 29 rules per level (small integer keys)
+    const cols = prof.cols;
+    const n = cols.length;
+    const matrix = this.matrix;
+    const base = remote.index * this.ruleCount;
+    let chunk = 0;
+    let bit = 1;
+    for (let i = 0; i < n; i++) {
+      if (matrix[base + cols[i]] === 1) chunk += bit;
+      bit *= 2;
+      if (bit === CHUNK && i < n - 1) {
+        let m = node.get(chunk);
+        if (!m) node.set(chunk, (m = new Map()));
+        node = m;
+        chunk = 0;
+        bit = 1;
+      }
+    }
+    let c: ConnSet | undefined = node.get(chunk);
+    if (!c) {
+      c = this.computeSide(prof, remote, dst);
+      node.set(chunk, c);
+    }
+    return c;
+  }
+
+  /** Small integer identifying a peer's container ports (0 = none). */
+  private portSignature(p: Peer): number {
+    if (p.index < this.peerPortSig.length && this.peerPortSig[p.index] >= 0) return this.peerPortSig[p.index];
+    let s: number;
+    const ports = p.workload?.ports ?? [];
+    if (!ports.length) {
+      s = 0;
+    } else {
+      const k = ports.map((c) => `${c.name ?? ''}/${c.protocol}/${c.port}`).sort().join(',');
+      let id = this.portSigs.get(k);
+      if (id === undefined) this.portSigs.set(k, (id = this.portSigs.size + 1));
+      s = id;
+    }
+    if (p.index < this.peerPortSig.length) this.peerPortSig[p.index] = s;
+    return s;
+  }
+
+  private computeSide(prof: SideProfile, remote: Peer, dst: Peer): ConnSet {
+    let allowed = prof.isolated ? ConnSet.EMPTY : this.all;
+    let denied = ConnSet.EMPTY;
+    for (let i = 0; i < prof.rules.length; i++) {
+      if (this.matrix[remote.index * this.ruleCount + prof.cols[i]] !== 1) continue;
+      const r = prof.rules[i];
+      if (r.deny) denied = denied.union(this.ruleConn(r, dst));
+      else if (prof.isolated) allowed = allowed.union(this.ruleConn(r, dst));
+    }
+    return this.intern(denied.isEmpty() ? allowed : allowed.subtract(denied));
+  }
+
+  /** One object per distinct connection set, so that results can be memoised by identity. */
+  private intern(c: ConnSet): ConnSet {
+    if (c === this.all || c === ConnSet.EMPTY) return c;
+    const k = c.canonicalKey();
+    const found = this.interned.get(k);
+    if (found) return found;
+    this.interned.set(k, c);
+    return c;
+  }
+
+  /** Allowed connections from src to dst (policies only; ingress-controller targets are applied in connections()). */
+  allowed(src: Peer, dst: Peer): ConnSet {
+    const eg = this.side(this.profiles.egress, src, dst, dst);
+    if (eg.isEmpty()) return eg;
+    const ing = this.side(this.profiles.ingress, dst, src, dst);
+    if (ing === this.all) return eg;
+    if (eg === this.all || ing.isEmpty()) return ing;
+    let m = this.intersectCache.get(eg.id);
+    if (!m) this.intersectCache.set(eg.id, (m = new Map()));
+    let c = m.get(ing.id);
+    if (!c) m.set(ing.id, (c = this.intern(eg.intersect(ing))));
+    return c;
+  }
+
+  /** Explain one side for explain(). */
+  explainSide(dir: Direction, subject: Peer, remote: Peer, dst: Peer): SideVerdict {
+    if (subject.type !== 'workload') {
+      return { unrestricted: true, isolatedBy: [], allowedBy: [], deniedBy: [], conn: this.all };
+    }
+    const rules = dir === 'ingress' ? this.ingressRules[subject.index] : this.egressRules[subject.index];
+    const isolatedBy = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[subject.index];
+    const allowedBy: { rule: string; conn: ConnSet }[] = [];
+    const deniedBy: { rule: string; conn: ConnSet }[] = [];
+    for (const r of rules) {
+      if (this.matrix[remote.index * this.ruleCount + this.ruleCol.get(r)!] !== 1) continue;
+      const c = this.ruleConn(r, dst);
+      (r.deny ? deniedBy : allowedBy).push({ rule: r.description, conn: c });
+    }
+    const conn = this.side(this.profiles[dir], subject, remote, dst);
+    return { unrestricted: !isolatedBy.length && !deniedBy.length, isolatedBy, allowedBy, deniedBy, conn };
+  }
+
+  /** Ingress-controller connections to a workload (Route/Ingress targets), before policies. */
+  ingressTargetConn(dst: Peer): ConnSet | undefined {
+    return this.ingressTargets.get(dst.index);
+  }
+
+  /**
+   * All allowed connections between distinct peers (at least one of them a workload), sorted by
+   * `SRC => DST`. Sources and destinations are visited in id order, which yields that order directly
+   * (no peer id is a prefix of another: ids end with `]` or `}`).
+   */
+  connections(focus?: (p: Peer) => boolean): ConnectionResult[] {
+    const out: ConnectionResult[] = [];
+    const byId = (a: Peer, b: Peer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const dsts = this.dstPeers.slice().sort(byId);
+    const srcs = this.srcPeers.slice();
+    const ic = this.ingressController;
+    if (ic) srcs.push(ic);
+    srcs.sort(byId);
+    for (const src of srcs) {
+      if (src === ic) {
+        for (const dst of dsts) {
+          const target = this.ingressTargets.get(dst.index);
+          if (!target || (focus && !focus(ic) && !focus(dst))) continue;
+          const c = this.intern(target.intersect(this.allowed(ic, dst)));
+          if (!c.isEmpty()) out.push({ src: ic, dst, conn: c });
+        }
+        continue;
+      }
+      const srcFocused = !focus || focus(src);
+      for (const dst of dsts) {
+        if (src === dst) continue;
+        if (src.type !== 'workload' && dst.type !== 'workload') continue;
+        if (!srcFocused && !focus!(dst)) continue;
+        const c = this.allowed(src, dst);
+        if (!c.isEmpty()) out.push({ src, dst, conn: c });
+      }
+    }
+    return out;
+  }
+}
