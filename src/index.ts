@@ -1,3 +1,4 @@
 export * as k8s from './imports/k8s';
 export * from './model';
 export * from './kubernetes';
+export * from './analysis';

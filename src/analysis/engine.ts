@@ -1,0 +1,295 @@
+/**
+ * The connectivity engine: peers, per-workload policy selection, per-rule peer matches, and the
+ * allowed connections of every (source, destination) pair.
+ *
+ * A connection is allowed when the egress side of the source and the ingress side of the
+ * destination both allow it. Per direction, a workload selected by an isolating policy (Kubernetes
+ * policyTypes, or Cilium default-deny) allows only the union of the allow rules of all policies
+ * selecting it; Cilium deny rules are subtracted in every case (deny beats allow). Peers outside
+ * the cluster have no policies of their own, so their side allows everything.
+ */
+import { Cluster, NAMESPACE_NAME_LABEL, Workload } from './cluster';
+import { Diagnostic } from './load';
+import { atomize, formatRange, IpSet } from './ipranges';
+import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
+import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
+import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
+import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels } from './cilium';
+import { CompiledSelector } from './selectors';
+
+export const INGRESS_CONTROLLER_ID = '{ingress-controller}';
+export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-controller-ns';
+
+export interface ConnectionResult {
+  readonly src: Peer;
+  readonly dst: Peer;
+  readonly conn: ConnSet;
+}
+
+export interface SideVerdict {
+  /** The side is not restricted (peer outside the cluster, or not isolated and nothing denied). */
+  readonly unrestricted: boolean;
+  readonly isolatedBy: string[];
+  readonly allowedBy: { rule: string; conn: ConnSet }[];
+  readonly deniedBy: { rule: string; conn: ConnSet }[];
+  readonly conn: ConnSet;
+}
+
+export class Engine {
+  readonly peers: Peer[] = [];
+  readonly workloadPeers: Peer[] = [];
+  readonly srcPeers: Peer[] = [];
+  readonly dstPeers: Peer[] = [];
+  readonly policies: PolicyModel[] = [];
+  readonly universe: string[];
+  readonly all: ConnSet;
+  readonly diagnostics: Diagnostic[];
+  readonly hasCilium: boolean;
+  ingressController?: Peer;
+  private readonly ingressTargets = new Map<number, ConnSet>();
+  /** per workload peer index */
+  private readonly ingressRules: RuleModel[][] = [];
+  private readonly egressRules: RuleModel[][] = [];
+  private readonly ingressIsolatedBy: string[][] = [];
+  private readonly egressIsolatedBy: string[][] = [];
+  /** per rule: bitmap of matched peers */
+  private readonly ruleMatch = new Map<RuleModel, Uint8Array>();
+  private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
+
+  constructor(readonly cluster: Cluster) {
+    this.diagnostics = cluster.diagnostics;
+    this.hasCilium = cluster.policies.some((p) => p.kind !== 'NetworkPolicy');
+    this.universe = this.hasCilium ? L4_PROTOCOLS.concat(ICMP_PROTOCOLS) : L4_PROTOCOLS.slice();
+    this.all = ConnSet.all(this.universe);
+    const ctx: CompileContext = { universe: this.universe, all: this.all };
+
+    for (const doc of cluster.policies) {
+      try {
+        if (doc.kind === 'NetworkPolicy') this.policies.push(compileNetworkPolicy(doc, ctx));
+        else this.policies.push(...compileCiliumPolicy(doc, ctx, cluster, this.diagnostics));
+      } catch (e: any) {
+        this.diagnostics.push(policyDiagnostic(doc, e));
+      }
+    }
+
+    // workloads
+    for (const w of cluster.workloads) this.addWorkloadPeer(w);
+
+    // ingress controller (Route / Ingress targets)
+    this.setupIngressController();
+
+    // external address ranges: sources from ingress rules, destinations from egress rules
+    const full = IpSet.full(4);
+    const srcSets = [full, ...this.policies.flatMap((p) => p.ingressIpSets)];
+    const dstSets = [full, ...this.policies.flatMap((p) => p.egressIpSets)];
+    const entities = new Set(this.policies.flatMap((p) => p.entities));
+    const v6 = entities.has('world-ipv6');
+    for (const r of atomize(srcSets, v6)) this.srcPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
+    for (const r of atomize(dstSets, v6)) this.dstPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
+    // Cilium entities and FQDN names that policies mention
+    for (const e of [...entities].sort()) {
+      if (['world', 'world-ipv4', 'world-ipv6', 'cluster', 'all'].includes(e)) continue;
+      const p = this.addPeer({ type: 'entity', id: `{${e}}`, entity: e, ciliumLabels: entityPeerLabels(e) });
+      this.srcPeers.push(p);
+      this.dstPeers.push(p);
+    }
+    for (const f of [...new Set(this.policies.flatMap((p) => p.fqdns))].sort()) {
+      this.dstPeers.push(this.addPeer({ type: 'fqdn', id: `${f}[FQDN]`, fqdn: f }));
+    }
+    for (const s of [...new Set(this.policies.flatMap((p) => p.services))].sort()) {
+      this.dstPeers.push(this.addPeer({ type: 'service', id: `${s}[Service]` }));
+    }
+    for (const w of this.workloadPeers) {
+      this.srcPeers.push(w);
+      this.dstPeers.push(w);
+    }
+
+    // which policies select which workload
+    for (const w of this.workloadPeers) {
+      const inR: RuleModel[] = [];
+      const egR: RuleModel[] = [];
+      const inIso: string[] = [];
+      const egIso: string[] = [];
+      for (const p of this.policies) {
+        if (!p.selects(w)) continue;
+        if (p.isolatesIngress) inIso.push(p.id);
+        if (p.isolatesEgress) egIso.push(p.id);
+        for (const r of p.rules) (r.direction === 'ingress' ? inR : egR).push(r);
+      }
+      this.ingressRules[w.index] = inR;
+      this.egressRules[w.index] = egR;
+      this.ingressIsolatedBy[w.index] = inIso;
+      this.egressIsolatedBy[w.index] = egIso;
+    }
+    // rule -> matched peers, computed once
+    const used = new Set<RuleModel>();
+    for (const w of this.workloadPeers) {
+      for (const r of this.ingressRules[w.index]) used.add(r);
+      for (const r of this.egressRules[w.index]) used.add(r);
+    }
+    for (const r of used) {
+      const bm = new Uint8Array(this.peers.length);
+      for (const p of this.peers) if (r.matchPeer(p)) bm[p.index] = 1;
+      this.ruleMatch.set(r, bm);
+    }
+  }
+
+  private addPeer(p: Omit<Peer, 'index'>): Peer {
+    const peer: Peer = { ...p, index: this.peers.length };
+    this.peers.push(peer);
+    return peer;
+  }
+
+  private addWorkloadPeer(w: Workload) {
+    const ns = this.cluster.namespaces.get(w.namespace);
+    const nsLabels = ns?.labels ?? { [NAMESPACE_NAME_LABEL]: w.namespace };
+    const peer = this.addPeer({
+      type: 'workload',
+      id: w.id,
+      namespace: w.namespace,
+      labels: w.labels,
+      nsLabels,
+      ciliumLabels: this.hasCilium ? ciliumLabelsFor(w.labels, w.namespace, nsLabels, w.serviceAccount) : undefined,
+      workload: w,
+    });
+    this.workloadPeers.push(peer);
+  }
+
+  private setupIngressController() {
+    const targets = this.cluster.ingressTargets;
+    if (!targets.length) return;
+    const byWorkload = new Map<number, ConnSet>();
+    for (const t of targets) {
+      const svc = this.cluster.services.find((s) => s.namespace === t.namespace && s.name === t.service);
+      if (!svc) {
+        this.diagnostics.push({ file: '', line: 0, column: 0, severity: 'warning', message: `${t.kind} ${t.namespace}/${t.name}: service ${t.service} not found; ignored` });
+        continue;
+      }
+      if (!svc.selector) continue; // services without selector are not supported (as netpol-analyzer)
+      const sel = new CompiledSelector(Object.entries(svc.selector).map(([key, v]) => ({ key, operator: 'In' as const, values: [v] })), '');
+      // the pod port(s) behind the required service port (all service ports when unspecified)
+      let podPorts: (string | number)[] = [];
+      for (const sp of svc.ports) {
+        const access = sp.targetPort !== undefined && sp.targetPort !== null && sp.targetPort !== 0 && sp.targetPort !== '' ? sp.targetPort : sp.port;
+        if (t.port === undefined || t.port === null || t.port === '') {
+          podPorts.push(access);
+        } else if ((sp.name && sp.name === t.port) || sp.port === t.port || sp.targetPort === t.port) {
+          podPorts = [access];
+          break;
+        }
+      }
+      for (const w of this.workloadPeers) {
+        if (w.namespace !== t.namespace || !sel.matches(w.labels ?? {})) continue;
+        let conn = byWorkload.get(w.index) ?? ConnSet.EMPTY;
+        for (const pp of podPorts) {
+          let num: number;
+          if (typeof pp === 'string' && !/^\d+$/.test(pp)) {
+            const cp = w.workload!.ports.find((c) => c.name === pp);
+            if (!cp || cp.protocol !== 'TCP' || cp.port < 1) continue; // only TCP for ingress
+            num = cp.port;
+          } else {
+            num = Number(pp);
+          }
+          // the workload must expose the port (netpol-analyzer counts every container port as TCP here)
+          if (w.workload!.ports.some((c) => c.port === num)) conn = conn.union(ConnSet.of('TCP', [[num, num]]));
+        }
+        byWorkload.set(w.index, conn);
+      }
+    }
+    if (!byWorkload.size) return;
+    const ic = this.addPeer({
+      type: 'ingress-controller',
+      id: INGRESS_CONTROLLER_ID,
+      namespace: INGRESS_CONTROLLER_NAMESPACE,
+      labels: {},
+      nsLabels: { [NAMESPACE_NAME_LABEL]: INGRESS_CONTROLLER_NAMESPACE },
+      ciliumLabels: this.hasCilium ? ciliumLabelsFor({}, INGRESS_CONTROLLER_NAMESPACE, { [NAMESPACE_NAME_LABEL]: INGRESS_CONTROLLER_NAMESPACE }, 'default') : undefined,
+    });
+    this.ingressController = ic;
+    for (const [k, v] of byWorkload) this.ingressTargets.set(k, v);
+  }
+
+  private ruleConn(r: RuleModel, dst: Peer): ConnSet {
+    if (r.staticConn) return r.staticConn;
+    let m = this.connCache.get(r);
+    if (!m) this.connCache.set(r, (m = new Map()));
+    let c = m.get(dst.index);
+    if (!c) m.set(dst.index, (c = r.conn(dst)));
+    return c;
+  }
+
+  /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end, `dst` the traffic destination. */
+  private side(dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
+    if (subject.type !== 'workload') return this.all;
+    const rules = dir === 'ingress' ? this.ingressRules[subject.index] : this.egressRules[subject.index];
+    const isolated = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[subject.index].length > 0;
+    let allowed = isolated ? ConnSet.EMPTY : this.all;
+    let denied = ConnSet.EMPTY;
+    for (const r of rules) {
+      if (this.ruleMatch.get(r)![remote.index] !== 1) continue;
+      if (r.deny) denied = denied.union(this.ruleConn(r, dst));
+      else if (isolated) allowed = allowed.union(this.ruleConn(r, dst));
+    }
+    return denied.isEmpty() ? allowed : allowed.subtract(denied);
+  }
+
+  /** Allowed connections from src to dst (policies only; ingress-controller targets are applied in connections()). */
+  allowed(src: Peer, dst: Peer): ConnSet {
+    const eg = this.side('egress', src, dst, dst);
+    if (eg.isEmpty()) return eg;
+    const ing = this.side('ingress', dst, src, dst);
+    return eg.intersect(ing);
+  }
+
+  /** Explain one side for explain(). */
+  explainSide(dir: Direction, subject: Peer, remote: Peer, dst: Peer): SideVerdict {
+    if (subject.type !== 'workload') {
+      return { unrestricted: true, isolatedBy: [], allowedBy: [], deniedBy: [], conn: this.all };
+    }
+    const rules = dir === 'ingress' ? this.ingressRules[subject.index] : this.egressRules[subject.index];
+    const isolatedBy = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[subject.index];
+    const allowedBy: { rule: string; conn: ConnSet }[] = [];
+    const deniedBy: { rule: string; conn: ConnSet }[] = [];
+    for (const r of rules) {
+      if (this.ruleMatch.get(r)![remote.index] !== 1) continue;
+      const c = this.ruleConn(r, dst);
+      (r.deny ? deniedBy : allowedBy).push({ rule: r.description, conn: c });
+    }
+    const conn = this.side(dir, subject, remote, dst);
+    return { unrestricted: !isolatedBy.length && !deniedBy.length, isolatedBy, allowedBy, deniedBy, conn };
+  }
+
+  /** Ingress-controller connections to a workload (Route/Ingress targets), before policies. */
+  ingressTargetConn(dst: Peer): ConnSet | undefined {
+    return this.ingressTargets.get(dst.index);
+  }
+
+  /** All allowed connections between distinct peers (at least one of them a workload), sorted. */
+  connections(focus?: (p: Peer) => boolean): ConnectionResult[] {
+    const out: ConnectionResult[] = [];
+    for (const dst of this.dstPeers) {
+      for (const src of this.srcPeers) {
+        if (src === dst) continue;
+        if (src.type !== 'workload' && dst.type !== 'workload') continue;
+        if (focus && !focus(src) && !focus(dst)) continue;
+        const c = this.allowed(src, dst);
+        if (!c.isEmpty()) out.push({ src, dst, conn: c });
+      }
+    }
+    if (this.ingressController) {
+      const ic = this.ingressController;
+      for (const [idx, target] of this.ingressTargets) {
+        const dst = this.peers[idx];
+        if (focus && !focus(ic) && !focus(dst)) continue;
+        const c = target.intersect(this.allowed(ic, dst));
+        if (!c.isEmpty()) out.push({ src: ic, dst, conn: c });
+      }
+    }
+    out.sort((a, b) => {
+      const x = `${a.src.id} => ${a.dst.id}`;
+      const y = `${b.src.id} => ${b.dst.id}`;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    return out;
+  }
+}

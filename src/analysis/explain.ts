@@ -1,0 +1,157 @@
+/**
+ * Query resolution (workload references) and explanations: for one source, destination and
+ * port, which policies and rules allow or deny the traffic on each side.
+ */
+import { Engine, SideVerdict } from './engine';
+import { Peer } from './model';
+import { ConnSet, L4_PROTOCOLS, ICMP_PROTOCOLS } from './ports';
+import { parseAddress } from './ipranges';
+
+export class QueryError extends Error {}
+
+function distance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  const d: number[] = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= n; j++) {
+      const tmp = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[n];
+}
+
+function closeNames(ref: string, peers: Peer[]): string[] {
+  const r = ref.toLowerCase();
+  const scored = peers
+    .map((p) => {
+      const id = p.id.toLowerCase();
+      const name = p.workload?.name.toLowerCase() ?? id;
+      const nsName = p.workload ? `${p.namespace}/${p.workload.name}`.toLowerCase() : id;
+      const score = id.includes(r) || r === name ? 0 : Math.min(distance(r, id), distance(r, name), distance(r, nsName));
+      return { id: p.id, score };
+    })
+    .sort((a, b) => a.score - b.score || (a.id < b.id ? -1 : 1));
+  return scored.slice(0, 5).map((s) => s.id);
+}
+
+/**
+ * Resolve a reference: `namespace/name[Kind]`, `namespace/name`, `name` (unique), an IP address,
+ * an external range id, `{entity}` / `{ingress-controller}`, or an FQDN.
+ * `side` says whether the peer is a source or a destination (external ranges differ per side).
+ */
+export function resolvePeer(engine: Engine, ref: string, side: 'src' | 'dst', field: string): Peer {
+  const r = String(ref ?? '').trim();
+  if (!r) throw new QueryError(`${field}: a workload reference is required (namespace/name, namespace/name[Kind], an IP address or {entity})`);
+  const candidates = side === 'src' ? engine.srcPeers.concat(engine.ingressController ? [engine.ingressController] : []) : engine.dstPeers;
+  const exact = candidates.find((p) => p.id === r || p.id === `{${r}}` || p.id === `${r}[FQDN]`);
+  if (exact) return exact;
+  const addr = parseAddress(r);
+  if (addr) {
+    const p = candidates.find((x) => x.type === 'external' && x.range!.family === addr.family && x.range!.start <= addr.start && addr.end <= x.range!.end);
+    if (p) return p;
+    throw new QueryError(`${field}: no external range contains ${r}`);
+  }
+  const workloads = engine.workloadPeers;
+  let matches: Peer[];
+  if (r.includes('/')) {
+    const [ns, rest] = [r.slice(0, r.indexOf('/')), r.slice(r.indexOf('/') + 1)];
+    const m = /^(.*)\[(.+)\]$/.exec(rest);
+    matches = workloads.filter((w) => w.namespace === ns && (m ? w.workload!.name === m[1] && w.workload!.kind.toLowerCase() === m[2].toLowerCase() : w.workload!.name === rest));
+  } else {
+    const m = /^(.*)\[(.+)\]$/.exec(r);
+    matches = workloads.filter((w) => (m ? w.workload!.name === m[1] && w.workload!.kind.toLowerCase() === m[2].toLowerCase() : w.workload!.name === r));
+  }
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1) {
+    throw new QueryError(`${field}: "${r}" is ambiguous; it matches ${matches.map((p) => p.id).join(', ')} (use namespace/name[Kind])`);
+  }
+  const close = closeNames(r, candidates.filter((p) => p.type !== 'external'));
+  throw new QueryError(`${field}: workload "${r}" not found${close.length ? `; close names: ${close.join(', ')}` : ' (no workloads in the manifests)'}`);
+}
+
+export interface QueryInput {
+  readonly from: string;
+  readonly to: string;
+  readonly port?: number;
+  readonly protocol?: string;
+}
+
+export function normalizeProtocol(p: string | undefined, universe: string[]): string | undefined {
+  if (p === undefined || p === null || p === '') return undefined;
+  const all = L4_PROTOCOLS.concat(ICMP_PROTOCOLS);
+  const found = all.find((x) => x.toLowerCase() === String(p).toLowerCase());
+  if (!found) throw new QueryError(`protocol: "${p}" is not one of ${all.join(', ')}`);
+  if (!universe.includes(found)) throw new QueryError(`protocol: ${found} is only modelled when Cilium policies are analysed`);
+  return found;
+}
+
+/** The connection set a query asks about (all, one protocol, or one protocol+port). */
+export function queryConn(q: QueryInput, universe: string[]): ConnSet | undefined {
+  const protocol = normalizeProtocol(q.protocol, universe) ?? (q.port !== undefined ? 'TCP' : undefined);
+  if (q.port !== undefined) {
+    if (!Number.isInteger(q.port) || q.port < 0 || q.port > 65535) throw new QueryError(`port: ${q.port} is not a port number 1-65535`);
+    return ConnSet.of(protocol!, [[q.port, q.port]]);
+  }
+  if (protocol) return ConnSet.of(protocol, [protocol.startsWith('ICMP') ? [0, 255] : [1, 65535]]);
+  return undefined;
+}
+
+export interface ExplainResult {
+  readonly src: Peer;
+  readonly dst: Peer;
+  readonly asked?: ConnSet;
+  readonly allowedConn: ConnSet;
+  readonly allowed: boolean;
+  readonly egress: SideVerdict;
+  readonly ingress: SideVerdict;
+  readonly ingressTarget?: ConnSet;
+  readonly text: string;
+}
+
+function sideText(title: string, v: SideVerdict, universe: string[], asked?: ConnSet): string[] {
+  const lines = [`${title}:`];
+  if (v.unrestricted && !v.allowedBy.length) {
+    lines.push('  not restricted (no policy isolates this side and nothing is denied)');
+    return lines;
+  }
+  if (v.isolatedBy.length) lines.push(`  isolated by: ${v.isolatedBy.join(', ')}`);
+  else lines.push('  not isolated (every connection allowed unless denied)');
+  const rel = (c: ConnSet) => (asked ? c.intersect(asked) : c);
+  for (const a of v.allowedBy) lines.push(`  allowed by ${a.rule}: ${rel(a.conn).isEmpty() ? `matches the peer but allows only ${a.conn.toString(universe)}` : rel(a.conn).toString(universe)}`);
+  for (const d of v.deniedBy) lines.push(`  denied by ${d.rule}: ${d.conn.toString(universe)}`);
+  if (v.isolatedBy.length && !v.allowedBy.length) lines.push('  no rule of these policies matches the peer');
+  lines.push(`  result: ${rel(v.conn).isEmpty() ? 'No Connections' : rel(v.conn).toString(universe)}`);
+  return lines;
+}
+
+export function explainQuery(engine: Engine, q: QueryInput): ExplainResult {
+  const src = resolvePeer(engine, q.from, 'src', 'from');
+  const dst = resolvePeer(engine, q.to, 'dst', 'to');
+  const asked = queryConn(q, engine.universe);
+  const egress = engine.explainSide('egress', src, dst, dst);
+  const ingress = engine.explainSide('ingress', dst, src, dst);
+  let conn = egress.conn.intersect(ingress.conn);
+  let ingressTarget: ConnSet | undefined;
+  if (src.type === 'ingress-controller') {
+    ingressTarget = engine.ingressTargetConn(dst) ?? ConnSet.EMPTY;
+    conn = conn.intersect(ingressTarget);
+  }
+  const rel = asked ? conn.intersect(asked) : conn;
+  const allowed = asked ? rel.equals(asked) || (!rel.isEmpty() && rel.subtract(asked).isEmpty() && asked.subtract(rel).isEmpty()) : !conn.isEmpty();
+  const u = engine.universe;
+  const what = asked ? asked.toString(u) : 'any connection';
+  const lines = [
+    `${src.id} => ${dst.id} : ${what}`,
+    `verdict: ${allowed ? 'ALLOWED' : rel.isEmpty() ? 'DENIED' : 'PARTIALLY ALLOWED'}${rel.isEmpty() ? '' : ` (${rel.toString(u)})`}`,
+    ...sideText(`egress of ${src.id}`, egress, u, asked),
+    ...sideText(`ingress of ${dst.id}`, ingress, u, asked),
+  ];
+  if (ingressTarget) lines.push(`ingress controller: Route/Ingress objects expose ${ingressTarget.isEmpty() ? 'nothing' : ingressTarget.toString(u)} of ${dst.id}`);
+  if (src === dst) lines.push('note: source and destination are the same workload (self-connections are not listed in connectivity reports)');
+  return { src, dst, asked, allowedConn: conn, allowed, egress, ingress, ingressTarget, text: lines.join('\n') + '\n' };
+}

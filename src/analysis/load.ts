@@ -1,0 +1,167 @@
+/**
+ * Manifest loader: files and folders of YAML or JSON, multi-document files and `v1 List` documents,
+ * each document returned with the file and position it came from. Malformed input becomes a
+ * diagnostic (file:line:col), never an exception.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { LineCounter, parseAllDocuments, isMap, isSeq, Node as YamlNode } from 'yaml';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+export interface SourceDoc {
+  /** The plain object parsed from YAML/JSON. */
+  readonly object: any;
+  readonly file: string;
+  /** 1-based line and column of the document (or List item) start. */
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface LoadResult {
+  readonly documents: SourceDoc[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
+}
+
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+/** Expand paths (files or folders, recursively, sorted) into manifest files. */
+export function listManifestFiles(paths: string[], diagnostics: Diagnostic[]): string[] {
+  const out: string[] = [];
+  const visit = (p: string, explicit: boolean) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      diagnostics.push({ severity: 'error', file: p, line: 0, column: 0, message: `path not found: ${p} (pass existing files or folders of YAML/JSON manifests)` });
+      return;
+    }
+    if (st.isDirectory()) {
+      for (const e of fs.readdirSync(p).sort()) {
+        if (e.startsWith('.')) continue;
+        visit(path.join(p, e), false);
+      }
+    } else if (explicit || MANIFEST_EXT.test(p)) {
+      out.push(p);
+    }
+  };
+  for (const p of paths) visit(p, true);
+  return out;
+}
+
+/** Load manifests from files and folders. */
+export function loadFiles(paths: string[]): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const documents: SourceDoc[] = [];
+  for (const f of listManifestFiles(paths, diagnostics)) {
+    let text: string;
+    try {
+      text = fs.readFileSync(f, 'utf8');
+    } catch (e: any) {
+      diagnostics.push({ severity: 'error', file: f, line: 0, column: 0, message: `cannot read file: ${e?.message ?? e}` });
+      continue;
+    }
+    const r = loadText(text, f);
+    documents.push(...r.documents);
+    diagnostics.push(...r.diagnostics);
+  }
+  return { documents, diagnostics };
+}
+
+/** Parse one YAML/JSON text (possibly multi-document) into documents with positions. */
+export function loadText(text: string, file: string): LoadResult {
+  const diagnostics: Diagnostic[] = [];
+  const documents: SourceDoc[] = [];
+  const lc = new LineCounter();
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false });
+  } catch (e: any) {
+    diagnostics.push({ severity: 'error', file, line: 1, column: 1, message: `cannot parse: ${e?.message ?? e}` });
+    return { documents, diagnostics };
+  }
+  const docList = Array.isArray(docs) ? docs : [docs as any];
+  for (const doc of docList) {
+    const pos = (offset: number | undefined) => {
+      const p = lc.linePos(offset ?? 0);
+      return { line: p.line, column: p.col };
+    };
+    if (doc.errors && doc.errors.length) {
+      for (const err of doc.errors) {
+        const p = err.linePos?.[0] ?? pos(err.pos?.[0]);
+        diagnostics.push({ severity: 'error', file, line: p.line, column: p.col ?? (p as any).column, message: `malformed YAML, document skipped: ${err.message.split('\n')[0]}` });
+      }
+      continue;
+    }
+    const contents = doc.contents as YamlNode | null;
+    if (contents === null || contents === undefined) continue; // empty document
+    const start = pos(contents.range?.[0]);
+    let obj: any;
+    try {
+      obj = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e: any) {
+      diagnostics.push({ severity: 'error', file, ...start, message: `cannot convert document: ${e?.message ?? e}` });
+      continue;
+    }
+    if (obj === null || obj === undefined) continue;
+    if (typeof obj !== 'object' || Array.isArray(obj)) {
+      diagnostics.push({ severity: 'error', file, ...start, message: `document is not a Kubernetes object (expected a mapping with apiVersion and kind), got ${Array.isArray(obj) ? 'a list' : typeof obj}` });
+      continue;
+    }
+    if (typeof obj.kind === 'string' && /List$/.test(obj.kind) && Array.isArray(obj.items)) {
+      // v1 List (or PodList, NamespaceList, ...): expand items with their own positions.
+      let itemNodes: any[] = [];
+      if (isMap(contents)) {
+        const itemsNode = contents.get('items', true) as any;
+        if (isSeq(itemsNode)) itemNodes = itemsNode.items;
+      }
+      const itemKind = obj.kind === 'List' ? undefined : obj.kind.replace(/List$/, '');
+      obj.items.forEach((item: any, i: number) => {
+        const node = itemNodes[i];
+        const p = node?.range ? pos(node.range[0]) : start;
+        if (!item || typeof item !== 'object' || Array.isArray(item)) {
+          diagnostics.push({ severity: 'error', file, ...p, message: `items[${i}] of ${obj.kind} is not an object; skipped` });
+          return;
+        }
+        if (itemKind && !item.kind) item.kind = itemKind;
+        documents.push({ object: item, file, line: p.line, column: p.column });
+      });
+      continue;
+    }
+    documents.push({ object: obj, file, line: start.line, column: start.column });
+  }
+  return { documents, diagnostics };
+}
+
+/** Wrap plain objects (no file) as documents; List documents are expanded. */
+export function fromObjects(objects: any[], file = '<manifests>'): LoadResult {
+  const documents: SourceDoc[] = [];
+  const diagnostics: Diagnostic[] = [];
+  objects.forEach((obj, i) => {
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) {
+      diagnostics.push({ severity: 'error', file, line: i + 1, column: 0, message: `manifest #${i + 1} is not an object; skipped` });
+      return;
+    }
+    if (typeof obj.kind === 'string' && /List$/.test(obj.kind) && Array.isArray(obj.items)) {
+      const itemKind = obj.kind === 'List' ? undefined : obj.kind.replace(/List$/, '');
+      obj.items.forEach((item: any) => {
+        if (item && typeof item === 'object') documents.push({ object: itemKind && !item.kind ? { ...item, kind: itemKind } : item, file, line: i + 1, column: 0 });
+      });
+      return;
+    }
+    documents.push({ object: obj, file, line: i + 1, column: 0 });
+  });
+  return { documents, diagnostics };
+}

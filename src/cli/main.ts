@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * cdk8s-netpol CLI:
+ *   cdk8s-netpol analyze PATH... [--format txt|json|md|dot|mermaid] [--focus WORKLOAD]
+ *   cdk8s-netpol explain PATH... --from X --to Y [--port P] [--protocol TCP]
+ */
+import { Command, CommanderError } from 'commander';
+import { ConnectivityAnalysis, OutputFormat } from '../analysis';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const FORMATS = ['txt', 'json', 'md', 'dot', 'mermaid'];
+
+function reportLoad(a: ConnectivityAnalysis, io: CliIo, quiet: boolean) {
+  for (const d of a.diagnostics) io.stderr(`${d.file}${d.line ? `:${d.line}:${d.column}` : ''}: ${d.severity}: ${d.message}\n`);
+  const skipped = a.skippedKinds;
+  if (skipped.length && !quiet) {
+    const n = skipped.reduce((s, k) => s + k.count, 0);
+    io.stderr(`info: skipped ${n} document(s) of unrelated kinds: ${skipped.map((k) => `${k.kind} (${k.count})`).join(', ')}\n`);
+  }
+}
+
+/** Run the CLI in-process; returns the exit code (0 ok, 1 usage or input error). */
+export async function main(argv: string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
+  let code = 0;
+  const program = new Command();
+  program
+    .name('cdk8s-netpol')
+    .description('Network policy as code: connectivity analysis of Kubernetes NetworkPolicy and Cilium policies')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+
+  program
+    .command('analyze')
+    .description('list the allowed connections between workloads (netpol-analyzer connlist grammar)')
+    .argument('<paths...>', 'YAML/JSON files or folders of manifests')
+    .option('-f, --format <format>', `output format: ${FORMATS.join('|')}`, 'txt')
+    .option('--focus <workload>', 'only connections from/to this workload (name or namespace/name)')
+    .option('-q, --quiet', 'do not print info messages')
+    .action((paths: string[], opts: { format: string; focus?: string; quiet?: boolean }) => {
+      if (!FORMATS.includes(opts.format)) {
+        io.stderr(`error: --format "${opts.format}" is not supported; use one of ${FORMATS.join(', ')}\n`);
+        code = 1;
+        return;
+      }
+      const a = ConnectivityAnalysis.fromFiles(paths, { focusWorkload: opts.focus });
+      reportLoad(a, io, !!opts.quiet);
+      io.stdout(a.format(opts.format as OutputFormat));
+      if (a.diagnostics.some((d) => d.severity === 'error' && /path not found/.test(d.message))) code = 1;
+    });
+
+  program
+    .command('explain')
+    .description('explain which policies and rules allow or deny one connection')
+    .argument('<paths...>', 'YAML/JSON files or folders of manifests')
+    .requiredOption('--from <peer>', 'source: namespace/name, namespace/name[Kind], IP address or {entity}')
+    .requiredOption('--to <peer>', 'destination, same forms')
+    .option('--port <port>', 'destination port')
+    .option('--protocol <protocol>', 'TCP (default with --port), UDP, SCTP, ICMP')
+    .option('-q, --quiet', 'do not print info messages')
+    .action((paths: string[], opts: { from: string; to: string; port?: string; protocol?: string; quiet?: boolean }) => {
+      let port: number | undefined;
+      if (opts.port !== undefined) {
+        port = Number(opts.port);
+        if (!/^\d+$/.test(opts.port) || port < 1 || port > 65535) {
+          io.stderr(`error: --port "${opts.port}" is not a port number 1-65535\n`);
+          code = 1;
+          return;
+        }
+      }
+      const a = ConnectivityAnalysis.fromFiles(paths);
+      reportLoad(a, io, !!opts.quiet);
+      io.stdout(a.explain({ from: opts.from, to: opts.to, port, protocol: opts.protocol }).text);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e: any) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    io.stderr(`error: ${e?.message ?? e}\n`);
+    return 1;
+  }
+  return code;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((c) => {
+    process.exitCode = c;
+  });
+}

@@ -1,0 +1,36 @@
+import * as path from 'path';
+import { ConnectivityAnalysis, OutputFormat } from '../../src/analysis';
+
+const app = path.join(__dirname, 'fixtures', 'app');
+
+describe('output formats', () => {
+  const a = ConnectivityAnalysis.fromFiles([app]);
+  test.each([OutputFormat.TXT, OutputFormat.JSON, OutputFormat.MD, OutputFormat.DOT, OutputFormat.MERMAID])('%s', (f) => {
+    expect(a.format(f)).toMatchSnapshot();
+  });
+
+  test('txt is sorted and follows the connlist grammar', () => {
+    const l = a.toText().trimEnd().split('\n');
+    expect(l).toEqual([...l].sort());
+    for (const x of l) expect(x).toMatch(/^\S+ => \S+ : (All Connections|[A-Z]+ [\d,-]+(,[A-Z]+ [\d,-]+)*)$/);
+  });
+
+  test('json carries ports per protocol', () => {
+    const j = a.toJson();
+    expect(j.find((c: any) => c.src === 'shop/web[Deployment]' && c.dst === 'shop/api[Deployment]')).toEqual({
+      src: 'shop/web[Deployment]', dst: 'shop/api[Deployment]', conn: 'TCP 9090', allConnections: false,
+      ports: [{ protocol: 'TCP', ports: [{ port: 9090 }] }],
+    });
+  });
+
+  test('focus workload keeps only its connections and unknown names are reported with close names', () => {
+    const f = ConnectivityAnalysis.fromFiles([app], { focusWorkload: 'api' });
+    for (const l of f.toText().trimEnd().split('\n')) expect(l).toContain('shop/api[Deployment]');
+    expect(() => ConnectivityAnalysis.fromFiles([app], { focusWorkload: 'apu' })).toThrow(/workload "apu" not found; close names: shop\/api\[Deployment\]/);
+  });
+
+  test('explain text', () => {
+    expect(a.explain({ from: 'shop/web', to: 'shop/api', port: 9090 }).text).toMatchSnapshot();
+    expect(a.explain({ from: 'shop/api', to: 'shop/web', port: 9090 }).text).toMatchSnapshot();
+  });
+});
