@@ -2,3 +2,5 @@ export * as k8s from './imports/k8s';
 export * from './model';
 export * from './kubernetes';
 export * from './analysis';
+export * from './patterns';
+export * from './lint';
