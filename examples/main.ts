@@ -2,7 +2,9 @@
 // Each area keeps its examples in its own file.
 import { App } from 'cdk8s';
 import { kubernetesExamples } from './kubernetes';
+import { patternExamples } from './patterns';
 
 const app = new App({ outdir: 'dist' });
 kubernetesExamples(app);
+patternExamples(app);
 app.synth();
