@@ -230,7 +230,9 @@ export class NetworkPolicyPatterns {
    */
   public static denyCloudMetadata(scope: Construct, id: string, options: CloudMetadataOptions = {}): NetworkPolicy {
     const np = newPolicy(scope, id, options);
-    const peers: INetworkPolicyPeer[] = [IpBlock.cidr('0.0.0.0/0', [CLOUD_METADATA_CIDR])];
+    // ipBlock peers are meant for addresses outside the cluster (pod IPs may not match them), so
+    // every pod of every namespace is allowed explicitly, alongside every address but the endpoint.
+    const peers: INetworkPolicyPeer[] = [Namespaces.all(), IpBlock.cidr('0.0.0.0/0', [CLOUD_METADATA_CIDR])];
     if (options.allowIpv6 ?? true) peers.push(IpBlock.anyIpv6());
     np.allowTo(...peers);
     return np;

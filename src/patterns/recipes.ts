@@ -5,6 +5,7 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkPolicy } from '../kubernetes';
 import { INetworkPolicyPeer, Namespaces, Pods, Port } from '../model';
+import { Lint } from '../lint';
 import { NetworkPolicyPatterns } from './kubernetes';
 
 /** Options of a recipe applied to an application. */
@@ -90,7 +91,7 @@ export class NetworkPolicyRecipes {
 
   /** 02a: allow all traffic to an application (even when a default deny is in place). */
   public static allowAllToApp(scope: Construct, id: string, options: AppRecipeOptions): NetworkPolicy {
-    const np = new NetworkPolicy(scope, id, { metadata: options.metadata, podSelector: options.app });
+    const np = lintedPolicy(scope, id, options);
     np.allowFromAnywhere();
     return np;
   }
@@ -139,7 +140,7 @@ export class NetworkPolicyRecipes {
 
   /** 08: allow external traffic (every source, for a public application). */
   public static allowExternal(scope: Construct, id: string, options: ExternalRecipeOptions): NetworkPolicy {
-    const np = new NetworkPolicy(scope, id, { metadata: options.metadata, podSelector: options.app });
+    const np = lintedPolicy(scope, id, options);
     const rule = np.allowFromAnywhere();
     if (options.ports?.length) rule.toPorts(...options.ports);
     return np;
@@ -155,17 +156,19 @@ export class NetworkPolicyRecipes {
     return NetworkPolicyRecipes.denyEgress(scope, id, options.metadata, undefined, options.allowDns);
   }
 
-  /** 14: deny external egress: allow egress only to pods of the cluster, plus DNS. */
+  /**
+   * 14: deny external egress: allow egress only to pods of the cluster (which includes the cluster
+   * DNS, so no separate DNS rule is needed: the lint reports such a rule as shadowed, NP004).
+   */
   public static denyExternalEgress(scope: Construct, id: string, options: AppRecipeOptions): NetworkPolicy {
-    const np = new NetworkPolicy(scope, id, { metadata: options.metadata, podSelector: options.app });
-    np.allowTo(NetworkPolicyPatterns.clusterDns()).toPorts(Port.udp(53), Port.tcp(53));
+    const np = lintedPolicy(scope, id, options);
     np.allowTo(Namespaces.all());
     return np;
   }
 
   /** The base of 02, 07, 09 and 10: allow `from` peers (any of them) to reach the application, on `ports`. */
   public static allowFrom(scope: Construct, id: string, options: AllowFromRecipeOptions): NetworkPolicy {
-    const np = new NetworkPolicy(scope, id, { metadata: options.metadata, podSelector: options.app });
+    const np = lintedPolicy(scope, id, options);
     const rule = np.allowFrom(...options.from);
     if (options.ports?.length) rule.toPorts(...options.ports);
     return np;
@@ -179,5 +182,11 @@ export class NetworkPolicyRecipes {
   }
 
   private constructor() {}
+}
+
+function lintedPolicy(scope: Construct, id: string, options: AppRecipeOptions): NetworkPolicy {
+  const np = new NetworkPolicy(scope, id, { metadata: options.metadata, podSelector: options.app });
+  Lint.enable(np);
+  return np;
 }
 
