@@ -173,8 +173,9 @@ export function covers(other: LintPolicy, p: LintPolicy): boolean {
   return selectorCovers(broad, narrow);
 }
 
-/** Stable sort of findings: file, object, field, check id. */
+/** Stable sort of findings: file and line (when read from files), object, field, check id. */
 export function sortFindings(findings: LintFinding[]): LintFinding[] {
-  const key = (f: LintFinding) => [f.object.namespace ?? '', f.object.kind, f.object.name, f.field, f.checkId, f.message].join('\u0000');
+  const key = (f: LintFinding) => [f.file ?? '', String(f.line ?? 0).padStart(9, '0'), f.object.namespace ?? '', f.object.kind, f.object.name,
+    f.field, f.checkId, f.message].join('\u0000');
   return [...findings].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
