@@ -68,7 +68,8 @@ export function runLintCommand(paths: string[], options: LintCommandOptions = {}
 }
 
 /** Registers `lint` on the CLI program; `setExitCode` receives the command's exit code. */
-export function registerLintCommand(program: Command, io: { stdout(t: string): void; stderr(t: string): void }, setExitCode: (code: number) => void): void {
+export function registerLintCommand(program: Command, io: { stdout(t: string): void; stderr(t: string): void },
+  setExitCode: (code: number) => void): void {
   program
     .command('lint')
     .description('check network policies for common mistakes (DNS, AND/OR peers, shadowed rules, Cilium pitfalls)')

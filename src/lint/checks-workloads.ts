@@ -1,9 +1,9 @@
 // Checks that need the workloads (Pods, Deployments...) among the manifests. They reuse the
 // analyser's cluster model and label-selector matcher.
-import { Cluster, Workload } from '../analysis/cluster';
-import { compileSelector } from '../analysis/selectors';
 import { Emit, K8S_POLICY, k8sIsolates, LintCheck, LintContext, LintPolicy } from './context';
 import { LintSeverity } from './types';
+import { Cluster, Workload } from '../analysis/cluster';
+import { compileSelector } from '../analysis/selectors';
 
 function matches(sel: any, labels: { [k: string]: string }): boolean {
   try {

@@ -1,8 +1,8 @@
 // Internal model of a lint run: the policies and (optionally) the cluster built by the analyser's
 // loader, and the helpers the checks share. Everything works on plain manifests.
+import { LintCheckInfo, LintFinding, LintObjectRef, LintOptions, LintSeverity } from './types';
 import { buildCluster, Cluster, WORKLOAD_KINDS } from '../analysis/cluster';
 import { SourceDoc } from '../analysis/load';
-import { LintCheckInfo, LintFinding, LintObjectRef, LintOptions, LintSeverity } from './types';
 
 export const K8S_POLICY = 'NetworkPolicy';
 export const CNP = 'CiliumNetworkPolicy';

@@ -1,9 +1,9 @@
-import { fromObjects, loadFiles, LoadResult } from '../analysis/load';
-import { andOrPeers, duplicateRule, egressWithoutDns, shadowedRule } from './checks-kubernetes';
 import { denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, l7OnNonTcp, namespacePlainLabels } from './checks-cilium';
+import { andOrPeers, duplicateRule, egressWithoutDns, shadowedRule } from './checks-kubernetes';
 import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
 import { buildContext, LintCheck, LintPolicy, sortFindings } from './context';
 import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
+import { fromObjects, loadFiles, LoadResult } from '../analysis/load';
 
 const CHECKS: LintCheck[] = [
   egressWithoutDns, andOrPeers, duplicateRule, shadowedRule,
@@ -130,15 +130,27 @@ export class Linter {
     for (const d of loaded.diagnostics) {
       if (d.severity !== 'error') continue;
       raw.push({
-        checkId: 'LINT000', severity: LintSeverity.ERROR, object: { kind: 'File', name: d.file }, field: `${d.line}:${d.column}`,
-        message: d.message, fix: 'fix the YAML/JSON so the document can be read', file: d.file, line: d.line,
+        checkId: 'LINT000',
+        severity: LintSeverity.ERROR,
+        object: { kind: 'File', name: d.file },
+        field: `${d.line}:${d.column}`,
+        message: d.message,
+        fix: 'fix the YAML/JSON so the document can be read',
+        file: d.file,
+        line: d.line,
       });
     }
     for (const check of CHECKS) {
       if (disabled.has(check.info.id)) continue;
       check.run(ctx, (p: LintPolicy, field, message, fix, severity) => raw.push({
-        checkId: check.info.id, severity: severity ?? check.info.severity, object: p.ref, field, message, fix,
-        ...(p.file ? { file: p.file } : {}), ...(p.line ? { line: p.line } : {}),
+        checkId: check.info.id,
+        severity: severity ?? check.info.severity,
+        object: p.ref,
+        field,
+        message,
+        fix,
+        ...(p.file ? { file: p.file } : {}),
+        ...(p.line ? { line: p.line } : {}),
       }));
     }
     // De-duplicate (Cilium `specs` can repeat a policy reference).
@@ -182,9 +194,14 @@ export class Linter {
       for (const e of entries) {
         if (e.used || disabled.has(e.id) || (CHECKS.find(c => c.info.id === e.id)?.info.needsWorkloads && !ctx.cluster)) continue;
         findings.push({
-          checkId: 'LINT003', severity: LintSeverity.INFO, object: p.ref, field: `metadata.annotations["${LINT_IGNORE_ANNOTATION}"]`,
-          message: `"${e.id}: ${e.reason}" silences nothing`, fix: `remove the ${e.id} entry`,
-          ...(p.file ? { file: p.file } : {}), ...(p.line ? { line: p.line } : {}),
+          checkId: 'LINT003',
+          severity: LintSeverity.INFO,
+          object: p.ref,
+          field: `metadata.annotations["${LINT_IGNORE_ANNOTATION}"]`,
+          message: `"${e.id}: ${e.reason}" silences nothing`,
+          fix: `remove the ${e.id} entry`,
+          ...(p.file ? { file: p.file } : {}),
+          ...(p.line ? { line: p.line } : {}),
         });
       }
     }

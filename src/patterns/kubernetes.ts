@@ -6,8 +6,8 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkPolicy } from '../kubernetes';
-import { INetworkPolicyPeer, IpBlock, Namespaces, Pods, Port } from '../model';
 import { Lint } from '../lint';
+import { INetworkPolicyPeer, IpBlock, Namespaces, Pods, Port } from '../model';
 
 /** Options shared by every pattern. */
 export interface PatternOptions {

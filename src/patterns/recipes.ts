@@ -4,8 +4,8 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NetworkPolicy } from '../kubernetes';
-import { INetworkPolicyPeer, Namespaces, Pods, Port } from '../model';
 import { Lint } from '../lint';
+import { INetworkPolicyPeer, Namespaces, Pods, Port } from '../model';
 import { NetworkPolicyPatterns } from './kubernetes';
 
 /** Options of a recipe applied to an application. */
@@ -113,7 +113,11 @@ export class NetworkPolicyRecipes {
 
   /** 06: allow traffic to an application from the namespaces with these labels. */
   public static allowFromNamespace(scope: Construct, id: string, options: NamespaceLabelsRecipeOptions): NetworkPolicy {
-    return NetworkPolicyRecipes.allowFrom(scope, id, { app: options.app, metadata: options.metadata, from: [Namespaces.withLabels(options.namespaceLabels)] });
+    return NetworkPolicyRecipes.allowFrom(scope, id, {
+      app: options.app,
+      metadata: options.metadata,
+      from: [Namespaces.withLabels(options.namespaceLabels)],
+    });
   }
 
   /** 07: allow traffic to an application from some pods (by label) of the namespaces with these labels: one combined peer. */

@@ -1,6 +1,6 @@
 // Per Cilium check: a manifest that triggers it and a close one that does not.
-import { Linter, LintSeverity } from '../../src';
 import { ccnp, cnp, KUBE_DNS_CILIUM, only } from './helpers';
+import { Linter, LintSeverity } from '../../src';
 
 const WEB = { matchLabels: { app: 'web' } };
 const FQDN_RULE = { toFQDNs: [{ matchName: 'api.example.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] };

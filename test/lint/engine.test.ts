@@ -3,8 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { LINT_IGNORE_ANNOTATION, Lint, Linter, LintSeverity, NetworkPolicy, NetworkPolicyPatterns, Pods } from '../../src';
 import { runLintCommand } from '../../src/cli/lint';
 import { main } from '../../src/cli/main';
-import { newChart } from '../util';
-import { expectError } from '../util';
+import { newChart, expectError } from '../util';
 import { cnp, np } from './helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures');

@@ -1,6 +1,6 @@
 // Per check: a manifest that triggers it and a close one that does not.
-import { Linter, LintSeverity } from '../../src';
 import { cnp, DNS_EGRESS, np, only } from './helpers';
+import { Linter, LintSeverity } from '../../src';
 
 const WEB = { matchLabels: { app: 'web' } };
 

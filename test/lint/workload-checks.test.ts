@@ -1,7 +1,7 @@
 // Workload-aware checks: they run only when workloads are among the manifests.
+import { DNS_EGRESS, np, only } from './helpers';
 import { Linter } from '../../src';
 import { namespace, pod } from '../patterns/fixtures';
-import { DNS_EGRESS, np, only } from './helpers';
 
 const workloads = [
   namespace('shop'),
@@ -10,7 +10,9 @@ const workloads = [
   pod('shop', 'db', { app: 'db' }, [{ name: 'pg', containerPort: 5432 }]),
   pod('ops', 'prometheus', { app: 'prometheus' }),
   {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'shop' },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'api', namespace: 'shop' },
     spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'grpc', containerPort: 9000 }] }] } } },
   },
 ];
@@ -63,7 +65,8 @@ describe('NP007 undeclared-named-port', () => {
 
   test('egress named ports are resolved on the destination pods', () => {
     const policy = (port: string) => np('p', {
-      podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'],
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Egress'],
       egress: [DNS_EGRESS, { to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ protocol: 'TCP', port }] }],
     });
     expect(only('NP007', [...workloads, policy('grpc')])).toEqual([]);

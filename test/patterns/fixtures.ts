@@ -5,7 +5,13 @@ export function namespace(name: string, labels: Record<string, string> = {}): an
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } } };
 }
 
-export function pod(ns: string, name: string, labels: Record<string, string>, ports: { name?: string; containerPort: number; protocol?: string }[] = []): any {
+export interface ContainerPortDef {
+  readonly name?: string;
+  readonly containerPort: number;
+  readonly protocol?: string;
+}
+
+export function pod(ns: string, name: string, labels: Record<string, string>, ports: ContainerPortDef[] = []): any {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -25,6 +31,6 @@ export function coreDns(): any[] {
 }
 
 /** A chart in a fresh app, without namespace (manifests default to "default"). */
-export function bareChart(namespace?: string): Chart {
-  return new Chart(Testing.app(), 'test', namespace ? { namespace } : {});
+export function bareChart(ns?: string): Chart {
+  return new Chart(Testing.app(), 'test', ns ? { namespace: ns } : {});
 }

@@ -1,7 +1,6 @@
 // One test per Kubernetes pattern: the YAML snapshot, the connectivity it gives on a small cluster
 // (analyser jest matchers), and the errors for bad input.
 import { Lint, NetworkPolicyPatterns, Pods, Port } from '../../src';
-import '../../src/testing';
 import { withManifests } from '../../src/testing';
 import { expectError, synth, toYaml } from '../util';
 import { bareChart, coreDns, namespace, pod } from './fixtures';

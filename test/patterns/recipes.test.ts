@@ -1,10 +1,9 @@
 // One test per recipe of the "Kubernetes Network Policy Recipes" catalogue
 // (github.com/ahmetb/kubernetes-network-policy-recipes): the YAML snapshot and the connectivity the
 // recipe promises, checked with the analyser's jest matchers on a small cluster.
-import { Lint } from '../../src';
-import '../../src/testing';
-import { withManifests } from '../../src/testing';
 import { RECIPE_EXAMPLES } from '../../examples/patterns';
+import { Lint } from '../../src';
+import { withManifests } from '../../src/testing';
 import { synth, toYaml } from '../util';
 import { bareChart, coreDns, namespace, pod } from './fixtures';
 
