@@ -219,11 +219,20 @@ export function shopPatterns(scope: Construct): void {
     namespace: 'frontend',
     ports: [Port.tcp(8080)],
   });
+}
+
+/**
+ * Kubernetes has no deny rule: denyCloudMetadata allows every egress but the metadata endpoint, so it
+ * belongs in a namespace without an egress default deny (next to one, the lint reports the other egress
+ * rules as shadowed, NP004).
+ */
+export function batchPatterns(scope: Construct): void {
   NetworkPolicyPatterns.denyCloudMetadata(scope, 'deny-cloud-metadata', { metadata: { name: 'deny-cloud-metadata' } });
 }
 
 export function patternExamples(app: App): void {
   shopPatterns(new Chart(app, 'network-policy-patterns', { namespace: 'shop' }));
+  batchPatterns(new Chart(app, 'cloud-metadata-pattern', { namespace: 'batch' }));
   for (const r of RECIPE_EXAMPLES) {
     r.build(new Chart(app, `recipe-${r.id}`, { namespace: 'default' }));
   }

@@ -70,6 +70,8 @@ export class Lint extends Construct {
   private options: LintEnableOptions;
   private report?: LintReport;
   private running = false;
+  /** Lines already printed: cdk8s validates the whole app once per synthesised chart. */
+  private readonly printedLines = new Set<string>();
 
   private constructor(scope: Construct, id: string, options: LintEnableOptions) {
     super(scope, id);
@@ -112,8 +114,10 @@ export class Lint extends Construct {
       const failOn = rank(this.options.failOn ?? LintSeverity.ERROR);
       const failing = report.findings.filter(f => rank(f.severity) >= failOn);
       const printed = report.findings.filter(f => rank(f.severity) < failOn);
-      if ((this.options.printWarnings ?? true) && printed.length) {
-        process.stderr.write(printed.map(f => `[cdk8s-netpol lint] ${Linter.formatFinding(f)}\n`).join(''));
+      if (this.options.printWarnings ?? true) {
+        const fresh = printed.map(f => `[cdk8s-netpol lint] ${Linter.formatFinding(f)}\n`).filter(l => !this.printedLines.has(l));
+        fresh.forEach(l => this.printedLines.add(l));
+        if (fresh.length) process.stderr.write(fresh.join(''));
       }
       return failing.map(f => Linter.formatFinding(f));
     } finally {
