@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { ciliumExamples } from '../examples/cilium';
 import { kubernetesExamples } from '../examples/kubernetes';
 import { patternExamples } from '../examples/patterns';
 
@@ -6,6 +7,7 @@ import { patternExamples } from '../examples/patterns';
 test('example app synthesises', () => {
   const app = Testing.app();
   kubernetesExamples(app);
+  ciliumExamples(app);
   patternExamples(app);
   const validate = (globalThis as any).__netpolValidateManifest;
   const docs = app.charts.flatMap(c => c.toJson());

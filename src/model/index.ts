@@ -2,3 +2,4 @@ export * from './selector';
 export * from './cidr';
 export * from './port';
 export * from './peers';
+export * from './cilium';
