@@ -1,5 +1,7 @@
 // Checks specific to CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
-import { CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintPolicy, stripSource } from './context';
+import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
+import { checkFeature, CiliumFeature, CiliumVersion, CiliumVersionCheck } from '../model/cilium/versions';
+import { CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, stripSource } from './context';
 import { LintSeverity } from './types';
 
 const PEER_SELECTOR_FIELDS = ['fromEndpoints', 'toEndpoints'];
@@ -179,6 +181,70 @@ export const l7OnNonTcp: LintCheck = {
           });
         }));
       }
+    }
+  },
+};
+
+/** Where each version-dependent feature shows in a manifest: [feature, field path, present?]. */
+function featureUses(p: LintPolicy): [CiliumFeature, string][] {
+  const uses: [CiliumFeature, string][] = [];
+  if (p.spec?.enableDefaultDeny !== undefined) uses.push([CiliumFeature.ENABLE_DEFAULT_DENY, `${p.specPath}.enableDefaultDeny`]);
+  if (p.spec?.log !== undefined) uses.push([CiliumFeature.POLICY_LOG, `${p.specPath}.log`]);
+  for (const dir of DIRECTIONS) {
+    rules(p, dir).forEach((r, i) => {
+      const at = `${p.specPath}.${dir}[${i}]`;
+      for (const f of ['fromRequires', 'toRequires']) if (r?.[f] !== undefined) uses.push([CiliumFeature.REQUIRES, `${at}.${f}`]);
+      for (const f of ['fromCIDRSet', 'toCIDRSet']) {
+        (Array.isArray(r?.[f]) ? r[f] : []).forEach((c: any, j: number) => {
+          if (c?.cidrGroupSelector !== undefined) uses.push([CiliumFeature.CIDR_GROUP_SELECTOR, `${at}.${f}[${j}].cidrGroupSelector`]);
+        });
+      }
+      (Array.isArray(r?.toPorts) ? r.toPorts : []).forEach((pr: any, j: number) => {
+        if (pr?.rules?.kafka !== undefined) uses.push([CiliumFeature.KAFKA, `${at}.toPorts[${j}].rules.kafka`]);
+        for (const f of ['l7proto', 'l7']) if (pr?.rules?.[f] !== undefined) uses.push([CiliumFeature.GENERIC_L7, `${at}.toPorts[${j}].rules.${f}`]);
+      });
+    });
+  }
+  return uses;
+}
+
+/** The proxy-visibility annotation on a Pod or a workload's pod template. */
+function visibilityAnnotation(o: LintObject): string | undefined {
+  if (o.object?.metadata?.annotations?.[PROXY_VISIBILITY_ANNOTATION] !== undefined && o.kind === 'Pod') {
+    return `metadata.annotations["${PROXY_VISIBILITY_ANNOTATION}"]`;
+  }
+  const template = o.kind === 'CronJob' ? o.object?.spec?.jobTemplate?.spec?.template : o.object?.spec?.template;
+  if (template?.metadata?.annotations?.[PROXY_VISIBILITY_ANNOTATION] !== undefined) {
+    return `${o.kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template'}.metadata.annotations["${PROXY_VISIBILITY_ANNOTATION}"]`;
+  }
+  return undefined;
+}
+
+/** CNP006: fields deprecated in, removed from, or newer than the targeted Cilium version (the Cilium version table). */
+export const ciliumVersionFields: LintCheck = {
+  info: {
+    id: 'CNP006',
+    name: 'cilium-version-fields',
+    severity: LintSeverity.ERROR,
+    description: 'A field the targeted Cilium version removed or does not have yet (error), or deprecates (warning): kafka, l7proto/l7, fromRequires/toRequires, the proxy-visibility annotation, enableDefaultDeny, log, cidrGroupSelector.',
+    kinds: [...CILIUM_KINDS, 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'],
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    const version = CiliumVersion.of(ctx.options.ciliumVersion ?? CiliumVersion.DEFAULT.toString());
+    const report = (o: LintObject, feature: CiliumFeature, field: string) => {
+      const r = checkFeature(version, feature);
+      if (r.level === CiliumVersionCheck.OK || !r.message) return;
+      const [problem, ...rest] = r.message.split('; use ');
+      const fix = rest.length ? `use ${rest.join('; use ')}` : `target another Cilium version (LintOptions.ciliumVersion, now ${version})`;
+      emit(o, field, problem, fix, r.level === CiliumVersionCheck.UNSUPPORTED ? LintSeverity.ERROR : LintSeverity.WARNING);
+    };
+    for (const p of ciliumPolicies(ctx)) {
+      for (const [feature, field] of featureUses(p)) report(p, feature, field);
+    }
+    for (const o of ctx.objects) {
+      const field = visibilityAnnotation(o);
+      if (field) report(o, CiliumFeature.PROXY_VISIBILITY_ANNOTATION, field);
     }
   },
 };

@@ -9,8 +9,19 @@ export const CNP = 'CiliumNetworkPolicy';
 export const CCNP = 'CiliumClusterwideNetworkPolicy';
 export const CILIUM_KINDS = [CNP, CCNP];
 
+/** Any object of the manifests (policies, workloads...), for findings and suppressions. */
+export interface LintObject {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly object: any;
+  readonly ref: LintObjectRef;
+  readonly file?: string;
+  readonly line?: number;
+}
+
 /** A policy document. Cilium policies with `specs` give one PolicyDoc per spec. */
-export interface LintPolicy {
+export interface LintPolicy extends LintObject {
   readonly kind: string;
   /** Namespace; undefined for cluster-wide policies. Kubernetes and CNP default to "default". */
   readonly namespace?: string;
@@ -26,11 +37,13 @@ export interface LintPolicy {
 }
 
 export interface Emit {
-  (policy: LintPolicy, field: string, message: string, fix: string, severity?: LintSeverity): void;
+  (policy: LintObject, field: string, message: string, fix: string, severity?: LintSeverity): void;
 }
 
 export interface LintContext {
   readonly policies: LintPolicy[];
+  /** Every object with a kind and a name. */
+  readonly objects: LintObject[];
   /** The cluster model, when workloads are among the manifests. */
   readonly cluster?: Cluster;
   readonly options: LintOptions;
@@ -44,16 +57,20 @@ export interface LintCheck {
 /** Builds the context from loaded documents. */
 export function buildContext(docs: SourceDoc[], options: LintOptions): LintContext {
   const policies: LintPolicy[] = [];
+  const objects: LintObject[] = [];
   let hasWorkloads = false;
   for (const d of docs) {
     const o = d.object;
     const kind = o?.kind;
+    if (typeof kind !== 'string') continue;
     if (WORKLOAD_KINDS.includes(kind) || kind === 'Pod') hasWorkloads = true;
-    if (kind !== K8S_POLICY && !CILIUM_KINDS.includes(kind)) continue;
     const name = String(o?.metadata?.name ?? '<unnamed>');
-    const namespace = kind === CCNP ? undefined : String(o?.metadata?.namespace ?? 'default');
+    const clusterScoped = kind === CCNP || kind === 'Namespace' || (kind !== K8S_POLICY && kind !== CNP && !o?.metadata?.namespace);
+    const namespace = clusterScoped ? undefined : String(o?.metadata?.namespace ?? 'default');
     const ref: LintObjectRef = namespace === undefined ? { kind, name } : { kind, namespace, name };
     const base = { kind, namespace, name, object: o, ref, file: d.file === '<manifests>' ? undefined : d.file, line: d.file === '<manifests>' ? undefined : d.line };
+    objects.push(base);
+    if (kind !== K8S_POLICY && !CILIUM_KINDS.includes(kind)) continue;
     if (CILIUM_KINDS.includes(kind) && Array.isArray(o?.specs)) {
       o.specs.forEach((s: any, i: number) => policies.push({ ...base, spec: s ?? {}, specPath: `specs[${i}]` }));
       if (o.spec) policies.push({ ...base, spec: o.spec, specPath: 'spec' });
@@ -62,7 +79,7 @@ export function buildContext(docs: SourceDoc[], options: LintOptions): LintConte
     }
   }
   const cluster = hasWorkloads ? buildCluster(docs, []) : undefined;
-  return { policies, cluster, options };
+  return { policies, objects, cluster, options };
 }
 
 // ---- helpers shared by the checks ----

@@ -1,14 +1,15 @@
-import { denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, l7OnNonTcp, namespacePlainLabels } from './checks-cilium';
+import { ciliumVersionFields, denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, l7OnNonTcp, namespacePlainLabels } from './checks-cilium';
 import { andOrPeers, duplicateRule, egressWithoutDns, shadowedRule } from './checks-kubernetes';
 import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
-import { buildContext, LintCheck, LintPolicy, sortFindings } from './context';
+import { buildContext, LintCheck, LintObject, sortFindings } from './context';
 import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
 import { fromObjects, loadFiles, LoadResult } from '../analysis/load';
+import { CiliumVersion } from '../model/cilium/versions';
 
 const CHECKS: LintCheck[] = [
   egressWithoutDns, andOrPeers, duplicateRule, shadowedRule,
   selectsNoWorkload, peerMatchesNothing, undeclaredNamedPort,
-  fqdnWithoutDnsProxy, namespacePlainLabels, emptyLists, denyOnlyDefaultDeny, l7OnNonTcp,
+  fqdnWithoutDnsProxy, namespacePlainLabels, emptyLists, denyOnlyDefaultDeny, l7OnNonTcp, ciliumVersionFields,
 ];
 
 /** Checks about the suppression annotation itself (never suppressible). */
@@ -124,6 +125,13 @@ export class Linter {
         throw new Error(`LintOptions.disabledChecks: "${id}" is not a check id; use one of ${[...known].join(', ')}`);
       }
     }
+    if (options.ciliumVersion !== undefined) {
+      try {
+        CiliumVersion.of(options.ciliumVersion);
+      } catch (e: any) {
+        throw new Error(`LintOptions.ciliumVersion: ${e?.message ?? e}`);
+      }
+    }
     const disabled = new Set(options.disabledChecks ?? []);
     const ctx = buildContext(loaded.documents, options);
     const raw: LintFinding[] = [];
@@ -142,7 +150,7 @@ export class Linter {
     }
     for (const check of CHECKS) {
       if (disabled.has(check.info.id)) continue;
-      check.run(ctx, (p: LintPolicy, field, message, fix, severity) => raw.push({
+      check.run(ctx, (p: LintObject, field, message, fix, severity) => raw.push({
         checkId: check.info.id,
         severity: severity ?? check.info.severity,
         object: p.ref,
@@ -160,9 +168,9 @@ export class Linter {
     // Suppressions, per object.
     const findings: LintFinding[] = [];
     const suppressed: LintFinding[] = [];
-    const byObject = new Map<string, { policy: LintPolicy; entries: Suppression[] }>();
+    const byObject = new Map<string, { policy: LintObject; entries: Suppression[] }>();
     const objKey = (o: { kind: string; namespace?: string; name: string }) => `${o.kind}|${o.namespace ?? ''}|${o.name}`;
-    for (const p of ctx.policies) {
+    for (const p of ctx.objects) {
       const key = objKey(p.ref);
       if (byObject.has(key)) continue;
       const parsed = parseSuppressions(p.object?.metadata?.annotations?.[LINT_IGNORE_ANNOTATION]);

@@ -1,10 +1,17 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { CiliumVersion } from '../model/cilium/versions';
 import { Linter } from './linter';
 import { LINT_IGNORE_ANNOTATION, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
 
 /** Options of `Lint.enable`. */
 export interface LintEnableOptions extends LintOptions {
+  /**
+   * The Cilium version the policies target (deprecated and removed fields).
+   * @default - the scope's Cilium version (CiliumVersion.setForScope), else 1.18
+   */
+  readonly ciliumVersion?: string;
+
   /**
    * Print warning (and info) findings to stderr at synth.
    * @default true
@@ -101,7 +108,9 @@ export class Lint extends Construct {
     const manifests = scope.node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject)
       .map(o => o.toJson());
-    this.report = Linter.lintManifests(manifests, this.options);
+    // The Cilium version defaults to the one the Cilium constructs use for this scope.
+    const ciliumVersion = this.options.ciliumVersion ?? CiliumVersion.forScope(scope).toString();
+    this.report = Linter.lintManifests(manifests, { ...this.options, ciliumVersion });
     return this.report;
   }
 

@@ -103,3 +103,37 @@ describe('CNP005 l7-on-non-tcp', () => {
     expect(only('CNP005', [cnp('p', { endpointSelector: WEB, ingress: [{ fromEntities: ['cluster'], toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: http }] }], egress: [{ ...KUBE_DNS_CILIUM, toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] }] })])).toEqual([]);
   });
 });
+
+describe('CNP006 cilium-version-fields (the Cilium version table of src/model/cilium/versions.ts)', () => {
+  const kafka = { fromEndpoints: [{ matchLabels: { app: 'client' } }], toPorts: [{ ports: [{ port: '9092', protocol: 'TCP' }], rules: { kafka: [{ role: 'produce', topic: 'orders' }] } }] };
+
+  test('Kafka rules: a warning on 1.18 (deprecated), an error on 1.20 (removed), nothing on 1.17', () => {
+    const policy = cnp('k', { endpointSelector: WEB, ingress: [kafka] });
+    const at = (v: string) => Linter.lintManifests([policy], { ciliumVersion: v }).findings.filter(f => f.checkId === 'CNP006').map(f => `${f.severity} ${f.field}`);
+    expect(at('1.18')).toEqual(['warning spec.ingress[0].toPorts[0].rules.kafka']);
+    expect(at('1.20')).toEqual(['error spec.ingress[0].toPorts[0].rules.kafka']);
+    expect(at('1.17')).toEqual([]);
+  });
+
+  test('fromRequires is removed in 1.19; enableDefaultDeny needs 1.16', () => {
+    const policy = cnp('r', { endpointSelector: WEB, enableDefaultDeny: { ingress: false }, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'a' } }], fromRequires: [{ matchLabels: { env: 'prod' } }] }] });
+    expect(only('CNP006', [policy], { ciliumVersion: '1.19' })).toEqual(['CNP006 spec.ingress[0].fromRequires']);
+    expect(only('CNP006', [policy], { ciliumVersion: '1.15' })).toEqual(['CNP006 spec.enableDefaultDeny']);
+    const f = Linter.lintManifests([policy], { ciliumVersion: '1.19' }).findings.find(x => x.checkId === 'CNP006')!;
+    expect(f.message).toContain('removed in Cilium 1.19');
+    expect(f.fix).toMatch(/^use /);
+  });
+
+  test('the proxy-visibility annotation on a Deployment pod template is an error from 1.17', () => {
+    const deploy = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' }, annotations: { 'policy.cilium.io/proxy-visibility': '<Ingress/80/TCP/HTTP>' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+    };
+    expect(only('CNP006', [deploy], { ciliumVersion: '1.17' })).toEqual(['CNP006 spec.template.metadata.annotations["policy.cilium.io/proxy-visibility"]']);
+    expect(only('CNP006', [deploy], { ciliumVersion: '1.14' })).toEqual([]);
+  });
+
+  test('an invalid target version is an error naming the option', () => {
+    expect(() => Linter.lintManifests([], { ciliumVersion: '2' })).toThrow(/LintOptions.ciliumVersion: .*"2" is not a Cilium version/);
+  });
+});
