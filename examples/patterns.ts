@@ -3,7 +3,7 @@
 // markers) and the YAML they synthesise; test/patterns/recipes-doc.test.ts keeps it in sync.
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Lint, NetworkPolicyPatterns, NetworkPolicyRecipes, Pods, Port } from '../src';
+import { CiliumPolicyPatterns, Endpoints, Lint, NetworkPolicyPatterns, NetworkPolicyRecipes, Pods, Port } from '../src';
 
 /** One recipe of the catalogue: its number, title and the code that writes it. */
 export interface RecipeExample {
@@ -230,9 +230,35 @@ export function batchPatterns(scope: Construct): void {
   NetworkPolicyPatterns.denyCloudMetadata(scope, 'deny-cloud-metadata', { metadata: { name: 'deny-cloud-metadata' } });
 }
 
+/**
+ * The Cilium flavours: a cluster-wide default deny (DNS kept), FQDN egress, the API server, no cloud
+ * metadata. The cluster-wide policies sit in the same chart as the namespaced ones so that the
+ * synth-time lint sees that DNS is allowed (a lint per chart sees its chart only; Lint.enable(app)
+ * lints all charts together).
+ */
+export function ciliumPatterns(shop: Construct): void {
+  CiliumPolicyPatterns.clusterwideDefaultDeny(shop, 'cluster-default-deny', { metadata: { name: 'cluster-default-deny' } });
+  CiliumPolicyPatterns.denyCloudMetadata(shop, 'deny-cloud-metadata', { metadata: { name: 'deny-cloud-metadata' }, clusterwide: true });
+  CiliumPolicyPatterns.allowFromIngressController(shop, 'allow-ingress', {
+    metadata: { name: 'allow-ingress' },
+    endpointSelector: Endpoints.withLabels({ app: 'web' }),
+    ports: [Port.tcp(8080)],
+  });
+  CiliumPolicyPatterns.allowFqdnEgress(shop, 'allow-payments-api', {
+    metadata: { name: 'allow-payments-api' },
+    endpointSelector: Endpoints.withLabels({ app: 'checkout' }),
+    fqdns: ['api.stripe.com'],
+  });
+  CiliumPolicyPatterns.allowToApiServer(shop, 'allow-apiserver', {
+    metadata: { name: 'allow-apiserver' },
+    endpointSelector: Endpoints.withLabels({ app: 'operator' }),
+  });
+}
+
 export function patternExamples(app: App): void {
   shopPatterns(new Chart(app, 'network-policy-patterns', { namespace: 'shop' }));
   batchPatterns(new Chart(app, 'cloud-metadata-pattern', { namespace: 'batch' }));
+  ciliumPatterns(new Chart(app, 'cilium-patterns', { namespace: 'shop-cilium' }));
   for (const r of RECIPE_EXAMPLES) {
     r.build(new Chart(app, `recipe-${r.id}`, { namespace: 'default' }));
   }
