@@ -18,12 +18,12 @@
  * - L7 rules (`toPorts[].rules`) are reported on the connection, e.g. `TCP 80 [HTTP GET /api]`.
  */
 import { Cluster, PolicyDoc } from './cluster';
+import { fullRange, IpSet } from './ipranges';
+import { PolicyError } from './kubernetes';
 import { Diagnostic } from './load';
-import { IpSet } from './ipranges';
 import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, Interval, L7Restriction, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector, Labels } from './selectors';
-import { PolicyError } from './kubernetes';
 
 export const CILIUM_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 export const CILIUM_NS_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
@@ -55,13 +55,32 @@ function stripSource(key: string): string {
 }
 
 const ICMP_TYPES: Record<string, number> = {
-  EchoReply: 0, DestinationUnreachable: 3, Redirect: 5, EchoRequest: 8, RouterAdvertisement: 9, RouterSelection: 10,
-  TimeExceeded: 11, ParameterProblem: 12, Timestamp: 13, TimestampReply: 14,
+  EchoReply: 0,
+  DestinationUnreachable: 3,
+  Redirect: 5,
+  EchoRequest: 8,
+  RouterAdvertisement: 9,
+  RouterSelection: 10,
+  TimeExceeded: 11,
+  ParameterProblem: 12,
+  Timestamp: 13,
+  TimestampReply: 14,
 };
 const ICMPV6_TYPES: Record<string, number> = {
-  DestinationUnreachable: 1, PacketTooBig: 2, TimeExceeded: 3, ParameterProblem: 4, EchoRequest: 128, EchoReply: 129,
-  MulticastListenerQuery: 130, MulticastListenerReport: 131, MulticastListenerDone: 132, RouterSolicitation: 133,
-  RouterAdvertisement: 134, NeighborSolicitation: 135, NeighborAdvertisement: 136, RedirectMessage: 137,
+  DestinationUnreachable: 1,
+  PacketTooBig: 2,
+  TimeExceeded: 3,
+  ParameterProblem: 4,
+  EchoRequest: 128,
+  EchoReply: 129,
+  MulticastListenerQuery: 130,
+  MulticastListenerReport: 131,
+  MulticastListenerDone: 132,
+  RouterSolicitation: 133,
+  RouterAdvertisement: 134,
+  NeighborSolicitation: 135,
+  NeighborAdvertisement: 136,
+  RedirectMessage: 137,
 };
 
 interface PortSpec {
@@ -176,9 +195,11 @@ interface SelectorCtx {
   readonly policyNs?: string; // undefined for CCNP
 }
 
-function compileEndpointSelector(sel: any, f: string, sc: SelectorCtx, peerSelector: boolean): Matcher {
+function compileEndpointSelector(sel: any, f: string, sc: SelectorCtx, peerSelector: boolean, entities?: Set<string>): Matcher {
   const cs: CompiledSelector = compileSelector(sel ?? {}, f, stripSource);
   const reserved = cs.requirements.filter((r) => r.key.startsWith('reserved:'));
+  // a `reserved:<entity>` label selects that entity, which then becomes a peer of the analysis
+  for (const r of reserved) if (r.operator === 'In' || r.operator === 'Exists') entities?.add(r.key.slice('reserved:'.length));
   const nsScoped = peerSelector && sc.policyNs !== undefined && !cs.keys().includes(CILIUM_NAMESPACE_LABEL);
   return (peer: Peer) => {
     if (peer.type === 'entity') return reserved.length > 0 && cs.matches(peer.ciliumLabels ?? {});
@@ -233,7 +254,10 @@ function cidrMatcher(list: any, setList: any, f: string, ipSets: IpSet[]): Match
     });
   }
   ipSets.push(...sets);
-  return sets.map((s) => (p: Peer) => p.type === 'external' && !!p.range && s.containsRange(p.range));
+  return sets.map((s) => {
+    const coversAll = s.containsRange(fullRange(4)) || s.containsRange(fullRange(6));
+    return (p: Peer) => (p.type === 'external' && !!p.range && s.containsRange(p.range)) || (coversAll && p.type === 'fqdn');
+  });
 }
 
 /** Compile a CNP/CCNP document into one policy model per rule (`spec` and each of `specs`). */
@@ -277,7 +301,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
         if (eps !== undefined) {
           hasL3 = true;
           if (!Array.isArray(eps)) throw new PolicyError(`${f}.${from}Endpoints: expected a list of label selectors`);
-          eps.forEach((s: any, j: number) => matchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true)));
+          eps.forEach((s: any, j: number) => matchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true, entities)));
         }
         const ents = rule[`${from}Entities`];
         if (ents !== undefined) {

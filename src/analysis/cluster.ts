@@ -115,6 +115,10 @@ function containerPorts(spec: any, where: string, src: SourceRef, diags: Diagnos
   return out;
 }
 
+function implicitNamespace(name: string): NamespaceInfo {
+  return { name, labels: { [NAMESPACE_NAME_LABEL]: name }, declared: false };
+}
+
 /** Build the cluster model from loaded documents. */
 export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []): Cluster {
   const diags = diagnostics;
@@ -283,10 +287,10 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
   workloads.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   // namespaces used but not declared exist implicitly with their name label
   for (const w of workloads) {
-    if (!namespaces.has(w.namespace)) namespaces.set(w.namespace, { name: w.namespace, labels: { [NAMESPACE_NAME_LABEL]: w.namespace }, declared: false });
+    if (!namespaces.has(w.namespace)) namespaces.set(w.namespace, implicitNamespace(w.namespace));
   }
   for (const p of policies) {
-    if (p.namespace && !namespaces.has(p.namespace)) namespaces.set(p.namespace, { name: p.namespace, labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, declared: false });
+    if (p.namespace && !namespaces.has(p.namespace)) namespaces.set(p.namespace, implicitNamespace(p.namespace));
   }
   return { namespaces, workloads, policies, services, ingressTargets, skipped, diagnostics: diags };
 }

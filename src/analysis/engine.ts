@@ -8,13 +8,14 @@
  * selecting it; Cilium deny rules are subtracted in every case (deny beats allow). Peers outside
  * the cluster have no policies of their own, so their side allows everything.
  */
+import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels } from './cilium';
+/* eslint-disable no-bitwise */ // matched-rule masks
 import { Cluster, NAMESPACE_NAME_LABEL, Workload } from './cluster';
-import { Diagnostic } from './load';
 import { atomize, formatRange, IpSet } from './ipranges';
+import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
+import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
-import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
-import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels } from './cilium';
 import { CompiledSelector } from './selectors';
 
 export const INGRESS_CONTROLLER_ID = '{ingress-controller}';
@@ -24,6 +25,8 @@ export interface ConnectionResult {
   readonly src: Peer;
   readonly dst: Peer;
   readonly conn: ConnSet;
+  /** `SRC => DST` */
+  readonly key: string;
 }
 
 export interface SideVerdict {
@@ -33,6 +36,17 @@ export interface SideVerdict {
   readonly allowedBy: { rule: string; conn: ConnSet }[];
   readonly deniedBy: { rule: string; conn: ConnSet }[];
   readonly conn: ConnSet;
+}
+
+interface SideInfo {
+  readonly isolated: boolean;
+  readonly open: boolean;
+  readonly rules: RuleModel[];
+  readonly maps: Uint8Array[];
+  readonly cacheable: boolean;
+  readonly dstDependent: boolean;
+  readonly cache: Map<number, ConnSet>;
+  readonly byPorts: Map<number, Map<number, ConnSet>>;
 }
 
 export class Engine {
@@ -47,7 +61,9 @@ export class Engine {
   readonly hasCilium: boolean;
   ingressController?: Peer;
   private readonly ingressTargets = new Map<number, ConnSet>();
-  /** per workload peer index */
+  /** per workload peer index: rules, bitmaps, isolation, and a cache of results per matched-rule mask */
+  private readonly sideInfo: { ingress: SideInfo[]; egress: SideInfo[] } = { ingress: [], egress: [] };
+  private readonly intersectCache = new Map<number, Map<number, ConnSet>>();
   private readonly ingressRules: RuleModel[][] = [];
   private readonly egressRules: RuleModel[][] = [];
   private readonly ingressIsolatedBy: string[][] = [];
@@ -55,12 +71,17 @@ export class Engine {
   /** per rule: bitmap of matched peers */
   private readonly ruleMatch = new Map<RuleModel, Uint8Array>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
+  private readonly interned = new Map<string, ConnSet>();
+  private readonly portSigs = new Map<string, number>();
+  private readonly peerPortSig: number[] = [];
 
   constructor(readonly cluster: Cluster) {
     this.diagnostics = cluster.diagnostics;
     this.hasCilium = cluster.policies.some((p) => p.kind !== 'NetworkPolicy');
     this.universe = this.hasCilium ? L4_PROTOCOLS.concat(ICMP_PROTOCOLS) : L4_PROTOCOLS.slice();
     this.all = ConnSet.all(this.universe);
+    this.interned.set(this.all.canonicalKey(), this.all);
+    this.interned.set(ConnSet.EMPTY.canonicalKey(), ConnSet.EMPTY);
     const ctx: CompileContext = { universe: this.universe, all: this.all };
 
     for (const doc of cluster.policies) {
@@ -131,6 +152,27 @@ export class Engine {
       const bm = new Uint8Array(this.peers.length);
       for (const p of this.peers) if (r.matchPeer(p)) bm[p.index] = 1;
       this.ruleMatch.set(r, bm);
+    }
+    for (const w of this.workloadPeers) {
+      for (const dir of ['ingress', 'egress'] as Direction[]) {
+        const rules = dir === 'ingress' ? this.ingressRules[w.index] : this.egressRules[w.index];
+        const isolated = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[w.index].length > 0;
+        const hasDeny = rules.some((r) => r.deny);
+        // rules that can change the result: all rules when isolated, else only deny rules
+        const relevant = isolated ? rules : rules.filter((r) => r.deny);
+        this.sideInfo[dir][w.index] = {
+          isolated,
+          open: !isolated && !hasDeny,
+          rules: relevant,
+          maps: relevant.map((r) => this.ruleMatch.get(r)!),
+          // ingress results depend only on the matched rules (dst is the subject); egress ones also on
+          // the destination when a rule has named ports
+          cacheable: relevant.length <= 29, // masks stay small integers
+          dstDependent: dir === 'egress' && !relevant.every((r) => r.staticConn),
+          cache: new Map(),
+          byPorts: new Map(),
+        };
+      }
     }
   }
 
@@ -221,6 +263,68 @@ export class Engine {
   /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end, `dst` the traffic destination. */
   private side(dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
     if (subject.type !== 'workload') return this.all;
+    const info = this.sideInfo[dir][subject.index];
+    if (info.open) return this.all;
+    if (info.cacheable) {
+      let mask = 0;
+      const maps = info.maps;
+      for (let i = 0; i < maps.length; i++) if (maps[i][remote.index] === 1) mask |= 1 << i;
+      // egress results with named ports also depend on the destination's container ports
+      let cache = info.cache;
+      if (info.dstDependent) {
+        const sig = this.portSignature(dst);
+        let m = info.byPorts.get(sig);
+        if (!m) info.byPorts.set(sig, (m = new Map()));
+        cache = m;
+      }
+      let c = cache.get(mask);
+      if (!c) {
+        c = this.computeSide(info, mask, dst);
+        cache.set(mask, c);
+      }
+      return c;
+    }
+    return this.sideSlow(dir, subject, remote, dst);
+  }
+
+  /** Small integer identifying a peer's container ports (0 = none). */
+  private portSignature(p: Peer): number {
+    let s = this.peerPortSig[p.index];
+    if (s !== undefined) return s;
+    const ports = p.workload?.ports ?? [];
+    if (!ports.length) {s = 0;} else {
+      const k = ports.map((c) => `${c.name ?? ''}/${c.protocol}/${c.port}`).sort().join(',');
+      let id = this.portSigs.get(k);
+      if (id === undefined) this.portSigs.set(k, (id = this.portSigs.size + 1));
+      s = id;
+    }
+    this.peerPortSig[p.index] = s;
+    return s;
+  }
+
+  private computeSide(info: SideInfo, mask: number, dst: Peer): ConnSet {
+    let allowed = info.isolated ? ConnSet.EMPTY : this.all;
+    let denied = ConnSet.EMPTY;
+    for (let i = 0; i < info.rules.length; i++) {
+      if (!(mask & (1 << i))) continue;
+      const r = info.rules[i];
+      if (r.deny) denied = denied.union(this.ruleConn(r, dst));
+      else if (info.isolated) allowed = allowed.union(this.ruleConn(r, dst));
+    }
+    return this.intern(denied.isEmpty() ? allowed : allowed.subtract(denied));
+  }
+
+  /** One object per distinct connection set, so that results can be memoised by identity. */
+  private intern(c: ConnSet): ConnSet {
+    if (c === this.all || c === ConnSet.EMPTY) return c;
+    const k = c.canonicalKey();
+    const found = this.interned.get(k);
+    if (found) return found;
+    this.interned.set(k, c);
+    return c;
+  }
+
+  private sideSlow(dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
     const rules = dir === 'ingress' ? this.ingressRules[subject.index] : this.egressRules[subject.index];
     const isolated = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[subject.index].length > 0;
     let allowed = isolated ? ConnSet.EMPTY : this.all;
@@ -238,7 +342,13 @@ export class Engine {
     const eg = this.side('egress', src, dst, dst);
     if (eg.isEmpty()) return eg;
     const ing = this.side('ingress', dst, src, dst);
-    return eg.intersect(ing);
+    if (ing === this.all) return eg;
+    if (eg === this.all || ing.isEmpty()) return ing;
+    let m = this.intersectCache.get(eg.id);
+    if (!m) this.intersectCache.set(eg.id, (m = new Map()));
+    let c = m.get(ing.id);
+    if (!c) m.set(ing.id, (c = this.intern(eg.intersect(ing))));
+    return c;
   }
 
   /** Explain one side for explain(). */
@@ -273,7 +383,7 @@ export class Engine {
         if (src.type !== 'workload' && dst.type !== 'workload') continue;
         if (focus && !focus(src) && !focus(dst)) continue;
         const c = this.allowed(src, dst);
-        if (!c.isEmpty()) out.push({ src, dst, conn: c });
+        if (!c.isEmpty()) out.push({ src, dst, conn: c, key: `${src.id} => ${dst.id}` });
       }
     }
     if (this.ingressController) {
@@ -282,14 +392,10 @@ export class Engine {
         const dst = this.peers[idx];
         if (focus && !focus(ic) && !focus(dst)) continue;
         const c = target.intersect(this.allowed(ic, dst));
-        if (!c.isEmpty()) out.push({ src: ic, dst, conn: c });
+        if (!c.isEmpty()) out.push({ src: ic, dst, conn: c, key: `${ic.id} => ${dst.id}` });
       }
     }
-    out.sort((a, b) => {
-      const x = `${a.src.id} => ${a.dst.id}`;
-      const y = `${b.src.id} => ${b.dst.id}`;
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return out;
   }
 }

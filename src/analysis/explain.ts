@@ -3,9 +3,9 @@
  * port, which policies and rules allow or deny the traffic on each side.
  */
 import { Engine, SideVerdict } from './engine';
+import { parseAddress } from './ipranges';
 import { Peer } from './model';
 import { ConnSet, L4_PROTOCOLS, ICMP_PROTOCOLS } from './ports';
-import { parseAddress } from './ipranges';
 
 export class QueryError extends Error {}
 
@@ -61,10 +61,10 @@ export function resolvePeer(engine: Engine, ref: string, side: 'src' | 'dst', fi
   if (r.includes('/')) {
     const [ns, rest] = [r.slice(0, r.indexOf('/')), r.slice(r.indexOf('/') + 1)];
     const m = /^(.*)\[(.+)\]$/.exec(rest);
-    matches = workloads.filter((w) => w.namespace === ns && (m ? w.workload!.name === m[1] && w.workload!.kind.toLowerCase() === m[2].toLowerCase() : w.workload!.name === rest));
+    matches = workloads.filter((w) => w.namespace === ns && nameMatches(w, m, rest));
   } else {
     const m = /^(.*)\[(.+)\]$/.exec(r);
-    matches = workloads.filter((w) => (m ? w.workload!.name === m[1] && w.workload!.kind.toLowerCase() === m[2].toLowerCase() : w.workload!.name === r));
+    matches = workloads.filter((w) => nameMatches(w, m, r));
   }
   if (matches.length === 1) return matches[0];
   if (matches.length > 1) {
@@ -72,6 +72,11 @@ export function resolvePeer(engine: Engine, ref: string, side: 'src' | 'dst', fi
   }
   const close = closeNames(r, candidates.filter((p) => p.type !== 'external'));
   throw new QueryError(`${field}: workload "${r}" not found${close.length ? `; close names: ${close.join(', ')}` : ' (no workloads in the manifests)'}`);
+}
+
+function nameMatches(w: Peer, m: RegExpExecArray | null, plain: string): boolean {
+  if (!m) return w.workload!.name === plain;
+  return w.workload!.name === m[1] && w.workload!.kind.toLowerCase() === m[2].toLowerCase();
 }
 
 export interface QueryInput {

@@ -2,6 +2,7 @@
  * IPv4/IPv6 address interval sets (BigInt), CIDR parsing with `except`, and the split of the
  * address space into maximal ranges on which all policies agree.
  */
+/* eslint-disable no-bitwise */ // address arithmetic on BigInt
 import * as ipaddr from 'ipaddr.js';
 
 export type Family = 4 | 6;

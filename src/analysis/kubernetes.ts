@@ -12,9 +12,9 @@
  * - Named ports are resolved against the destination pod's container ports with the same protocol.
  * - `endPort` makes a port range; protocols are TCP (default), UDP and SCTP.
  */
-import { Diagnostic } from './load';
 import { PolicyDoc } from './cluster';
-import { IpSet } from './ipranges';
+import { fullRange, IpSet } from './ipranges';
+import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector } from './selectors';
@@ -100,7 +100,10 @@ function compilePeers(list: any, field: string, policyNs: string, ipSets: IpSet[
         throw new PolicyError(`${f}.ipBlock: ${e.message}`);
       }
       ipSets.push(set);
-      return (peer: Peer) => peer.type === 'external' && !!peer.range && set.containsRange(peer.range);
+      // FQDN peers (named by Cilium toFQDNs) have unknown addresses: only a block covering a whole
+      // address family is sure to contain them
+      const coversAll = set.containsRange(fullRange(4)) || set.containsRange(fullRange(6));
+      return (peer: Peer) => (peer.type === 'external' && !!peer.range && set.containsRange(peer.range)) || (coversAll && peer.type === 'fqdn');
     }
     const podSel: CompiledSelector | undefined = hasPod ? compileSelector(p.podSelector, `${f}.podSelector`) : undefined;
     const nsSel: CompiledSelector | undefined = hasNs ? compileSelector(p.namespaceSelector, `${f}.namespaceSelector`) : undefined;

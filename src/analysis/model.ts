@@ -35,9 +35,9 @@ export interface RuleModel {
   /** Human description: `NetworkPolicy ns/name ingress rule #1`. */
   readonly description: string;
   /** True when the rule's peer list matches this peer (the remote side of the traffic). */
-  matchPeer(peer: Peer): boolean;
+  readonly matchPeer: (peer: Peer) => boolean;
   /** Connections the rule allows (or denies) towards `dst`, the destination of the traffic. */
-  conn(dst: Peer): ConnSet;
+  readonly conn: (dst: Peer) => ConnSet;
   /** Set when conn() does not depend on the destination (no named ports). */
   readonly staticConn?: ConnSet;
 }
@@ -49,7 +49,7 @@ export interface PolicyModel {
   /** `NetworkPolicy ns/name` */
   readonly id: string;
   readonly source: SourceRef;
-  selects(peer: Peer): boolean;
+  readonly selects: (peer: Peer) => boolean;
   readonly isolatesIngress: boolean;
   readonly isolatesEgress: boolean;
   readonly rules: RuleModel[];

@@ -118,13 +118,28 @@ export class ConnSet {
     return new ConnSet(new Map([[protocol, n]]), l7);
   }
 
+  private static nextId = 1;
+  /** Identity for caches (intersection results are memoised per pair of sets). */
+  readonly id: number = ConnSet.nextId++;
+  private text?: string;
+  private textUniverse?: string[];
+
   constructor(readonly protocols: ReadonlyMap<string, Interval[]>, readonly l7: L7Restriction[] = []) {}
 
   isEmpty(): boolean {
     return this.protocols.size === 0;
   }
 
+  /** Canonical text of the set (protocols sorted), for interning equal sets. */
+  canonicalKey(): string {
+    const parts: string[] = [];
+    for (const p of [...this.protocols.keys()].sort()) parts.push(`${p}:${intervalsToString(this.protocols.get(p)!)}`);
+    if (this.l7.length) parts.push(l7Key(this.l7));
+    return parts.join(';');
+  }
+
   union(other: ConnSet): ConnSet {
+    if (other === this) return this;
     if (other.isEmpty() && other.l7.length === 0) return this;
     if (this.isEmpty() && this.l7.length === 0) return other;
     const m = new Map(this.protocols);
@@ -143,6 +158,7 @@ export class ConnSet {
   }
 
   intersect(other: ConnSet): ConnSet {
+    if (other === this) return this;
     const m = new Map<string, Interval[]>();
     for (const [p, iv] of this.protocols) {
       const o = other.protocols.get(p);
@@ -202,6 +218,13 @@ export class ConnSet {
    * e.g. `TCP 80,8080-8090,UDP 53`. L7 restrictions follow their port: `TCP 80 [HTTP GET /api]`.
    */
   toString(universe: string[]): string {
+    if (this.text !== undefined && this.textUniverse === universe) return this.text;
+    this.text = this.computeString(universe);
+    this.textUniverse = universe;
+    return this.text;
+  }
+
+  private computeString(universe: string[]): string {
     if (this.isAll(universe)) return 'All Connections';
     if (this.isEmpty()) return 'No Connections';
     const groups: string[] = [];
@@ -226,7 +249,9 @@ export class ConnSet {
       out.push({ protocol: p, ports: this.protocols.get(p)!.map(([s, e]) => (s === e ? { port: s } : { port: s, endPort: e })) });
     }
     const res: any = { all: false, protocols: out };
-    if (this.l7.length) res.l7 = this.l7.map((r) => ({ protocol: r.protocol, port: r.start, endPort: r.end !== r.start ? r.end : undefined, rules: r.rules }));
+    if (this.l7.length) {
+      res.l7 = this.l7.map((r) => ({ protocol: r.protocol, port: r.start, endPort: r.end !== r.start ? r.end : undefined, rules: r.rules }));
+    }
     return res;
   }
 }

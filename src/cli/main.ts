@@ -26,7 +26,9 @@ function reportLoad(a: ConnectivityAnalysis, io: CliIo, quiet: boolean) {
 }
 
 /** Run the CLI in-process; returns the exit code (0 ok, 1 usage or input error). */
-export async function main(argv: string[], io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<number> {
+const PROCESS_IO: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
   let code = 0;
   const program = new Command();
   program

@@ -46,8 +46,7 @@ describe('Cilium policy semantics', () => {
   test('a deny rule applies even to endpoints that are not default-deny, and beats Kubernetes allows', () => {
     const a = analyze([...baseCluster(),
       netpol('shop', 'allow-all', { podSelector: {}, ingress: [{}] }),
-      cnp('shop', 'deny', { endpointSelector: api, enableDefaultDeny: { ingress: false }, ingressDeny: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] }),
-    ]);
+      cnp('shop', 'deny', { endpointSelector: api, enableDefaultDeny: { ingress: false }, ingressDeny: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] })]);
     expect(a.isAllowed({ from: 'shop/web', to: 'shop/api' }).allowed).toBe(false);
     expect(a.isAllowed({ from: 'other/client', to: 'shop/api' }).allowed).toBe(true);
   });
@@ -134,8 +133,7 @@ describe('Cilium policy semantics', () => {
   test('Kubernetes and Cilium policies on the same endpoint are enforced together (allows add up)', () => {
     const a = analyze([...baseCluster(),
       netpol('shop', 'k8s', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ ports: [{ port: 9090 }] }] }),
-      cnp('shop', 'cil', { endpointSelector: api, ingress: [{ fromEndpoints: [{}], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }] }] }] }),
-    ]);
+      cnp('shop', 'cil', { endpointSelector: api, ingress: [{ fromEndpoints: [{}], toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }] }] }] })]);
     expect(a.explain({ from: 'shop/web', to: 'shop/api' }).connections).toBe('TCP 9090,UDP 53');
     expect(a.explain({ from: 'other/client', to: 'shop/api' }).connections).toBe('TCP 9090');
     expect(a.explain({ from: 'other/client', to: 'shop/web' }).connections).toBe('All Connections');

@@ -18,7 +18,10 @@ describe('output formats', () => {
   test('json carries ports per protocol', () => {
     const j = a.toJson();
     expect(j.find((c: any) => c.src === 'shop/web[Deployment]' && c.dst === 'shop/api[Deployment]')).toEqual({
-      src: 'shop/web[Deployment]', dst: 'shop/api[Deployment]', conn: 'TCP 9090', allConnections: false,
+      src: 'shop/web[Deployment]',
+      dst: 'shop/api[Deployment]',
+      conn: 'TCP 9090',
+      allConnections: false,
       ports: [{ protocol: 'TCP', ports: [{ port: 9090 }] }],
     });
   });

@@ -1,7 +1,6 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
-import '../../src/testing';
-import { withManifests } from '../../src/testing';
 import { deploy } from './helpers';
+import { withManifests } from '../../src/testing';
 
 function shopChart(): Chart {
   const chart = Testing.chart();

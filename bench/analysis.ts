@@ -1,0 +1,182 @@
+/**
+ * Connectivity analysis benchmark.
+ *
+ *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000]
+ *
+ * Generates synthetic clusters deterministically (seeded) with workloads of 5 pods (half as
+ * Deployments with 5 replicas, half as 5 owner-referenced Pods), mixed selectors, ipBlocks, named
+ * ports, Kubernetes and Cilium policies (one policy per 5 pods), writes them as YAML, and measures
+ * the full connectivity of all workload pairs (load + analysis + text output). Each size runs in
+ * its own child process so peak memory (maxRSS) is per size.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+
+const PODS_PER_WORKLOAD = 5;
+const TIERS = ['web', 'api', 'db', 'cache', 'worker'];
+const CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '203.0.113.0/24', '198.51.100.0/24', '0.0.0.0/0', '100.64.0.0/10', '8.8.8.0/24'];
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function generateCluster(pods: number, seed = 42): any[] {
+  const r = rng(seed + pods);
+  const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
+  const workloads = Math.round(pods / PODS_PER_WORKLOAD);
+  const policies = Math.round(pods / 5);
+  const namespaces = Math.max(2, Math.round(workloads / 25));
+  const out: any[] = [];
+  for (let n = 0; n < namespaces; n++) {
+    out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns${n}`, labels: { team: `team${n % 7}`, env: n % 3 === 0 ? 'prod' : 'dev' } } });
+  }
+  for (let w = 0; w < workloads; w++) {
+    const ns = `ns${w % namespaces}`;
+    const tier = TIERS[w % TIERS.length];
+    const labels = { app: `app${w}`, tier, group: `g${w % 11}` };
+    const ports = [
+      { name: 'http', containerPort: 8000 + (w % 50) },
+      { name: 'metrics', containerPort: 9100 },
+      ...(tier === 'db' ? [{ name: 'sql', containerPort: 5432 }] : []),
+      ...(tier === 'cache' ? [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] : []),
+    ];
+    const spec = { containers: [{ name: 'main', image: `img${w}`, ports }] };
+    if (w % 2 === 0) {
+      out.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `w${w}`, namespace: ns }, spec: { replicas: PODS_PER_WORKLOAD, selector: { matchLabels: labels }, template: { metadata: { labels }, spec } } });
+    } else {
+      for (let p = 0; p < PODS_PER_WORKLOAD; p++) {
+        out.push({
+          apiVersion: 'v1', kind: 'Pod',
+          metadata: { name: `w${w}-${p}`, namespace: ns, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `w${w}-rs`, controller: true }] },
+          spec,
+        });
+      }
+    }
+  }
+  const sel = (): any => {
+    const k = r();
+    if (k < 0.4) return { matchLabels: { tier: pick(TIERS) } };
+    if (k < 0.7) return { matchLabels: { app: `app${Math.floor(r() * workloads)}` } };
+    if (k < 0.9) return { matchExpressions: [{ key: 'group', operator: 'In', values: [`g${Math.floor(r() * 11)}`, `g${Math.floor(r() * 11)}`] }] };
+    return {};
+  };
+  const port = () => (r() < 0.3 ? { port: pick(['http', 'metrics', 'sql']) } : r() < 0.5 ? { port: 8000, endPort: 8049 } : { port: pick([80, 443, 5432, 9100]) });
+  for (let i = 0; i < policies; i++) {
+    const ns = `ns${i % namespaces}`;
+    if (i % 5 === 4) {
+      // Cilium
+      const clusterwide = i % 25 === 24;
+      const spec: any = { endpointSelector: sel() };
+      const k = r();
+      if (k < 0.5) {
+        spec.ingress = [
+          { fromEndpoints: [sel()], toPorts: [{ ports: [{ port: String(pick([80, 8080, 9100])), protocol: 'TCP' }], ...(r() < 0.3 ? { rules: { http: [{ method: 'GET', path: '/api/.*' }] } } : {}) }] },
+          ...(r() < 0.3 ? [{ fromEntities: [pick(['world', 'cluster', 'host'])] }] : []),
+        ];
+        if (r() < 0.2) spec.ingressDeny = [{ fromCIDRSet: [{ cidr: pick(CIDRS) }] }];
+      } else {
+        spec.egress = [
+          { toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': `ns${Math.floor(r() * namespaces)}`, tier: pick(TIERS) } }] },
+          { toCIDRSet: [{ cidr: pick(CIDRS), except: ['10.1.0.0/16'] }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
+          ...(r() < 0.3 ? [{ toFQDNs: [{ matchName: `svc${Math.floor(r() * 20)}.example.com` }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] : []),
+        ];
+      }
+      out.push(clusterwide
+        ? { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: `ccnp${i}` }, spec }
+        : { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: `cnp${i}`, namespace: ns }, spec });
+      continue;
+    }
+    const peer = (): any => {
+      const k = r();
+      if (k < 0.35) return { podSelector: sel() };
+      if (k < 0.6) return { namespaceSelector: { matchLabels: { team: `team${Math.floor(r() * 7)}` } } };
+      if (k < 0.8) return { namespaceSelector: { matchLabels: { env: pick(['prod', 'dev']) } }, podSelector: sel() };
+      return { ipBlock: { cidr: pick(CIDRS), except: r() < 0.5 ? ['10.1.0.0/16'] : [] } };
+    };
+    const spec: any = { podSelector: sel(), ingress: [{ from: [peer(), peer()], ports: [port(), port()] }] };
+    if (r() < 0.4) {
+      spec.policyTypes = ['Ingress', 'Egress'];
+      spec.egress = [{ to: [peer()], ports: [port()] }, { ports: [{ port: 53, protocol: 'UDP' }] }];
+    }
+    out.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np${i}`, namespace: ns }, spec });
+  }
+  return out;
+}
+
+function child(pods: number) {
+  // loaded lazily so the parent does not pay for it
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ConnectivityAnalysis } = require('../src/analysis');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-bench-'));
+  const docs = generateCluster(pods);
+  const file = path.join(dir, 'cluster.yaml');
+  fs.writeFileSync(file, docs.map((d) => stringify(d)).join('---\n'));
+  const policies = docs.filter((d) => /Policy$/.test(d.kind)).length;
+  if (global.gc) global.gc();
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const a = ConnectivityAnalysis.fromFiles([file]);
+  const t1 = process.hrtime.bigint();
+  const text: string = a.toText();
+  const t2 = process.hrtime.bigint();
+  const cpu = process.cpuUsage(c0);
+  const workloads = a.workloads.length;
+  const res = {
+    pods,
+    policies,
+    workloads,
+    pairs: workloads * workloads,
+    lines: text.split('\n').length - 1,
+    loadMs: Number(t1 - t0) / 1e6,
+    analyseMs: Number(t2 - t1) / 1e6,
+    totalMs: Number(t2 - t0) / 1e6,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    diagnostics: a.diagnostics.length,
+  };
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify(res) + '\n');
+}
+
+function parent() {
+  const i = process.argv.indexOf('--sizes');
+  const sizes = i > 0 ? process.argv[i + 1].split(',').map(Number) : [1000, 5000, 20000];
+  const rows: any[] = [];
+  for (const s of sizes) {
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s)], {
+      env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    if (r.status !== 0) {
+      process.stderr.write(r.stderr);
+      throw new Error(`benchmark child for ${s} pods failed`);
+    }
+    const row = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    rows.push(row);
+    process.stdout.write(`${s} pods done: ${row.totalMs.toFixed(0)} ms\n`);
+  }
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  process.stdout.write('\n| pods | policies | workloads | workload pairs | connections | load (s) | analysis (s) | total (s) | CPU (s) | peak RSS (MB) | µs per pair |\n');
+  process.stdout.write('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+  for (const r of rows) {
+    process.stdout.write(`| ${fmt(r.pods)} | ${fmt(r.policies)} | ${fmt(r.workloads)} | ${fmt(r.pairs)} | ${fmt(r.lines)} | ${(r.loadMs / 1000).toFixed(2)} | ${(r.analyseMs / 1000).toFixed(2)} | ${(r.totalMs / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${((r.totalMs * 1000) / r.pairs).toFixed(2)} |\n`);
+  }
+}
+
+if (require.main === module) {
+  const c = process.argv.indexOf('--child');
+  if (c > 0) child(Number(process.argv[c + 1]));
+  else parent();
+}
