@@ -1,14 +1,14 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CiliumPolicyRule, CiliumRuleContext } from './rule';
 import * as l1 from '../imports/cilium.io';
-import { invalid } from '../model/errors';
-import { validateDns1123Label, validateDns1123Subdomain, validatedLabels } from '../model/names';
 import { CiliumPeerConfig, CiliumPeerKind, Endpoints, ICiliumPeer, Nodes, peerKey } from '../model/cilium/peers';
 import { CILIUM_POD_NAMESPACE_LABEL, CiliumSelectorConfig } from '../model/cilium/selector';
 import { CiliumFeature, CiliumVersion, CiliumVersionCheck, checkFeature } from '../model/cilium/versions';
-import { CiliumDirection, CiliumRuleModel, CiliumSpecModel, renderCiliumSpec } from '../render/cilium';
+import { invalid } from '../model/errors';
+import { validateDns1123Label, validateDns1123Subdomain, validatedLabels } from '../model/names';
 import { Port } from '../model/port';
-import { CiliumPolicyRule, CiliumRuleContext } from './rule';
+import { CiliumDirection, CiliumRuleModel, CiliumSpecModel, renderCiliumSpec } from '../render/cilium';
 
 /** Per-direction default-deny switch (`enableDefaultDeny`, Cilium 1.16+). */
 export interface DefaultDenyOptions {
@@ -106,6 +106,11 @@ const LOG_VALUE = /^\P{C}*$/u;
  * `specs`.
  */
 export class CiliumPolicySpec {
+  /** @internal */
+  public static _create(field: string, options: CiliumClusterwideSpecOptions, clusterwide: boolean, context: CiliumRuleContext): CiliumPolicySpec {
+    return new CiliumPolicySpec(field, options, clusterwide, context);
+  }
+
   private readonly rules: CiliumPolicyRule[] = [];
   private denyIngress = false;
   private denyEgress = false;
@@ -114,11 +119,6 @@ export class CiliumPolicySpec {
   private readonly nodeSelector?: Nodes;
   private readonly options: CiliumSpecOptions;
   private readonly labels?: { [key: string]: string };
-
-  /** @internal */
-  public static _create(field: string, options: CiliumClusterwideSpecOptions, clusterwide: boolean, context: CiliumRuleContext): CiliumPolicySpec {
-    return new CiliumPolicySpec(field, options, clusterwide, context);
-  }
 
   private constructor(private readonly field: string, options: CiliumClusterwideSpecOptions, clusterwide: boolean,
     private readonly context: CiliumRuleContext) {
@@ -133,6 +133,7 @@ export class CiliumPolicySpec {
     }
     if (!clusterwide) {
       if (hasNodes) {
+        // pkg/k8s/apis/cilium.io/v2 cnp_types.go Parse: "Invalid CiliumNetworkPolicy spec: rule cannot have NodeSelector"
         throw invalid(`${field}.nodeSelector`, o.nodeSelector!.toString(), 'is set on a CiliumNetworkPolicy, but host policies (nodeSelector) are clusterwide only',
           'use CiliumClusterwideNetworkPolicy for node selectors');
       }
@@ -216,6 +217,7 @@ export class CiliumPolicySpec {
     const errors: string[] = [];
     const f = this.field;
     const dirs = new Set(this.rules.map(r => r._toModel().direction));
+    // pkg/policy/api Rule.Sanitize: "rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny" (also the CRD's anyOf).
     if (dirs.size === 0 && !this.denyIngress && !this.denyEgress) {
       errors.push(`${f}: has no rules; add allowFrom()/allowTo()/denyFrom()/denyTo() rules or call denyAllIngress()/denyAllEgress() (the CRD needs at least one of ingress, ingressDeny, egress, egressDeny)`);
     }
@@ -228,6 +230,8 @@ export class CiliumPolicySpec {
     const edd = this.options.enableDefaultDeny;
     if (edd?.ingress === false && this.denyIngress) errors.push(`${f}.enableDefaultDeny.ingress: false contradicts denyAllIngress(); drop one of them`);
     if (edd?.egress === false && this.denyEgress) errors.push(`${f}.enableDefaultDeny.egress: false contradicts denyAllEgress(); drop one of them`);
+    // CRD enableDefaultDeny: "If not specified, the default is true for each traffic direction that has
+    // rules" (deny rules included), so a deny-only direction silently becomes default-deny.
     for (const [deny, allow, key] of [['ingressDeny', 'ingress', 'ingress'], ['egressDeny', 'egress', 'egress']] as const) {
       if (dirs.has(deny) && !dirs.has(allow) && edd?.[key] === undefined && !(key === 'ingress' ? this.denyIngress : this.denyEgress)) {
         warn(`${f}: has ${deny} rules but no ${allow} allow rules; Cilium then puts the endpoints in ${key} default deny, so all other ${key} traffic is dropped unless another policy allows it. Set enableDefaultDeny: { ${key}: false } if the deny should only subtract traffic, or ${key}: true to make the default deny explicit`);
@@ -303,6 +307,12 @@ export class CiliumPolicySpec {
         throw invalid(`${field}.${key}[${i}]`, peers[i].toString(),
           direction === 'egressDeny' ? 'is an FQDN in a deny rule, and Cilium has no toFQDNs in egressDeny' : 'is an FQDN on ingress; toFQDNs is egress only',
           direction === 'egressDeny' ? 'deny by CIDR, or allow only the wanted names with allowTo(Fqdn...)' : 'use allowTo(Fqdn...)');
+      }
+      if (c.kind === CiliumPeerKind.FQDN && this.isHostPolicy) {
+        // toFQDNs learns addresses from the DNS proxy, which needs DNS L7 rules; host policies
+        // have no L7 rules (pkg/policy/api: "host policies do not support L7 rules yet").
+        throw invalid(`${field}.${key}[${i}]`, peers[i].toString(), 'is an FQDN in a host policy (nodeSelector), which cannot use the DNS proxy that toFQDNs depends on',
+          'allow the addresses with Cidr.of(...) or CidrGroup, or select endpoints instead of nodes');
       }
       if (c.kind === CiliumPeerKind.SERVICE && !key.startsWith('to')) {
         throw invalid(`${field}.${key}[${i}]`, peers[i].toString(), 'is a Service on ingress; toServices is egress only', 'select the backend pods with Endpoints on ingress');

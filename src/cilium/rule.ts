@@ -1,10 +1,9 @@
-import { invalid } from '../model/errors';
-import { Endpoints } from '../model/cilium/peers';
 import { Icmp } from '../model/cilium/icmp';
 import { L7Dns, L7Http, L7Kafka, SecretRef, validateGenericL7 } from '../model/cilium/l7';
-import { CiliumPeerConfig } from '../model/cilium/peers';
+import { Endpoints, CiliumPeerConfig } from '../model/cilium/peers';
 import { CiliumSelectorConfig } from '../model/cilium/selector';
 import { CiliumFeature } from '../model/cilium/versions';
+import { invalid } from '../model/errors';
 import { validateDns1123Label, validateDns1123Subdomain } from '../model/names';
 import { Port, Protocol, validateDistinctPorts } from '../model/port';
 import { CiliumDirection, CiliumL7Model, CiliumRuleModel } from '../render/cilium';
@@ -55,6 +54,11 @@ const MAX_PORTS = 40; // pkg/policy/api: "too many ports, the max is 40" (and CR
  * With no port and no ICMP type the rule covers all traffic to or from its peers.
  */
 export class CiliumPolicyRule {
+  /** @internal */
+  public static _create(field: string, direction: CiliumDirection, peers: CiliumPeerConfig[], context: CiliumRuleContext): CiliumPolicyRule {
+    return new CiliumPolicyRule(field, direction, peers, context);
+  }
+
   private readonly portList: Port[] = [];
   private readonly icmpList: Icmp[] = [];
   private readonly requiresList: CiliumSelectorConfig[] = [];
@@ -65,11 +69,6 @@ export class CiliumPolicyRule {
   private originating?: any;
   private listenerRef?: any;
   private auth = false;
-
-  /** @internal */
-  public static _create(field: string, direction: CiliumDirection, peers: CiliumPeerConfig[], context: CiliumRuleContext): CiliumPolicyRule {
-    return new CiliumPolicyRule(field, direction, peers, context);
-  }
 
   private constructor(
     private readonly field: string,
@@ -275,6 +274,8 @@ export class CiliumPolicyRule {
         }
         if (kind === 'dns') {
           if (p.protocol === Protocol.SCTP) errors.push(`${f}.toPorts[0].ports: "${p.toString()}" is SCTP; DNS rules apply to UDP, TCP or ANY ports (e.g. Port.any(53))`);
+          // pkg/policy/api PortProtocol.Validate: "DNS rules do not support port ranges"
+          if (p.endPort !== undefined) errors.push(`${f}.toPorts[0].ports: "${p.toString()}" is a range, and Cilium's DNS rules do not support port ranges; give the DNS port, e.g. Port.any(53)`);
         } else if (p.protocol !== Protocol.TCP) {
           // pkg/policy/api: "L7 rules can only apply to TCP (not UDP) except for DNS rules"
           errors.push(`${f}.toPorts[0].ports: "${p.toString()}" is ${p.protocol}, but ${kind} L7 rules only apply to TCP; use Port.tcp(${p.number ?? p.name ?? ''})`);
@@ -291,7 +292,8 @@ export class CiliumPolicyRule {
         errors.push(`${f}.toPorts[0].serverNames: ${JSON.stringify(this.serverNameList)} is combined with ${kind} L7 rules without terminatingTLS, which Cilium rejects; add terminatingTls({...}) or drop the server names`);
       }
     }
-    if (this.icmpList.length && (this.portList.length || this.l7 || this.serverNameList.length || this.terminating || this.originating || this.listenerRef)) {
+    const hasPortRule = this.portList.length || this.l7 || this.serverNameList.length || this.terminating || this.originating || this.listenerRef;
+    if (this.icmpList.length && hasPortRule) {
       // pkg/policy/api errUnsupportedICMPWithToPorts: "The ICMPs block may only be present without ToPorts"
       errors.push(`${f}.icmps: ${JSON.stringify(this.icmpList.map(i => i.toString()))} is in the same rule as toPorts; Cilium allows ICMPs only without toPorts: put the ICMP types in a separate rule`);
     }
@@ -344,7 +346,10 @@ function tlsContext(field: string, options: CiliumTlsOptions): any {
   if (!options || !options.secret) throw invalid(`${field}.secret`, options?.secret, 'is required', 'pass { secret: { name: "my-tls" } }');
   validateDns1123Subdomain(`${field}.secret.name`, options.secret.name);
   if (options.secret.namespace !== undefined) validateDns1123Label(`${field}.secret.namespace`, options.secret.namespace);
-  const out: any = { secret: options.secret.namespace !== undefined ? { name: options.secret.name, namespace: options.secret.namespace } : { name: options.secret.name } };
+  const secret = options.secret.namespace !== undefined
+    ? { name: options.secret.name, namespace: options.secret.namespace }
+    : { name: options.secret.name };
+  const out: any = { secret };
   for (const [k, wire] of [['certificate', 'certificate'], ['privateKey', 'privateKey'], ['trustedCa', 'trustedCA']] as const) {
     const v = (options as any)[k];
     if (v !== undefined) {

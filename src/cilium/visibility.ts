@@ -1,12 +1,12 @@
 import { ApiObject, ApiObjectMetadata, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalid } from '../model/errors';
+import { CiliumNetworkPolicy } from './policy';
 import { Entity } from '../model/cilium/entity';
 import { L7Dns, L7Http } from '../model/cilium/l7';
 import { Endpoints, ICiliumPeer } from '../model/cilium/peers';
 import { CiliumFeature, CiliumVersion, CiliumVersionCheck, checkFeature } from '../model/cilium/versions';
+import { invalid } from '../model/errors';
 import { Port, validatePortNumber } from '../model/port';
-import { CiliumNetworkPolicy } from './policy';
 
 /** The annotation that asked Cilium for L7 visibility before Cilium 1.17. */
 export const PROXY_VISIBILITY_ANNOTATION = 'policy.cilium.io/proxy-visibility';

@@ -2,4 +2,3 @@ export * from './selector';
 export * from './cidr';
 export * from './port';
 export * from './peers';
-export * from './cilium';

@@ -1,6 +1,6 @@
+import { Icmp } from '../model/cilium/icmp';
 import { CiliumPeerConfig, CiliumPeerKind } from '../model/cilium/peers';
 import { CiliumSelectorConfig } from '../model/cilium/selector';
-import { Icmp } from '../model/cilium/icmp';
 import { Port } from '../model/port';
 
 /** A direction of a Cilium rule, named as the spec field. @internal */
@@ -48,7 +48,9 @@ export function renderCiliumSelector(s: CiliumSelectorConfig): any {
   const out: any = {};
   if (Object.keys(s.matchLabels).length) out.matchLabels = { ...s.matchLabels };
   if (s.matchExpressions.length) {
-    out.matchExpressions = s.matchExpressions.map(e => (e.values ? { key: e.key, operator: e.operator, values: [...e.values] } : { key: e.key, operator: e.operator }));
+    out.matchExpressions = s.matchExpressions.map(e => (e.values
+      ? { key: e.key, operator: e.operator, values: [...e.values] }
+      : { key: e.key, operator: e.operator }));
   }
   return out;
 }
@@ -125,7 +127,12 @@ function renderPeers(kind: CiliumPeerKind, peers: CiliumPeerConfig[], prefix: 'f
       return {
         toServices: peers.map(p => (p.serviceName !== undefined
           ? { k8sService: { serviceName: p.serviceName, ...(p.serviceNamespace ? { namespace: p.serviceNamespace } : {}) } }
-          : { k8sServiceSelector: { selector: renderCiliumSelector(p.serviceSelector!), ...(p.serviceNamespace ? { namespace: p.serviceNamespace } : {}) } })),
+          : {
+            k8sServiceSelector: {
+              selector: renderCiliumSelector(p.serviceSelector!),
+              ...(p.serviceNamespace ? { namespace: p.serviceNamespace } : {}),
+            },
+          })),
       };
   }
 }

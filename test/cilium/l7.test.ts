@@ -108,6 +108,9 @@ describe('DNS', () => {
     const chart = newChart('prod');
     cnp(chart).allowTo(Entity.ALL).toPorts(Port.sctp(53)).withDns(L7Dns.all());
     expectError(() => synth(chart), '"SCTP/53" is SCTP', 'UDP, TCP or ANY');
+    const chart2 = newChart('prod');
+    cnp(chart2).allowTo(Entity.ALL).toPorts(Port.udpRange(53, 54)).withDns(L7Dns.all());
+    expectError(() => synth(chart2), '"UDP/53-54" is a range', 'do not support port ranges');
     expectError(() => L7Dns.named('*.x.com'), 'L7Dns.named', 'pattern');
     expectError(() => L7Dns.pattern('a b'), 'L7Dns.pattern', 'not a valid DNS pattern');
   });

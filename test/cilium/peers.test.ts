@@ -199,3 +199,28 @@ describe('rules and peers', () => {
     expectError(() => p.allowTo(Entity.WORLD).toPorts(80 as any), 'toPorts[0]', 'is not a Port');
   });
 });
+
+describe('deny rules', () => {
+  test('deny rules carry ports and ICMP types; more than 40 ICMP types are split over several icmps entries', () => {
+    const chart = newChart('prod');
+    const p = cnp(chart);
+    p.allowFrom(Entity.CLUSTER);
+    p.denyFrom(Entity.WORLD, Endpoints.matchingOptions({ matchLabels: { quarantine: 'true' } })).toPorts(Port.tcp(22));
+    p.denyFrom(Entity.WORLD).toIcmp(...Array.from({ length: 41 }, (_, i) => Icmp.ipv4(i)));
+    const spec = synth(chart)[0].spec;
+    expect(spec.ingressDeny[0]).toEqual({ fromEntities: ['world'], toPorts: [{ ports: [{ port: '22', protocol: 'TCP' }] }] });
+    expect(spec.ingressDeny[1]).toEqual({ fromEndpoints: [{ matchLabels: { quarantine: 'true' } }], toPorts: [{ ports: [{ port: '22', protocol: 'TCP' }] }] });
+    expect(spec.ingressDeny[2].icmps.map((i: any) => i.fields.length)).toEqual([40, 1]);
+  });
+});
+
+test('more bad peer inputs', () => {
+  expectError(() => Endpoints.all().inAnyNamespace().inAnyNamespace(), 'Endpoints.inAnyNamespace', 'set twice');
+  expectError(() => Endpoints.all().inNamespace('a').inNamespacesWithLabels({ team: 'x' }), 'Endpoints.inNamespacesWithLabels', 'set twice');
+  expectError(() => Endpoints.all().inNamespacesWithLabels({ team: 'bad value!' }), 'Endpoints.inNamespacesWithLabels["team"]', 'bad value!');
+  expectError(() => Service.matching(LabelSelector.withLabels({ a: 'b' }), 'Bad_NS'), 'Service.matching namespace', 'Bad_NS');
+  expectError(() => Service.named('db', 'Bad_NS'), 'Service.named namespace', 'Bad_NS');
+  expectError(() => CidrGroup.withLabels({ 'a b': 'c' }), 'LabelSelector.matchLabels key', 'a b');
+  expectError(() => Nodes.withLabels({}), 'LabelSelector', 'select everything', 'all()');
+  expectError(() => Endpoints.withLabels({}), 'LabelSelector', 'select everything');
+});

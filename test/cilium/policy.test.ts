@@ -17,7 +17,7 @@ describe('policy-level fields', () => {
       metadata: { name: 'allow-web' },
       endpointSelector: web(),
       description: 'Web may call the API',
-      labels: { team: 'web', 'example.com/owner': 'alice' },
+      labels: { 'team': 'web', 'example.com/owner': 'alice' },
       enableDefaultDeny: { ingress: true, egress: false },
       log: 'allow-web',
     });
@@ -209,4 +209,9 @@ test('the version comes from the policy, else from the scope context', () => {
   expect(a.ciliumVersion.toString()).toBe('1.16');
   expect(b.ciliumVersion.toString()).toBe('1.19');
   expect(new CiliumNetworkPolicy(newChart(), 'c', { endpointSelector: web() }).ciliumVersion).toBe(CiliumVersion.V1_18);
+});
+
+test('host policies cannot use toFQDNs (no DNS proxy rules in host policies)', () => {
+  const p = new CiliumClusterwideNetworkPolicy(newChart(), 'h', { nodeSelector: Nodes.all() });
+  expectError(() => p.allowTo(Fqdn.named('a.example.com')), '.egress[0].to[0]', 'FQDN in a host policy', 'Cidr.of');
 });

@@ -51,7 +51,9 @@ test('on Cilium 1.15 visibility is the pod-template annotation, with a deprecati
   const chart = newChart('prod');
   const dep = deployment(chart);
   const v = new L7Visibility(chart, 'vis', {
-    workload: dep, endpointSelector: Endpoints.withLabels({ app: 'web' }), ciliumVersion: CiliumVersion.V1_15,
+    workload: dep,
+    endpointSelector: Endpoints.withLabels({ app: 'web' }),
+    ciliumVersion: CiliumVersion.V1_15,
     rules: [VisibilityRule.ingressHttp(80), VisibilityRule.egressDns(53)],
   });
   expect(v.mode).toBe(VisibilityMode.ANNOTATION);
@@ -84,4 +86,16 @@ test('bad visibility requests', () => {
   const cm = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
   expectError(() => new L7Visibility(chart, 'e', { workload: cm, ciliumVersion: CiliumVersion.V1_14, rules: [VisibilityRule.ingressHttp(80)] }),
     'L7VisibilityProps.workload', 'v1/ConfigMap', 'has no pod template');
+});
+
+test('visibility rules can be narrowed to the peers already allowed', () => {
+  const chart = newChart('prod');
+  new L7Visibility(chart, 'vis', {
+    endpointSelector: Endpoints.withLabels({ app: 'web' }),
+    peers: [Endpoints.withLabels({ app: 'lb' })],
+    rules: [VisibilityRule.ingressHttp(8080)],
+  });
+  expect(synth(chart)[0].spec.ingress).toEqual([{ fromEndpoints: [{ matchLabels: { app: 'lb' } }], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{}] } }] }]);
+  expectError(() => new L7Visibility(newChart('prod'), 'v', { endpointSelector: Endpoints.all(), peers: [], rules: [VisibilityRule.ingressHttp(80)] }),
+    'L7VisibilityProps.peers', 'is empty');
 });

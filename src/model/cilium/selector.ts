@@ -52,7 +52,8 @@ export function namespaceLabelKey(field: string, key: string): string {
 }
 
 /** Validates namespace names and returns the Cilium requirement selecting them. @internal */
-export function namespaceRequirement(field: string, names: string[]): { labels: { [key: string]: string }; expressions: CiliumSelectorRequirement[] } {
+export function namespaceRequirement(field: string, names: string[]):
+{ labels: { [key: string]: string }; expressions: CiliumSelectorRequirement[] } {
   if (!Array.isArray(names) || names.length === 0) {
     throw invalid(field, names, 'needs at least one namespace name', 'pass names, or use inAnyNamespace()');
   }

@@ -157,10 +157,11 @@ export const CILIUM_FEATURE_LIFECYCLE: CiliumFeatureLifecycle[] = [
     deprecatedIn: '1.15',
     removedIn: '1.17',
     replacement: 'a visibility policy with match-all L7 rules and enableDefaultDeny off (L7Visibility does this for Cilium 1.15+)',
-    // Docs switched to policy-based visibility in cilium/cilium#28449 (1.15); #35151/#35152
-    // (1.15/1.16 backports): "L7 visibility using Pod annotations is deprecated and the feature
-    // will be removed in Cilium 1.17"; #31063: the annotation no longer works reliably from 1.15.
-    source: 'cilium/cilium#28449 (1.15 docs), #35151/#35152 (deprecated, removal in 1.17), #31063',
+    // Deprecated in 1.15 (cilium/cilium#28449 moved the docs to policy-based visibility, with a
+    // 1.15 upgrade note); removed by #35019 ("Remove deprecated annotations-based L7
+    // visibility", merged for 1.17, with a 1.17 upgrade note); #35151/#35152 (1.15/1.16
+    // backports) say the feature "will be removed in Cilium 1.17".
+    source: 'cilium/cilium#28449 (deprecated, 1.15), #35019 (removed, 1.17), #35151/#35152',
   },
   {
     feature: CiliumFeature.ENABLE_DEFAULT_DENY,
