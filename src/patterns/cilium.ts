@@ -5,7 +5,8 @@ import { ApiObjectMetadata } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy, CiliumPolicyBase } from '../cilium';
 import { Lint } from '../lint';
-import { Cidr, CiliumVersion, Endpoints, Entity, Fqdn, ICiliumPeer, L7Dns, LabelExpression, Port } from '../model';
+import { LabelExpression, Port } from '../model';
+import { Cidr, CiliumVersion, Endpoints, Entity, Fqdn, ICiliumPeer, L7Dns } from '../model/cilium';
 import { CLOUD_METADATA_CIDR } from './kubernetes';
 
 /** Options shared by the Cilium patterns. */
