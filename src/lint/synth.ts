@@ -7,12 +7,6 @@ import { LINT_IGNORE_ANNOTATION, LintFinding, LintOptions, LintReport, LintSever
 /** Options of `Lint.enable`. */
 export interface LintEnableOptions extends LintOptions {
   /**
-   * The Cilium version the policies target (deprecated and removed fields).
-   * @default - the scope's Cilium version (CiliumVersion.setForScope), else 1.18
-   */
-  readonly ciliumVersion?: string;
-
-  /**
    * Print warning (and info) findings to stderr at synth.
    * @default true
    */

@@ -73,7 +73,8 @@ export interface LintOptions {
 
   /**
    * The Cilium version the policies target (`major.minor`), for deprecated and removed fields.
-   * @default "1.18"
+   * @default - at synth (Lint.enable): the scope's Cilium version (CiliumVersion.setForScope), else "1.18";
+   * elsewhere "1.18"
    */
   readonly ciliumVersion?: string;
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
-import { LINT_IGNORE_ANNOTATION, Lint, Linter, LintSeverity, NetworkPolicy, NetworkPolicyPatterns, Pods } from '../../src';
+import { CiliumVersion, LINT_IGNORE_ANNOTATION, Lint, Linter, LintSeverity, NetworkPolicy, NetworkPolicyPatterns, Pods } from '../../src';
 import { runLintCommand } from '../../src/cli/lint';
 import { main } from '../../src/cli/main';
 import { newChart, expectError } from '../util';
@@ -106,6 +106,23 @@ describe('synth-time lint', () => {
     expect(lint.findings.map(f => f.checkId)).toEqual(['NP001']);
     Lint.enable(chart, { failOn: LintSeverity.WARNING });
     expectError(() => chart.toJson(), 'NP001');
+  });
+
+  test("the synth lint targets the scope's Cilium version (CiliumVersion.setForScope)", () => {
+    const kafka = (chart: ReturnType<typeof newChart>) => new ApiObject(chart, 'kafka', cnp('kafka', {
+      endpointSelector: { matchLabels: { app: 'broker' } },
+      ingress: [{ toPorts: [{ ports: [{ port: '9092', protocol: 'TCP' }], rules: { kafka: [{ topic: 'orders' }] } }] }],
+    }));
+    const old = newChart('shop');
+    CiliumVersion.setForScope(old, CiliumVersion.V1_17);
+    Lint.enable(old, { printWarnings: false });
+    kafka(old);
+    expect(old.toJson()).toHaveLength(1);
+    const removed = newChart('shop');
+    CiliumVersion.setForScope(removed, CiliumVersion.V1_20);
+    Lint.enable(removed, { printWarnings: false });
+    kafka(removed);
+    expectError(() => removed.toJson(), 'error CNP006', 'spec.ingress[0].toPorts[0].rules.kafka', 'removed in Cilium 1.20');
   });
 
   test('without Lint.enable (and no pattern in the chart) nothing is linted', () => {
