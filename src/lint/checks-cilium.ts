@@ -1,8 +1,8 @@
 // Checks specific to CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
-import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
-import { checkFeature, CiliumFeature, CiliumVersion, CiliumVersionCheck } from '../model/cilium/versions';
 import { CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, stripSource } from './context';
 import { LintSeverity } from './types';
+import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
+import { checkFeature, CiliumFeature, CiliumVersion, CiliumVersionCheck } from '../model/cilium/versions';
 
 const PEER_SELECTOR_FIELDS = ['fromEndpoints', 'toEndpoints'];
 const DIRECTIONS = ['ingress', 'egress', 'ingressDeny', 'egressDeny'];

@@ -1,8 +1,8 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { CiliumVersion } from '../model/cilium/versions';
 import { Linter } from './linter';
 import { LINT_IGNORE_ANNOTATION, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
+import { CiliumVersion } from '../model/cilium/versions';
 
 /** Options of `Lint.enable`. */
 export interface LintEnableOptions extends LintOptions {

@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy, CiliumPolicyBase } from '../cilium';
 import { Lint } from '../lint';
 import { LabelExpression, Port } from '../model';
-import { Cidr, CiliumVersion, Endpoints, Entity, Fqdn, ICiliumPeer, L7Dns } from '../model/cilium';
 import { CLOUD_METADATA_CIDR } from './kubernetes';
+import { Cidr, CiliumVersion, Endpoints, Entity, Fqdn, ICiliumPeer, L7Dns } from '../model/cilium';
 
 /** Options shared by the Cilium patterns. */
 export interface CiliumPatternOptions {
@@ -193,7 +193,11 @@ export class CiliumPolicyPatterns {
     const endpoints = excluded.length
       ? Endpoints.matchingOptions({ matchExpressions: [LabelExpression.notIn('io.kubernetes.pod.namespace', excluded)] })
       : Endpoints.all();
-    const p = new CiliumClusterwideNetworkPolicy(scope, id, { metadata: options.metadata, endpointSelector: endpoints, ciliumVersion: options.ciliumVersion });
+    const p = new CiliumClusterwideNetworkPolicy(scope, id, {
+      metadata: options.metadata,
+      endpointSelector: endpoints,
+      ciliumVersion: options.ciliumVersion,
+    });
     Lint.enable(p);
     if (ingress) p.denyAllIngress();
     if (egress) p.allowTo(CiliumPolicyPatterns.kubeDns()).toPorts(Port.any(53)).withDns(L7Dns.all());

@@ -126,7 +126,9 @@ describe('CNP006 cilium-version-fields (the Cilium version table of src/model/ci
 
   test('the proxy-visibility annotation on a Deployment pod template is an error from 1.17', () => {
     const deploy = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
       spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' }, annotations: { 'policy.cilium.io/proxy-visibility': '<Ingress/80/TCP/HTTP>' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
     };
     expect(only('CNP006', [deploy], { ciliumVersion: '1.17' })).toEqual(['CNP006 spec.template.metadata.annotations["policy.cilium.io/proxy-visibility"]']);

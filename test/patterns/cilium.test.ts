@@ -1,7 +1,6 @@
 // One test per Cilium pattern: snapshot, connectivity on a small cluster (analyser jest matchers),
 // the lint's verdict, and errors for bad input.
 import { CiliumPolicyPatterns, CiliumVersion, Endpoints, Lint, Port } from '../../src';
-import '../../src/testing';
 import { withManifests } from '../../src/testing';
 import { expectError, synth, toYaml } from '../util';
 import { bareChart, coreDns, namespace, pod } from './fixtures';
@@ -101,7 +100,8 @@ test('allowFromIngressController: the ingress entity by default, or given contro
   const { chart } = shop();
   CiliumPolicyPatterns.allowFromIngressController(chart, 'ing', { metadata: { name: 'allow-ingress' }, endpointSelector: Endpoints.withLabels({ app: 'web' }), ports: [Port.tcp(8080)] });
   CiliumPolicyPatterns.allowFromIngressController(chart, 'nginx', {
-    metadata: { name: 'allow-nginx' }, endpointSelector: Endpoints.withLabels({ app: 'api' }),
+    metadata: { name: 'allow-nginx' },
+    endpointSelector: Endpoints.withLabels({ app: 'api' }),
     controller: Endpoints.withLabels({ app: 'ui' }).inNamespace('frontend'),
   });
   const m = synth(chart);
