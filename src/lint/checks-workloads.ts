@@ -1,7 +1,8 @@
 // Checks that need the workloads (Pods, Deployments...) among the manifests. They reuse the
 // analyser's cluster model and label-selector matcher.
-import { Emit, K8S_POLICY, k8sIsolates, LintCheck, LintContext, LintPolicy } from './context';
+import { CCNP, CILIUM_KINDS, Emit, K8S_POLICY, k8sIsolates, LintCheck, LintContext, LintPolicy, stripSource } from './context';
 import { LintSeverity } from './types';
+import { ciliumLabelsFor } from '../analysis/cilium';
 import { Cluster, Workload } from '../analysis/cluster';
 import { compileSelector } from '../analysis/selectors';
 
@@ -30,6 +31,30 @@ function peerWorkloads(cluster: Cluster, p: LintPolicy, peer: any): Workload[] |
   return cluster.workloads.filter(w => nsNames.includes(w.namespace) && matches(peer.podSelector ?? {}, w.labels));
 }
 
+const CILIUM_NS_KEY = 'io.kubernetes.pod.namespace';
+
+/** Workloads a Cilium selector selects, with Cilium's endpoint labels; undefined when it names reserved: entities. */
+function ciliumSelected(cluster: Cluster, sel: any, onlyNamespace: string | undefined): Workload[] | undefined {
+  let cs;
+  try {
+    // Only the k8s:/any: sources name pod labels; reserved: (entities) and others keep their prefix.
+    cs = compileSelector(sel ?? {}, 'selector', k => (/^(k8s|any):/.test(k) ? stripSource(k) : k));
+  } catch {
+    return undefined;
+  }
+  if (cs.requirements.some(r => r.key.startsWith('reserved:'))) return undefined;
+  const scoped = onlyNamespace !== undefined && !cs.keys().includes(CILIUM_NS_KEY);
+  return cluster.workloads.filter(w => {
+    if (scoped && w.namespace !== onlyNamespace) return false;
+    const ns = cluster.namespaces.get(w.namespace);
+    return cs.matches(ciliumLabelsFor(w.labels, w.namespace, ns?.labels ?? {}, w.serviceAccount));
+  });
+}
+
+function ciliumPolicies(ctx: LintContext): LintPolicy[] {
+  return ctx.policies.filter(p => CILIUM_KINDS.includes(p.kind) && p.spec?.nodeSelector === undefined);
+}
+
 function k8sPolicies(ctx: LintContext): LintPolicy[] {
   return ctx.policies.filter(p => p.kind === K8S_POLICY);
 }
@@ -40,8 +65,8 @@ export const selectsNoWorkload: LintCheck = {
     id: 'NP005',
     name: 'selects-no-workload',
     severity: LintSeverity.WARNING,
-    description: 'The podSelector matches none of the workloads given for the policy\'s namespace.',
-    kinds: [K8S_POLICY],
+    description: 'The podSelector (endpointSelector) matches none of the workloads given for the policy\'s namespace.',
+    kinds: [K8S_POLICY, ...CILIUM_KINDS],
     needsWorkloads: true,
   },
   run(ctx: LintContext, emit: Emit) {
@@ -54,6 +79,14 @@ export const selectsNoWorkload: LintCheck = {
       emit(p, `${p.specPath}.podSelector`, `matches none of the ${names.length} workload(s) given in namespace ${p.namespace} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}): the policy has no effect`,
         'fix the selector labels (compare with the pod template labels), or remove the policy');
     }
+    for (const p of ciliumPolicies(ctx)) {
+      if (p.kind !== CCNP && !namespaceHasWorkloads(cluster, p.namespace)) continue;
+      const found = ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace);
+      if (found === undefined || found.length) continue;
+      emit(p, `${p.specPath}.endpointSelector`,
+        `matches none of the workloads given${p.kind === CCNP ? '' : ` in namespace ${p.namespace}`} (with Cilium's labels: pod labels, io.kubernetes.pod.namespace, io.cilium.k8s.namespace.labels.*): the policy has no effect`,
+        'fix the selector labels (compare with the pod template labels), or remove the policy');
+    }
   },
 };
 
@@ -63,8 +96,8 @@ export const peerMatchesNothing: LintCheck = {
     id: 'NP006',
     name: 'peer-matches-nothing',
     severity: LintSeverity.WARNING,
-    description: 'A pod/namespace peer matches none of the given workloads.',
-    kinds: [K8S_POLICY],
+    description: 'A pod/namespace peer (or Cilium endpoint peer) matches none of the given workloads.',
+    kinds: [K8S_POLICY, ...CILIUM_KINDS],
     needsWorkloads: true,
   },
   run(ctx: LintContext, emit: Emit) {
@@ -79,6 +112,20 @@ export const peerMatchesNothing: LintCheck = {
             emit(p, `${p.specPath}.${dir}[${i}].${key}[${j}]`,
               `matches none of the ${cluster.workloads.length} workload(s) given${peer.namespaceSelector === undefined ? ` (it only looks in namespace ${p.namespace})` : ''}`,
               'check the labels (and the namespace: a podSelector alone means the policy\'s own namespace); if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason');
+          });
+        });
+      }
+    }
+    for (const p of ciliumPolicies(ctx)) {
+      for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) {
+        const key = dir.startsWith('ingress') ? 'fromEndpoints' : 'toEndpoints';
+        (Array.isArray(p.spec?.[dir]) ? p.spec[dir] : []).forEach((r: any, i: number) => {
+          (Array.isArray(r?.[key]) ? r[key] : []).forEach((sel: any, j: number) => {
+            const found = ciliumSelected(cluster, sel, p.kind === CCNP ? undefined : p.namespace);
+            if (found === undefined || found.length) return;
+            emit(p, `${p.specPath}.${dir}[${i}].${key}[${j}]`,
+              `matches none of the ${cluster.workloads.length} workload(s) given${p.kind !== CCNP && !JSON.stringify(sel ?? {}).includes(CILIUM_NS_KEY) ? ` (without ${CILIUM_NS_KEY} it only looks in namespace ${p.namespace})` : ''}`,
+              `check the labels; select another namespace with k8s:${CILIUM_NS_KEY}; if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason`);
           });
         });
       }

@@ -73,3 +73,23 @@ describe('NP007 undeclared-named-port', () => {
     expect(only('NP007', [...workloads, policy('http')])).toEqual(['NP007 spec.egress[1].ports[0].port']);
   });
 });
+
+describe('NP005 and NP006 on Cilium policies (Cilium endpoint labels)', () => {
+  const cilium = (spec: any) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'c', namespace: 'shop' }, spec });
+
+  test('an endpointSelector matching nothing triggers NP005; k8s: prefixes are understood', () => {
+    expect(only('NP005', [...workloads, cilium({ endpointSelector: { matchLabels: { 'k8s:app': 'wbe' } }, ingress: [{ fromEntities: ['cluster'] }] })])).toEqual(['NP005 spec.endpointSelector']);
+    expect(only('NP005', [...workloads, cilium({ endpointSelector: { matchLabels: { 'k8s:app': 'web' } }, ingress: [{ fromEntities: ['cluster'] }] })])).toEqual([]);
+  });
+
+  test('fromEndpoints without the namespace key looks in the policy namespace only (NP006); with it, finds the peer', () => {
+    const from = (sel: any) => cilium({ endpointSelector: { matchLabels: { app: 'db' } }, ingress: [{ fromEndpoints: [sel] }] });
+    expect(only('NP006', [...workloads, from({ matchLabels: { app: 'prometheus' } })])).toEqual(['NP006 spec.ingress[0].fromEndpoints[0]']);
+    expect(only('NP006', [...workloads, from({ matchLabels: { 'app': 'prometheus', 'k8s:io.kubernetes.pod.namespace': 'ops' } })])).toEqual([]);
+    expect(only('NP006', [...workloads, from({ matchLabels: { 'app': 'prometheus', 'k8s:io.cilium.k8s.namespace.labels.team': 'ops' } })])).toEqual(['NP006 spec.ingress[0].fromEndpoints[0]']);
+  });
+
+  test('reserved: selectors are entities, not workloads', () => {
+    expect(only('NP006', [...workloads, cilium({ endpointSelector: { matchLabels: { app: 'db' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'reserved:host': '' } }] }] })])).toEqual([]);
+  });
+});
