@@ -215,22 +215,69 @@ function ruleCovers(b: any, a: any, key: string): boolean {
   return aPorts.every((p: any) => bPorts.some((q: any) => portCovers(q, p)));
 }
 
+const CILIUM_L3 = ['fromEndpoints', 'toEndpoints', 'fromEntities', 'toEntities', 'fromCIDR', 'toCIDR', 'fromCIDRSet', 'toCIDRSet',
+  'toFQDNs', 'toServices', 'fromNodes', 'toNodes', 'fromGroups', 'toGroups', 'fromRequires', 'toRequires'];
+
+/**
+ * Does Cilium rule `b` allow everything rule `a` allows? Conservative: one L3 field each (Cilium
+ * rejects mixing them), entries compared as text, the `all` entity covers every peer, and rules with
+ * L7 rules, ICMP or requires are never judged.
+ */
+function ciliumRuleCovers(b: any, a: any): boolean {
+  const extra = (r: any) => r?.icmps !== undefined || r?.fromRequires !== undefined || r?.toRequires !== undefined || r?.authentication !== undefined
+    || (Array.isArray(r?.toPorts) && r.toPorts.some((pr: any) => pr?.rules !== undefined || pr?.listener !== undefined || pr?.terminatingTLS !== undefined
+      || pr?.originatingTLS !== undefined || pr?.serverNames !== undefined));
+  if (extra(a) || extra(b)) return false;
+  const l3 = (r: any) => CILIUM_L3.filter(k => r?.[k] !== undefined);
+  const bL3 = l3(b);
+  const aL3 = l3(a);
+  if (bL3.length > 1 || aL3.length > 1) return false;
+  if (bL3.length === 1) {
+    const bList: any[] = Array.isArray(b[bL3[0]]) ? b[bL3[0]] : [];
+    const coversAll = (bL3[0] === 'fromEntities' || bL3[0] === 'toEntities') && bList.includes('all');
+    if (!coversAll) {
+      if (aL3.length !== 1 || aL3[0] !== bL3[0]) return false;
+      const have = new Set(bList.map(canonical));
+      const aList: any[] = Array.isArray(a[aL3[0]]) ? a[aL3[0]] : [];
+      if (aList.length === 0 || !aList.every(x => have.has(canonical(x)))) return false;
+    }
+  }
+  const ports = (r: any): any[] => (Array.isArray(r?.toPorts) ? r.toPorts.flatMap((pr: any) => (Array.isArray(pr?.ports) ? pr.ports : [])) : []);
+  const bPorts = ports(b);
+  if (bPorts.length === 0) return true;
+  const aPorts = ports(a);
+  if (aPorts.length === 0) return false;
+  return aPorts.every(p => bPorts.some(q => {
+    const qp = String(q?.protocol ?? 'ANY').toUpperCase();
+    const pp = String(p?.protocol ?? 'ANY').toUpperCase();
+    if (qp !== 'ANY' && qp !== pp) return false;
+    const qFrom = Number(q?.port ?? 0);
+    if (qFrom === 0) return true;
+    if (!/^\d+$/.test(String(q.port)) || !/^\d+$/.test(String(p?.port ?? ''))) return String(q.port) === String(p?.port);
+    const qTo = q.endPort !== undefined ? Number(q.endPort) : qFrom;
+    const pFrom = Number(p.port);
+    const pTo = p.endPort !== undefined ? Number(p.endPort) : pFrom;
+    return pFrom !== 0 && pFrom >= qFrom && pTo <= qTo;
+  }));
+}
+
 /** NP004: a rule that allows nothing a broader rule for the same pods does not already allow. */
 export const shadowedRule: LintCheck = {
   info: {
     id: 'NP004',
     name: 'shadowed-rule',
     severity: LintSeverity.WARNING,
-    description: 'A rule allows nothing that a broader rule for the same pods does not already allow.',
-    kinds: [K8S_POLICY],
+    description: 'A rule allows (or denies) nothing that a broader rule for the same pods does not already cover.',
+    kinds: [K8S_POLICY, ...CILIUM_KINDS],
     needsWorkloads: false,
   },
   run(ctx: LintContext, emit: Emit) {
-    for (const rules of rulesOf(ctx, [K8S_POLICY]).values()) {
+    for (const rules of rulesOf(ctx, [K8S_POLICY, ...CILIUM_KINDS]).values()) {
       rules.forEach((a, ai) => {
         const key = a.dir === 'ingress' ? 'from' : 'to';
         const aText = normalRule(a.rule);
-        const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && ruleCovers(b.rule, a.rule, key));
+        const covering = (b: RuleRef) => (a.policy.kind === K8S_POLICY ? ruleCovers(b.rule, a.rule, key) : ciliumRuleCovers(b.rule, a.rule));
+        const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covering(b));
         if (!broader) return;
         emit(a.policy, `${a.policy.specPath}.${a.dir}[${a.index}]`,
           `is shadowed by the broader ${where(broader)}: everything it allows is already allowed`,

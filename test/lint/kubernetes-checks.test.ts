@@ -108,3 +108,21 @@ describe('NP004 shadowed-rule', () => {
     expect(only('NP004', [np('p', { podSelector: WEB, policyTypes: ['Egress'], egress: [DNS_EGRESS, { to: [{ ipBlock: { cidr: '10.1.0.0/24' } }] }, { to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }] }] })])).toEqual([]);
   });
 });
+
+describe('NP004 shadowed-rule on Cilium policies', () => {
+  const ep = (app: string) => ({ matchLabels: { app } });
+  const tcp = (port: string) => ({ ports: [{ port, protocol: 'TCP' }] });
+
+  test('a subset of endpoints on a covered port triggers; the all entity covers every peer', () => {
+    expect(only('NP004', [cnp('c', { endpointSelector: WEB, ingress: [{ fromEndpoints: [ep('a')], toPorts: [tcp('80')] }, { fromEndpoints: [ep('a'), ep('b')] }] })]))
+      .toEqual(['NP004 spec.ingress[0]']);
+    expect(only('NP004', [cnp('c', { endpointSelector: WEB, ingress: [{ fromEndpoints: [ep('a')], toPorts: [tcp('80')] }, { fromEntities: ['all'], toPorts: [{ ports: [{ port: '80', protocol: 'ANY' }] }] }] })]))
+      .toEqual(['NP004 spec.ingress[0]']);
+  });
+
+  test('other L3 kinds, other ports, and L7 rules are not judged shadowed', () => {
+    expect(only('NP004', [cnp('c', { endpointSelector: WEB, ingress: [{ fromEndpoints: [ep('a')] }, { fromEntities: ['cluster'] }] })])).toEqual([]);
+    expect(only('NP004', [cnp('c', { endpointSelector: WEB, ingress: [{ fromEndpoints: [ep('a')], toPorts: [tcp('81')] }, { fromEndpoints: [ep('a')], toPorts: [tcp('80')] }] })])).toEqual([]);
+    expect(only('NP004', [cnp('c', { endpointSelector: WEB, ingress: [{ fromEndpoints: [ep('a')], toPorts: [{ ...tcp('80'), rules: { http: [{ method: 'GET' }] } }] }, { fromEndpoints: [ep('a')] }] })])).toEqual([]);
+  });
+});
