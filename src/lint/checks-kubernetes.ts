@@ -224,9 +224,10 @@ const CILIUM_L3 = ['fromEndpoints', 'toEndpoints', 'fromEntities', 'toEntities',
  * L7 rules, ICMP or requires are never judged.
  */
 function ciliumRuleCovers(b: any, a: any): boolean {
-  const extra = (r: any) => r?.icmps !== undefined || r?.fromRequires !== undefined || r?.toRequires !== undefined || r?.authentication !== undefined
-    || (Array.isArray(r?.toPorts) && r.toPorts.some((pr: any) => pr?.rules !== undefined || pr?.listener !== undefined || pr?.terminatingTLS !== undefined
-      || pr?.originatingTLS !== undefined || pr?.serverNames !== undefined));
+  const ruleExtras = ['icmps', 'fromRequires', 'toRequires', 'authentication'];
+  const portExtras = ['rules', 'listener', 'terminatingTLS', 'originatingTLS', 'serverNames'];
+  const extra = (r: any) => ruleExtras.some(k => r?.[k] !== undefined)
+    || (Array.isArray(r?.toPorts) && r.toPorts.some((pr: any) => portExtras.some(k => pr?.[k] !== undefined)));
   if (extra(a) || extra(b)) return false;
   const l3 = (r: any) => CILIUM_L3.filter(k => r?.[k] !== undefined);
   const bL3 = l3(b);
