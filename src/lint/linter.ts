@@ -96,6 +96,9 @@ export class Linter {
 
   /** Lints YAML/JSON files and folders (recursively); unreadable documents become LINT errors with file positions. */
   public static lintFiles(paths: string[], options: LintOptions = {}): LintReport {
+    if (!Array.isArray(paths) || paths.some(p => typeof p !== 'string')) {
+      throw new Error(`Linter.lintFiles.paths: ${JSON.stringify(paths)} is not a list of paths; pass file or folder names, e.g. ["dist/"]`);
+    }
     return Linter.run(loadFiles(paths), options);
   }
 

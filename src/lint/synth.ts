@@ -32,6 +32,7 @@ const LINT_ID = 'cdk8s-netpol-lint';
 export class Lint extends Construct {
   /** Enables the lint for the chart of `scope`, or for a whole App when `scope` is the App. */
   public static enable(scope: IConstruct, options?: LintEnableOptions): Lint {
+    if (options) validateEnableOptions(options);
     const target: Construct = scope instanceof App ? scope : Chart.of(scope);
     const existing = target.node.tryFindChild(LINT_ID);
     if (existing instanceof Lint) {
@@ -127,4 +128,13 @@ export class Lint extends Construct {
       this.running = false;
     }
   }
+}
+
+function validateEnableOptions(options: LintEnableOptions): void {
+  const severities: string[] = [LintSeverity.ERROR, LintSeverity.WARNING, LintSeverity.INFO];
+  if (options.failOn !== undefined && !severities.includes(options.failOn)) {
+    throw new Error(`LintEnableOptions.failOn: ${JSON.stringify(options.failOn)} is not a severity; use LintSeverity.ERROR, WARNING or INFO`);
+  }
+  // Check ids and the Cilium version are validated by a dry run on no manifests.
+  Linter.lintManifests([], { disabledChecks: options.disabledChecks, ciliumVersion: options.ciliumVersion });
 }

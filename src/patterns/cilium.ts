@@ -189,6 +189,11 @@ export class CiliumPolicyPatterns {
       throw new Error('ClusterwideDefaultDenyOptions: ingress and egress are both false; deny at least one direction');
     }
     const excluded = options.excludedNamespaces ?? ['kube-system'];
+    excluded.forEach((n, i) => {
+      if (typeof n !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n) || n.length > 63) {
+        throw new Error(`ClusterwideDefaultDenyOptions.excludedNamespaces[${i}]: ${JSON.stringify(n)} is not a namespace name; use a lowercase RFC 1123 label such as "kube-system"`);
+      }
+    });
     // Unprefixed keys match any label source, as in the Cilium documentation's default-deny example.
     const endpoints = excluded.length
       ? Endpoints.matchingOptions({ matchExpressions: [LabelExpression.notIn('io.kubernetes.pod.namespace', excluded)] })

@@ -68,6 +68,7 @@ describe('suppressions (annotation cdk8s-netpol.io/lint-ignore)', () => {
   test('Lint.suppress writes the annotation; it rejects missing reasons and bad ids', () => {
     const chart = newChart('shop');
     const deny = NetworkPolicyPatterns.defaultDenyEgress(chart, 'deny');
+    Lint.enable(chart, { printWarnings: false });
     Lint.suppress(deny.apiObject, 'NP001', 'DNS via hostNetwork resolver');
     Lint.suppress(deny.apiObject, 'NP003', 'kept for clarity');
     expect(chart.toJson()[0].metadata.annotations[LINT_IGNORE_ANNOTATION]).toBe('NP001: DNS via hostNetwork resolver\nNP003: kept for clarity');
@@ -123,6 +124,13 @@ describe('synth-time lint', () => {
     Lint.enable(removed, { printWarnings: false });
     kafka(removed);
     expectError(() => removed.toJson(), 'error CNP006', 'spec.ingress[0].toPorts[0].rules.kafka', 'removed in Cilium 1.20');
+  });
+
+  test('Lint.enable rejects bad options with the field and the fix', () => {
+    expectError(() => Lint.enable(newChart(), { failOn: 'fatal' as any }), 'LintEnableOptions.failOn', '"fatal"', 'LintSeverity.ERROR');
+    expectError(() => Lint.enable(newChart(), { disabledChecks: ['NP01'] }), 'LintOptions.disabledChecks', '"NP01"');
+    expectError(() => Lint.enable(newChart(), { ciliumVersion: 'latest' }), 'LintOptions.ciliumVersion', '"latest"', '1.18');
+    expectError(() => Linter.lintFiles('dist' as any), 'Linter.lintFiles.paths', '["dist/"]');
   });
 
   test('without Lint.enable (and no pattern in the chart) nothing is linted', () => {

@@ -67,6 +67,8 @@ test('clusterwideDefaultDeny: every namespace but kube-system, DNS kept with the
   expect(on(m)).toAllowConnection({ from: 'shop/web', to: 'kube-system/coredns', port: 53, protocol: 'UDP' });
   expect(lint.findings).toEqual([]);
   expectError(() => CiliumPolicyPatterns.clusterwideDefaultDeny(bareChart(), 'x', { ingress: false, egress: false }), 'ClusterwideDefaultDenyOptions', 'deny at least one direction');
+  expectError(() => CiliumPolicyPatterns.clusterwideDefaultDeny(bareChart(), 'y', { excludedNamespaces: ['Kube_System'] }),
+    'ClusterwideDefaultDenyOptions.excludedNamespaces[0]', '"Kube_System"', 'RFC 1123');
 });
 
 test('allowFqdnEgress: names on 443, with the DNS proxy rule added by the construct (no CNP001)', () => {
