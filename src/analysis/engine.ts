@@ -9,7 +9,6 @@
  * the cluster have no policies of their own, so their side allows everything.
  */
 import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels } from './cilium';
-/* eslint-disable no-bitwise */ // matched-rule masks
 import { Cluster, NAMESPACE_NAME_LABEL, Workload } from './cluster';
 import { atomize, formatRange, IpSet } from './ipranges';
 import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
@@ -25,8 +24,6 @@ export interface ConnectionResult {
   readonly src: Peer;
   readonly dst: Peer;
   readonly conn: ConnSet;
-  /** `SRC => DST` */
-  readonly key: string;
 }
 
 export interface SideVerdict {
@@ -38,16 +35,22 @@ export interface SideVerdict {
   readonly conn: ConnSet;
 }
 
-interface SideInfo {
+/**
+ * The policy profile of one side of a workload: the rules that can change its result (all of them
+ * when isolated, else only deny rules). Workloads with the same profile share one result cache,
+ * keyed by the remote peer's signature.
+ */
+interface SideProfile {
   readonly isolated: boolean;
-  readonly open: boolean;
   readonly rules: RuleModel[];
   readonly maps: Uint8Array[];
-  readonly cacheable: boolean;
+  /** egress rules with named ports: results also depend on the destination's container ports */
   readonly dstDependent: boolean;
-  readonly cache: Map<number, ConnSet>;
-  readonly byPorts: Map<number, Map<number, ConnSet>>;
+  /** nested maps keyed by (port signature,) then 29-rule chunks of the matched-rules mask */
+  readonly cache: Map<number, any>;
 }
+
+const CHUNK = 2 ** 29;
 
 export class Engine {
   readonly peers: Peer[] = [];
@@ -62,7 +65,8 @@ export class Engine {
   ingressController?: Peer;
   private readonly ingressTargets = new Map<number, ConnSet>();
   /** per workload peer index: rules, bitmaps, isolation, and a cache of results per matched-rule mask */
-  private readonly sideInfo: { ingress: SideInfo[]; egress: SideInfo[] } = { ingress: [], egress: [] };
+  /** per workload peer index; undefined = the side allows everything */
+  private readonly profiles: { ingress: (SideProfile | undefined)[]; egress: (SideProfile | undefined)[] } = { ingress: [], egress: [] };
   private readonly intersectCache = new Map<number, Map<number, ConnSet>>();
   private readonly ingressRules: RuleModel[][] = [];
   private readonly egressRules: RuleModel[][] = [];
@@ -153,25 +157,33 @@ export class Engine {
       for (const p of this.peers) if (r.matchPeer(p)) bm[p.index] = 1;
       this.ruleMatch.set(r, bm);
     }
+    // side profiles, shared by workloads with the same relevant rules
+    const ruleIds = new Map<RuleModel, number>();
+    for (const r of used) ruleIds.set(r, ruleIds.size);
+    const profiles = new Map<string, SideProfile>();
     for (const w of this.workloadPeers) {
       for (const dir of ['ingress', 'egress'] as Direction[]) {
         const rules = dir === 'ingress' ? this.ingressRules[w.index] : this.egressRules[w.index];
         const isolated = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[w.index].length > 0;
-        const hasDeny = rules.some((r) => r.deny);
-        // rules that can change the result: all rules when isolated, else only deny rules
         const relevant = isolated ? rules : rules.filter((r) => r.deny);
-        this.sideInfo[dir][w.index] = {
-          isolated,
-          open: !isolated && !hasDeny,
-          rules: relevant,
-          maps: relevant.map((r) => this.ruleMatch.get(r)!),
-          // ingress results depend only on the matched rules (dst is the subject); egress ones also on
-          // the destination when a rule has named ports
-          cacheable: relevant.length <= 29, // masks stay small integers
-          dstDependent: dir === 'egress' && !relevant.every((r) => r.staticConn),
-          cache: new Map(),
-          byPorts: new Map(),
-        };
+        if (!isolated && !relevant.length) {
+          this.profiles[dir][w.index] = undefined;
+          continue;
+        }
+        // ingress results depend on the subject's own ports (named ports resolve on the destination)
+        const key = `${dir}|${isolated}|${dir === 'ingress' ? this.portSignature(w) : 0}|${relevant.map((r) => ruleIds.get(r)).join(',')}`;
+        let prof = profiles.get(key);
+        if (!prof) {
+          prof = {
+            isolated,
+            rules: relevant,
+            maps: relevant.map((r) => this.ruleMatch.get(r)!),
+            dstDependent: dir === 'egress' && !relevant.every((r) => r.staticConn),
+            cache: new Map(),
+          };
+          profiles.set(key, prof);
+        }
+        this.profiles[dir][w.index] = prof;
       }
     }
   }
@@ -253,38 +265,51 @@ export class Engine {
 
   private ruleConn(r: RuleModel, dst: Peer): ConnSet {
     if (r.staticConn) return r.staticConn;
+    // named ports: the result depends only on the destination's container ports
     let m = this.connCache.get(r);
     if (!m) this.connCache.set(r, (m = new Map()));
-    let c = m.get(dst.index);
-    if (!c) m.set(dst.index, (c = r.conn(dst)));
+    const k = this.portSignature(dst);
+    let c = m.get(k);
+    if (!c) m.set(k, (c = r.conn(dst)));
     return c;
   }
+
 
   /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end, `dst` the traffic destination. */
   private side(dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
     if (subject.type !== 'workload') return this.all;
-    const info = this.sideInfo[dir][subject.index];
-    if (info.open) return this.all;
-    if (info.cacheable) {
-      let mask = 0;
-      const maps = info.maps;
-      for (let i = 0; i < maps.length; i++) if (maps[i][remote.index] === 1) mask |= 1 << i;
-      // egress results with named ports also depend on the destination's container ports
-      let cache = info.cache;
-      if (info.dstDependent) {
-        const sig = this.portSignature(dst);
-        let m = info.byPorts.get(sig);
-        if (!m) info.byPorts.set(sig, (m = new Map()));
-        cache = m;
-      }
-      let c = cache.get(mask);
-      if (!c) {
-        c = this.computeSide(info, mask, dst);
-        cache.set(mask, c);
-      }
-      return c;
+    const prof = this.profiles[dir][subject.index];
+    if (!prof) return this.all;
+    let node: Map<number, any> = prof.cache;
+    if (prof.dstDependent) {
+      const sig = this.portSignature(dst);
+      let m = node.get(-1 - sig);
+      if (!m) node.set(-1 - sig, (m = new Map()));
+      node = m;
     }
-    return this.sideSlow(dir, subject, remote, dst);
+    // walk the cache by the mask of matched rules, 29 rules per level (small integer keys)
+    const maps = prof.maps;
+    const n = maps.length;
+    const ri = remote.index;
+    let chunk = 0;
+    let bit = 1;
+    for (let i = 0; i < n; i++) {
+      if (maps[i][ri] === 1) chunk += bit;
+      bit *= 2;
+      if (bit === CHUNK && i < n - 1) {
+        let m = node.get(chunk);
+        if (!m) node.set(chunk, (m = new Map()));
+        node = m;
+        chunk = 0;
+        bit = 1;
+      }
+    }
+    let c: ConnSet | undefined = node.get(chunk);
+    if (!c) {
+      c = this.computeSide(prof, remote, dst);
+      node.set(chunk, c);
+    }
+    return c;
   }
 
   /** Small integer identifying a peer's container ports (0 = none). */
@@ -292,7 +317,9 @@ export class Engine {
     let s = this.peerPortSig[p.index];
     if (s !== undefined) return s;
     const ports = p.workload?.ports ?? [];
-    if (!ports.length) {s = 0;} else {
+    if (!ports.length) {
+      s = 0;
+    } else {
       const k = ports.map((c) => `${c.name ?? ''}/${c.protocol}/${c.port}`).sort().join(',');
       let id = this.portSigs.get(k);
       if (id === undefined) this.portSigs.set(k, (id = this.portSigs.size + 1));
@@ -302,14 +329,14 @@ export class Engine {
     return s;
   }
 
-  private computeSide(info: SideInfo, mask: number, dst: Peer): ConnSet {
-    let allowed = info.isolated ? ConnSet.EMPTY : this.all;
+  private computeSide(prof: SideProfile, remote: Peer, dst: Peer): ConnSet {
+    let allowed = prof.isolated ? ConnSet.EMPTY : this.all;
     let denied = ConnSet.EMPTY;
-    for (let i = 0; i < info.rules.length; i++) {
-      if (!(mask & (1 << i))) continue;
-      const r = info.rules[i];
+    for (let i = 0; i < prof.rules.length; i++) {
+      if (prof.maps[i][remote.index] !== 1) continue;
+      const r = prof.rules[i];
       if (r.deny) denied = denied.union(this.ruleConn(r, dst));
-      else if (info.isolated) allowed = allowed.union(this.ruleConn(r, dst));
+      else if (prof.isolated) allowed = allowed.union(this.ruleConn(r, dst));
     }
     return this.intern(denied.isEmpty() ? allowed : allowed.subtract(denied));
   }
@@ -322,19 +349,6 @@ export class Engine {
     if (found) return found;
     this.interned.set(k, c);
     return c;
-  }
-
-  private sideSlow(dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
-    const rules = dir === 'ingress' ? this.ingressRules[subject.index] : this.egressRules[subject.index];
-    const isolated = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[subject.index].length > 0;
-    let allowed = isolated ? ConnSet.EMPTY : this.all;
-    let denied = ConnSet.EMPTY;
-    for (const r of rules) {
-      if (this.ruleMatch.get(r)![remote.index] !== 1) continue;
-      if (r.deny) denied = denied.union(this.ruleConn(r, dst));
-      else if (isolated) allowed = allowed.union(this.ruleConn(r, dst));
-    }
-    return denied.isEmpty() ? allowed : allowed.subtract(denied);
   }
 
   /** Allowed connections from src to dst (policies only; ingress-controller targets are applied in connections()). */
@@ -374,28 +388,38 @@ export class Engine {
     return this.ingressTargets.get(dst.index);
   }
 
-  /** All allowed connections between distinct peers (at least one of them a workload), sorted. */
+  /**
+   * All allowed connections between distinct peers (at least one of them a workload), sorted by
+   * `SRC => DST`. Sources and destinations are visited in id order, which yields that order directly
+   * (no peer id is a prefix of another: ids end with `]` or `}`).
+   */
   connections(focus?: (p: Peer) => boolean): ConnectionResult[] {
     const out: ConnectionResult[] = [];
-    for (const dst of this.dstPeers) {
-      for (const src of this.srcPeers) {
+    const byId = (a: Peer, b: Peer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const dsts = this.dstPeers.slice().sort(byId);
+    const srcs = this.srcPeers.slice();
+    const ic = this.ingressController;
+    if (ic) srcs.push(ic);
+    srcs.sort(byId);
+    for (const src of srcs) {
+      if (src === ic) {
+        for (const dst of dsts) {
+          const target = this.ingressTargets.get(dst.index);
+          if (!target || (focus && !focus(ic) && !focus(dst))) continue;
+          const c = this.intern(target.intersect(this.allowed(ic, dst)));
+          if (!c.isEmpty()) out.push({ src: ic, dst, conn: c });
+        }
+        continue;
+      }
+      const srcFocused = !focus || focus(src);
+      for (const dst of dsts) {
         if (src === dst) continue;
         if (src.type !== 'workload' && dst.type !== 'workload') continue;
-        if (focus && !focus(src) && !focus(dst)) continue;
+        if (!srcFocused && !focus!(dst)) continue;
         const c = this.allowed(src, dst);
-        if (!c.isEmpty()) out.push({ src, dst, conn: c, key: `${src.id} => ${dst.id}` });
+        if (!c.isEmpty()) out.push({ src, dst, conn: c });
       }
     }
-    if (this.ingressController) {
-      const ic = this.ingressController;
-      for (const [idx, target] of this.ingressTargets) {
-        const dst = this.peers[idx];
-        if (focus && !focus(ic) && !focus(dst)) continue;
-        const c = target.intersect(this.allowed(ic, dst));
-        if (!c.isEmpty()) out.push({ src: ic, dst, conn: c, key: `${ic.id} => ${dst.id}` });
-      }
-    }
-    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return out;
   }
 }

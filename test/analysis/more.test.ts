@@ -91,8 +91,7 @@ describe('more Cilium rules', () => {
   test('a Kubernetes egress ipBlock 0.0.0.0/0 also reaches FQDN peers named by Cilium policies', () => {
     const a = analyze([...baseCluster(),
       netpol('shop', 'eg', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] }),
-      cnp('shop', 'fqdn', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toFQDNs: [{ matchPattern: '*.example.com' }] }] }),
-    ]);
+      cnp('shop', 'fqdn', { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toFQDNs: [{ matchPattern: '*.example.com' }] }] })]);
     expect(a.isAllowed({ from: 'shop/api', to: '*.example.com' }).allowed).toBe(true);
     expect(a.isAllowed({ from: 'shop/web', to: '*.example.com' }).allowed).toBe(true);
     expect(a.isAllowed({ from: 'shop/api', to: 'shop/web' }).allowed).toBe(false);
