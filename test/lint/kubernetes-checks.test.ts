@@ -126,3 +126,7 @@ describe('NP004 shadowed-rule on Cilium policies', () => {
     expect(only('NP004', [cnp('c', { endpointSelector: WEB, ingress: [{ fromEndpoints: [ep('a')], toPorts: [{ ...tcp('80'), rules: { http: [{ method: 'GET' }] } }] }, { fromEndpoints: [ep('a')] }] })])).toEqual([]);
   });
 });
+
+test('NP004: two rules with the same meaning written differently are reported once (the later one)', () => {
+  expect(only('NP004', [np('p', { podSelector: WEB, ingress: [{}, { from: [] }] })])).toEqual(['NP004 spec.ingress[1]']);
+});
