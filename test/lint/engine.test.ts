@@ -195,3 +195,21 @@ describe('files and the CLI', () => {
     expect(await main(['lint', path.join(FIXTURES, 'mistakes.yaml')], { stdout: () => undefined, stderr: () => undefined })).toBe(1);
   });
 });
+
+test('malformed manifests never crash the lint; non-objects are LINT000 errors', () => {
+  const weird: any[] = [
+    { kind: 'NetworkPolicy', metadata: { name: 'a' }, spec: null },
+    { kind: 'NetworkPolicy', metadata: null, spec: { podSelector: 'x', ingress: 'nope', egress: [null, 1, { to: 'x', ports: [null, { port: 'http' }] }], policyTypes: 'Egress' } },
+    { kind: 'NetworkPolicy', metadata: { name: 'b' }, spec: { podSelector: { matchLabels: null, matchExpressions: [null, { key: 1 }] }, ingress: [{ from: [null, { namespaceSelector: 'x' }, { ipBlock: { cidr: 'garbage' } }] }] } },
+    { kind: 'CiliumNetworkPolicy', metadata: { name: 'c' }, spec: { endpointSelector: 'x', ingress: [{ fromEndpoints: [null, 'x'], toPorts: [null, { ports: null, rules: { http: 1 } }] }], egress: [{ toFQDNs: [null] }], enableDefaultDeny: null } },
+    { kind: 'CiliumNetworkPolicy', metadata: { name: 'd' }, specs: [null, 1, { egress: {} }] },
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { app: 1 }, annotations: { [LINT_IGNORE_ANNOTATION]: 5 } }, spec: { containers: [{ ports: [{ containerPort: 'x', name: 'http' }] }] } },
+    { kind: 'Deployment', metadata: { name: 'dd' }, spec: { template: null } },
+    null, 5, 'text',
+  ];
+  const r = Linter.lintManifests(weird);
+  expect(r.findings.filter(f => f.checkId === 'LINT000').map(f => f.message)).toEqual([
+    'manifest #8 is not an object; skipped', 'manifest #9 is not an object; skipped', 'manifest #10 is not an object; skipped',
+  ]);
+  expect(Linter.formatText(r)).toContain('error(s)');
+});
