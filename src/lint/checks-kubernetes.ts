@@ -279,7 +279,8 @@ export const shadowedRule: LintCheck = {
         const aText = normalRule(a.rule);
         const covers2 = (x: RuleRef, y: RuleRef) => (x.policy.kind === K8S_POLICY ? ruleCovers(x.rule, y.rule, key) : ciliumRuleCovers(x.rule, y.rule));
         // Two rules that cover each other (same meaning, different text): only the later one is reported.
-        const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covers2(b, a) && !(bi > ai && covers2(a, b)));
+        const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covers2(b, a)
+          && !(bi > ai && covers2(a, b)));
         if (!broader) return;
         emit(a.policy, `${a.policy.specPath}.${a.dir}[${a.index}]`,
           `is shadowed by the broader ${where(broader)}: everything it allows is already allowed`,
