@@ -277,7 +277,9 @@ export const shadowedRule: LintCheck = {
       rules.forEach((a, ai) => {
         const key = a.dir === 'ingress' ? 'from' : 'to';
         const aText = normalRule(a.rule);
-        const covers2 = (x: RuleRef, y: RuleRef) => (x.policy.kind === K8S_POLICY ? ruleCovers(x.rule, y.rule, key) : ciliumRuleCovers(x.rule, y.rule));
+        const covers2 = (x: RuleRef, y: RuleRef) => (x.policy.kind === K8S_POLICY
+          ? ruleCovers(x.rule, y.rule, key)
+          : ciliumRuleCovers(x.rule, y.rule));
         // Two rules that cover each other (same meaning, different text): only the later one is reported.
         const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covers2(b, a)
           && !(bi > ai && covers2(a, b)));
