@@ -74,7 +74,7 @@ describe('suppressions (annotation cdk8s-netpol.io/lint-ignore)', () => {
     expect(chart.toJson()[0].metadata.annotations[LINT_IGNORE_ANNOTATION]).toBe('NP001: DNS via hostNetwork resolver\nNP003: kept for clarity');
     expectError(() => Lint.suppress(deny.apiObject, 'NP001', ' '), 'Lint.suppress.reason', 'say why NP001');
     expectError(() => Lint.suppress(deny.apiObject, 'dns', 'x'), 'Lint.suppress.checkId', '"dns"', 'NP001');
-    expectError(() => Lint.suppress(deny as any, 'NP001', 'x'), 'Lint.suppress.apiObject', 'policy.apiObject');
+    expectError(() => Lint.suppress({ metadata: {} } as any, 'NP001', 'x'), 'Lint.suppress.apiObject', 'policy.apiObject');
   });
 });
 
