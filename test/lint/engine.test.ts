@@ -213,3 +213,15 @@ test('malformed manifests never crash the lint; non-objects are LINT000 errors',
   ]);
   expect(Linter.formatText(r)).toContain('error(s)');
 });
+
+test('the CLI on a folder with workloads runs the workload checks, with file positions, and reports unused suppressions', () => {
+  const r = runLintCommand([path.join(FIXTURES, 'shop')], { format: 'json' });
+  const report = JSON.parse(r.stdout);
+  expect(report.findings.map((f: any) => `${path.basename(f.file)}:${f.line} ${f.checkId} ${f.object.name} ${f.field}`)).toEqual([
+    'policies.yaml:2 NP005 db-typo spec.podSelector',
+    'policies.yaml:16 LINT003 db-named-port metadata.annotations["cdk8s-netpol.io/lint-ignore"]',
+    'policies.yaml:16 NP007 db-named-port spec.ingress[0].ports[0].port',
+  ]);
+  expect(r.exitCode).toBe(0);
+  expect(runLintCommand([path.join(FIXTURES, 'shop')], { failOn: 'warning' }).exitCode).toBe(1);
+});
