@@ -1,4 +1,5 @@
 // Checks on policy shapes common to Kubernetes NetworkPolicy (and, where stated, Cilium).
+import { policySubjects } from './checks-workloads';
 import {
   canonical, ciliumPortsAllow, CILIUM_KINDS, covers, Emit, isEmptySelector, K8S_POLICY, k8sIsolates, k8sPortsAllow,
   LintCheck, LintContext, LintPolicy, plainSelector, selectorCovers,
@@ -42,12 +43,23 @@ export const egressWithoutDns: LintCheck = {
     needsWorkloads: false,
   },
   run(ctx: LintContext, emit: Emit) {
+    const dnsPolicies = ctx.policies.filter(allowsDns);
     for (const p of ctx.policies) {
       if (!restrictsEgress(p)) continue;
       // Kubernetes policies and Cilium policies both apply under Cilium, so any kind may allow DNS.
-      if (ctx.policies.some(o => allowsDns(o) && covers(o, p))) continue;
+      let without = '';
+      const subjects = ctx.cluster ? policySubjects(ctx.cluster, p) : undefined;
+      if (ctx.cluster && subjects && subjects.length) {
+        // With workloads: exactly which selected workloads no DNS-allowing policy applies to.
+        const covered = new Set(dnsPolicies.flatMap(o => policySubjects(ctx.cluster!, o) ?? []).map(w => w.id));
+        const missing = subjects.filter(w => !covered.has(w.id)).map(w => w.id).sort();
+        if (missing.length === 0) continue;
+        without = ` (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`;
+      } else if (dnsPolicies.some(o => covers(o, p))) {
+        continue;
+      }
       const field = p.kind === K8S_POLICY ? `${p.specPath}.policyTypes` : `${p.specPath}.egress`;
-      emit(p, field, 'restricts egress, but no policy selecting the same pods allows DNS (UDP/TCP 53 to the cluster DNS): every name lookup will time out',
+      emit(p, field, `restricts egress, but no policy selecting the same pods${without} allows DNS (UDP/TCP 53 to the cluster DNS): every name lookup will time out`,
         p.kind === K8S_POLICY
           ? 'add NetworkPolicyPatterns.allowDnsEgress() (egress to k8s-app=kube-dns in kube-system on UDP and TCP 53) for the same pods'
           : 'add an egress rule to k8s:k8s-app=kube-dns in kube-system on port 53 ANY with rules.dns [{matchPattern: "*"}]');

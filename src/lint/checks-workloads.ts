@@ -34,6 +34,17 @@ function peerWorkloads(cluster: Cluster, p: LintPolicy, peer: any): Workload[] |
 const CILIUM_NS_KEY = 'io.kubernetes.pod.namespace';
 
 /** Workloads a Cilium selector selects, with Cilium's endpoint labels; undefined when it names reserved: entities. */
+/**
+ * The given workloads a policy applies to (Kubernetes podSelector or Cilium endpointSelector);
+ * undefined when that cannot be told (host policies, reserved: selectors, invalid selectors).
+ * @internal
+ */
+export function policySubjects(cluster: Cluster, p: LintPolicy): Workload[] | undefined {
+  if (p.kind === K8S_POLICY) return selected(cluster, p);
+  if (p.spec?.nodeSelector !== undefined) return undefined;
+  return ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace);
+}
+
 function ciliumSelected(cluster: Cluster, sel: any, onlyNamespace: string | undefined): Workload[] | undefined {
   let cs;
   try {

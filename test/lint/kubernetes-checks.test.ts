@@ -130,3 +130,23 @@ describe('NP004 shadowed-rule on Cilium policies', () => {
 test('NP004: two rules with the same meaning written differently are reported once (the later one)', () => {
   expect(only('NP004', [np('p', { podSelector: WEB, ingress: [{}, { from: [] }] })])).toEqual(['NP004 spec.ingress[1]']);
 });
+
+describe('NP001 with workloads: decided per selected workload', () => {
+  const pods = [
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'shop', labels: { tier: 'a' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b', namespace: 'shop', labels: { tier: 'b' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+  ];
+  const dnsFor = (values: string[]) => np('dns', { podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values }] }, policyTypes: ['Egress'], egress: [DNS_EGRESS] });
+
+  test('a DNS policy selecting the same pods through other labels clears it (statically it would not)', () => {
+    const deny = np('deny', { podSelector: { matchLabels: { tier: 'a' } }, policyTypes: ['Egress'] });
+    expect(only('NP001', [deny, dnsFor(['a', 'b'])])).toEqual(['NP001 spec.policyTypes']);
+    expect(only('NP001', [...pods, deny, dnsFor(['a', 'b'])])).toEqual([]);
+  });
+
+  test('the finding names the workloads left without DNS', () => {
+    const f = Linter.lintManifests([...pods, np('deny', { podSelector: {}, policyTypes: ['Egress'] }), dnsFor(['a'])]).findings.filter(x => x.checkId === 'NP001');
+    expect(f.map(x => x.object.name)).toEqual(['deny']);
+    expect(f[0].message).toContain('(shop/b[Pod])');
+  });
+});
