@@ -216,7 +216,7 @@ export class Linter {
         });
       }
     }
-    const sorted = sortFindings(findings);
+    const sorted = sortFindings(findings.filter(f => !disabled.has(f.checkId)));
     return {
       findings: sorted,
       suppressed: sortFindings(suppressed),

@@ -56,6 +56,8 @@ describe('suppressions (annotation cdk8s-netpol.io/lint-ignore)', () => {
   test('an entry without a reason is itself an error (LINT001) and silences nothing', () => {
     const r = Linter.lintManifests([np('p', DENY_EGRESS, { annotations: { [LINT_IGNORE_ANNOTATION]: 'NP001' } })]);
     expect(r.findings.map(f => `${f.checkId} ${f.severity}`)).toEqual(['LINT001 error', 'NP001 warning']);
+    expect(Linter.lintManifests([np('p', DENY_EGRESS, { annotations: { [LINT_IGNORE_ANNOTATION]: 'NP001' } })], { disabledChecks: ['LINT001'] })
+      .findings.map(f => f.checkId)).toEqual(['NP001']);
     expect(r.findings[0].field).toBe(`metadata.annotations["${LINT_IGNORE_ANNOTATION}"]`);
     expect(r.findings[0].fix).toContain('NP001: <why');
   });
