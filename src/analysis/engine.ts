@@ -43,7 +43,8 @@ export interface SideVerdict {
 interface SideProfile {
   readonly isolated: boolean;
   readonly rules: RuleModel[];
-  readonly maps: Uint8Array[];
+  /** column of each rule in the peer x rule match matrix */
+  readonly cols: Int32Array;
   /** egress rules with named ports: results also depend on the destination's container ports */
   readonly dstDependent: boolean;
   /** nested maps keyed by (port signature,) then 29-rule chunks of the matched-rules mask */
@@ -73,11 +74,15 @@ export class Engine {
   private readonly ingressIsolatedBy: string[][] = [];
   private readonly egressIsolatedBy: string[][] = [];
   /** per rule: bitmap of matched peers */
-  private readonly ruleMatch = new Map<RuleModel, Uint8Array>();
+  /** peer x rule match matrix, row-major by peer (a peer's row is contiguous) */
+  private matrix: Uint8Array = new Uint8Array(0);
+  private ruleCount = 0;
+  private readonly ruleCol = new Map<RuleModel, number>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
   private readonly interned = new Map<string, ConnSet>();
   private readonly portSigs = new Map<string, number>();
-  private readonly peerPortSig: number[] = [];
+  /** port signature per peer index, filled once all peers exist (-1 = not computed yet) */
+  private peerPortSig: Int32Array = new Int32Array(0);
 
   constructor(readonly cluster: Cluster) {
     this.diagnostics = cluster.diagnostics;
@@ -129,6 +134,9 @@ export class Engine {
       this.dstPeers.push(w);
     }
 
+    this.peerPortSig = new Int32Array(this.peers.length).fill(-1);
+    for (const p of this.peers) this.portSignature(p);
+
     // which policies select which workload
     for (const w of this.workloadPeers) {
       const inR: RuleModel[] = [];
@@ -152,14 +160,14 @@ export class Engine {
       for (const r of this.ingressRules[w.index]) used.add(r);
       for (const r of this.egressRules[w.index]) used.add(r);
     }
-    for (const r of used) {
-      const bm = new Uint8Array(this.peers.length);
-      for (const p of this.peers) if (r.matchPeer(p)) bm[p.index] = 1;
-      this.ruleMatch.set(r, bm);
+    for (const r of used) this.ruleCol.set(r, this.ruleCol.size);
+    const R = (this.ruleCount = this.ruleCol.size);
+    this.matrix = new Uint8Array(this.peers.length * R);
+    for (const [r, c] of this.ruleCol) {
+      for (const p of this.peers) if (r.matchPeer(p)) this.matrix[p.index * R + c] = 1;
     }
     // side profiles, shared by workloads with the same relevant rules
-    const ruleIds = new Map<RuleModel, number>();
-    for (const r of used) ruleIds.set(r, ruleIds.size);
+    const ruleIds = this.ruleCol;
     const profiles = new Map<string, SideProfile>();
     for (const w of this.workloadPeers) {
       for (const dir of ['ingress', 'egress'] as Direction[]) {
@@ -177,7 +185,7 @@ export class Engine {
           prof = {
             isolated,
             rules: relevant,
-            maps: relevant.map((r) => this.ruleMatch.get(r)!),
+            cols: Int32Array.from(relevant.map((r) => this.ruleCol.get(r)!)),
             dstDependent: dir === 'egress' && !relevant.every((r) => r.staticConn),
             cache: new Map(),
           };
@@ -276,9 +284,9 @@ export class Engine {
 
 
   /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end, `dst` the traffic destination. */
-  private side(dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
+  private side(profiles: (SideProfile | undefined)[], subject: Peer, remote: Peer, dst: Peer): ConnSet {
     if (subject.type !== 'workload') return this.all;
-    const prof = this.profiles[dir][subject.index];
+    const prof = profiles[subject.index];
     if (!prof) return this.all;
     let node: Map<number, any> = prof.cache;
     if (prof.dstDependent) {
@@ -288,13 +296,14 @@ export class Engine {
       node = m;
     }
     // walk the cache by the mask of matched rules, 29 rules per level (small integer keys)
-    const maps = prof.maps;
-    const n = maps.length;
-    const ri = remote.index;
+    const cols = prof.cols;
+    const n = cols.length;
+    const matrix = this.matrix;
+    const base = remote.index * this.ruleCount;
     let chunk = 0;
     let bit = 1;
     for (let i = 0; i < n; i++) {
-      if (maps[i][ri] === 1) chunk += bit;
+      if (matrix[base + cols[i]] === 1) chunk += bit;
       bit *= 2;
       if (bit === CHUNK && i < n - 1) {
         let m = node.get(chunk);
@@ -314,8 +323,8 @@ export class Engine {
 
   /** Small integer identifying a peer's container ports (0 = none). */
   private portSignature(p: Peer): number {
-    let s = this.peerPortSig[p.index];
-    if (s !== undefined) return s;
+    if (p.index < this.peerPortSig.length && this.peerPortSig[p.index] >= 0) return this.peerPortSig[p.index];
+    let s: number;
     const ports = p.workload?.ports ?? [];
     if (!ports.length) {
       s = 0;
@@ -325,7 +334,7 @@ export class Engine {
       if (id === undefined) this.portSigs.set(k, (id = this.portSigs.size + 1));
       s = id;
     }
-    this.peerPortSig[p.index] = s;
+    if (p.index < this.peerPortSig.length) this.peerPortSig[p.index] = s;
     return s;
   }
 
@@ -333,7 +342,7 @@ export class Engine {
     let allowed = prof.isolated ? ConnSet.EMPTY : this.all;
     let denied = ConnSet.EMPTY;
     for (let i = 0; i < prof.rules.length; i++) {
-      if (prof.maps[i][remote.index] !== 1) continue;
+      if (this.matrix[remote.index * this.ruleCount + prof.cols[i]] !== 1) continue;
       const r = prof.rules[i];
       if (r.deny) denied = denied.union(this.ruleConn(r, dst));
       else if (prof.isolated) allowed = allowed.union(this.ruleConn(r, dst));
@@ -353,9 +362,9 @@ export class Engine {
 
   /** Allowed connections from src to dst (policies only; ingress-controller targets are applied in connections()). */
   allowed(src: Peer, dst: Peer): ConnSet {
-    const eg = this.side('egress', src, dst, dst);
+    const eg = this.side(this.profiles.egress, src, dst, dst);
     if (eg.isEmpty()) return eg;
-    const ing = this.side('ingress', dst, src, dst);
+    const ing = this.side(this.profiles.ingress, dst, src, dst);
     if (ing === this.all) return eg;
     if (eg === this.all || ing.isEmpty()) return ing;
     let m = this.intersectCache.get(eg.id);
@@ -375,11 +384,11 @@ export class Engine {
     const allowedBy: { rule: string; conn: ConnSet }[] = [];
     const deniedBy: { rule: string; conn: ConnSet }[] = [];
     for (const r of rules) {
-      if (this.ruleMatch.get(r)![remote.index] !== 1) continue;
+      if (this.matrix[remote.index * this.ruleCount + this.ruleCol.get(r)!] !== 1) continue;
       const c = this.ruleConn(r, dst);
       (r.deny ? deniedBy : allowedBy).push({ rule: r.description, conn: c });
     }
-    const conn = this.side(dir, subject, remote, dst);
+    const conn = this.side(this.profiles[dir], subject, remote, dst);
     return { unrestricted: !isolatedBy.length && !deniedBy.length, isolatedBy, allowedBy, deniedBy, conn };
   }
 

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseAllDocuments, isMap, isSeq, Node as YamlNode } from 'yaml';
+import { fastParse } from './fastyaml';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -84,6 +85,8 @@ export function loadFiles(paths: string[]): LoadResult {
 export function loadText(text: string, file: string): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const documents: SourceDoc[] = [];
+  const fast = fastLoad(text, file);
+  if (fast) return fast;
   const lc = new LineCounter();
   let docs;
   try {
@@ -131,6 +134,43 @@ export function loadText(text: string, file: string): LoadResult {
       obj.items.forEach((item: any, i: number) => {
         const node = itemNodes[i];
         const p = node?.range ? pos(node.range[0]) : start;
+        if (!item || typeof item !== 'object' || Array.isArray(item)) {
+          diagnostics.push({ severity: 'error', file, ...p, message: `items[${i}] of ${obj.kind} is not an object; skipped` });
+          return;
+        }
+        if (itemKind && !item.kind) item.kind = itemKind;
+        documents.push({ object: item, file, line: p.line, column: p.column });
+      });
+      continue;
+    }
+    documents.push({ object: obj, file, line: start.line, column: start.column });
+  }
+  return { documents, diagnostics };
+}
+
+/** The fast path (see fastyaml.ts): same documents and positions, or undefined to fall back. */
+function fastLoad(text: string, file: string): LoadResult | undefined {
+  const lc = new LineCounter();
+  const docs = fastParse(text, lc);
+  if (!docs) return undefined;
+  const documents: SourceDoc[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const pos = (offset: number) => {
+    const p = lc.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  for (const d of docs) {
+    const obj = d.value;
+    const start = pos(d.offset);
+    if (typeof obj !== 'object' || Array.isArray(obj)) {
+      diagnostics.push({ severity: 'error', file, ...start, message: `document is not a Kubernetes object (expected a mapping with apiVersion and kind), got ${Array.isArray(obj) ? 'a list' : typeof obj}` });
+      continue;
+    }
+    if (typeof obj.kind === 'string' && /List$/.test(obj.kind) && Array.isArray(obj.items)) {
+      const itemKind = obj.kind === 'List' ? undefined : obj.kind.replace(/List$/, '');
+      obj.items.forEach((item: any, i: number) => {
+        const off = d.itemOffsets?.[i];
+        const p = off !== undefined ? pos(off) : start;
         if (!item || typeof item !== 'object' || Array.isArray(item)) {
           diagnostics.push({ severity: 'error', file, ...p, message: `items[${i}] of ${obj.kind} is not an object; skipped` });
           return;
