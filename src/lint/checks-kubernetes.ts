@@ -303,3 +303,51 @@ export const shadowedRule: LintCheck = {
     }
   },
 };
+
+/** NP008: `from: []` / `to: []` in a Kubernetes rule: every peer, usually meant as none. */
+export const emptyPeerList: LintCheck = {
+  info: {
+    id: 'NP008',
+    name: 'empty-peer-list',
+    severity: LintSeverity.WARNING,
+    description: 'A Kubernetes rule with "from: []" or "to: []", which allows every peer (like leaving it out), though it reads as "none".',
+    kinds: [K8S_POLICY],
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    for (const p of ctx.policies.filter(x => x.kind === K8S_POLICY)) {
+      for (const [dir, key] of [['ingress', 'from'], ['egress', 'to']]) {
+        (Array.isArray(p.spec?.[dir]) ? p.spec[dir] : []).forEach((r: any, i: number) => {
+          if (!Array.isArray(r?.[key]) || r[key].length > 0) return;
+          emit(p, `${p.specPath}.${dir}[${i}].${key}`,
+            `is an empty list, which a NetworkPolicy reads as "every ${dir === 'ingress' ? 'source' : 'destination'}" (the rule is not restricted by peer)`,
+            `to allow nothing, remove the rule (an isolated direction without rules denies all); to allow everyone, leave "${key}" out to say so plainly`);
+        });
+      }
+    }
+  },
+};
+
+/** NP009: policyTypes left to the API server's defaulting, which isolates ingress even without ingress rules. */
+export const implicitPolicyTypes: LintCheck = {
+  info: {
+    id: 'NP009',
+    name: 'implicit-policy-types',
+    severity: LintSeverity.WARNING,
+    description: 'policyTypes is not set and the policy has egress rules: the API server defaults it to ["Ingress", "Egress"], so all ingress is denied too.',
+    kinds: [K8S_POLICY],
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    for (const p of ctx.policies.filter(x => x.kind === K8S_POLICY)) {
+      const types = p.spec?.policyTypes;
+      if (Array.isArray(types) && types.length) continue;
+      const egress = Array.isArray(p.spec?.egress) && p.spec.egress.length > 0;
+      const ingress = Array.isArray(p.spec?.ingress) && p.spec.ingress.length > 0;
+      if (!egress || ingress) continue;
+      emit(p, `${p.specPath}.policyTypes`,
+        'is not set, so the API server defaults it to ["Ingress", "Egress"]: the policy has only egress rules but also isolates ingress, denying all traffic into the selected pods',
+        'set policyTypes: ["Egress"] if only egress is meant (or ["Ingress", "Egress"] to make the ingress deny explicit)');
+    }
+  },
+};

@@ -1,5 +1,5 @@
 import { ciliumVersionFields, denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, l7OnNonTcp, namespacePlainLabels } from './checks-cilium';
-import { andOrPeers, duplicateRule, egressWithoutDns, shadowedRule } from './checks-kubernetes';
+import { andOrPeers, duplicateRule, egressWithoutDns, emptyPeerList, implicitPolicyTypes, shadowedRule } from './checks-kubernetes';
 import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
 import { buildContext, LintCheck, LintObject, sortFindings } from './context';
 import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
@@ -7,7 +7,7 @@ import { fromObjects, loadFiles, LoadResult } from '../analysis/load';
 import { CiliumVersion } from '../model/cilium/versions';
 
 const CHECKS: LintCheck[] = [
-  egressWithoutDns, andOrPeers, duplicateRule, shadowedRule,
+  egressWithoutDns, andOrPeers, duplicateRule, shadowedRule, emptyPeerList, implicitPolicyTypes,
   selectsNoWorkload, peerMatchesNothing, undeclaredNamedPort,
   fqdnWithoutDnsProxy, namespacePlainLabels, emptyLists, denyOnlyDefaultDeny, l7OnNonTcp, ciliumVersionFields,
 ];

@@ -150,3 +150,28 @@ describe('NP001 with workloads: decided per selected workload', () => {
     expect(f[0].message).toContain('(shop/b[Pod])');
   });
 });
+
+describe('NP008 empty-peer-list', () => {
+  test('from: [] triggers; an absent from (allow all, said plainly) and a listed peer do not', () => {
+    expect(only('NP008', [np('p', { podSelector: WEB, ingress: [{ from: [], ports: [{ protocol: 'TCP', port: 80 }] }] })])).toEqual(['NP008 spec.ingress[0].from']);
+    expect(only('NP008', [np('p', { podSelector: WEB, ingress: [{ ports: [{ protocol: 'TCP', port: 80 }] }] })])).toEqual([]);
+    expect(only('NP008', [np('p', { podSelector: WEB, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] })])).toEqual([]);
+  });
+
+  test('to: [] in an egress rule', () => {
+    expect(only('NP008', [np('p', { podSelector: WEB, policyTypes: ['Egress'], egress: [{ to: [] }] })])).toEqual(['NP008 spec.egress[0].to']);
+  });
+});
+
+describe('NP009 implicit-policy-types', () => {
+  test('egress rules without policyTypes trigger (ingress is isolated by the defaulting)', () => {
+    const f = Linter.lintManifests([np('p', { podSelector: WEB, egress: [DNS_EGRESS] })]).findings.filter(x => x.checkId === 'NP009');
+    expect(f.map(x => x.field)).toEqual(['spec.policyTypes']);
+    expect(f[0].fix).toContain('policyTypes: ["Egress"]');
+  });
+
+  test('explicit policyTypes, or ingress rules next to the egress ones, do not', () => {
+    expect(only('NP009', [np('p', { podSelector: WEB, policyTypes: ['Egress'], egress: [DNS_EGRESS] })])).toEqual([]);
+    expect(only('NP009', [np('p', { podSelector: WEB, ingress: [{}], egress: [DNS_EGRESS] })])).toEqual([]);
+  });
+});
