@@ -3,8 +3,10 @@
 import { App } from 'cdk8s';
 import { ciliumExamples } from './cilium';
 import { kubernetesExamples } from './kubernetes';
+import { patternExamples } from './patterns';
 
 const app = new App({ outdir: 'dist' });
 kubernetesExamples(app);
 ciliumExamples(app);
+patternExamples(app);
 app.synth();

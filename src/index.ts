@@ -4,3 +4,5 @@ export * from './kubernetes';
 export * from './model/cilium';
 export * from './cilium';
 export * from './analysis';
+export * from './patterns';
+export * from './lint';

@@ -3,9 +3,11 @@
  * cdk8s-netpol CLI:
  *   cdk8s-netpol analyze PATH... [--format txt|json|md|dot|mermaid] [--focus WORKLOAD]
  *   cdk8s-netpol explain PATH... --from X --to Y [--port P] [--protocol TCP]
+ *   cdk8s-netpol lint PATH... [--format text|json] [--disable IDS] [--fail-on error|warning|info] [--list]
  */
 import { Command, CommanderError } from 'commander';
 import { ConnectivityAnalysis, OutputFormat } from '../analysis';
+import { registerLintCommand } from './lint';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -77,6 +79,10 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
       reportLoad(a, io, !!opts.quiet);
       io.stdout(a.explain({ from: opts.from, to: opts.to, port, protocol: opts.protocol }).text);
     });
+
+  registerLintCommand(program, io, (c) => {
+    code = c;
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,88 @@
+/**
+ * `cdk8s-netpol lint PATH...`: the network policy lint on any manifests (files or folders of YAML/JSON).
+ * Exit code 0 when no finding reaches `--fail-on` (default: error), 1 otherwise or on a usage error.
+ */
+import { Command } from 'commander';
+import { Linter, LintSeverity } from '../lint';
+
+/** Options of the lint command. */
+export interface LintCommandOptions {
+  /** `text` (default) or `json`. */
+  readonly format?: string;
+  /** Comma-separated check ids not to run. */
+  readonly disable?: string;
+  /** Targeted Cilium version, `major.minor`. */
+  readonly ciliumVersion?: string;
+  /** `error` (default), `warning` or `info`: the lowest severity that makes the exit code 1. */
+  readonly failOn?: string;
+  /** List the checks instead of linting. */
+  readonly list?: boolean;
+}
+
+/** What the command prints and returns. */
+export interface LintCommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const FORMATS = ['text', 'json'];
+const SEVERITIES: string[] = [LintSeverity.ERROR, LintSeverity.WARNING, LintSeverity.INFO];
+
+/** Runs the lint on `paths` and returns the exit code and the output text (no process side effects). */
+export function runLintCommand(paths: string[], options: LintCommandOptions = {}): LintCommandResult {
+  const format = options.format ?? 'text';
+  if (!FORMATS.includes(format)) {
+    return { exitCode: 1, stdout: '', stderr: `error: --format "${format}" is not supported; use one of ${FORMATS.join(', ')}\n` };
+  }
+  const failOn = options.failOn ?? LintSeverity.ERROR;
+  if (!SEVERITIES.includes(failOn)) {
+    return { exitCode: 1, stdout: '', stderr: `error: --fail-on "${failOn}" is not a severity; use one of ${SEVERITIES.join(', ')}\n` };
+  }
+  if (options.list) {
+    const checks = Linter.checks();
+    const stdout = format === 'json'
+      ? JSON.stringify(checks, null, 2) + '\n'
+      : checks.map(c => `${c.id} ${c.name} (${c.severity}${c.needsWorkloads ? ', needs workloads' : ''}): ${c.description}`).join('\n') + '\n';
+    return { exitCode: 0, stdout, stderr: '' };
+  }
+  if (paths.length === 0) {
+    return { exitCode: 1, stdout: '', stderr: 'error: give at least one file or folder of manifests, e.g. cdk8s-netpol lint dist/\n' };
+  }
+  let report;
+  try {
+    report = Linter.lintFiles(paths, {
+      disabledChecks: options.disable ? options.disable.split(',').map(s => s.trim()).filter(s => s) : undefined,
+      ciliumVersion: options.ciliumVersion,
+    });
+  } catch (e: any) {
+    return { exitCode: 1, stdout: '', stderr: `error: ${e?.message ?? e}\n` };
+  }
+  const rank = (s: string) => SEVERITIES.length - SEVERITIES.indexOf(s);
+  const failing = report.findings.some(f => rank(f.severity) >= rank(failOn));
+  return {
+    exitCode: failing ? 1 : 0,
+    stdout: format === 'json' ? Linter.formatJson(report) : Linter.formatText(report),
+    stderr: '',
+  };
+}
+
+/** Registers `lint` on the CLI program; `setExitCode` receives the command's exit code. */
+export function registerLintCommand(program: Command, io: { stdout(t: string): void; stderr(t: string): void },
+  setExitCode: (code: number) => void): void {
+  program
+    .command('lint')
+    .description('check network policies for common mistakes (DNS, AND/OR peers, shadowed rules, Cilium pitfalls)')
+    .argument('[paths...]', 'YAML/JSON files or folders of manifests')
+    .option('-f, --format <format>', `output format: ${FORMATS.join('|')}`, 'text')
+    .option('--disable <ids>', 'comma-separated check ids not to run')
+    .option('--cilium-version <version>', 'targeted Cilium version (major.minor)')
+    .option('--fail-on <severity>', `lowest severity that fails: ${SEVERITIES.join('|')}`, 'error')
+    .option('--list', 'list the checks')
+    .action((paths: string[], opts: LintCommandOptions) => {
+      const r = runLintCommand(paths, opts);
+      if (r.stdout) io.stdout(r.stdout);
+      if (r.stderr) io.stderr(r.stderr);
+      setExitCode(r.exitCode);
+    });
+}

@@ -1,0 +1,250 @@
+// Checks specific to CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
+import { CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, stripSource } from './context';
+import { LintSeverity } from './types';
+import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
+import { checkFeature, CiliumFeature, CiliumVersion, CiliumVersionCheck } from '../model/cilium/versions';
+
+const PEER_SELECTOR_FIELDS = ['fromEndpoints', 'toEndpoints'];
+const DIRECTIONS = ['ingress', 'egress', 'ingressDeny', 'egressDeny'];
+
+function ciliumPolicies(ctx: LintContext): LintPolicy[] {
+  return ctx.policies.filter(p => CILIUM_KINDS.includes(p.kind));
+}
+
+function rules(p: LintPolicy, dir: string): any[] {
+  return Array.isArray(p.spec?.[dir]) ? p.spec[dir] : [];
+}
+
+function hasDnsProxyRule(p: LintPolicy): boolean {
+  return rules(p, 'egress').some(r => (Array.isArray(r?.toPorts) ? r.toPorts : [])
+    .some((pr: any) => Array.isArray(pr?.rules?.dns) && pr.rules.dns.length > 0));
+}
+
+/** CNP001: toFQDNs without a DNS proxy rule for the same endpoints. */
+export const fqdnWithoutDnsProxy: LintCheck = {
+  info: {
+    id: 'CNP001',
+    name: 'fqdn-without-dns-proxy',
+    severity: LintSeverity.ERROR,
+    description: 'A toFQDNs rule, but no egress rule with rules.dns (the DNS proxy) for the same endpoints: the names are never resolved to IPs, so nothing is allowed.',
+    kinds: CILIUM_KINDS,
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    const all = ciliumPolicies(ctx);
+    for (const p of all) {
+      rules(p, 'egress').forEach((r, i) => {
+        if (!Array.isArray(r?.toFQDNs) || r.toFQDNs.length === 0) return;
+        if (all.some(o => hasDnsProxyRule(o) && covers(o, p))) return;
+        emit(p, `${p.specPath}.egress[${i}].toFQDNs`,
+          'needs the DNS proxy to learn the addresses of these names, but no egress rule for the same endpoints has toPorts[].rules.dns',
+          'add an egress rule to kube-dns (k8s:io.kubernetes.pod.namespace=kube-system, k8s:k8s-app=kube-dns) on port 53 ANY with rules: {dns: [{matchPattern: "*"}]} (CiliumPatterns DNS pattern)');
+      });
+    }
+  },
+};
+
+const NAMESPACE_KEYS: { [key: string]: string } = {
+  'kubernetes.io/metadata.name': 'io.kubernetes.pod.namespace',
+  'namespace': 'io.kubernetes.pod.namespace',
+  'io.kubernetes.namespace': 'io.kubernetes.pod.namespace',
+};
+
+/** CNP002: namespace selection through plain labels. */
+export const namespacePlainLabels: LintCheck = {
+  info: {
+    id: 'CNP002',
+    name: 'namespace-plain-labels',
+    severity: LintSeverity.WARNING,
+    description: 'An endpoint selector selects a namespace through a plain label key; Cilium knows the namespace as io.kubernetes.pod.namespace and namespace labels as io.cilium.k8s.namespace.labels.<key>.',
+    kinds: CILIUM_KINDS,
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    // Labels that exist only on namespaces (when namespaces and workloads are given) are namespace labels too.
+    const podKeys = new Set<string>();
+    const nsKeys = new Set<string>();
+    if (ctx.cluster) {
+      for (const w of ctx.cluster.workloads) Object.keys(w.labels).forEach(k => podKeys.add(k));
+      for (const n of ctx.cluster.namespaces.values()) if (n.declared) Object.keys(n.labels).forEach(k => nsKeys.add(k));
+    }
+    for (const p of ciliumPolicies(ctx)) {
+      const selectors: [string, any][] = [[`${p.specPath}.endpointSelector`, p.spec?.endpointSelector]];
+      for (const dir of DIRECTIONS) {
+        rules(p, dir).forEach((r, i) => PEER_SELECTOR_FIELDS.forEach(f => {
+          (Array.isArray(r?.[f]) ? r[f] : []).forEach((s: any, j: number) => selectors.push([`${p.specPath}.${dir}[${i}].${f}[${j}]`, s]));
+        }));
+      }
+      for (const [field, sel] of selectors) {
+        if (!sel || typeof sel !== 'object') continue;
+        const keys: [string, string][] = [
+          ...Object.keys(sel.matchLabels ?? {}).map(k => [k, `${field}.matchLabels["${k}"]`] as [string, string]),
+          ...(Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []).map((e: any, i: number) => [String(e?.key), `${field}.matchExpressions[${i}].key`] as [string, string]),
+        ];
+        for (const [key, keyField] of keys) {
+          const plain = stripSource(key);
+          const suggestion = NAMESPACE_KEYS[plain];
+          if (suggestion) {
+            emit(p, keyField, `selects on "${key}", which Cilium reads as a pod label, so the namespace is not selected (it matches no endpoint unless pods carry that label)`,
+              `use "k8s:${suggestion}" for the namespace name, or "k8s:io.cilium.k8s.namespace.labels.${plain}" for a namespace label`);
+          } else if (nsKeys.has(plain) && !podKeys.has(plain) && !plain.startsWith('io.cilium.k8s.namespace.labels.')) {
+            emit(p, keyField, `selects on "${key}", a label of the given namespaces that no given pod carries: as an endpoint label it matches nothing`,
+              `use "k8s:io.cilium.k8s.namespace.labels.${plain}" to select by namespace label`);
+          }
+        }
+      }
+    }
+  },
+};
+
+/** CNP003: shapes Cilium reads differently from Kubernetes (empty direction and peer lists). */
+export const emptyLists: LintCheck = {
+  info: {
+    id: 'CNP003',
+    name: 'empty-list-semantics',
+    severity: LintSeverity.WARNING,
+    description: 'An empty direction list (ingress: []) or peer list (fromEndpoints: []): Cilium reads them unlike Kubernetes.',
+    kinds: CILIUM_KINDS,
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    for (const p of ciliumPolicies(ctx)) {
+      for (const dir of DIRECTIONS) {
+        const v = p.spec?.[dir];
+        if (Array.isArray(v) && v.length === 0) {
+          emit(p, `${p.specPath}.${dir}`,
+            `is an empty list: Cilium treats it as absent (the policy does not apply to ${dir.startsWith('ingress') ? 'ingress' : 'egress'}, no default deny), unlike a Kubernetes policy where an isolated direction without rules denies everything; Cilium 1.17+ rejects a policy whose four rule lists are all empty`,
+            'remove the empty list; to deny everything use a Kubernetes NetworkPolicy default deny (NetworkPolicyPatterns.defaultDenyIngress) or a Cilium rule with enableDefaultDeny and no allowed peer');
+        }
+        rules(p, dir).forEach((r, i) => {
+          for (const f of Object.keys(r ?? {})) {
+            if (!/^(from|to)(Endpoints|Entities|CIDR|CIDRSet|Services|FQDNs|Groups|Nodes|Requires)$/.test(f)) continue;
+            if (Array.isArray(r[f]) && r[f].length === 0) {
+              emit(p, `${p.specPath}.${dir}[${i}].${f}`,
+                'is an empty list, which Cilium reads as "no peer" (the rule selects nothing), whereas an empty "from"/"to" in a Kubernetes NetworkPolicy means every peer',
+                `remove ${f} to leave the rule unrestricted at L3, or list the peers`);
+            }
+          }
+        });
+      }
+    }
+  },
+};
+
+/** CNP004: a deny-only policy silently switches on default deny. */
+export const denyOnlyDefaultDeny: LintCheck = {
+  info: {
+    id: 'CNP004',
+    name: 'deny-only-default-deny',
+    severity: LintSeverity.WARNING,
+    description: 'A policy with only deny rules in a direction puts the endpoints in default deny for that direction: everything not allowed elsewhere is dropped, not only the denied traffic.',
+    kinds: CILIUM_KINDS,
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    for (const p of ciliumPolicies(ctx)) {
+      for (const [deny, allow, dd] of [['ingressDeny', 'ingress', 'ingress'], ['egressDeny', 'egress', 'egress']]) {
+        if (rules(p, deny).length === 0 || rules(p, allow).length > 0) continue;
+        if (p.spec?.enableDefaultDeny?.[dd] === false) continue;
+        emit(p, `${p.specPath}.${deny}`,
+          `has only deny rules for ${dd}, which still switches the selected endpoints to default deny for ${dd}: all ${dd} traffic not allowed by another policy is dropped`,
+          `set ${p.specPath}.enableDefaultDeny.${dd}: false (Cilium 1.16+) to deny only what is listed, or add the ${allow} rules you mean`);
+      }
+    }
+  },
+};
+
+const L7_KEYS = ['http', 'kafka', 'l7', 'l7proto'];
+
+/** CNP005: L7 rules on non-TCP ports. */
+export const l7OnNonTcp: LintCheck = {
+  info: {
+    id: 'CNP005',
+    name: 'l7-on-non-tcp',
+    severity: LintSeverity.ERROR,
+    description: 'HTTP/Kafka/generic L7 rules on a UDP or SCTP port (only DNS rules apply to UDP): the proxy never sees the traffic.',
+    kinds: CILIUM_KINDS,
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    for (const p of ciliumPolicies(ctx)) {
+      for (const dir of DIRECTIONS) {
+        rules(p, dir).forEach((r, i) => (Array.isArray(r?.toPorts) ? r.toPorts : []).forEach((pr: any, j: number) => {
+          const l7 = L7_KEYS.filter(k => pr?.rules?.[k] !== undefined);
+          if (l7.length === 0) return;
+          (Array.isArray(pr?.ports) ? pr.ports : []).forEach((port: any, k: number) => {
+            const proto = String(port?.protocol ?? 'ANY').toUpperCase();
+            if (proto === 'TCP' || proto === 'ANY') return;
+            emit(p, `${p.specPath}.${dir}[${i}].toPorts[${j}].ports[${k}].protocol`,
+              `is ${proto}, but the entry has ${l7.join('/')} rules, which apply to TCP only`,
+              'use protocol TCP for the L7 rules (put UDP ports in a separate toPorts entry without L7 rules)');
+          });
+        }));
+      }
+    }
+  },
+};
+
+/** Where each version-dependent feature shows in a manifest: [feature, field path, present?]. */
+function featureUses(p: LintPolicy): [CiliumFeature, string][] {
+  const uses: [CiliumFeature, string][] = [];
+  if (p.spec?.enableDefaultDeny !== undefined) uses.push([CiliumFeature.ENABLE_DEFAULT_DENY, `${p.specPath}.enableDefaultDeny`]);
+  if (p.spec?.log !== undefined) uses.push([CiliumFeature.POLICY_LOG, `${p.specPath}.log`]);
+  for (const dir of DIRECTIONS) {
+    rules(p, dir).forEach((r, i) => {
+      const at = `${p.specPath}.${dir}[${i}]`;
+      for (const f of ['fromRequires', 'toRequires']) if (r?.[f] !== undefined) uses.push([CiliumFeature.REQUIRES, `${at}.${f}`]);
+      for (const f of ['fromCIDRSet', 'toCIDRSet']) {
+        (Array.isArray(r?.[f]) ? r[f] : []).forEach((c: any, j: number) => {
+          if (c?.cidrGroupSelector !== undefined) uses.push([CiliumFeature.CIDR_GROUP_SELECTOR, `${at}.${f}[${j}].cidrGroupSelector`]);
+        });
+      }
+      (Array.isArray(r?.toPorts) ? r.toPorts : []).forEach((pr: any, j: number) => {
+        if (pr?.rules?.kafka !== undefined) uses.push([CiliumFeature.KAFKA, `${at}.toPorts[${j}].rules.kafka`]);
+        for (const f of ['l7proto', 'l7']) if (pr?.rules?.[f] !== undefined) uses.push([CiliumFeature.GENERIC_L7, `${at}.toPorts[${j}].rules.${f}`]);
+      });
+    });
+  }
+  return uses;
+}
+
+/** The proxy-visibility annotation on a Pod or a workload's pod template. */
+function visibilityAnnotation(o: LintObject): string | undefined {
+  if (o.object?.metadata?.annotations?.[PROXY_VISIBILITY_ANNOTATION] !== undefined && o.kind === 'Pod') {
+    return `metadata.annotations["${PROXY_VISIBILITY_ANNOTATION}"]`;
+  }
+  const template = o.kind === 'CronJob' ? o.object?.spec?.jobTemplate?.spec?.template : o.object?.spec?.template;
+  if (template?.metadata?.annotations?.[PROXY_VISIBILITY_ANNOTATION] !== undefined) {
+    return `${o.kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template'}.metadata.annotations["${PROXY_VISIBILITY_ANNOTATION}"]`;
+  }
+  return undefined;
+}
+
+/** CNP006: fields deprecated in, removed from, or newer than the targeted Cilium version (the Cilium version table). */
+export const ciliumVersionFields: LintCheck = {
+  info: {
+    id: 'CNP006',
+    name: 'cilium-version-fields',
+    severity: LintSeverity.ERROR,
+    description: 'A field the targeted Cilium version removed or does not have yet (error), or deprecates (warning): kafka, l7proto/l7, fromRequires/toRequires, the proxy-visibility annotation, enableDefaultDeny, log, cidrGroupSelector.',
+    kinds: [...CILIUM_KINDS, 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'],
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    const version = CiliumVersion.of(ctx.options.ciliumVersion ?? CiliumVersion.DEFAULT.toString());
+    const report = (o: LintObject, feature: CiliumFeature, field: string) => {
+      const r = checkFeature(version, feature);
+      if (r.level === CiliumVersionCheck.OK || !r.message) return;
+      const [problem, ...rest] = r.message.split('; use ');
+      const fix = rest.length ? `use ${rest.join('; use ')}` : `target another Cilium version (LintOptions.ciliumVersion, now ${version})`;
+      emit(o, field, problem, fix, r.level === CiliumVersionCheck.UNSUPPORTED ? LintSeverity.ERROR : LintSeverity.WARNING);
+    };
+    for (const p of ciliumPolicies(ctx)) {
+      for (const [feature, field] of featureUses(p)) report(p, feature, field);
+    }
+    for (const o of ctx.objects) {
+      const field = visibilityAnnotation(o);
+      if (field) report(o, CiliumFeature.PROXY_VISIBILITY_ANNOTATION, field);
+    }
+  },
+};

@@ -1,0 +1,198 @@
+// Internal model of a lint run: the policies and (optionally) the cluster built by the analyser's
+// loader, and the helpers the checks share. Everything works on plain manifests.
+import { LintCheckInfo, LintFinding, LintObjectRef, LintOptions, LintSeverity } from './types';
+import { buildCluster, Cluster, WORKLOAD_KINDS } from '../analysis/cluster';
+import { SourceDoc } from '../analysis/load';
+
+export const K8S_POLICY = 'NetworkPolicy';
+export const CNP = 'CiliumNetworkPolicy';
+export const CCNP = 'CiliumClusterwideNetworkPolicy';
+export const CILIUM_KINDS = [CNP, CCNP];
+
+/** Any object of the manifests (policies, workloads...), for findings and suppressions. */
+export interface LintObject {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly object: any;
+  readonly ref: LintObjectRef;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+/** A policy document. Cilium policies with `specs` give one PolicyDoc per spec. */
+export interface LintPolicy extends LintObject {
+  readonly kind: string;
+  /** Namespace; undefined for cluster-wide policies. Kubernetes and CNP default to "default". */
+  readonly namespace?: string;
+  readonly name: string;
+  readonly object: any;
+  /** The spec: `spec`, or `specs[i]` for Cilium. */
+  readonly spec: any;
+  /** Field path of the spec: `spec` or `specs[0]`. */
+  readonly specPath: string;
+  readonly ref: LintObjectRef;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+export interface Emit {
+  (policy: LintObject, field: string, message: string, fix: string, severity?: LintSeverity): void;
+}
+
+export interface LintContext {
+  readonly policies: LintPolicy[];
+  /** Every object with a kind and a name. */
+  readonly objects: LintObject[];
+  /** The cluster model, when workloads are among the manifests. */
+  readonly cluster?: Cluster;
+  readonly options: LintOptions;
+}
+
+export interface LintCheck {
+  readonly info: LintCheckInfo;
+  run(ctx: LintContext, emit: Emit): void;
+}
+
+/** Builds the context from loaded documents. */
+export function buildContext(docs: SourceDoc[], options: LintOptions): LintContext {
+  const policies: LintPolicy[] = [];
+  const objects: LintObject[] = [];
+  let hasWorkloads = false;
+  for (const d of docs) {
+    const o = d.object;
+    const kind = o?.kind;
+    if (typeof kind !== 'string') continue;
+    if (WORKLOAD_KINDS.includes(kind) || kind === 'Pod') hasWorkloads = true;
+    const name = String(o?.metadata?.name ?? '<unnamed>');
+    const clusterScoped = kind === CCNP || kind === 'Namespace' || (kind !== K8S_POLICY && kind !== CNP && !o?.metadata?.namespace);
+    const namespace = clusterScoped ? undefined : String(o?.metadata?.namespace ?? 'default');
+    const ref: LintObjectRef = namespace === undefined ? { kind, name } : { kind, namespace, name };
+    const base = { kind, namespace, name, object: o, ref, file: d.file === '<manifests>' ? undefined : d.file, line: d.file === '<manifests>' ? undefined : d.line };
+    objects.push(base);
+    if (kind !== K8S_POLICY && !CILIUM_KINDS.includes(kind)) continue;
+    if (CILIUM_KINDS.includes(kind) && Array.isArray(o?.specs)) {
+      o.specs.forEach((s: any, i: number) => policies.push({ ...base, spec: s ?? {}, specPath: `specs[${i}]` }));
+      if (o.spec) policies.push({ ...base, spec: o.spec, specPath: 'spec' });
+    } else {
+      policies.push({ ...base, spec: o?.spec ?? {}, specPath: 'spec' });
+    }
+  }
+  const cluster = hasWorkloads ? buildCluster(docs, []) : undefined;
+  return { policies, objects, cluster, options };
+}
+
+// ---- helpers shared by the checks ----
+
+/** Canonical JSON: keys sorted, so equal objects give equal text. */
+export function canonical(value: any): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map(k => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** A selector object with no requirement (matches everything). */
+export function isEmptySelector(sel: any): boolean {
+  if (!sel || typeof sel !== 'object') return false;
+  const ml = sel.matchLabels ? Object.keys(sel.matchLabels).length : 0;
+  const me = Array.isArray(sel.matchExpressions) ? sel.matchExpressions.length : 0;
+  return ml === 0 && me === 0;
+}
+
+/** Requirements of a selector as canonical strings. */
+export function requirements(sel: any): string[] {
+  if (!sel || typeof sel !== 'object') return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) out.push(`${k}=${String(v)}`);
+  for (const e of Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []) {
+    out.push(canonical({ key: e?.key, operator: e?.operator, values: Array.isArray(e?.values) ? [...e.values].map(String).sort() : [] }));
+  }
+  return out;
+}
+
+/** True when every object `narrow` selects is also selected by `broad` (requirement subset). */
+export function selectorCovers(broad: any, narrow: any): boolean {
+  const n = new Set(requirements(narrow));
+  return requirements(broad).every(r => n.has(r));
+}
+
+/** Does a Kubernetes NetworkPolicy isolate egress? (policyTypes, or its defaulting when absent) */
+export function k8sIsolates(spec: any, direction: 'Ingress' | 'Egress'): boolean {
+  if (Array.isArray(spec?.policyTypes) && spec.policyTypes.length) return spec.policyTypes.includes(direction);
+  return direction === 'Ingress' ? true : Array.isArray(spec?.egress) && spec.egress.length > 0;
+}
+
+/** Does a Kubernetes port list allow `protocol`/`port`? Absent or empty lists allow every port. */
+export function k8sPortsAllow(ports: any, protocol: string, port: number, names: string[] = []): boolean {
+  if (!Array.isArray(ports) || ports.length === 0) return true;
+  return ports.some((p: any) => {
+    if (String(p?.protocol ?? 'TCP').toUpperCase() !== protocol) return false;
+    if (p?.port === undefined || p?.port === null) return true;
+    if (typeof p.port === 'string' && !/^\d+$/.test(p.port)) return names.includes(p.port);
+    const from = Number(p.port);
+    const to = p.endPort !== undefined ? Number(p.endPort) : from;
+    return port >= from && port <= to;
+  });
+}
+
+/** Does a Cilium toPorts list allow `protocol`/`port`? Absent lists allow every port. */
+export function ciliumPortsAllow(toPorts: any, protocol: string, port: number): boolean {
+  if (!Array.isArray(toPorts) || toPorts.length === 0) return true;
+  return toPorts.some((pr: any) => (Array.isArray(pr?.ports) ? pr.ports : []).some((p: any) => {
+    const proto = String(p?.protocol ?? 'ANY').toUpperCase();
+    if (proto !== 'ANY' && proto !== protocol) return false;
+    const from = Number(p?.port ?? 0);
+    if (from === 0) return true;
+    const to = p?.endPort !== undefined ? Number(p.endPort) : from;
+    return port >= from && port <= to;
+  }));
+}
+
+/** The endpoint/pod selector of a policy (Kubernetes podSelector or Cilium endpointSelector). */
+export function subjectSelector(p: LintPolicy): any {
+  if (p.kind === K8S_POLICY) return p.spec?.podSelector ?? {};
+  return p.spec?.endpointSelector ?? {};
+}
+
+/** Strips Cilium's label source prefix (`k8s:`, `any:`...). */
+export function stripSource(key: string): string {
+  const m = /^(k8s|any|reserved|container|cidr|fqdn|unspec):(.*)$/.exec(key);
+  return m ? m[2] : key;
+}
+
+/** Cilium selector with source prefixes stripped, for comparisons. */
+export function plainSelector(sel: any): any {
+  if (!sel || typeof sel !== 'object') return sel;
+  const ml: { [k: string]: string } = {};
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) ml[stripSource(k)] = String(v);
+  const me = (Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []).map((e: any) => ({ ...e, key: stripSource(String(e?.key)) }));
+  return { matchLabels: ml, matchExpressions: me };
+}
+
+/**
+ * Could policy `other` apply to (at least) every pod `p` selects? Same namespace (a cluster-wide
+ * policy applies everywhere) and a subject selector with a subset of `p`'s requirements. Without
+ * workloads this is the best static answer; it errs towards "covered" to avoid noise.
+ */
+export function covers(other: LintPolicy, p: LintPolicy): boolean {
+  if (other.namespace !== undefined && other.namespace !== p.namespace) return false;
+  const broad = other.kind === K8S_POLICY ? subjectSelector(other) : plainSelector(subjectSelector(other));
+  const narrow = p.kind === K8S_POLICY ? subjectSelector(p) : plainSelector(subjectSelector(p));
+  if (other.namespace === undefined && p.namespace !== undefined) {
+    // A cluster-wide selector may pin the namespace with io.kubernetes.pod.namespace; ignore that key.
+    const b = plainSelector(broad);
+    delete b.matchLabels['io.kubernetes.pod.namespace'];
+    b.matchExpressions = b.matchExpressions.filter((e: any) => e.key !== 'io.kubernetes.pod.namespace');
+    return selectorCovers(b, narrow);
+  }
+  return selectorCovers(broad, narrow);
+}
+
+/** Stable sort of findings: file and line (when read from files), object, field, check id. */
+export function sortFindings(findings: LintFinding[]): LintFinding[] {
+  const key = (f: LintFinding) => [f.file ?? '', String(f.line ?? 0).padStart(9, '0'), f.object.namespace ?? '', f.object.kind, f.object.name,
+    f.field, f.checkId, f.message].join('\u0000');
+  return [...findings].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}

@@ -1,0 +1,3 @@
+export * from './types';
+export { Linter } from './linter';
+export * from './synth';

@@ -1,0 +1,229 @@
+import { ciliumVersionFields, denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, l7OnNonTcp, namespacePlainLabels } from './checks-cilium';
+import { andOrPeers, duplicateRule, egressWithoutDns, emptyPeerList, implicitPolicyTypes, shadowedRule } from './checks-kubernetes';
+import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
+import { buildContext, LintCheck, LintObject, sortFindings } from './context';
+import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
+import { fromObjects, loadFiles, LoadResult } from '../analysis/load';
+import { CiliumVersion } from '../model/cilium/versions';
+
+const CHECKS: LintCheck[] = [
+  egressWithoutDns, andOrPeers, duplicateRule, shadowedRule, emptyPeerList, implicitPolicyTypes,
+  selectsNoWorkload, peerMatchesNothing, undeclaredNamedPort,
+  fqdnWithoutDnsProxy, namespacePlainLabels, emptyLists, denyOnlyDefaultDeny, l7OnNonTcp, ciliumVersionFields,
+];
+
+/** Checks about the suppression annotation itself (never suppressible). */
+const META_CHECKS: LintCheckInfo[] = [
+  {
+    id: 'LINT000',
+    name: 'unreadable-manifest',
+    severity: LintSeverity.ERROR,
+    description: 'A file or document that cannot be read as a manifest (CLI only).',
+    kinds: ['*'],
+    needsWorkloads: false,
+  },
+  {
+    id: 'LINT001',
+    name: 'suppression-without-reason',
+    severity: LintSeverity.ERROR,
+    description: `A ${LINT_IGNORE_ANNOTATION} entry without a reason ("ID: why").`,
+    kinds: ['*'],
+    needsWorkloads: false,
+  },
+  {
+    id: 'LINT002',
+    name: 'suppression-unknown-check',
+    severity: LintSeverity.WARNING,
+    description: `A ${LINT_IGNORE_ANNOTATION} entry names no known check id.`,
+    kinds: ['*'],
+    needsWorkloads: false,
+  },
+  {
+    id: 'LINT003',
+    name: 'unused-suppression',
+    severity: LintSeverity.INFO,
+    description: `A ${LINT_IGNORE_ANNOTATION} entry silences nothing (the finding is gone): remove it.`,
+    kinds: ['*'],
+    needsWorkloads: false,
+  },
+];
+
+interface Suppression {
+  readonly id: string;
+  readonly reason: string;
+  used: boolean;
+}
+
+/** Parses `"NP003: reason; CNP001: other reason"` (entries separated by newlines or ";" before an id). */
+function parseSuppressions(text: unknown): { entries: Suppression[]; bad: { entry: string; problem: 'reason' | 'id' }[] } {
+  const entries: Suppression[] = [];
+  const bad: { entry: string; problem: 'reason' | 'id' }[] = [];
+  if (typeof text !== 'string') return { entries, bad };
+  for (const raw of text.split(/\n|;\s*(?=[A-Za-z]+\d{3}\b)/)) {
+    const entry = raw.trim().replace(/;$/, '').trim();
+    if (!entry) continue;
+    const m = /^([A-Za-z]+\d{3})\s*(?::\s*(.*))?$/s.exec(entry);
+    if (!m) {
+      bad.push({ entry, problem: 'id' });
+      continue;
+    }
+    const id = m[1].toUpperCase();
+    const reason = (m[2] ?? '').trim();
+    if (!reason) bad.push({ entry, problem: 'reason' });
+    else entries.push({ id, reason, used: false });
+  }
+  return { entries, bad };
+}
+
+/**
+ * The network policy lint: checks plain manifests (Kubernetes NetworkPolicy, CiliumNetworkPolicy,
+ * CiliumClusterwideNetworkPolicy; workloads and namespaces when given) for the usual pitfalls.
+ * Used at synth by `Lint.enable` and on files by `cdk8s-netpol lint`.
+ */
+export class Linter {
+  /** Every check, in id order. */
+  public static checks(): LintCheckInfo[] {
+    return [...CHECKS.map(c => c.info), ...META_CHECKS].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Lints manifests given as plain objects (e.g. a chart's `toJson()`). */
+  public static lintManifests(manifests: any[], options: LintOptions = {}): LintReport {
+    if (!Array.isArray(manifests)) {
+      throw new Error(`Linter.lintManifests.manifests: ${typeof manifests} is not a list; pass an array of plain manifest objects`);
+    }
+    return Linter.run(fromObjects(manifests), options);
+  }
+
+  /** Lints YAML/JSON files and folders (recursively); unreadable documents become LINT errors with file positions. */
+  public static lintFiles(paths: string[], options: LintOptions = {}): LintReport {
+    if (!Array.isArray(paths) || paths.some(p => typeof p !== 'string')) {
+      throw new Error(`Linter.lintFiles.paths: ${JSON.stringify(paths)} is not a list of paths; pass file or folder names, e.g. ["dist/"]`);
+    }
+    return Linter.run(loadFiles(paths), options);
+  }
+
+  /** `file:line: severity ID kind ns/name field: message (fix: ...)`, one finding a line, then a summary. */
+  public static formatText(report: LintReport): string {
+    const lines = report.findings.map(f => Linter.formatFinding(f));
+    lines.push(`${report.errorCount} error(s), ${report.warningCount} warning(s), ${report.findings.length - report.errorCount - report.warningCount} info, ${report.suppressed.length} suppressed`);
+    return lines.join('\n') + '\n';
+  }
+
+  /** One finding as a line of text. */
+  public static formatFinding(f: LintFinding): string {
+    const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}: ` : '';
+    const obj = `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`;
+    return `${where}${f.severity} ${f.checkId} ${obj} ${f.field}: ${f.message} (fix: ${f.fix})`;
+  }
+
+  /** The report as stable, pretty-printed JSON. */
+  public static formatJson(report: LintReport): string {
+    return JSON.stringify(report, null, 2) + '\n';
+  }
+
+  private static run(loaded: LoadResult, options: LintOptions): LintReport {
+    const known = new Set(Linter.checks().map(c => c.id));
+    for (const id of options.disabledChecks ?? []) {
+      if (!known.has(id)) {
+        throw new Error(`LintOptions.disabledChecks: "${id}" is not a check id; use one of ${[...known].join(', ')}`);
+      }
+    }
+    if (options.ciliumVersion !== undefined) {
+      try {
+        CiliumVersion.of(options.ciliumVersion);
+      } catch (e: any) {
+        throw new Error(`LintOptions.ciliumVersion: ${e?.message ?? e}`);
+      }
+    }
+    const disabled = new Set(options.disabledChecks ?? []);
+    const ctx = buildContext(loaded.documents, options);
+    const raw: LintFinding[] = [];
+    for (const d of loaded.diagnostics) {
+      if (d.severity !== 'error') continue;
+      raw.push({
+        checkId: 'LINT000',
+        severity: LintSeverity.ERROR,
+        object: { kind: 'File', name: d.file },
+        field: `${d.line}:${d.column}`,
+        message: d.message,
+        fix: 'fix the YAML/JSON so the document can be read',
+        file: d.file,
+        line: d.line,
+      });
+    }
+    for (const check of CHECKS) {
+      if (disabled.has(check.info.id)) continue;
+      check.run(ctx, (p: LintObject, field, message, fix, severity) => raw.push({
+        checkId: check.info.id,
+        severity: severity ?? check.info.severity,
+        object: p.ref,
+        field,
+        message,
+        fix,
+        ...(p.file ? { file: p.file } : {}),
+        ...(p.line ? { line: p.line } : {}),
+      }));
+    }
+    // De-duplicate (Cilium `specs` can repeat a policy reference).
+    const unique = new Map<string, LintFinding>();
+    for (const f of raw) unique.set(JSON.stringify([f.checkId, f.object, f.field, f.message]), f);
+
+    // Suppressions, per object.
+    const findings: LintFinding[] = [];
+    const suppressed: LintFinding[] = [];
+    const byObject = new Map<string, { policy: LintObject; entries: Suppression[] }>();
+    const objKey = (o: { kind: string; namespace?: string; name: string }) => `${o.kind}|${o.namespace ?? ''}|${o.name}`;
+    for (const p of ctx.objects) {
+      const key = objKey(p.ref);
+      if (byObject.has(key)) continue;
+      const parsed = parseSuppressions(p.object?.metadata?.annotations?.[LINT_IGNORE_ANNOTATION]);
+      const field = `metadata.annotations["${LINT_IGNORE_ANNOTATION}"]`;
+      const at = { ...(p.file ? { file: p.file } : {}), ...(p.line ? { line: p.line } : {}) };
+      for (const b of parsed.bad) {
+        findings.push(b.problem === 'reason'
+          ? { checkId: 'LINT001', severity: LintSeverity.ERROR, object: p.ref, field, message: `"${b.entry}" silences a check without a reason`, fix: `write "${b.entry.replace(/:.*$/, '')}: <why this is fine>"`, ...at }
+          : { checkId: 'LINT002', severity: LintSeverity.WARNING, object: p.ref, field, message: `"${b.entry}" does not start with a check id`, fix: 'write entries as "NP003: reason", separated by newlines or ";"', ...at });
+      }
+      for (const e of parsed.entries) {
+        if (!known.has(e.id) || e.id.startsWith('LINT')) {
+          findings.push({ checkId: 'LINT002', severity: LintSeverity.WARNING, object: p.ref, field, message: `"${e.id}" is not a check id that can be silenced`, fix: `use one of ${CHECKS.map(c => c.info.id).join(', ')}`, ...at });
+          e.used = true;
+        }
+      }
+      byObject.set(key, { policy: p, entries: parsed.entries });
+    }
+    for (const f of unique.values()) {
+      const s = byObject.get(objKey(f.object))?.entries.find(e => e.id === f.checkId);
+      if (s) {
+        s.used = true;
+        suppressed.push(f);
+      } else {
+        findings.push(f);
+      }
+    }
+    for (const { policy: p, entries } of byObject.values()) {
+      for (const e of entries) {
+        if (e.used || disabled.has(e.id) || (CHECKS.find(c => c.info.id === e.id)?.info.needsWorkloads && !ctx.cluster)) continue;
+        findings.push({
+          checkId: 'LINT003',
+          severity: LintSeverity.INFO,
+          object: p.ref,
+          field: `metadata.annotations["${LINT_IGNORE_ANNOTATION}"]`,
+          message: `"${e.id}: ${e.reason}" silences nothing`,
+          fix: `remove the ${e.id} entry`,
+          ...(p.file ? { file: p.file } : {}),
+          ...(p.line ? { line: p.line } : {}),
+        });
+      }
+    }
+    const sorted = sortFindings(findings.filter(f => !disabled.has(f.checkId)));
+    return {
+      findings: sorted,
+      suppressed: sortFindings(suppressed),
+      errorCount: sorted.filter(f => f.severity === LintSeverity.ERROR).length,
+      warningCount: sorted.filter(f => f.severity === LintSeverity.WARNING).length,
+    };
+  }
+
+  private constructor() {}
+}

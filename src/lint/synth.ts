@@ -1,0 +1,140 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { Linter } from './linter';
+import { LINT_IGNORE_ANNOTATION, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
+import { CiliumVersion } from '../model/cilium/versions';
+
+/** Options of `Lint.enable`. */
+export interface LintEnableOptions extends LintOptions {
+  /**
+   * Print warning (and info) findings to stderr at synth.
+   * @default true
+   */
+  readonly printWarnings?: boolean;
+
+  /**
+   * Minimum severity that fails synth.
+   * @default LintSeverity.ERROR
+   */
+  readonly failOn?: LintSeverity;
+}
+
+const LINT_ID = 'cdk8s-netpol-lint';
+
+/**
+ * Runs the network policy lint when cdk8s validates (at `app.synth()`, `chart.toJson()`,
+ * `Testing.synth()`): error findings fail synth with their field and fix, warnings are printed.
+ *
+ * Enabled on a chart (or, with an App, on every chart of the app together, so cross-chart checks
+ * such as "is DNS allowed" see all policies) by `Lint.enable`; every pattern and recipe enables it on
+ * its chart. Enabling twice keeps one lint (the last options win).
+ */
+export class Lint extends Construct {
+  /** Enables the lint for the chart of `scope`, or for a whole App when `scope` is the App. */
+  public static enable(scope: IConstruct, options?: LintEnableOptions): Lint {
+    if (options) validateEnableOptions(options);
+    const target: Construct = scope instanceof App ? scope : Chart.of(scope);
+    const existing = target.node.tryFindChild(LINT_ID);
+    if (existing instanceof Lint) {
+      if (options) existing.options = options;
+      return existing;
+    }
+    return new Lint(target, LINT_ID, options ?? {});
+  }
+
+  /** The lint enabled for the chart of `scope` (or the App), if any. */
+  public static of(scope: IConstruct): Lint | undefined {
+    const chartLint = (scope instanceof App ? scope : Chart.of(scope)).node.tryFindChild(LINT_ID);
+    if (chartLint instanceof Lint) return chartLint;
+    const appLint = App.of(scope).node.tryFindChild(LINT_ID);
+    return appLint instanceof Lint ? appLint : undefined;
+  }
+
+  /**
+   * Silences check `checkId` on one object (a policy's `apiObject`), with the reason recorded in the
+   * `cdk8s-netpol.io/lint-ignore` annotation. A suppression without a reason is itself an error.
+   */
+  public static suppress(apiObject: ApiObject, checkId: string, reason: string): void {
+    if (!(apiObject instanceof ApiObject)) {
+      throw new Error(`Lint.suppress.apiObject: ${String(apiObject)} is not an ApiObject; pass the policy's apiObject (e.g. policy.apiObject)`);
+    }
+    if (!/^[A-Z]+\d{3}$/.test(checkId ?? '')) {
+      throw new Error(`Lint.suppress.checkId: ${JSON.stringify(checkId)} is not a check id; use an id such as "NP001" (Linter.checks() lists them)`);
+    }
+    if (typeof reason !== 'string' || reason.trim() === '' || reason.includes('\n')) {
+      throw new Error(`Lint.suppress.reason: ${JSON.stringify(reason)} is not a one-line reason; say why ${checkId} does not apply to this policy`);
+    }
+    const current = (apiObject.metadata.toJson() as any)?.annotations?.[LINT_IGNORE_ANNOTATION];
+    const entry = `${checkId}: ${reason.trim()}`;
+    apiObject.metadata.addAnnotation(LINT_IGNORE_ANNOTATION, current ? `${current}\n${entry}` : entry);
+  }
+
+  private options: LintEnableOptions;
+  private report?: LintReport;
+  private running = false;
+  /** Lines already printed: cdk8s validates the whole app once per synthesised chart. */
+  private readonly printedLines = new Set<string>();
+
+  private constructor(scope: Construct, id: string, options: LintEnableOptions) {
+    super(scope, id);
+    this.options = options;
+    this.node.addValidation({ validate: () => this.validateLint() });
+  }
+
+  /** Findings of the last run (errors, warnings and info), for tests. Empty before synth. */
+  public get findings(): LintFinding[] {
+    return this.report ? [...this.report.findings] : [];
+  }
+
+  /** Findings silenced by annotations in the last run. */
+  public get suppressed(): LintFinding[] {
+    return this.report ? [...this.report.suppressed] : [];
+  }
+
+  /** Runs the lint now on the synthesised manifests and returns the report (also kept in `findings`). */
+  public run(): LintReport {
+    const scope = this.node.scope as Construct;
+    // An App-level lint covers its charts: a chart-level lint in an app that has one stays silent.
+    if (!(scope instanceof App) && App.of(scope).node.tryFindChild(LINT_ID)) {
+      this.report = { findings: [], suppressed: [], errorCount: 0, warningCount: 0 };
+      return this.report;
+    }
+    // ApiObject.toJson() resolves each object without re-entering validation (Chart.toJson would).
+    const manifests = scope.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject)
+      .map(o => o.toJson());
+    // The Cilium version defaults to the one the Cilium constructs use for this scope.
+    const ciliumVersion = this.options.ciliumVersion ?? CiliumVersion.forScope(scope).toString();
+    this.report = Linter.lintManifests(manifests, { ...this.options, ciliumVersion });
+    return this.report;
+  }
+
+  private validateLint(): string[] {
+    if (this.running) return [];
+    this.running = true;
+    try {
+      const report = this.run();
+      const rank = (s: LintSeverity) => (s === LintSeverity.ERROR ? 2 : s === LintSeverity.WARNING ? 1 : 0);
+      const failOn = rank(this.options.failOn ?? LintSeverity.ERROR);
+      const failing = report.findings.filter(f => rank(f.severity) >= failOn);
+      const printed = report.findings.filter(f => rank(f.severity) < failOn);
+      if (this.options.printWarnings ?? true) {
+        const fresh = printed.map(f => `[cdk8s-netpol lint] ${Linter.formatFinding(f)}\n`).filter(l => !this.printedLines.has(l));
+        fresh.forEach(l => this.printedLines.add(l));
+        if (fresh.length) process.stderr.write(fresh.join(''));
+      }
+      return failing.map(f => Linter.formatFinding(f));
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+function validateEnableOptions(options: LintEnableOptions): void {
+  const severities: string[] = [LintSeverity.ERROR, LintSeverity.WARNING, LintSeverity.INFO];
+  if (options.failOn !== undefined && !severities.includes(options.failOn)) {
+    throw new Error(`LintEnableOptions.failOn: ${JSON.stringify(options.failOn)} is not a severity; use LintSeverity.ERROR, WARNING or INFO`);
+  }
+  // Check ids and the Cilium version are validated by a dry run on no manifests.
+  Linter.lintManifests([], { disabledChecks: options.disabledChecks, ciliumVersion: options.ciliumVersion });
+}
