@@ -13,6 +13,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+// yaml is the library's own (bundled) dependency; bench/package.json lists only bench-only ones.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { stringify } from 'yaml';
 
 const PODS_PER_WORKLOAD = 5;
@@ -57,7 +59,8 @@ export function generateCluster(pods: number, seed = 42, maxClusterwide = Infini
     } else {
       for (let p = 0; p < PODS_PER_WORKLOAD; p++) {
         out.push({
-          apiVersion: 'v1', kind: 'Pod',
+          apiVersion: 'v1',
+          kind: 'Pod',
           metadata: { name: `w${w}-${p}`, namespace: ns, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `w${w}-rs`, controller: true }] },
           spec,
         });
@@ -87,7 +90,7 @@ export function generateCluster(pods: number, seed = 42, maxClusterwide = Infini
         if (r() < 0.2) spec.ingressDeny = [{ fromCIDRSet: [{ cidr: pick(CIDRS) }] }];
       } else {
         spec.egress = [
-          { toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': `ns${Math.floor(r() * namespaces)}`, tier: pick(TIERS) } }] },
+          { toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': `ns${Math.floor(r() * namespaces)}`, 'tier': pick(TIERS) } }] },
           { toCIDRSet: [{ cidr: pick(CIDRS), except: ['10.1.0.0/16'] }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
           ...(r() < 0.3 ? [{ toFQDNs: [{ matchName: `svc${Math.floor(r() * 20)}.example.com` }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] : []),
         ];
