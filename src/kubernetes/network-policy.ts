@@ -1,6 +1,7 @@
 import { ApiObjectMetadata, Chart, IAnyProducer, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
+import { Lint } from '../lint/synth';
 import { invalid } from '../model/errors';
 import { validateDns1123Label, validateDns1123Subdomain, validateLabelKey, validateLabelValue } from '../model/names';
 import { INetworkPolicyPeer, IpBlock, Namespaces, PeerConfig, peerKey, Pods, validatePeerConfig } from '../model/peers';
@@ -182,6 +183,9 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
       }
     }
     this.node.addValidation({ validate: () => this.validatePolicy() });
+    // The pitfall lint runs at synth for every chart with a policy (issue 5); Lint.enable with
+    // options, or on the App, configures it; Lint.suppress silences a check per policy.
+    Lint.enable(this);
   }
 
   /**

@@ -1,6 +1,9 @@
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
-import { CiliumVersion, LINT_IGNORE_ANNOTATION, Lint, Linter, LintSeverity, NetworkPolicy, NetworkPolicyPatterns, Pods } from '../../src';
+import {
+  CiliumNetworkPolicy, CiliumVersion, Endpoints, Entity, LINT_IGNORE_ANNOTATION, Lint, Linter, LintSeverity,
+  NetworkPolicy, NetworkPolicyPatterns, Pods,
+} from '../../src';
 import { runLintCommand } from '../../src/cli/lint';
 import { main } from '../../src/cli/main';
 import { newChart, expectError } from '../util';
@@ -135,11 +138,25 @@ describe('synth-time lint', () => {
     expectError(() => Linter.lintFiles('dist' as any), 'Linter.lintFiles.paths', '["dist/"]');
   });
 
-  test('without Lint.enable (and no pattern in the chart) nothing is linted', () => {
+  test('a chart of raw ApiObjects only (no policy construct, no Lint.enable) is not linted', () => {
     const chart = newChart('shop');
     fqdnWithoutDns(chart);
     expect(chart.toJson()).toHaveLength(1);
     expect(Lint.of(chart)).toBeUndefined();
+  });
+
+  test('policy constructs enable the lint on their chart automatically (issue 5: run at synth)', () => {
+    const chart = newChart('shop');
+    const policy = new NetworkPolicy(chart, 'deny', { metadata: { name: 'deny' }, podSelector: Pods.all() });
+    policy.denyAllEgress();
+    Lint.enable(chart, { printWarnings: false });
+    expect(chart.toJson()).toHaveLength(1);
+    expect(Lint.of(chart)!.findings.map(f => f.checkId)).toEqual(['NP001']);
+
+    const cilium = newChart('shop');
+    new CiliumNetworkPolicy(cilium, 'web', { metadata: { name: 'web' }, endpointSelector: Endpoints.withLabels({ app: 'web' }) })
+      .allowFrom(Entity.CLUSTER).toPort(80);
+    expect(Lint.of(cilium)).toBeDefined();
   });
 
   test('an App-level lint sees all charts: DNS allowed in another chart clears NP001, and chart lints defer to it', () => {
