@@ -357,9 +357,12 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
               const sel = svc.selector;
               matchers.push((p) => p.type === 'workload' && p.namespace === ns && Object.entries(sel).every(([k, v]) => p.labels?.[k] === v));
             } else if (s?.k8sServiceSelector) {
-              warn(`${f}.toServices[${j}].k8sServiceSelector: service label selectors are approximated by namespace only`);
+              // Cilium selects Services by their own labels (K8sServiceSelectorNamespace.selector),
+              // then allows the pods behind each selected Service.
               const ns = s.k8sServiceSelector.namespace;
-              const svcs = cluster.services.filter((x) => !ns || x.namespace === ns);
+              const svcSelector = compileSelector(s.k8sServiceSelector.selector ?? {}, `${f}.toServices[${j}].k8sServiceSelector.selector`);
+              const svcs = cluster.services.filter((x) => (!ns || x.namespace === ns) && svcSelector.matches(x.labels));
+              if (svcs.length === 0) warn(`${f}.toServices[${j}].k8sServiceSelector: selects no Service in the manifests; it matches nothing`);
               for (const svc of svcs) {
                 if (!svc.selector) continue;
                 const sel = svc.selector;

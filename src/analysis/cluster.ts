@@ -47,6 +47,8 @@ export interface NamespaceInfo {
 export interface ServiceInfo {
   readonly namespace: string;
   readonly name: string;
+  /** The Service's own labels (what a Cilium `k8sServiceSelector` matches). */
+  readonly labels: Labels;
   readonly selector?: Labels;
   readonly ports: { name?: string; port: number; targetPort?: string | number; protocol: string }[];
 }
@@ -197,6 +199,7 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
         services.push({
           namespace: ns,
           name,
+          labels: labelsOf(o.metadata?.labels),
           selector: spec.selector && typeof spec.selector === 'object' ? labelsOf(spec.selector) : undefined,
           ports: (Array.isArray(spec.ports) ? spec.ports : []).map((p: any) => ({
             name: p?.name ? String(p.name) : undefined,

@@ -130,6 +130,20 @@ describe('Cilium policy semantics', () => {
     expect(a.isAllowed({ from: 'shop/web', to: 'other/client' }).allowed).toBe(false);
   });
 
+  test('toServices k8sServiceSelector selects Services by their own labels, then the pods behind them', () => {
+    const svc = (name: string, labels: any, selector: any) => ({
+      apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: name === 'client' ? 'other' : 'shop', labels }, spec: { selector, ports: [{ port: 80 }] },
+    });
+    const policy = cnp('shop', 'p', {
+      endpointSelector: { matchLabels: { app: 'web' } },
+      egress: [{ toServices: [{ k8sServiceSelector: { selector: { matchLabels: { exposed: 'yes' } } } }] }],
+    });
+    const a = analyze([...baseCluster(), svc('api', { exposed: 'yes' }, { app: 'api' }), svc('client', { exposed: 'no' }, { app: 'client' }), policy]);
+    expect(a.isAllowed({ from: 'shop/web', to: 'shop/api' }).allowed).toBe(true);
+    // The client Service exists but its labels do not match the selector.
+    expect(a.isAllowed({ from: 'shop/web', to: 'other/client' }).allowed).toBe(false);
+  });
+
   test('Kubernetes and Cilium policies on the same endpoint are enforced together (allows add up)', () => {
     const a = analyze([...baseCluster(),
       netpol('shop', 'k8s', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ ports: [{ port: 9090 }] }] }),
