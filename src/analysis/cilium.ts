@@ -17,7 +17,7 @@
  *   destinations are named external peers; `toServices` selects the pods behind a Service.
  * - L7 rules (`toPorts[].rules`) are reported on the connection, e.g. `TCP 80 [HTTP GET /api]`.
  */
-import { Cluster, PolicyDoc } from './cluster';
+import { CidrGroupInfo, Cluster, PolicyDoc } from './cluster';
 import { fullRange, IpSet } from './ipranges';
 import { PolicyError } from './kubernetes';
 import { Diagnostic } from './load';
@@ -227,7 +227,7 @@ function entityMatcher(entity: string): Matcher {
   }
 }
 
-function cidrMatcher(list: any, setList: any, f: string, ipSets: IpSet[]): Matcher[] {
+function cidrMatcher(list: any, setList: any, f: string, ipSets: IpSet[], groups: CidrGroupInfo[], warn: (m: string) => void): Matcher[] {
   const sets: IpSet[] = [];
   if (list !== undefined) {
     if (!Array.isArray(list)) throw new PolicyError(`${f}CIDR: expected a list of CIDRs`);
@@ -242,14 +242,28 @@ function cidrMatcher(list: any, setList: any, f: string, ipSets: IpSet[]): Match
   if (setList !== undefined) {
     if (!Array.isArray(setList)) throw new PolicyError(`${f}CIDRSet: expected a list of {cidr, except}`);
     setList.forEach((c: any, i: number) => {
-      if (!c?.cidr) {
-        if (c?.cidrGroupRef || c?.cidrGroupSelector) throw new PolicyError(`${f}CIDRSet[${i}]: cidrGroupRef/cidrGroupSelector (CiliumCIDRGroup) is not supported by the analyser; use cidr`);
-        throw new PolicyError(`${f}CIDRSet[${i}].cidr: a CIDR is required`);
+      const except = Array.isArray(c?.except) ? c.except.map(String) : [];
+      let cidrs: string[];
+      if (c?.cidr) {
+        cidrs = [String(c.cidr)];
+      } else if (c?.cidrGroupRef || c?.cidrGroupSelector) {
+        // A CIDR group stands for the externalCIDRs of the CiliumCIDRGroup(s) it names or selects;
+        // a group missing from the manifests matches nothing (Cilium: no addresses yet).
+        const selector = c.cidrGroupSelector ? compileSelector(c.cidrGroupSelector, `${f}CIDRSet[${i}].cidrGroupSelector`) : undefined;
+        const chosen = groups.filter((g) => (selector ? selector.matches(g.labels) : g.name === String(c.cidrGroupRef)));
+        if (chosen.length === 0) warn(`${f}CIDRSet[${i}]: no CiliumCIDRGroup ${selector ? `matches ${selector.text}` : `named "${c.cidrGroupRef}"`} among the manifests; it matches nothing`);
+        cidrs = chosen.flatMap((g) => g.cidrs);
+      } else {
+        throw new PolicyError(`${f}CIDRSet[${i}]: needs cidr, cidrGroupRef or cidrGroupSelector`);
       }
-      try {
-        sets.push(IpSet.fromCidr(String(c.cidr), Array.isArray(c.except) ? c.except.map(String) : []));
-      } catch (e: any) {
-        throw new PolicyError(`${f}CIDRSet[${i}]: ${e.message}`);
+      for (const cidr of cidrs) {
+        try {
+          // Exceptions outside a group member are irrelevant to it, not an error.
+          const own = except.filter((e: string) => IpSet.fromCidr(cidr).containsRange(IpSet.fromCidr(e).ranges[0]));
+          sets.push(IpSet.fromCidr(cidr, c?.cidr ? except : own));
+        } catch (e: any) {
+          throw new PolicyError(`${f}CIDRSet[${i}]: ${e.message}`);
+        }
       }
     });
   }
@@ -316,7 +330,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
         }
         if (rule[`${from}CIDR`] !== undefined || rule[`${from}CIDRSet`] !== undefined) {
           hasL3 = true;
-          matchers.push(...cidrMatcher(rule[`${from}CIDR`], rule[`${from}CIDRSet`], `${f}.${from}`, ipSets));
+          matchers.push(...cidrMatcher(rule[`${from}CIDR`], rule[`${from}CIDRSet`], `${f}.${from}`, ipSets, cluster.cidrGroups, warn));
         }
         if (dir === 'egress' && rule.toFQDNs !== undefined) {
           hasL3 = true;

@@ -10,7 +10,7 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController'];
 export const POLICY_KINDS = ['NetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'];
-const OTHER_USED_KINDS = ['Namespace', 'Pod', 'Service', 'Route', 'Ingress'];
+const OTHER_USED_KINDS = ['Namespace', 'Pod', 'Service', 'Route', 'Ingress', 'CiliumCIDRGroup'];
 
 export interface ContainerPort {
   readonly name?: string;
@@ -53,6 +53,13 @@ export interface ServiceInfo {
   readonly ports: { name?: string; port: number; targetPort?: string | number; protocol: string }[];
 }
 
+/** A CiliumCIDRGroup (cluster-scoped): what `cidrGroupRef`/`cidrGroupSelector` in a CIDR rule stand for. */
+export interface CidrGroupInfo {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly cidrs: string[];
+}
+
 export interface IngressTarget {
   readonly kind: 'Route' | 'Ingress';
   readonly namespace: string;
@@ -75,6 +82,7 @@ export interface Cluster {
   readonly workloads: Workload[];
   readonly policies: PolicyDoc[];
   readonly services: ServiceInfo[];
+  readonly cidrGroups: CidrGroupInfo[];
   readonly ingressTargets: IngressTarget[];
   /** kind -> number of documents of unrelated kinds that were skipped */
   readonly skipped: Map<string, number>;
@@ -128,6 +136,7 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
   const groups = new Map<string, { w: Workload; labelKey: string; variants: Set<string> }>();
   const policies: PolicyDoc[] = [];
   const services: ServiceInfo[] = [];
+  const cidrGroups: CidrGroupInfo[] = [];
   const ingressTargets: IngressTarget[] = [];
   const skipped = new Map<string, number>();
   const policyKeys = new Set<string>();
@@ -192,6 +201,15 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
           podCount: 1,
           source: src,
         });
+        break;
+      }
+      case 'CiliumCIDRGroup': {
+        const cidrs = o.spec?.externalCIDRs;
+        if (!name || !Array.isArray(cidrs)) {
+          diags.push({ ...src, severity: 'error', message: 'CiliumCIDRGroup needs metadata.name and a spec.externalCIDRs list; ignored' });
+          break;
+        }
+        cidrGroups.push({ name, labels: labelsOf(meta.labels), cidrs: cidrs.map(String) });
         break;
       }
       case 'Service': {
@@ -295,5 +313,5 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
   for (const p of policies) {
     if (p.namespace && !namespaces.has(p.namespace)) namespaces.set(p.namespace, implicitNamespace(p.namespace));
   }
-  return { namespaces, workloads, policies, services, ingressTargets, skipped, diagnostics: diags };
+  return { namespaces, workloads, policies, services, cidrGroups, ingressTargets, skipped, diagnostics: diags };
 }

@@ -101,6 +101,34 @@ describe('Cilium policy semantics', () => {
     expect(t).not.toContain(`${WEB} => 192.168.1.0-192.168.1.255[External]`);
   });
 
+  test('cidrGroupRef and cidrGroupSelector stand for the externalCIDRs of the CiliumCIDRGroups named or selected', () => {
+    const group = (name: string, labels: any, cidrs: string[]) => ({
+      apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumCIDRGroup', metadata: { name, labels }, spec: { externalCIDRs: cidrs },
+    });
+    const groups = [group('partners', { kind: 'partner' }, ['203.0.113.0/24']), group('vendors', { kind: 'vendor' }, ['198.51.100.0/24'])];
+    const byRef = analyze([...baseCluster(), ...groups, cnp('shop', 'p', {
+      endpointSelector: { matchLabels: { app: 'web' } },
+      egress: [{ toCIDRSet: [{ cidrGroupRef: 'partners', except: ['203.0.113.128/25'] }] }],
+    })]);
+    const t = byRef.toText();
+    expect(t).toContain(`${WEB} => 203.0.113.0-203.0.113.127[External] : All Connections`);
+    expect(t).not.toContain(`${WEB} => 203.0.113.128-203.0.113.255[External]`);
+    expect(t).not.toContain(`${WEB} => 198.51.100.0-198.51.100.255[External]`);
+
+    const bySelector = analyze([...baseCluster(), ...groups, cnp('shop', 'p', {
+      endpointSelector: { matchLabels: { app: 'web' } },
+      egress: [{ toCIDRSet: [{ cidrGroupSelector: { matchLabels: { kind: 'vendor' } } }] }],
+    })]);
+    expect(bySelector.toText()).toContain(`${WEB} => 198.51.100.0-198.51.100.255[External] : All Connections`);
+    expect(bySelector.toText()).not.toContain(`${WEB} => 203.0.113.0-203.0.113.255[External]`);
+
+    const missing = analyze([...baseCluster(), cnp('shop', 'p', {
+      endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toCIDRSet: [{ cidrGroupRef: 'nobody' }] }],
+    })]);
+    expect(missing.diagnostics.map((d) => d.message).join('\n')).toContain('no CiliumCIDRGroup named "nobody"');
+    expect(missing.toText()).not.toContain(`${WEB} => 0.0.0.0`);
+  });
+
   test('toFQDNs destinations are named external peers', () => {
     const a = analyze([...baseCluster(), cnp('shop', 'p', {
       endpointSelector: { matchLabels: { app: 'web' } },
