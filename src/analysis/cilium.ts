@@ -24,6 +24,7 @@ import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, Interval, L7Restriction, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector, Labels } from './selectors';
+import { ICMPV4, ICMPV6 } from '../model/cilium/icmp';
 
 export const CILIUM_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
 export const CILIUM_NS_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
@@ -54,34 +55,9 @@ function stripSource(key: string): string {
   return key;
 }
 
-const ICMP_TYPES: Record<string, number> = {
-  EchoReply: 0,
-  DestinationUnreachable: 3,
-  Redirect: 5,
-  EchoRequest: 8,
-  RouterAdvertisement: 9,
-  RouterSelection: 10,
-  TimeExceeded: 11,
-  ParameterProblem: 12,
-  Timestamp: 13,
-  TimestampReply: 14,
-};
-const ICMPV6_TYPES: Record<string, number> = {
-  DestinationUnreachable: 1,
-  PacketTooBig: 2,
-  TimeExceeded: 3,
-  ParameterProblem: 4,
-  EchoRequest: 128,
-  EchoReply: 129,
-  MulticastListenerQuery: 130,
-  MulticastListenerReport: 131,
-  MulticastListenerDone: 132,
-  RouterSolicitation: 133,
-  RouterAdvertisement: 134,
-  NeighborSolicitation: 135,
-  NeighborAdvertisement: 136,
-  RedirectMessage: 137,
-};
+// ICMP type names: the one table the Cilium constructs validate against (a data table, not construct state).
+const ICMP_TYPES = ICMPV4;
+const ICMPV6_TYPES = ICMPV6;
 
 interface PortSpec {
   readonly protocols: string[];

@@ -3,7 +3,8 @@ import { invalid } from '../errors';
 
 // ICMP type names Cilium accepts, per family (pkg/policy/api/icmp.go; RFC 792 / IANA ICMP
 // and ICMPv6 parameters for the numbers).
-const ICMPV4: { [name: string]: number } = {
+/** ICMPv4 type names Cilium accepts, with their numbers. @internal */
+export const ICMPV4: { [name: string]: number } = {
   EchoReply: 0,
   DestinationUnreachable: 3,
   Redirect: 5,
@@ -19,7 +20,8 @@ const ICMPV4: { [name: string]: number } = {
   ExtendedEchoRequest: 42,
   ExtendedEchoReply: 43,
 };
-const ICMPV6: { [name: string]: number } = {
+/** ICMPv6 type names Cilium accepts, with their numbers. @internal */
+export const ICMPV6: { [name: string]: number } = {
   DestinationUnreachable: 1,
   PacketTooBig: 2,
   TimeExceeded: 3,
