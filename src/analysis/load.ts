@@ -119,31 +119,12 @@ export function loadText(text: string, file: string): LoadResult {
       continue;
     }
     if (obj === null || obj === undefined) continue;
-    if (typeof obj !== 'object' || Array.isArray(obj)) {
-      diagnostics.push({ severity: 'error', file, ...start, message: `document is not a Kubernetes object (expected a mapping with apiVersion and kind), got ${Array.isArray(obj) ? 'a list' : typeof obj}` });
-      continue;
-    }
-    if (typeof obj.kind === 'string' && /List$/.test(obj.kind) && Array.isArray(obj.items)) {
-      // v1 List (or PodList, NamespaceList, ...): expand items with their own positions.
-      let itemNodes: any[] = [];
-      if (isMap(contents)) {
-        const itemsNode = contents.get('items', true) as any;
-        if (isSeq(itemsNode)) itemNodes = itemsNode.items;
-      }
-      const itemKind = obj.kind === 'List' ? undefined : obj.kind.replace(/List$/, '');
-      obj.items.forEach((item: any, i: number) => {
-        const node = itemNodes[i];
-        const p = node?.range ? pos(node.range[0]) : start;
-        if (!item || typeof item !== 'object' || Array.isArray(item)) {
-          diagnostics.push({ severity: 'error', file, ...p, message: `items[${i}] of ${obj.kind} is not an object; skipped` });
-          return;
-        }
-        if (itemKind && !item.kind) item.kind = itemKind;
-        documents.push({ object: item, file, line: p.line, column: p.column });
-      });
-      continue;
-    }
-    documents.push({ object: obj, file, line: start.line, column: start.column });
+    addDocument(obj, file, start, (i) => {
+      // v1 List (or PodList, NamespaceList, ...): items keep their own positions.
+      const itemsNode = isMap(contents) ? contents.get('items', true) as any : undefined;
+      const node = isSeq(itemsNode) ? itemsNode.items[i] as any : undefined;
+      return node?.range ? pos(node.range[0]) : start;
+    }, documents, diagnostics);
   }
   return { documents, diagnostics };
 }
@@ -162,27 +143,38 @@ function fastLoad(text: string, file: string): LoadResult | undefined {
   for (const d of docs) {
     const obj = d.value;
     const start = pos(d.offset);
-    if (typeof obj !== 'object' || Array.isArray(obj)) {
-      diagnostics.push({ severity: 'error', file, ...start, message: `document is not a Kubernetes object (expected a mapping with apiVersion and kind), got ${Array.isArray(obj) ? 'a list' : typeof obj}` });
-      continue;
-    }
-    if (typeof obj.kind === 'string' && /List$/.test(obj.kind) && Array.isArray(obj.items)) {
-      const itemKind = obj.kind === 'List' ? undefined : obj.kind.replace(/List$/, '');
-      obj.items.forEach((item: any, i: number) => {
-        const off = d.itemOffsets?.[i];
-        const p = off !== undefined ? pos(off) : start;
-        if (!item || typeof item !== 'object' || Array.isArray(item)) {
-          diagnostics.push({ severity: 'error', file, ...p, message: `items[${i}] of ${obj.kind} is not an object; skipped` });
-          return;
-        }
-        if (itemKind && !item.kind) item.kind = itemKind;
-        documents.push({ object: item, file, line: p.line, column: p.column });
-      });
-      continue;
-    }
-    documents.push({ object: obj, file, line: start.line, column: start.column });
+    addDocument(obj, file, start, (i) => {
+      const off = d.itemOffsets?.[i];
+      return off !== undefined ? pos(off) : start;
+    }, documents, diagnostics);
   }
   return { documents, diagnostics };
+}
+
+/**
+ * Adds one parsed document, shared by the full and the fast YAML paths: a non-object is a
+ * diagnostic, and `*List` kinds are expanded into their items (positions from `itemPos`).
+ */
+function addDocument(obj: any, file: string, start: { line: number; column: number }, itemPos: (i: number) => { line: number; column: number },
+  documents: SourceDoc[], diagnostics: Diagnostic[]): void {
+  if (typeof obj !== 'object' || Array.isArray(obj)) {
+    diagnostics.push({ severity: 'error', file, ...start, message: `document is not a Kubernetes object (expected a mapping with apiVersion and kind), got ${Array.isArray(obj) ? 'a list' : typeof obj}` });
+    return;
+  }
+  if (typeof obj.kind === 'string' && /List$/.test(obj.kind) && Array.isArray(obj.items)) {
+    const itemKind = obj.kind === 'List' ? undefined : obj.kind.replace(/List$/, '');
+    obj.items.forEach((item: any, i: number) => {
+      const p = itemPos(i);
+      if (!item || typeof item !== 'object' || Array.isArray(item)) {
+        diagnostics.push({ severity: 'error', file, ...p, message: `items[${i}] of ${obj.kind} is not an object; skipped` });
+        return;
+      }
+      if (itemKind && !item.kind) item.kind = itemKind;
+      documents.push({ object: item, file, line: p.line, column: p.column });
+    });
+    return;
+  }
+  documents.push({ object: obj, file, line: start.line, column: start.column });
 }
 
 /** Wrap plain objects (no file) as documents; List documents are expanded. */
