@@ -48,9 +48,8 @@ export function parseCidr(text: string): IpRange {
   } catch {
     throw new Error(`invalid CIDR "${t}": expected an address with prefix length such as 10.0.0.0/8 or fd00::/8`);
   }
-  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-    // keep as IPv6; Kubernetes treats ::ffff:a.b.c.d as IPv6 text
-  }
+  // ::ffff:a.b.c.d stays IPv6, as Kubernetes treats it. Host bits are masked (not rejected) because
+  // the analyser reads manifests the API server accepted; the constructs' strict parser is model/cidr.ts.
   const family: Family = addr.kind() === 'ipv4' ? 4 : 6;
   const width = family === 4 ? 32 : 128;
   const value = bytesToBigInt(addr.toByteArray());
