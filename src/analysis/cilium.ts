@@ -16,12 +16,24 @@
  *   health, unmanaged, ingress, all. CIDR rules select addresses outside the cluster; `toFQDNs`
  *   destinations are named external peers; `toServices` selects the pods behind a Service.
  * - L7 rules (`toPorts[].rules`) are reported on the connection, e.g. `TCP 80 [HTTP GET /api]`.
+ * - Nodes (Node manifests) are peers of `toNodes`/`fromNodes`, which Cilium narrows to remote nodes
+ *   (`reserved:remote-node` Exists is added to each node selector, pkg/k8s/apis/cilium.io/utils
+ *   parseToCiliumEgressCommonRule): a Node peer stands for that node as seen from a pod on another
+ *   node, and `{host}` stays the pod's own node. Node labels are matched as Cilium does with
+ *   `enable-node-selector-labels`. A CCNP with `nodeSelector` (host policy) applies to the Node peers.
+ * - `toGroups`/`fromGroups` (AWS security groups) are named outside peers, like FQDNs.
+ * - `fromRequires`/`toRequires` (deprecated in 1.17, removed in 1.19, cilium/cilium#42615) narrow the
+ *   endpoint selectors of every rule of every policy selecting the same endpoint, allow requirements
+ *   the allow rules and deny requirements the deny rules (docs: "always apply fully to all rules that
+ *   share the same endpoint selector", cilium/cilium#36644); they allow nothing by themselves.
+ * - `toServices` without a namespace selects Services in every namespace (Cilium copies toServices
+ *   unchanged in ParseToCiliumRule; pkg/k8s rule_translate serviceMatches accepts any namespace).
  */
 import { CidrGroupInfo, Cluster, PolicyDoc } from './cluster';
 import { fullRange, IpSet } from './ipranges';
 import { PolicyError } from './kubernetes';
 import { Diagnostic } from './load';
-import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
+import { CompileContext, Direction, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, Interval, L7Restriction, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector, Labels } from './selectors';
 import { ICMPV4, ICMPV6 } from '../model/cilium/icmp';
@@ -35,6 +47,9 @@ export const ENTITIES = ['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster', 
 /** Entities inside the cluster that `cluster` covers besides pods. */
 const CLUSTER_ENTITIES = ['host', 'remote-node', 'kube-apiserver', 'init', 'health', 'unmanaged', 'ingress'];
 
+/** Cilium's reserved label of remote nodes (a Node peer carries it, see nodePeerLabels). */
+export const REMOTE_NODE_LABEL = 'reserved:remote-node';
+
 /** The label set Cilium derives for a pod. */
 export function ciliumLabelsFor(labels: Labels, namespace: string, nsLabels: Labels, serviceAccount: string): Labels {
   const out: Record<string, string> = { ...labels };
@@ -47,6 +62,24 @@ export function ciliumLabelsFor(labels: Labels, namespace: string, nsLabels: Lab
 
 export function entityPeerLabels(entity: string): Labels {
   return { [`reserved:${entity}`]: '' };
+}
+
+/** The labels of a Node peer: its own labels plus `reserved:remote-node` (see the header). */
+export function nodePeerLabels(labels: Labels): Labels {
+  return { ...labels, [REMOTE_NODE_LABEL]: '' };
+}
+
+/** The display name of a `toGroups`/`fromGroups` entry, e.g. `aws:region=eu-west-1,sg-1,sg-2`. */
+function groupName(g: any, f: string): string {
+  const aws = g?.aws;
+  if (!aws || typeof aws !== 'object') throw new PolicyError(`${f}: only aws groups are supported by Cilium; use { aws: { securityGroupsIds: [...] } }`);
+  const parts: string[] = [];
+  if (aws.region) parts.push(`region=${aws.region}`);
+  for (const id of Array.isArray(aws.securityGroupsIds) ? aws.securityGroupsIds : []) parts.push(String(id));
+  for (const n of Array.isArray(aws.securityGroupsNames) ? aws.securityGroupsNames : []) parts.push(`name=${n}`);
+  for (const [k, v] of Object.entries(aws.labels ?? {}).sort()) parts.push(`${k}=${v}`);
+  if (!parts.length) throw new PolicyError(`${f}.aws: names no security group; set securityGroupsIds, securityGroupsNames or labels`);
+  return `aws:${parts.join(',')}`;
 }
 
 function stripSource(key: string): string {
@@ -178,7 +211,8 @@ function compileEndpointSelector(sel: any, f: string, sc: SelectorCtx, peerSelec
   for (const r of reserved) if (r.operator === 'In' || r.operator === 'Exists') entities?.add(r.key.slice('reserved:'.length));
   const nsScoped = peerSelector && sc.policyNs !== undefined && !cs.keys().includes(CILIUM_NAMESPACE_LABEL);
   return (peer: Peer) => {
-    if (peer.type === 'entity') return reserved.length > 0 && cs.matches(peer.ciliumLabels ?? {});
+    // entities and nodes carry only reserved labels an endpoint selector can name
+    if (peer.type === 'entity' || peer.type === 'node') return reserved.length > 0 && cs.matches(peer.ciliumLabels ?? {});
     if (peer.type !== 'workload' && peer.type !== 'ingress-controller') return false;
     if (reserved.length) return false;
     if (nsScoped && peer.namespace !== sc.policyNs) return false;
@@ -191,13 +225,15 @@ function entityMatcher(entity: string): Matcher {
     case 'all':
       return () => true;
     case 'world':
-      return (p) => p.type === 'external' || p.type === 'fqdn' || p.type === 'service';
+      return (p) => p.type === 'external' || p.type === 'fqdn' || p.type === 'group' || p.type === 'service';
     case 'world-ipv4':
-      return (p) => (p.type === 'external' && p.range?.family === 4) || p.type === 'fqdn';
+      return (p) => (p.type === 'external' && p.range?.family === 4) || p.type === 'fqdn' || p.type === 'group';
     case 'world-ipv6':
-      return (p) => (p.type === 'external' && p.range?.family === 6) || p.type === 'fqdn';
+      return (p) => (p.type === 'external' && p.range?.family === 6) || p.type === 'fqdn' || p.type === 'group';
     case 'cluster':
-      return (p) => p.type === 'workload' || p.type === 'ingress-controller' || (p.type === 'entity' && CLUSTER_ENTITIES.includes(p.entity!));
+      return (p) => p.type === 'workload' || p.type === 'ingress-controller' || p.type === 'node' || (p.type === 'entity' && CLUSTER_ENTITIES.includes(p.entity!));
+    case 'remote-node':
+      return (p) => p.type === 'node' || (p.type === 'entity' && p.entity === entity);
     default:
       return (p) => p.type === 'entity' && p.entity === entity;
   }
@@ -246,7 +282,8 @@ function cidrMatcher(list: any, setList: any, f: string, ipSets: IpSet[], groups
   ipSets.push(...sets);
   return sets.map((s) => {
     const coversAll = s.containsRange(fullRange(4)) || s.containsRange(fullRange(6));
-    return (p: Peer) => (p.type === 'external' && !!p.range && s.containsRange(p.range)) || (coversAll && p.type === 'fqdn');
+    // named outside peers (FQDNs, cloud groups) have unknown addresses: only a CIDR covering all addresses surely includes them
+    return (p: Peer) => (p.type === 'external' && !!p.range && s.containsRange(p.range)) || (coversAll && (p.type === 'fqdn' || p.type === 'group'));
   });
 }
 
@@ -264,15 +301,22 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
 
   return specs.map(({ spec, field }) => {
     if (!spec || typeof spec !== 'object') throw new PolicyError(`${field}: expected a rule object`);
-    if (spec.nodeSelector) throw new PolicyError(`${field}.nodeSelector: host policies (nodeSelector) are not analysed; this rule is ignored`);
-    if (spec.endpointSelector === undefined) throw new PolicyError(`${field}.endpointSelector: required (use {} to select all endpoints${clusterwide ? '' : ' of the namespace'})`);
-    const epSel = compileSelector(spec.endpointSelector, `${field}.endpointSelector`, stripSource);
+    const hostPolicy = spec.nodeSelector !== undefined && spec.nodeSelector !== null;
+    if (hostPolicy && !clusterwide) throw new PolicyError(`${field}.nodeSelector: host policies can only be CiliumClusterwideNetworkPolicies; move this rule to one, or use endpointSelector`);
+    if (hostPolicy && spec.endpointSelector !== undefined) throw new PolicyError(`${field}: endpointSelector and nodeSelector are mutually exclusive; keep one`);
+    if (!hostPolicy && spec.endpointSelector === undefined) throw new PolicyError(`${field}.endpointSelector: required (use {} to select all endpoints${clusterwide ? '' : ' of the namespace'}, or nodeSelector for a host policy)`);
+    const subjectSel = hostPolicy
+      ? compileSelector(spec.nodeSelector, `${field}.nodeSelector`, stripSource)
+      : compileSelector(spec.endpointSelector, `${field}.endpointSelector`, stripSource);
+    if (hostPolicy && !cluster.nodes.length) warn(`${field}.nodeSelector: a host policy applies to nodes, and no Node is among the manifests; add the Node manifests to analyse it`);
     const id = specs.length > 1 ? `${base} ${field}` : base;
     const ingressIpSets: IpSet[] = [];
     const egressIpSets: IpSet[] = [];
     const entities = new Set<string>();
     const fqdns = new Set<string>();
     const services = new Set<string>();
+    const groups = { ingress: new Set<string>(), egress: new Set<string>() };
+    const requirements: RequirementModel[] = [];
     const rules: RuleModel[] = [];
 
     const build = (dir: Direction, deny: boolean) => {
@@ -288,10 +332,42 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
         const matchers: Matcher[] = [];
         let hasL3 = false;
         const eps = rule[`${from}Endpoints`];
+        const endpointMatchers: Matcher[] = [];
         if (eps !== undefined) {
           hasL3 = true;
           if (!Array.isArray(eps)) throw new PolicyError(`${f}.${from}Endpoints: expected a list of label selectors`);
-          eps.forEach((s: any, j: number) => matchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true, entities)));
+          eps.forEach((s: any, j: number) => endpointMatchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true, entities)));
+          matchers.push(...endpointMatchers);
+        }
+        const reqs = rule[`${from}Requires`];
+        if (reqs !== undefined) {
+          // Not an L3 peer: requirements narrow endpoint selectors and allow nothing by themselves.
+          if (!Array.isArray(reqs)) throw new PolicyError(`${f}.${from}Requires: expected a list of label selectors`);
+          warn(`${f}.${from}Requires is deprecated since Cilium 1.17 and removed in 1.19; it narrows every ${deny ? 'deny' : 'allow'} rule of every policy that selects the same endpoints`);
+          reqs.forEach((s: any, j: number) => {
+            const description = `${id} ${key} rule #${i + 1} ${from}Requires[${j}]`;
+            requirements.push({ direction: dir, deny, description, matches: compileEndpointSelector(s, `${f}.${from}Requires[${j}]`, sc, true) });
+          });
+        }
+        const nodes = rule[`${from}Nodes`];
+        if (nodes !== undefined) {
+          hasL3 = true;
+          if (!Array.isArray(nodes)) throw new PolicyError(`${f}.${from}Nodes: expected a list of node label selectors`);
+          if (!cluster.nodes.length) warn(`${f}.${from}Nodes: no Node is among the manifests; it matches nothing (add the Node manifests)`);
+          nodes.forEach((s: any, j: number) => {
+            const sel = compileSelector(s ?? {}, `${f}.${from}Nodes[${j}]`, stripSource);
+            matchers.push((p) => p.type === 'node' && sel.matches(p.node!.labels));
+          });
+        }
+        const grps = rule[`${from}Groups`];
+        if (grps !== undefined) {
+          hasL3 = true;
+          if (!Array.isArray(grps)) throw new PolicyError(`${f}.${from}Groups: expected a list of { aws: {...} }`);
+          grps.forEach((g: any, j: number) => {
+            const peerId = `${groupName(g, `${f}.${from}Groups[${j}]`)}[Group]`;
+            groups[dir].add(peerId);
+            matchers.push((p) => p.type === 'group' && p.id === peerId);
+          });
         }
         const ents = rule[`${from}Entities`];
         if (ents !== undefined) {
@@ -333,19 +409,20 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
           if (!Array.isArray(rule.toServices)) throw new PolicyError(`${f}.toServices: expected a list of {k8sService | k8sServiceSelector}`);
           rule.toServices.forEach((s: any, j: number) => {
             if (s?.k8sService) {
-              const ns = s.k8sService.namespace ?? doc.namespace ?? 'default';
-              const svc = cluster.services.find((x) => x.namespace === ns && x.name === s.k8sService.serviceName);
-              if (!svc) {
-                warn(`${f}.toServices[${j}]: service ${ns}/${s.k8sService.serviceName} not found in the manifests; it matches nothing`);
-                return;
+              // no namespace: the Service of that name in any namespace (see the header)
+              const ns: string | undefined = s.k8sService.namespace || undefined;
+              const svcs = cluster.services.filter((x) => (!ns || x.namespace === ns) && x.name === s.k8sService.serviceName);
+              if (!svcs.length) warn(`${f}.toServices[${j}]: service ${ns ?? '*'}/${s.k8sService.serviceName} not found in the manifests; it matches nothing`);
+              for (const svc of svcs) {
+                if (!svc.selector) {
+                  const svcId = `${svc.namespace}/${svc.name}`;
+                  services.add(svcId);
+                  matchers.push((p) => p.type === 'service' && p.id === `${svcId}[Service]`);
+                  continue;
+                }
+                const sel = svc.selector;
+                matchers.push((p) => p.type === 'workload' && p.namespace === svc.namespace && Object.entries(sel).every(([k, v]) => p.labels?.[k] === v));
               }
-              if (!svc.selector) {
-                services.add(`${ns}/${svc.name}`);
-                matchers.push((p) => p.type === 'service' && p.id === `${ns}/${svc.name}[Service]`);
-                return;
-              }
-              const sel = svc.selector;
-              matchers.push((p) => p.type === 'workload' && p.namespace === ns && Object.entries(sel).every(([k, v]) => p.labels?.[k] === v));
             } else if (s?.k8sServiceSelector) {
               // Cilium selects Services by their own labels (K8sServiceSelectorNamespace.selector),
               // then allows the pods behind each selected Service.
@@ -363,17 +440,12 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
             }
           });
         }
-        for (const unsupported of [`${from}Requires`, `${from}Groups`, `${from}Nodes`]) {
-          if (rule[unsupported] !== undefined) {
-            warn(`${f}.${unsupported} is not analysed (${unsupported.endsWith('Requires') ? 'removed in newer Cilium releases' : 'unsupported'}); the rule may allow less than shown`);
-            hasL3 = true;
-          }
-        }
         const hasPorts = rule.toPorts !== undefined;
         const hasIcmp = rule.icmps !== undefined;
         const ports = hasPorts ? parseToPorts(rule.toPorts, `${f}.toPorts`, deny) : undefined;
         const icmp = hasIcmp ? parseIcmps(rule.icmps, `${f}.icmps`) : ConnSet.EMPTY;
         let matchPeer: Matcher;
+        const otherMatchers = matchers.filter((m) => !endpointMatchers.includes(m));
         if (hasL3) matchPeer = matchers.length === 1 ? matchers[0] : (p) => matchers.some((m) => m(p));
         else if (hasPorts || hasIcmp) matchPeer = () => true; // L4-only rule: any peer
         else matchPeer = () => false; // empty rule: enables default deny, allows nothing
@@ -388,6 +460,8 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
           matchPeer,
           conn: staticConn ? () => staticConn! : (dst: Peer) => portsConn(ports!, dst).union(icmp),
           staticConn,
+          matchEndpoint: (p) => endpointMatchers.some((m) => m(p)),
+          matchOther: hasL3 ? (p) => otherMatchers.some((m) => m(p)) : matchPeer,
         });
       });
     };
@@ -405,7 +479,9 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
       name: doc.name,
       id,
       source: doc.source,
-      selects: (peer: Peer) => peer.type === 'workload' && (clusterwide || peer.namespace === doc.namespace) && epSel.matches(peer.ciliumLabels ?? {}),
+      selects: hostPolicy
+        ? (peer: Peer) => peer.type === 'node' && subjectSel.matches(peer.node!.labels)
+        : (peer: Peer) => peer.type === 'workload' && (clusterwide || peer.namespace === doc.namespace) && subjectSel.matches(peer.ciliumLabels ?? {}),
       isolatesIngress: hasIn && dd.ingress !== false,
       isolatesEgress: hasEg && dd.egress !== false,
       rules,
@@ -414,6 +490,9 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
       entities: [...entities],
       fqdns: [...fqdns],
       services: [...services],
+      ingressGroups: [...groups.ingress],
+      egressGroups: [...groups.egress],
+      requirements,
     };
     return model;
   });

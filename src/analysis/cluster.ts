@@ -10,7 +10,7 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController'];
 export const POLICY_KINDS = ['NetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'];
-const OTHER_USED_KINDS = ['Namespace', 'Pod', 'Service', 'Route', 'Ingress', 'CiliumCIDRGroup'];
+const OTHER_USED_KINDS = ['Namespace', 'Pod', 'Service', 'Route', 'Ingress', 'CiliumCIDRGroup', 'Node'];
 
 export interface ContainerPort {
   readonly name?: string;
@@ -53,6 +53,13 @@ export interface ServiceInfo {
   readonly ports: { name?: string; port: number; targetPort?: string | number; protocol: string }[];
 }
 
+/** A Node: a peer of Cilium `toNodes`/`fromNodes` rules and the subject of host policies (`nodeSelector`). */
+export interface NodeInfo {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly source: SourceRef;
+}
+
 /** A CiliumCIDRGroup (cluster-scoped): what `cidrGroupRef`/`cidrGroupSelector` in a CIDR rule stand for. */
 export interface CidrGroupInfo {
   readonly name: string;
@@ -83,6 +90,8 @@ export interface Cluster {
   readonly policies: PolicyDoc[];
   readonly services: ServiceInfo[];
   readonly cidrGroups: CidrGroupInfo[];
+  /** Node objects, sorted by name. */
+  readonly nodes: NodeInfo[];
   readonly ingressTargets: IngressTarget[];
   /** kind -> number of documents of unrelated kinds that were skipped */
   readonly skipped: Map<string, number>;
@@ -137,6 +146,7 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
   const policies: PolicyDoc[] = [];
   const services: ServiceInfo[] = [];
   const cidrGroups: CidrGroupInfo[] = [];
+  const nodes: NodeInfo[] = [];
   const ingressTargets: IngressTarget[] = [];
   const skipped = new Map<string, number>();
   const policyKeys = new Set<string>();
@@ -203,6 +213,9 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
         });
         break;
       }
+      case 'Node':
+        nodes.push({ name, labels: labelsOf(meta.labels), source: src });
+        break;
       case 'CiliumCIDRGroup': {
         const cidrs = o.spec?.externalCIDRs;
         if (!name || !Array.isArray(cidrs)) {
@@ -313,5 +326,6 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
   for (const p of policies) {
     if (p.namespace && !namespaces.has(p.namespace)) namespaces.set(p.namespace, implicitNamespace(p.namespace));
   }
-  return { namespaces, workloads, policies, services, cidrGroups, ingressTargets, skipped, diagnostics: diags };
+  nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { namespaces, workloads, policies, services, cidrGroups, nodes, ingressTargets, skipped, diagnostics: diags };
 }

@@ -8,12 +8,12 @@
  * selecting it; Cilium deny rules are subtracted in every case (deny beats allow). Peers outside
  * the cluster have no policies of their own, so their side allows everything.
  */
-import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels } from './cilium';
+import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels, nodePeerLabels } from './cilium';
 import { Cluster, NAMESPACE_NAME_LABEL, Workload } from './cluster';
 import { atomize, formatRange, IpSet } from './ipranges';
 import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
 import { Diagnostic } from './load';
-import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
+import { CompileContext, Direction, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
 import { CompiledSelector } from './selectors';
 
@@ -56,6 +56,10 @@ const CHUNK = 2 ** 29;
 export class Engine {
   readonly peers: Peer[] = [];
   readonly workloadPeers: Peer[] = [];
+  /** Node peers (from Node manifests). */
+  readonly nodePeers: Peer[] = [];
+  /** Peers policies apply to: workloads, and nodes (Cilium host policies). */
+  readonly subjectPeers: Peer[] = [];
   readonly srcPeers: Peer[] = [];
   readonly dstPeers: Peer[] = [];
   readonly policies: PolicyModel[] = [];
@@ -63,6 +67,8 @@ export class Engine {
   readonly all: ConnSet;
   readonly diagnostics: Diagnostic[];
   readonly hasCilium: boolean;
+  /** Some Cilium host policy (nodeSelector) selects a node: node pairs are then listed too. */
+  readonly hasHostPolicies: boolean;
   ingressController?: Peer;
   private readonly ingressTargets = new Map<number, ConnSet>();
   /** per workload peer index: rules, bitmaps, isolation, and a cache of results per matched-rule mask */
@@ -78,6 +84,8 @@ export class Engine {
   private matrix: Uint8Array = new Uint8Array(0);
   private ruleCount = 0;
   private readonly ruleCol = new Map<RuleModel, number>();
+  /** Stable small ids of rules, for the cache of rules narrowed by `*Requires`. */
+  private readonly ruleIds = new Map<RuleModel, number>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
   private readonly interned = new Map<string, ConnSet>();
   private readonly portSigs = new Map<string, number>();
@@ -116,15 +124,29 @@ export class Engine {
     const v6 = entities.has('world-ipv6');
     for (const r of atomize(srcSets, v6)) this.srcPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
     for (const r of atomize(dstSets, v6)) this.dstPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
-    // Cilium entities and FQDN names that policies mention
+    // Nodes; with Node manifests they are the remote nodes, so no {remote-node} stand-in is needed
+    for (const n of cluster.nodes) {
+      const p = this.addPeer({ type: 'node', id: `${n.name}[Node]`, labels: n.labels, ciliumLabels: nodePeerLabels(n.labels), node: n });
+      this.nodePeers.push(p);
+      this.srcPeers.push(p);
+      this.dstPeers.push(p);
+    }
+    // Cilium entities, FQDN names and cloud groups that policies mention
     for (const e of [...entities].sort()) {
       if (['world', 'world-ipv4', 'world-ipv6', 'cluster', 'all'].includes(e)) continue;
+      if (e === 'remote-node' && this.nodePeers.length) continue;
       const p = this.addPeer({ type: 'entity', id: `{${e}}`, entity: e, ciliumLabels: entityPeerLabels(e) });
       this.srcPeers.push(p);
       this.dstPeers.push(p);
     }
     for (const f of [...new Set(this.policies.flatMap((p) => p.fqdns))].sort()) {
       this.dstPeers.push(this.addPeer({ type: 'fqdn', id: `${f}[FQDN]`, fqdn: f }));
+    }
+    for (const g of [...new Set(this.policies.flatMap((p) => p.ingressGroups ?? []))].sort()) {
+      this.srcPeers.push(this.addPeer({ type: 'group', id: g }));
+    }
+    for (const g of [...new Set(this.policies.flatMap((p) => p.egressGroups ?? []))].sort()) {
+      this.dstPeers.push(this.addPeer({ type: 'group', id: g }));
     }
     for (const s of [...new Set(this.policies.flatMap((p) => p.services))].sort()) {
       this.dstPeers.push(this.addPeer({ type: 'service', id: `${s}[Service]` }));
@@ -133,30 +155,35 @@ export class Engine {
       this.srcPeers.push(w);
       this.dstPeers.push(w);
     }
+    this.subjectPeers.push(...this.workloadPeers, ...this.nodePeers);
+    this.hasHostPolicies = this.nodePeers.some((n) => this.policies.some((p) => p.selects(n)));
 
     this.peerPortSig = new Int32Array(this.peers.length).fill(-1);
     for (const p of this.peers) this.portSignature(p);
 
-    // which policies select which workload
-    for (const w of this.workloadPeers) {
+    // which policies select which subject
+    const narrowed = new Map<string, RuleModel>();
+    for (const w of this.subjectPeers) {
       const inR: RuleModel[] = [];
       const egR: RuleModel[] = [];
       const inIso: string[] = [];
       const egIso: string[] = [];
+      const reqs: RequirementModel[] = [];
       for (const p of this.policies) {
         if (!p.selects(w)) continue;
         if (p.isolatesIngress) inIso.push(p.id);
         if (p.isolatesEgress) egIso.push(p.id);
         for (const r of p.rules) (r.direction === 'ingress' ? inR : egR).push(r);
+        if (p.requirements) reqs.push(...p.requirements);
       }
-      this.ingressRules[w.index] = inR;
-      this.egressRules[w.index] = egR;
+      this.ingressRules[w.index] = reqs.length ? inR.map((r) => this.narrow(r, reqs, narrowed)) : inR;
+      this.egressRules[w.index] = reqs.length ? egR.map((r) => this.narrow(r, reqs, narrowed)) : egR;
       this.ingressIsolatedBy[w.index] = inIso;
       this.egressIsolatedBy[w.index] = egIso;
     }
     // rule -> matched peers, computed once
     const used = new Set<RuleModel>();
-    for (const w of this.workloadPeers) {
+    for (const w of this.subjectPeers) {
       for (const r of this.ingressRules[w.index]) used.add(r);
       for (const r of this.egressRules[w.index]) used.add(r);
     }
@@ -169,7 +196,7 @@ export class Engine {
     // side profiles, shared by workloads with the same relevant rules
     const ruleIds = this.ruleCol;
     const profiles = new Map<string, SideProfile>();
-    for (const w of this.workloadPeers) {
+    for (const w of this.subjectPeers) {
       for (const dir of ['ingress', 'egress'] as Direction[]) {
         const rules = dir === 'ingress' ? this.ingressRules[w.index] : this.egressRules[w.index];
         const isolated = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[w.index].length > 0;
@@ -194,6 +221,30 @@ export class Engine {
         this.profiles[dir][w.index] = prof;
       }
     }
+  }
+
+  /**
+   * The rule as Cilium applies it to a subject whose policies carry `*Requires` (cilium.ts header):
+   * peers matched through endpoint selectors must also match every requirement of the same
+   * direction and kind (allow or deny). Shared by all subjects with the same requirements.
+   */
+  private narrow(r: RuleModel, all: RequirementModel[], cache: Map<string, RuleModel>): RuleModel {
+    const reqs = all.filter((q) => q.direction === r.direction && q.deny === r.deny);
+    if (!reqs.length) return r;
+    let ruleId = this.ruleIds.get(r);
+    if (ruleId === undefined) this.ruleIds.set(r, (ruleId = this.ruleIds.size));
+    const key = `${ruleId}|${reqs.map((q) => q.description).join('|')}`;
+    let out = cache.get(key);
+    if (!out) {
+      // Kubernetes rules (no split given) match pods only through pod/namespace selectors
+      const isPod = (p: Peer) => p.type === 'workload' || p.type === 'ingress-controller';
+      const viaEndpoint = r.matchEndpoint ?? ((p: Peer) => isPod(p) && r.matchPeer(p));
+      const viaOther = r.matchOther ?? ((p: Peer) => !isPod(p) && r.matchPeer(p));
+      const matchPeer = (p: Peer) => viaOther(p) || (viaEndpoint(p) && reqs.every((q) => q.matches(p)));
+      out = { ...r, matchPeer, description: `${r.description} (narrowed by ${reqs.map((q) => q.description).join(', ')})` };
+      cache.set(key, out);
+    }
+    return out;
   }
 
   private addPeer(p: Omit<Peer, 'index'>): Peer {
@@ -285,7 +336,6 @@ export class Engine {
 
   /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end, `dst` the traffic destination. */
   private side(profiles: (SideProfile | undefined)[], subject: Peer, remote: Peer, dst: Peer): ConnSet {
-    if (subject.type !== 'workload') return this.all;
     const prof = profiles[subject.index];
     if (!prof) return this.all;
     let node: Map<number, any> = prof.cache;
@@ -376,7 +426,7 @@ export class Engine {
 
   /** Explain one side for explain(). */
   explainSide(dir: Direction, subject: Peer, remote: Peer, dst: Peer): SideVerdict {
-    if (subject.type !== 'workload') {
+    if (!this.ingressRules[subject.index]) {
       return { unrestricted: true, isolatedBy: [], allowedBy: [], deniedBy: [], conn: this.all };
     }
     const rules = dir === 'ingress' ? this.ingressRules[subject.index] : this.egressRules[subject.index];
@@ -395,6 +445,11 @@ export class Engine {
   /** Ingress-controller connections to a workload (Route/Ingress targets), before policies. */
   ingressTargetConn(dst: Peer): ConnSet | undefined {
     return this.ingressTargets.get(dst.index);
+  }
+
+  /** Pairs are listed when one side is a workload, or a node once host policies exist. */
+  private listed(p: Peer): boolean {
+    return p.type === 'workload' || (p.type === 'node' && this.hasHostPolicies);
   }
 
   /**
@@ -423,7 +478,7 @@ export class Engine {
       const srcFocused = !focus || focus(src);
       for (const dst of dsts) {
         if (src === dst) continue;
-        if (src.type !== 'workload' && dst.type !== 'workload') continue;
+        if (!this.listed(src) && !this.listed(dst)) continue;
         if (!srcFocused && !focus!(dst)) continue;
         const c = this.allowed(src, dst);
         if (!c.isEmpty()) out.push({ src, dst, conn: c });

@@ -41,14 +41,14 @@ function closeNames(ref: string, peers: Peer[]): string[] {
 
 /**
  * Resolve a reference: `namespace/name[Kind]`, `namespace/name`, `name` (unique), an IP address,
- * an external range id, `{entity}` / `{ingress-controller}`, or an FQDN.
+ * an external range id, `{entity}` / `{ingress-controller}`, an FQDN, a node name or a cloud group.
  * `side` says whether the peer is a source or a destination (external ranges differ per side).
  */
 export function resolvePeer(engine: Engine, ref: string, side: 'src' | 'dst', field: string): Peer {
   const r = String(ref ?? '').trim();
   if (!r) throw new QueryError(`${field}: a workload reference is required (namespace/name, namespace/name[Kind], an IP address or {entity})`);
   const candidates = side === 'src' ? engine.srcPeers.concat(engine.ingressController ? [engine.ingressController] : []) : engine.dstPeers;
-  const exact = candidates.find((p) => p.id === r || p.id === `{${r}}` || p.id === `${r}[FQDN]`);
+  const exact = candidates.find((p) => p.id === r || p.id === `{${r}}` || p.id === `${r}[FQDN]` || p.id === `${r}[Node]` || p.id === `${r}[Group]`);
   if (exact) return exact;
   const addr = parseAddress(r);
   if (addr) {

@@ -1,12 +1,18 @@
 /**
  * The internal policy model shared by the Kubernetes and Cilium compilers and the engine.
  */
-import { Workload, SourceRef } from './cluster';
+import { NodeInfo, SourceRef, Workload } from './cluster';
 import { IpRange, IpSet } from './ipranges';
 import { ConnSet } from './ports';
 import { Labels } from './selectors';
 
-export type PeerType = 'workload' | 'external' | 'entity' | 'fqdn' | 'service' | 'ingress-controller';
+/**
+ * - workload: pods of one owner; node: a Node object (Cilium host endpoint, seen from pods as a remote node);
+ * - external: an address range outside the cluster; fqdn, group: named destinations outside the cluster
+ *   (Cilium `toFQDNs`, `toGroups`/`fromGroups`); service: a Service without selector (`toServices`);
+ * - entity: a Cilium entity such as `{host}`; ingress-controller: the source of Route/Ingress traffic.
+ */
+export type PeerType = 'workload' | 'node' | 'external' | 'entity' | 'fqdn' | 'group' | 'service' | 'ingress-controller';
 
 /** Anything traffic can come from or go to. */
 export interface Peer {
@@ -22,6 +28,7 @@ export interface Peer {
   /** Labels as Cilium sees the endpoint (pod labels + io.kubernetes.pod.namespace + namespace labels + reserved:*). */
   readonly ciliumLabels?: Labels;
   readonly workload?: Workload;
+  readonly node?: NodeInfo;
   readonly range?: IpRange;
   readonly entity?: string;
   readonly fqdn?: string;
@@ -40,6 +47,22 @@ export interface RuleModel {
   readonly conn: (dst: Peer) => ConnSet;
   /** Set when conn() does not depend on the destination (no named ports). */
   readonly staticConn?: ConnSet;
+  /**
+   * matchPeer split in two for Cilium `*Requires`, which narrow only endpoint selectors
+   * (`fromEndpoints`/`toEndpoints`; Kubernetes pod and namespace selectors): matchPeer is
+   * `matchEndpoint || matchOther`. Unset: pods are matched through endpoint selectors, the rest not.
+   */
+  readonly matchEndpoint?: (peer: Peer) => boolean;
+  readonly matchOther?: (peer: Peer) => boolean;
+}
+
+/** A Cilium `fromRequires`/`toRequires` selector: a condition on the remote endpoint. */
+export interface RequirementModel {
+  readonly direction: Direction;
+  /** From an `ingressDeny`/`egressDeny` rule: narrows deny rules only (allow rules otherwise). */
+  readonly deny: boolean;
+  readonly description: string;
+  readonly matches: (peer: Peer) => boolean;
 }
 
 export interface PolicyModel {
@@ -49,6 +72,7 @@ export interface PolicyModel {
   /** `NetworkPolicy ns/name` */
   readonly id: string;
   readonly source: SourceRef;
+  /** The subjects (workloads; nodes for Cilium host policies) the policy applies to. */
   readonly selects: (peer: Peer) => boolean;
   readonly isolatesIngress: boolean;
   readonly isolatesEgress: boolean;
@@ -60,6 +84,11 @@ export interface PolicyModel {
   readonly entities: string[];
   readonly fqdns: string[];
   readonly services: string[];
+  /** Named outside peers of Cilium `toGroups`/`fromGroups` (e.g. `aws:sg-1`), by direction. */
+  readonly ingressGroups?: string[];
+  readonly egressGroups?: string[];
+  /** Cilium `fromRequires`/`toRequires`: they narrow every rule of every policy selecting the same subject. */
+  readonly requirements?: RequirementModel[];
 }
 
 export interface CompileContext {

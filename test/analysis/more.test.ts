@@ -97,10 +97,10 @@ describe('more Cilium rules', () => {
     expect(a.isAllowed({ from: 'shop/api', to: 'shop/web' }).allowed).toBe(false);
   });
 
-  test('unsupported fields are reported, not silently dropped', () => {
+  test('deprecated fields are reported, not silently applied', () => {
     const a = analyze([...baseCluster(), cnp('shop', 'p', {
       endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromRequires: [{ matchLabels: { env: 'prod' } }], fromEndpoints: [{}] }],
     })]);
-    expect(a.diagnostics.map((d) => d.message).join('\n')).toMatch(/spec.ingress\[0\].fromRequires is not analysed/);
+    expect(a.diagnostics.map((d) => d.message).join('\n')).toMatch(/spec.ingress\[0\].fromRequires is deprecated since Cilium 1.17/);
   });
 });

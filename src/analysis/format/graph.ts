@@ -37,7 +37,7 @@ export function formatDot(conns: ConnectionResult[], universe: string[], workloa
     lines.push('\t}');
   }
   for (const n of loose) {
-    const shape = n.type === 'external' || n.type === 'fqdn' ? 'ellipse' : n.type === 'ingress-controller' || n.type === 'entity' ? 'diamond' : 'box';
+    const shape = n.type === 'external' || n.type === 'fqdn' || n.type === 'group' ? 'ellipse' : n.type === 'ingress-controller' || n.type === 'entity' ? 'diamond' : 'box';
     lines.push(`\t${ids.get(n.id)} [label=${q(n.id)}, shape=${shape}]`);
   }
   for (const c of conns) lines.push(`\t${ids.get(c.src.id)} -> ${ids.get(c.dst.id)} [label=${q(c.conn.toString(universe))}]`);
@@ -60,7 +60,7 @@ export function formatMermaid(conns: ConnectionResult[], universe: string[], wor
       if (!byNs.has(n.namespace)) byNs.set(n.namespace, []);
       byNs.get(n.namespace)!.push(n);
     } else {
-      const shape = n.type === 'external' || n.type === 'fqdn' ? ['([', '])'] : n.type === 'entity' || n.type === 'ingress-controller' ? ['{{', '}}'] : ['[', ']'];
+      const shape = n.type === 'external' || n.type === 'fqdn' || n.type === 'group' ? ['([', '])'] : n.type === 'entity' || n.type === 'ingress-controller' ? ['{{', '}}'] : ['[', ']'];
       lines.push(`  ${ids.get(n.id)}${shape[0]}${mq(n.id)}${shape[1]}`);
     }
   }
