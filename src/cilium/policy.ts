@@ -371,10 +371,12 @@ export abstract class CiliumPolicyBase extends Construct {
   private readonly fqdnMode: FqdnDnsRule;
   private readonly dnsServer: CiliumSelectorConfig;
   private readonly kindName: string;
+  private readonly clusterwide: boolean;
 
   protected constructor(scope: Construct, id: string, props: CiliumClusterwideNetworkPolicyProps, clusterwide: boolean) {
     super(scope, id);
     this.kindName = clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy';
+    this.clusterwide = clusterwide;
     if (!props) throw invalid(`${this.kindName}Props`, props, 'is required', 'pass { endpointSelector: Endpoints.withLabels({...}) }');
     if (props.ciliumVersion !== undefined && !(props.ciliumVersion instanceof CiliumVersion)) {
       throw invalid(`${this.kindName}Props.ciliumVersion`, props.ciliumVersion, 'is not a CiliumVersion', 'use CiliumVersion.V1_18 or CiliumVersion.of("1.18")');
@@ -464,7 +466,17 @@ export abstract class CiliumPolicyBase extends Construct {
   }
 
   private renderSpecs(): any[] {
-    return this.specList.map(s => renderCiliumSpec(s._toModel(this.fqdnMode, this.dnsServer)));
+    const ns = this.serviceNamespace();
+    return this.specList.map(s => renderCiliumSpec(withServiceNamespace(s._toModel(this.fqdnMode, this.dnsServer), ns)));
+  }
+
+  /**
+   * The namespace a Service peer without one means: the policy's own (CiliumNetworkPolicy), written
+   * out because Cilium reads an omitted toServices namespace as every namespace (pkg/k8s
+   * rule_translate.go serviceMatches); none for a clusterwide policy, where that is the documented meaning.
+   */
+  private serviceNamespace(): string | undefined {
+    return this.clusterwide ? undefined : this.apiObject.metadata.namespace;
   }
 
   private warn(message: string): void {
@@ -483,6 +495,14 @@ export abstract class CiliumPolicyBase extends Construct {
 
   private validatePolicy(): string[] {
     const errors = this.specList.flatMap(s => s._validate(this.fqdnMode, m => this.warn(m)));
+    if (!this.clusterwide && this.serviceNamespace() === undefined) {
+      const unpinned = this.specList.flatMap(s => s._toModel(this.fqdnMode, this.dnsServer).rules.flatMap(r => r.peers))
+        .filter(p => p.kind === CiliumPeerKind.SERVICE && p.serviceNamespace === undefined);
+      for (const p of unpinned) {
+        errors.push(`${this.kindName}(${this.node.path}): toServices ${p.serviceName ?? 'selector'} has no namespace and the policy has none to lend it ` +
+          '(Cilium would match Services of every namespace); pass the namespace to Service.named()/Service.withLabels(), or set metadata.namespace or the chart namespace');
+      }
+    }
     for (const w of this.warningList) {
       if (!this.printed.has(w)) {
         this.printed.add(w);
@@ -491,6 +511,13 @@ export abstract class CiliumPolicyBase extends Construct {
     }
     return errors;
   }
+}
+
+/** The model with every Service peer that names no namespace given `namespace` (when there is one). */
+function withServiceNamespace(model: CiliumSpecModel, namespace: string | undefined): CiliumSpecModel {
+  if (namespace === undefined) return model;
+  const pin = (p: CiliumPeerConfig): CiliumPeerConfig => (p.kind === CiliumPeerKind.SERVICE && p.serviceNamespace === undefined ? { ...p, serviceNamespace: namespace } : p);
+  return { ...model, rules: model.rules.map(r => ({ ...r, peers: r.peers.map(pin) })) };
 }
 
 /**

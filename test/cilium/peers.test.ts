@@ -120,6 +120,31 @@ describe('FQDNs, services and nodes', () => {
     expect(m.spec.ingress).toEqual([{ fromNodes: [{ matchLabels: { 'node-role.kubernetes.io/control-plane': '' } }, {}] }]);
   });
 
+  // Cilium reads an omitted toServices namespace as every namespace (pkg/k8s rule_translate.go
+  // serviceMatches), so the documented default (the policy's namespace) is written out.
+  test('a CNP Service peer without a namespace is pinned to the policy namespace', () => {
+    const chart = newChart('prod');
+    cnp(chart).allowTo(Service.named('db'), Service.withLabels({ tier: 'cache' }), Service.named('x', 'other')).toPort(5432);
+    const [m] = synth(chart);
+    expect(m.spec.egress[0].toServices).toEqual([
+      { k8sService: { serviceName: 'db', namespace: 'prod' } },
+      { k8sServiceSelector: { selector: { matchLabels: { tier: 'cache' } }, namespace: 'prod' } },
+      { k8sService: { serviceName: 'x', namespace: 'other' } },
+    ]);
+    const own = newChart();
+    new CiliumNetworkPolicy(own, 'p', { metadata: { name: 'p', namespace: 'shop' }, endpointSelector: Endpoints.all() }).allowTo(Service.named('db')).toPort(5432);
+    expect(synth(own)[0].spec.egress[0].toServices).toEqual([{ k8sService: { serviceName: 'db', namespace: 'shop' } }]);
+  });
+
+  test('a CNP without a namespace cannot lend one to a Service peer: synth names the fix', () => {
+    const chart = newChart();
+    new CiliumNetworkPolicy(chart, 'p', { metadata: { name: 'p' }, endpointSelector: Endpoints.all() }).allowTo(Service.named('db')).toPort(5432);
+    expectError(() => synth(chart), 'toServices db has no namespace', 'Cilium would match Services of every namespace', 'set metadata.namespace or the chart namespace');
+    const ok = newChart();
+    new CiliumNetworkPolicy(ok, 'p', { metadata: { name: 'p' }, endpointSelector: Endpoints.all() }).allowTo(Service.named('db', 'data')).toPort(5432);
+    expect(synth(ok)[0].spec.egress[0].toServices).toEqual([{ k8sService: { serviceName: 'db', namespace: 'data' } }]);
+  });
+
   test('FQDN syntax (toFQDNs matchName/matchPattern rules of the CRD)', () => {
     expectError(() => Fqdn.named('*.example.com'), 'Fqdn.named', 'is not a valid DNS name', 'Fqdn.pattern');
     expectError(() => Fqdn.named('exa mple.com'), 'Fqdn.named', 'exa mple.com');

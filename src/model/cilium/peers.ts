@@ -47,7 +47,7 @@ export interface CiliumPeerConfig {
   readonly serviceName?: string;
   /** SERVICE: service label selector. @default - a name */
   readonly serviceSelector?: CiliumSelectorConfig;
-  /** SERVICE: namespace of the service. @default - the policy's namespace */
+  /** SERVICE: namespace of the service. @default - the policy's namespace (every namespace in a clusterwide policy) */
   readonly serviceNamespace?: string;
 }
 
@@ -361,7 +361,7 @@ export class Fqdn implements ICiliumPeer {
 export class Service implements ICiliumPeer {
   /**
    * The service named `name`.
-   * @param namespace @default - the policy's namespace
+   * @param namespace @default - the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy)
    */
   public static named(name: string, namespace?: string): Service {
     validateDns1123Label('Service.named', name);
@@ -371,7 +371,7 @@ export class Service implements ICiliumPeer {
 
   /**
    * Services with these labels.
-   * @param namespace @default - the policy's namespace
+   * @param namespace @default - the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy)
    */
   public static withLabels(labels: { [key: string]: string }, namespace?: string): Service {
     return Service.matching(LabelSelector.withLabels(labels), namespace);
@@ -379,7 +379,7 @@ export class Service implements ICiliumPeer {
 
   /**
    * Services matching a selector.
-   * @param namespace @default - the policy's namespace
+   * @param namespace @default - the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy)
    */
   public static matching(selector: LabelSelector, namespace?: string): Service {
     if (namespace !== undefined) validateDns1123Label('Service.matching namespace', namespace);
@@ -390,7 +390,7 @@ export class Service implements ICiliumPeer {
   public readonly serviceName?: string;
   /** The service selector. @default - selected by name */
   public readonly selector?: LabelSelector;
-  /** The namespace. @default - the policy's namespace */
+  /** The namespace. @default - the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy) */
   public readonly namespace?: string;
 
   private constructor(name: string | undefined, selector: LabelSelector | undefined, namespace: string | undefined) {
