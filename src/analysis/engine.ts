@@ -67,8 +67,8 @@ export class Engine {
   readonly all: ConnSet;
   readonly diagnostics: Diagnostic[];
   readonly hasCilium: boolean;
-  /** Some Cilium host policy (nodeSelector) selects a node: node pairs are then listed too. */
-  readonly hasHostPolicies: boolean;
+  /** Nodes some Cilium host policy (nodeSelector) selects: their pairs with outside peers are listed too. */
+  private readonly policedNodes = new Set<Peer>();
   ingressController?: Peer;
   private readonly ingressTargets = new Map<number, ConnSet>();
   /** per workload peer index: rules, bitmaps, isolation, and a cache of results per matched-rule mask */
@@ -156,7 +156,7 @@ export class Engine {
       this.dstPeers.push(w);
     }
     this.subjectPeers.push(...this.workloadPeers, ...this.nodePeers);
-    this.hasHostPolicies = this.nodePeers.some((n) => this.policies.some((p) => p.selects(n)));
+    for (const n of this.nodePeers) if (this.policies.some((p) => p.selects(n))) this.policedNodes.add(n);
 
     this.peerPortSig = new Int32Array(this.peers.length).fill(-1);
     for (const p of this.peers) this.portSignature(p);
@@ -447,9 +447,9 @@ export class Engine {
     return this.ingressTargets.get(dst.index);
   }
 
-  /** Pairs are listed when one side is a workload, or a node once host policies exist. */
+  /** Pairs are listed when one side is a workload, or a node that a host policy selects. */
   private listed(p: Peer): boolean {
-    return p.type === 'workload' || (p.type === 'node' && this.hasHostPolicies);
+    return p.type === 'workload' || this.policedNodes.has(p);
   }
 
   /**

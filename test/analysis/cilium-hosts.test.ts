@@ -75,10 +75,11 @@ describe('Cilium host policies (nodeSelector)', () => {
     expect(e.ingress.isolatedBy).toEqual(['CiliumClusterwideNetworkPolicy ssh']);
   });
 
-  test('with host policies, pairs between nodes and outside peers are listed too', () => {
+  test('pairs between a node that a host policy selects and outside peers are listed too', () => {
     const text = analyze([...baseCluster(), ...nodes(), hostPolicy]).toText();
     expect(text).toContain('10.0.0.0-10.255.255.255[External] => worker-1[Node] : TCP 22');
     expect(text).toContain('cp-1[Node] => worker-1[Node] : All Connections');
+    expect(text).not.toMatch(/\[External\] => cp-1\[Node\]/); // cp-1 is not selected by a host policy
     const noHost = analyze([...baseCluster(), ...nodes()]).toText();
     expect(noHost).not.toMatch(/\[External\] => cp-1\[Node\]/);
     expect(noHost).toContain(`${WEB} => cp-1[Node] : All Connections`);
