@@ -209,6 +209,9 @@ function compileEndpointSelector(sel: any, f: string, sc: SelectorCtx, peerSelec
   const reserved = cs.requirements.filter((r) => r.key.startsWith('reserved:'));
   // a `reserved:<entity>` label selects that entity, which then becomes a peer of the analysis
   for (const r of reserved) if (r.operator === 'In' || r.operator === 'Exists') entities?.add(r.key.slice('reserved:'.length));
+  // Selectors on namespace labels are scoped too, as the Cilium docs say ("supported only for a
+  // CiliumClusterwideNetworkPolicy", cilium/cilium#26134); newer getEndpointSelector code exempts them,
+  // and which release changed that is unconfirmed, so the documented, narrower reading is kept.
   const nsScoped = peerSelector && sc.policyNs !== undefined && !cs.keys().includes(CILIUM_NAMESPACE_LABEL);
   return (peer: Peer) => {
     // entities and nodes carry only reserved labels an endpoint selector can name
