@@ -124,8 +124,9 @@ export class Engine {
     const v6 = entities.has('world-ipv6');
     for (const r of atomize(srcSets, v6)) this.srcPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
     for (const r of atomize(dstSets, v6)) this.dstPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
-    // Nodes; with Node manifests they are the remote nodes, so no {remote-node} stand-in is needed
-    for (const n of cluster.nodes) {
+    // Nodes (only Cilium policies can name them; netpol-analyzer, which Kubernetes-only results
+    // match, has none); with Node manifests they are the remote nodes, so no {remote-node} stand-in
+    for (const n of this.hasCilium ? cluster.nodes : []) {
       const p = this.addPeer({ type: 'node', id: `${n.name}[Node]`, labels: n.labels, ciliumLabels: nodePeerLabels(n.labels), node: n });
       this.nodePeers.push(p);
       this.srcPeers.push(p);
