@@ -2,11 +2,20 @@
 import { policySubjects } from './checks-workloads';
 import {
   canonical, ciliumPortsAllow, CILIUM_KINDS, covers, Emit, isEmptySelector, K8S_POLICY, k8sIsolates, k8sPortsAllow,
-  LintCheck, LintContext, LintPolicy, plainSelector, selectorCovers,
+  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, policyRules, RuleDirection, selectorCovers,
 } from './context';
 import { LintSeverity } from './types';
 
 const DNS_PORT_NAMES = ['dns', 'dns-tcp', 'domain'];
+
+/** The peer list of a Kubernetes rule. */
+function peerKey(dir: RuleDirection): 'from' | 'to' {
+  return dir === 'ingress' ? 'from' : 'to';
+}
+
+function k8sRules(ctx: LintContext): PolicyRule[] {
+  return policyRules(ctx.policies.filter(x => x.kind === K8S_POLICY));
+}
 
 /** Does this policy allow DNS egress (UDP 53) from its subjects to some peer? */
 function allowsDns(p: LintPolicy): boolean {
@@ -78,45 +87,32 @@ export const andOrPeers: LintCheck = {
     needsWorkloads: false,
   },
   run(ctx: LintContext, emit: Emit) {
-    for (const p of ctx.policies.filter(x => x.kind === K8S_POLICY)) {
-      for (const [dir, key] of [['ingress', 'from'], ['egress', 'to']]) {
-        const rules = Array.isArray(p.spec?.[dir]) ? p.spec[dir] : [];
-        rules.forEach((r: any, i: number) => {
-          const peers: any[] = Array.isArray(r?.[key]) ? r[key] : [];
-          const nsOnly = peers.findIndex(x => x?.namespaceSelector && !x?.podSelector && !x?.ipBlock && !isEmptySelector(x.namespaceSelector));
-          const podOnly = peers.findIndex(x => x?.podSelector && !x?.namespaceSelector && !x?.ipBlock && !isEmptySelector(x.podSelector));
-          if (nsOnly < 0 || podOnly < 0) return;
-          emit(p, `${p.specPath}.${dir}[${i}].${key}`,
-            `peers [${nsOnly}] (namespaceSelector only) and [${podOnly}] (podSelector only) are separate list items, so they are ORed: every pod of those namespaces, plus the matching pods of the policy's own namespace`,
-            `if you meant "these pods in those namespaces", put both selectors in one peer (one "-" in YAML; Pods.withLabels(...).inNamespaces(...)); if the OR is intended, silence ${'NP002'} with a reason`);
-        });
-      }
+    for (const { policy, dir, rule, field } of k8sRules(ctx)) {
+      const key = peerKey(dir);
+      const peers = list(rule?.[key]);
+      const nsOnly = peers.findIndex(x => x?.namespaceSelector && !x?.podSelector && !x?.ipBlock && !isEmptySelector(x.namespaceSelector));
+      const podOnly = peers.findIndex(x => x?.podSelector && !x?.namespaceSelector && !x?.ipBlock && !isEmptySelector(x.podSelector));
+      if (nsOnly < 0 || podOnly < 0) continue;
+      emit(policy, `${field}.${key}`,
+        `peers [${nsOnly}] (namespaceSelector only) and [${podOnly}] (podSelector only) are separate list items, so they are ORed: every pod of those namespaces, plus the matching pods of the policy's own namespace`,
+        `if you meant "these pods in those namespaces", put both selectors in one peer (one "-" in YAML; Pods.withLabels(...).inNamespaces(...)); if the OR is intended, silence ${'NP002'} with a reason`);
     }
   },
 };
 
 // ---- rule comparison (duplicates and shadowing), Kubernetes shapes ----
 
-interface RuleRef {
-  readonly policy: LintPolicy;
-  readonly dir: string;
-  readonly index: number;
-  readonly rule: any;
-}
-
-function rulesOf(ctx: LintContext, kinds: string[]): Map<string, RuleRef[]> {
+function rulesOf(ctx: LintContext, kinds: string[]): Map<string, PolicyRule[]> {
   // Rules grouped by (kind, namespace, subject selector, direction): rules in one group apply to the same pods.
-  const groups = new Map<string, RuleRef[]>();
-  for (const p of ctx.policies.filter(x => kinds.includes(x.kind))) {
+  // Rules of a direction a Kubernetes policy does not isolate have no effect, so they are left out.
+  const groups = new Map<string, PolicyRule[]>();
+  for (const r of policyRules(ctx.policies.filter(x => kinds.includes(x.kind)), { isolatedOnly: true })) {
+    const p = r.policy;
     const subject = p.kind === K8S_POLICY ? p.spec?.podSelector : plainSelector(p.spec?.endpointSelector ?? p.spec?.nodeSelector);
-    for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) {
-      const rules = Array.isArray(p.spec?.[dir]) ? p.spec[dir] : [];
-      if (p.kind === K8S_POLICY && !k8sIsolates(p.spec, dir === 'ingress' ? 'Ingress' : 'Egress')) continue;
-      const key = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {}), dir].join('|');
-      const list = groups.get(key) ?? [];
-      rules.forEach((rule: any, index: number) => list.push({ policy: p, dir, index, rule }));
-      groups.set(key, list);
-    }
+    const key = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {}), r.dir].join('|');
+    const group = groups.get(key) ?? [];
+    group.push(r);
+    groups.set(key, group);
   }
   return groups;
 }
@@ -131,8 +127,8 @@ function normalRule(rule: any): string {
   return canonical(out);
 }
 
-function where(r: RuleRef): string {
-  return `${r.policy.kind} ${r.policy.namespace ? `${r.policy.namespace}/` : ''}${r.policy.name} ${r.policy.specPath}.${r.dir}[${r.index}]`;
+function where(r: PolicyRule): string {
+  return `${r.policy.kind} ${r.policy.namespace ? `${r.policy.namespace}/` : ''}${r.policy.name} ${r.field}`;
 }
 
 /** NP003: the same rule twice for the same pods. */
@@ -147,12 +143,12 @@ export const duplicateRule: LintCheck = {
   },
   run(ctx: LintContext, emit: Emit) {
     for (const rules of rulesOf(ctx, [K8S_POLICY, ...CILIUM_KINDS]).values()) {
-      const seen = new Map<string, RuleRef>();
+      const seen = new Map<string, PolicyRule>();
       for (const r of rules) {
         const key = normalRule(r.rule);
         const first = seen.get(key);
         if (first) {
-          emit(r.policy, `${r.policy.specPath}.${r.dir}[${r.index}]`, `repeats ${where(first)}`,
+          emit(r.policy, r.field, `repeats ${where(first)}`,
             'remove the duplicate rule (rules are additive, so it changes nothing)');
         } else {
           seen.set(key, r);
@@ -287,16 +283,16 @@ export const shadowedRule: LintCheck = {
   run(ctx: LintContext, emit: Emit) {
     for (const rules of rulesOf(ctx, [K8S_POLICY, ...CILIUM_KINDS]).values()) {
       rules.forEach((a, ai) => {
-        const key = a.dir === 'ingress' ? 'from' : 'to';
+        const key = peerKey(a.dir);
         const aText = normalRule(a.rule);
-        const covers2 = (x: RuleRef, y: RuleRef) => (x.policy.kind === K8S_POLICY
+        const covers2 = (x: PolicyRule, y: PolicyRule) => (x.policy.kind === K8S_POLICY
           ? ruleCovers(x.rule, y.rule, key)
           : ciliumRuleCovers(x.rule, y.rule));
         // Two rules that cover each other (same meaning, different text): only the later one is reported.
         const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covers2(b, a)
           && !(bi > ai && covers2(a, b)));
         if (!broader) return;
-        emit(a.policy, `${a.policy.specPath}.${a.dir}[${a.index}]`,
+        emit(a.policy, a.field,
           `is shadowed by the broader ${where(broader)}: everything it allows is already allowed`,
           'remove it, or narrow the broader rule if it allows more than intended');
       });
@@ -315,15 +311,12 @@ export const emptyPeerList: LintCheck = {
     needsWorkloads: false,
   },
   run(ctx: LintContext, emit: Emit) {
-    for (const p of ctx.policies.filter(x => x.kind === K8S_POLICY)) {
-      for (const [dir, key] of [['ingress', 'from'], ['egress', 'to']]) {
-        (Array.isArray(p.spec?.[dir]) ? p.spec[dir] : []).forEach((r: any, i: number) => {
-          if (!Array.isArray(r?.[key]) || r[key].length > 0) return;
-          emit(p, `${p.specPath}.${dir}[${i}].${key}`,
-            `is an empty list, which a NetworkPolicy reads as "every ${dir === 'ingress' ? 'source' : 'destination'}" (the rule is not restricted by peer)`,
-            `to allow nothing, remove the rule (an isolated direction without rules denies all); to allow everyone, leave "${key}" out to say so plainly`);
-        });
-      }
+    for (const { policy, dir, rule, field } of k8sRules(ctx)) {
+      const key = peerKey(dir);
+      if (!Array.isArray(rule?.[key]) || rule[key].length > 0) continue;
+      emit(policy, `${field}.${key}`,
+        `is an empty list, which a NetworkPolicy reads as "every ${dir === 'ingress' ? 'source' : 'destination'}" (the rule is not restricted by peer)`,
+        `to allow nothing, remove the rule (an isolated direction without rules denies all); to allow everyone, leave "${key}" out to say so plainly`);
     }
   },
 };
