@@ -1,6 +1,6 @@
 // Checks specific to CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
 import {
-  CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, stripSource,
+  CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, ruleCheck, stripSource,
 } from './context';
 import { LintSeverity } from './types';
 import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
@@ -104,24 +104,24 @@ export const emptyLists: LintCheck = {
     needsWorkloads: false,
   },
   run(ctx: LintContext, emit: Emit) {
-    const policies = ciliumPolicies(ctx);
-    for (const p of policies) {
-      for (const dir of CILIUM_DIRECTIONS) {
-        const v = p.spec?.[dir];
-        if (Array.isArray(v) && v.length === 0) {
-          emit(p, `${p.specPath}.${dir}`,
-            `is an empty list: Cilium treats it as absent (the policy does not apply to ${dir.startsWith('ingress') ? 'ingress' : 'egress'}, no default deny), unlike a Kubernetes policy where an isolated direction without rules denies everything; Cilium 1.17+ rejects a policy whose four rule lists are all empty`,
-            'remove the empty list; to deny everything use a Kubernetes NetworkPolicy default deny (NetworkPolicyPatterns.defaultDenyIngress) or a Cilium rule with enableDefaultDeny and no allowed peer');
-        }
-      }
-    }
-    for (const { policy: p, rule: r, field } of policyRules(policies)) {
+    for (const { policy: p, rule: r, field } of policyRules(ciliumPolicies(ctx))) {
       for (const f of Object.keys(r ?? {})) {
         if (!/^(from|to)(Endpoints|Entities|CIDR|CIDRSet|Services|FQDNs|Groups|Nodes|Requires)$/.test(f)) continue;
         if (Array.isArray(r[f]) && r[f].length === 0) {
           emit(p, `${field}.${f}`,
             'is an empty list, which Cilium reads as "no peer" (the rule selects nothing), whereas an empty "from"/"to" in a Kubernetes NetworkPolicy means every peer',
             `remove ${f} to leave the rule unrestricted at L3, or list the peers`);
+        }
+      }
+    }
+    // An empty direction list has no rule to visit: the lists themselves are checked here.
+    for (const p of ciliumPolicies(ctx)) {
+      for (const dir of CILIUM_DIRECTIONS) {
+        const v = p.spec?.[dir];
+        if (Array.isArray(v) && v.length === 0) {
+          emit(p, `${p.specPath}.${dir}`,
+            `is an empty list: Cilium treats it as absent (the policy does not apply to ${dir.startsWith('ingress') ? 'ingress' : 'egress'}, no default deny), unlike a Kubernetes policy where an isolated direction without rules denies everything; Cilium 1.17+ rejects a policy whose four rule lists are all empty`,
+            'remove the empty list; to deny everything use a Kubernetes NetworkPolicy default deny (NetworkPolicyPatterns.defaultDenyIngress) or a Cilium rule with enableDefaultDeny and no allowed peer');
         }
       }
     }
@@ -154,31 +154,24 @@ export const denyOnlyDefaultDeny: LintCheck = {
 const L7_KEYS = ['http', 'kafka', 'l7', 'l7proto'];
 
 /** CNP005: L7 rules on non-TCP ports. */
-export const l7OnNonTcp: LintCheck = {
-  info: {
-    id: 'CNP005',
-    name: 'l7-on-non-tcp',
-    severity: LintSeverity.ERROR,
-    description: 'HTTP/Kafka/generic L7 rules on a UDP or SCTP port (only DNS rules apply to UDP): the proxy never sees the traffic.',
-    kinds: CILIUM_KINDS,
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const { policy: p, rule: r, field } of policyRules(ciliumPolicies(ctx))) {
-      list(r?.toPorts).forEach((pr, j) => {
-        const l7 = L7_KEYS.filter(k => pr?.rules?.[k] !== undefined);
-        if (l7.length === 0) return;
-        list(pr?.ports).forEach((port, k) => {
-          const proto = String(port?.protocol ?? 'ANY').toUpperCase();
-          if (proto === 'TCP' || proto === 'ANY') return;
-          emit(p, `${field}.toPorts[${j}].ports[${k}].protocol`,
-            `is ${proto}, but the entry has ${l7.join('/')} rules, which apply to TCP only`,
-            'use protocol TCP for the L7 rules (put UDP ports in a separate toPorts entry without L7 rules)');
-        });
-      });
-    }
-  },
-};
+export const l7OnNonTcp: LintCheck = ruleCheck({
+  id: 'CNP005',
+  name: 'l7-on-non-tcp',
+  severity: LintSeverity.ERROR,
+  description: 'HTTP/Kafka/generic L7 rules on a UDP or SCTP port (only DNS rules apply to UDP): the proxy never sees the traffic.',
+  kinds: CILIUM_KINDS,
+  needsWorkloads: false,
+}, ({ policy: p, rule: r, field }, emit) => list(r?.toPorts).forEach((pr, j) => {
+  const l7 = L7_KEYS.filter(k => pr?.rules?.[k] !== undefined);
+  if (l7.length === 0) return;
+  list(pr?.ports).forEach((port, k) => {
+    const proto = String(port?.protocol ?? 'ANY').toUpperCase();
+    if (proto === 'TCP' || proto === 'ANY') return;
+    emit(p, `${field}.toPorts[${j}].ports[${k}].protocol`,
+      `is ${proto}, but the entry has ${l7.join('/')} rules, which apply to TCP only`,
+      'use protocol TCP for the L7 rules (put UDP ports in a separate toPorts entry without L7 rules)');
+  });
+}));
 
 /** Where each version-dependent feature shows in a manifest: [feature, field path, present?]. */
 function featureUses(p: LintPolicy): [CiliumFeature, string][] {

@@ -2,20 +2,11 @@
 import { policySubjects } from './checks-workloads';
 import {
   canonical, ciliumPortsAllow, CILIUM_KINDS, covers, Emit, isEmptySelector, K8S_POLICY, k8sIsolates, k8sPortsAllow,
-  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, policyRules, RuleDirection, selectorCovers,
+  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, policyRules, ruleCheck, selectorCovers,
 } from './context';
-import { LintSeverity } from './types';
+import { LintCheckInfo, LintSeverity } from './types';
 
 const DNS_PORT_NAMES = ['dns', 'dns-tcp', 'domain'];
-
-/** The peer list of a Kubernetes rule. */
-function peerKey(dir: RuleDirection): 'from' | 'to' {
-  return dir === 'ingress' ? 'from' : 'to';
-}
-
-function k8sRules(ctx: LintContext): PolicyRule[] {
-  return policyRules(ctx.policies.filter(x => x.kind === K8S_POLICY));
-}
 
 /** Does this policy allow DNS egress (UDP 53) from its subjects to some peer? */
 function allowsDns(p: LintPolicy): boolean {
@@ -77,28 +68,22 @@ export const egressWithoutDns: LintCheck = {
 };
 
 /** NP002: separate namespace-only and pod-only peers where one combined peer was likely meant. */
-export const andOrPeers: LintCheck = {
-  info: {
-    id: 'NP002',
-    name: 'and-or-peers',
-    severity: LintSeverity.WARNING,
-    description: 'A rule lists a namespaceSelector-only peer and a podSelector-only peer: they are ORed, not ANDed (the "-" YAML mistake).',
-    kinds: [K8S_POLICY],
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const { policy, dir, rule, field } of k8sRules(ctx)) {
-      const key = peerKey(dir);
-      const peers = list(rule?.[key]);
-      const nsOnly = peers.findIndex(x => x?.namespaceSelector && !x?.podSelector && !x?.ipBlock && !isEmptySelector(x.namespaceSelector));
-      const podOnly = peers.findIndex(x => x?.podSelector && !x?.namespaceSelector && !x?.ipBlock && !isEmptySelector(x.podSelector));
-      if (nsOnly < 0 || podOnly < 0) continue;
-      emit(policy, `${field}.${key}`,
-        `peers [${nsOnly}] (namespaceSelector only) and [${podOnly}] (podSelector only) are separate list items, so they are ORed: every pod of those namespaces, plus the matching pods of the policy's own namespace`,
-        `if you meant "these pods in those namespaces", put both selectors in one peer (one "-" in YAML; Pods.withLabels(...).inNamespaces(...)); if the OR is intended, silence ${'NP002'} with a reason`);
-    }
-  },
-};
+export const andOrPeers: LintCheck = ruleCheck({
+  id: 'NP002',
+  name: 'and-or-peers',
+  severity: LintSeverity.WARNING,
+  description: 'A rule lists a namespaceSelector-only peer and a podSelector-only peer: they are ORed, not ANDed (the "-" YAML mistake).',
+  kinds: [K8S_POLICY],
+  needsWorkloads: false,
+}, ({ policy, rule, field, peerKey: key }, emit) => {
+  const peers = list(rule?.[key]);
+  const nsOnly = peers.findIndex(x => x?.namespaceSelector && !x?.podSelector && !x?.ipBlock && !isEmptySelector(x.namespaceSelector));
+  const podOnly = peers.findIndex(x => x?.podSelector && !x?.namespaceSelector && !x?.ipBlock && !isEmptySelector(x.podSelector));
+  if (nsOnly < 0 || podOnly < 0) return;
+  emit(policy, `${field}.${key}`,
+    `peers [${nsOnly}] (namespaceSelector only) and [${podOnly}] (podSelector only) are separate list items, so they are ORed: every pod of those namespaces, plus the matching pods of the policy's own namespace`,
+    `if you meant "these pods in those namespaces", put both selectors in one peer (one "-" in YAML; Pods.withLabels(...).inNamespaces(...)); if the OR is intended, silence ${'NP002'} with a reason`);
+});
 
 // ---- rule comparison (duplicates and shadowing), Kubernetes shapes ----
 
@@ -117,6 +102,16 @@ function rulesOf(ctx: LintContext, kinds: string[]): Map<string, PolicyRule[]> {
   return groups;
 }
 
+/** A check on each group of rules that apply to the same pods (rulesOf), for the policies of `info.kinds`. */
+function ruleGroupCheck(info: LintCheckInfo, visit: (rules: PolicyRule[], emit: Emit) => void): LintCheck {
+  return {
+    info,
+    run(ctx: LintContext, emit: Emit) {
+      for (const rules of rulesOf(ctx, info.kinds).values()) visit(rules, emit);
+    },
+  };
+}
+
 /** A rule in canonical form: peer and port lists sorted. */
 function normalRule(rule: any): string {
   if (!rule || typeof rule !== 'object') return canonical(rule);
@@ -132,31 +127,26 @@ function where(r: PolicyRule): string {
 }
 
 /** NP003: the same rule twice for the same pods. */
-export const duplicateRule: LintCheck = {
-  info: {
-    id: 'NP003',
-    name: 'duplicate-rule',
-    severity: LintSeverity.WARNING,
-    description: 'The same rule appears twice for the same pods (in one policy or in policies with the same selector).',
-    kinds: [K8S_POLICY, ...CILIUM_KINDS],
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const rules of rulesOf(ctx, [K8S_POLICY, ...CILIUM_KINDS]).values()) {
-      const seen = new Map<string, PolicyRule>();
-      for (const r of rules) {
-        const key = normalRule(r.rule);
-        const first = seen.get(key);
-        if (first) {
-          emit(r.policy, r.field, `repeats ${where(first)}`,
-            'remove the duplicate rule (rules are additive, so it changes nothing)');
-        } else {
-          seen.set(key, r);
-        }
-      }
+export const duplicateRule: LintCheck = ruleGroupCheck({
+  id: 'NP003',
+  name: 'duplicate-rule',
+  severity: LintSeverity.WARNING,
+  description: 'The same rule appears twice for the same pods (in one policy or in policies with the same selector).',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+  needsWorkloads: false,
+}, (rules, emit) => {
+  const seen = new Map<string, PolicyRule>();
+  for (const r of rules) {
+    const key = normalRule(r.rule);
+    const first = seen.get(key);
+    if (first) {
+      emit(r.policy, r.field, `repeats ${where(first)}`,
+        'remove the duplicate rule (rules are additive, so it changes nothing)');
+    } else {
+      seen.set(key, r);
     }
-  },
-};
+  }
+});
 
 /** Does Kubernetes peer `q` select everything peer `p` selects? */
 function peerCovers(q: any, p: any): boolean {
@@ -271,55 +261,44 @@ function ciliumRuleCovers(b: any, a: any): boolean {
 }
 
 /** NP004: a rule that allows nothing a broader rule for the same pods does not already allow. */
-export const shadowedRule: LintCheck = {
-  info: {
-    id: 'NP004',
-    name: 'shadowed-rule',
-    severity: LintSeverity.WARNING,
-    description: 'A rule allows (or denies) nothing that a broader rule for the same pods does not already cover.',
-    kinds: [K8S_POLICY, ...CILIUM_KINDS],
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const rules of rulesOf(ctx, [K8S_POLICY, ...CILIUM_KINDS]).values()) {
-      rules.forEach((a, ai) => {
-        const key = peerKey(a.dir);
-        const aText = normalRule(a.rule);
-        const covers2 = (x: PolicyRule, y: PolicyRule) => (x.policy.kind === K8S_POLICY
-          ? ruleCovers(x.rule, y.rule, key)
-          : ciliumRuleCovers(x.rule, y.rule));
-        // Two rules that cover each other (same meaning, different text): only the later one is reported.
-        const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covers2(b, a)
-          && !(bi > ai && covers2(a, b)));
-        if (!broader) return;
-        emit(a.policy, a.field,
-          `is shadowed by the broader ${where(broader)}: everything it allows is already allowed`,
-          'remove it, or narrow the broader rule if it allows more than intended');
-      });
-    }
-  },
-};
+export const shadowedRule: LintCheck = ruleGroupCheck({
+  id: 'NP004',
+  name: 'shadowed-rule',
+  severity: LintSeverity.WARNING,
+  description: 'A rule allows (or denies) nothing that a broader rule for the same pods does not already cover.',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+  needsWorkloads: false,
+}, (rules, emit) => {
+  rules.forEach((a, ai) => {
+    const key = a.peerKey;
+    const aText = normalRule(a.rule);
+    const covers2 = (x: PolicyRule, y: PolicyRule) => (x.policy.kind === K8S_POLICY
+      ? ruleCovers(x.rule, y.rule, key)
+      : ciliumRuleCovers(x.rule, y.rule));
+    // Two rules that cover each other (same meaning, different text): only the later one is reported.
+    const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covers2(b, a)
+      && !(bi > ai && covers2(a, b)));
+    if (!broader) return;
+    emit(a.policy, a.field,
+      `is shadowed by the broader ${where(broader)}: everything it allows is already allowed`,
+      'remove it, or narrow the broader rule if it allows more than intended');
+  });
+});
 
 /** NP008: `from: []` / `to: []` in a Kubernetes rule: every peer, usually meant as none. */
-export const emptyPeerList: LintCheck = {
-  info: {
-    id: 'NP008',
-    name: 'empty-peer-list',
-    severity: LintSeverity.WARNING,
-    description: 'A Kubernetes rule with "from: []" or "to: []", which allows every peer (like leaving it out), though it reads as "none".',
-    kinds: [K8S_POLICY],
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const { policy, dir, rule, field } of k8sRules(ctx)) {
-      const key = peerKey(dir);
-      if (!Array.isArray(rule?.[key]) || rule[key].length > 0) continue;
-      emit(policy, `${field}.${key}`,
-        `is an empty list, which a NetworkPolicy reads as "every ${dir === 'ingress' ? 'source' : 'destination'}" (the rule is not restricted by peer)`,
-        `to allow nothing, remove the rule (an isolated direction without rules denies all); to allow everyone, leave "${key}" out to say so plainly`);
-    }
-  },
-};
+export const emptyPeerList: LintCheck = ruleCheck({
+  id: 'NP008',
+  name: 'empty-peer-list',
+  severity: LintSeverity.WARNING,
+  description: 'A Kubernetes rule with "from: []" or "to: []", which allows every peer (like leaving it out), though it reads as "none".',
+  kinds: [K8S_POLICY],
+  needsWorkloads: false,
+}, ({ policy, dir, rule, field, peerKey: key }, emit) => {
+  if (!Array.isArray(rule?.[key]) || rule[key].length > 0) return;
+  emit(policy, `${field}.${key}`,
+    `is an empty list, which a NetworkPolicy reads as "every ${dir === 'ingress' ? 'source' : 'destination'}" (the rule is not restricted by peer)`,
+    `to allow nothing, remove the rule (an isolated direction without rules denies all); to allow everyone, leave "${key}" out to say so plainly`);
+});
 
 /** NP009: policyTypes left to the API server's defaulting, which isolates ingress even without ingress rules. */
 export const implicitPolicyTypes: LintCheck = {

@@ -1,7 +1,7 @@
 // Checks that need the workloads (Pods, Deployments...) among the manifests. They reuse the
 // analyser's cluster model and label-selector matcher.
 import {
-  CCNP, CILIUM_KINDS, Emit, isIngress, K8S_POLICY, LintCheck, LintContext, LintPolicy, list, PolicyRule, policyRules, stripSource,
+  CCNP, CILIUM_KINDS, isIngress, K8S_POLICY, LintCheck, LintContext, LintPolicy, list, PolicyRule, policyRules, stripSource, workloadCheck,
 } from './context';
 import { LintSeverity } from './types';
 import { ciliumLabelsFor } from '../analysis/cilium';
@@ -78,71 +78,52 @@ function k8sPolicies(ctx: LintContext): LintPolicy[] {
 }
 
 /** NP005: a policy whose selector matches none of the given workloads of its namespace. */
-export const selectsNoWorkload: LintCheck = {
-  info: {
-    id: 'NP005',
-    name: 'selects-no-workload',
-    severity: LintSeverity.WARNING,
-    description: 'The podSelector (endpointSelector) matches none of the workloads given for the policy\'s namespace.',
-    kinds: [K8S_POLICY, ...CILIUM_KINDS],
-    needsWorkloads: true,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    const cluster = ctx.cluster;
-    if (!cluster) return;
-    for (const p of k8sPolicies(ctx)) {
-      if (!namespaceHasWorkloads(cluster, p.namespace)) continue;
-      if (selected(cluster, p).length) continue;
-      const names = cluster.workloads.filter(w => w.namespace === p.namespace).map(w => w.id).sort();
-      emit(p, `${p.specPath}.podSelector`, `matches none of the ${names.length} workload(s) given in namespace ${p.namespace} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}): the policy has no effect`,
-        'fix the selector labels (compare with the pod template labels), or remove the policy');
-    }
-    for (const p of ciliumPolicies(ctx)) {
-      if (p.kind !== CCNP && !namespaceHasWorkloads(cluster, p.namespace)) continue;
-      const found = ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace);
-      if (found === undefined || found.length) continue;
-      emit(p, `${p.specPath}.endpointSelector`,
-        `matches none of the workloads given${p.kind === CCNP ? '' : ` in namespace ${p.namespace}`} (with Cilium's labels: pod labels, io.kubernetes.pod.namespace, io.cilium.k8s.namespace.labels.*): the policy has no effect`,
-        'fix the selector labels (compare with the pod template labels), or remove the policy');
-    }
-  },
-};
+export const selectsNoWorkload: LintCheck = workloadCheck({
+  id: 'NP005',
+  name: 'selects-no-workload',
+  severity: LintSeverity.WARNING,
+  description: 'The podSelector (endpointSelector) matches none of the workloads given for the policy\'s namespace.',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+}, (ctx, cluster, emit) => {
+  for (const p of k8sPolicies(ctx)) {
+    if (!namespaceHasWorkloads(cluster, p.namespace)) continue;
+    if (selected(cluster, p).length) continue;
+    const names = cluster.workloads.filter(w => w.namespace === p.namespace).map(w => w.id).sort();
+    emit(p, `${p.specPath}.podSelector`, `matches none of the ${names.length} workload(s) given in namespace ${p.namespace} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}): the policy has no effect`,
+      'fix the selector labels (compare with the pod template labels), or remove the policy');
+  }
+  for (const p of ciliumPolicies(ctx)) {
+    if (p.kind !== CCNP && !namespaceHasWorkloads(cluster, p.namespace)) continue;
+    const found = ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace);
+    if (found === undefined || found.length) continue;
+    emit(p, `${p.specPath}.endpointSelector`,
+      `matches none of the workloads given${p.kind === CCNP ? '' : ` in namespace ${p.namespace}`} (with Cilium's labels: pod labels, io.kubernetes.pod.namespace, io.cilium.k8s.namespace.labels.*): the policy has no effect`,
+      'fix the selector labels (compare with the pod template labels), or remove the policy');
+  }
+});
 
 /** NP006: a peer that matches none of the given workloads. */
-export const peerMatchesNothing: LintCheck = {
-  info: {
-    id: 'NP006',
-    name: 'peer-matches-nothing',
-    severity: LintSeverity.WARNING,
-    description: 'A pod/namespace peer (or Cilium endpoint peer) matches none of the given workloads.',
-    kinds: [K8S_POLICY, ...CILIUM_KINDS],
-    needsWorkloads: true,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    const cluster = ctx.cluster;
-    if (!cluster) return;
-    for (const { policy: p, dir, rule, field } of policyRules(k8sPolicies(ctx))) {
-      const key = isIngress(dir) ? 'from' : 'to';
-      list(rule?.[key]).forEach((peer, j) => {
-        const found = peerWorkloads(cluster, p, peer);
-        if (found === undefined || found.length) return;
-        emit(p, `${field}.${key}[${j}]`,
-          `matches none of the ${cluster.workloads.length} workload(s) given${peer.namespaceSelector === undefined ? ` (it only looks in namespace ${p.namespace})` : ''}`,
-          'check the labels (and the namespace: a podSelector alone means the policy\'s own namespace); if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason');
-      });
-    }
-    for (const { policy: p, dir, rule, field } of policyRules(ciliumPolicies(ctx))) {
-      const key = isIngress(dir) ? 'fromEndpoints' : 'toEndpoints';
-      list(rule?.[key]).forEach((sel, j) => {
-        const found = ciliumPeerWorkloads(cluster, p, sel);
-        if (found === undefined || found.length) return;
-        emit(p, `${field}.${key}[${j}]`,
-          `matches none of the ${cluster.workloads.length} workload(s) given${p.kind !== CCNP && !JSON.stringify(sel ?? {}).includes(CILIUM_NS_KEY) ? ` (without ${CILIUM_NS_KEY} it only looks in namespace ${p.namespace})` : ''}`,
-          `check the labels; select another namespace with k8s:${CILIUM_NS_KEY}; if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason`);
-      });
-    }
-  },
-};
+export const peerMatchesNothing: LintCheck = workloadCheck({
+  id: 'NP006',
+  name: 'peer-matches-nothing',
+  severity: LintSeverity.WARNING,
+  description: 'A pod/namespace peer (or Cilium endpoint peer) matches none of the given workloads.',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+}, (ctx, cluster, emit) => {
+  for (const { policy: p, rule, field, peerKey } of policyRules([...k8sPolicies(ctx), ...ciliumPolicies(ctx)])) {
+    const k8s = p.kind === K8S_POLICY;
+    list(rule?.[peerKey]).forEach((peer, j) => {
+      const found = k8s ? peerWorkloads(cluster, p, peer) : ciliumPeerWorkloads(cluster, p, peer);
+      if (found === undefined || found.length) return;
+      // Both kinds look in the policy's own namespace unless the peer names others; say so when it does not.
+      const ownNamespaceOnly = k8s ? peer.namespaceSelector === undefined : p.kind !== CCNP && !JSON.stringify(peer ?? {}).includes(CILIUM_NS_KEY);
+      const scope = !ownNamespaceOnly ? '' : k8s ? ` (it only looks in namespace ${p.namespace})` : ` (without ${CILIUM_NS_KEY} it only looks in namespace ${p.namespace})`;
+      emit(p, `${field}.${peerKey}[${j}]`, `matches none of the ${cluster.workloads.length} workload(s) given${scope}`, k8s
+        ? 'check the labels (and the namespace: a podSelector alone means the policy\'s own namespace); if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason'
+        : `check the labels; select another namespace with k8s:${CILIUM_NS_KEY}; if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason`);
+    });
+  }
+});
 
 /** Cilium L3 peer fields of an egress rule other than toEndpoints: destinations that are not (only) pods. */
 const CILIUM_NON_POD_PEERS = ['toEntities', 'toCIDR', 'toCIDRSet', 'toFQDNs', 'toServices', 'toNodes', 'toGroups'];
@@ -176,35 +157,29 @@ function rulePorts(r: PolicyRule): [string, any][] {
 }
 
 /** NP007: a named port that no container of the relevant pods declares. */
-export const undeclaredNamedPort: LintCheck = {
-  info: {
-    id: 'NP007',
-    name: 'undeclared-named-port',
-    severity: LintSeverity.WARNING,
-    description: 'A rule names a port (Kubernetes ports[].port, Cilium toPorts[].ports[].port) that no container of the destination pods declares, so it allows (or denies) nothing.',
-    kinds: [K8S_POLICY, ...CILIUM_KINDS],
-    needsWorkloads: true,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    const cluster = ctx.cluster;
-    if (!cluster) return;
-    // Rules of a direction a Kubernetes policy does not isolate have no effect; Cilium rules always apply.
-    for (const r of policyRules([...k8sPolicies(ctx), ...ciliumPolicies(ctx)], { isolatedOnly: true })) {
-      const destinations = namedPortDestinations(cluster, r);
-      if (!destinations || destinations.length === 0) continue;
-      const k8s = r.policy.kind === K8S_POLICY;
-      for (const [field, port] of rulePorts(r)) {
-        if (typeof port?.port !== 'string' || /^\d+$/.test(port.port)) continue;
-        // Kubernetes defaults to TCP; Cilium to ANY, which a container port of any protocol satisfies.
-        const proto = String(port.protocol ?? (k8s ? 'TCP' : 'ANY')).toUpperCase();
-        const anyProto = !k8s && proto === 'ANY';
-        const declared = destinations.some(w => w.ports.some(cp => cp.name === port.port && (anyProto || cp.protocol === proto)));
-        if (declared) continue;
-        const deny = r.dir.endsWith('Deny');
-        emit(r.policy, `${field}.port`,
-          `names port "${port.port}" (${proto}), which no container of the ${isIngress(r.dir) ? 'selected' : 'destination'} workloads (${[...new Set(destinations.map(w => w.id))].sort().slice(0, 5).join(', ')}) declares: the rule ${deny ? 'denies' : 'allows'} nothing on it`,
-          `declare containerPort name "${port.port}"${anyProto ? '' : ` with protocol ${proto}`} in the pod template, or use the port number`);
-      }
+export const undeclaredNamedPort: LintCheck = workloadCheck({
+  id: 'NP007',
+  name: 'undeclared-named-port',
+  severity: LintSeverity.WARNING,
+  description: 'A rule names a port (Kubernetes ports[].port, Cilium toPorts[].ports[].port) that no container of the destination pods declares, so it allows (or denies) nothing.',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+}, (ctx, cluster, emit) => {
+  // Rules of a direction a Kubernetes policy does not isolate have no effect; Cilium rules always apply.
+  for (const r of policyRules([...k8sPolicies(ctx), ...ciliumPolicies(ctx)], { isolatedOnly: true })) {
+    const destinations = namedPortDestinations(cluster, r);
+    if (!destinations || destinations.length === 0) continue;
+    const k8s = r.policy.kind === K8S_POLICY;
+    for (const [field, port] of rulePorts(r)) {
+      if (typeof port?.port !== 'string' || /^\d+$/.test(port.port)) continue;
+      // Kubernetes defaults to TCP; Cilium to ANY, which a container port of any protocol satisfies.
+      const proto = String(port.protocol ?? (k8s ? 'TCP' : 'ANY')).toUpperCase();
+      const anyProto = !k8s && proto === 'ANY';
+      const declared = destinations.some(w => w.ports.some(cp => cp.name === port.port && (anyProto || cp.protocol === proto)));
+      if (declared) continue;
+      const deny = r.dir.endsWith('Deny');
+      emit(r.policy, `${field}.port`,
+        `names port "${port.port}" (${proto}), which no container of the ${isIngress(r.dir) ? 'selected' : 'destination'} workloads (${[...new Set(destinations.map(w => w.id))].sort().slice(0, 5).join(', ')}) declares: the rule ${deny ? 'denies' : 'allows'} nothing on it`,
+        `declare containerPort name "${port.port}"${anyProto ? '' : ` with protocol ${proto}`} in the pod template, or use the port number`);
     }
-  },
-};
+  }
+});

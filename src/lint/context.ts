@@ -54,6 +54,26 @@ export interface LintCheck {
   run(ctx: LintContext, emit: Emit): void;
 }
 
+/** A check that needs the workloads: it runs only when they are among the manifests (`ctx.cluster` is set). */
+export function workloadCheck(info: Omit<LintCheckInfo, 'needsWorkloads'>, run: (ctx: LintContext, cluster: Cluster, emit: Emit) => void): LintCheck {
+  return {
+    info: { ...info, needsWorkloads: true },
+    run(ctx: LintContext, emit: Emit) {
+      if (ctx.cluster) run(ctx, ctx.cluster, emit);
+    },
+  };
+}
+
+/** A check that looks at one rule at a time: `visit` sees every rule of the policies of `info.kinds` (policyRules). */
+export function ruleCheck(info: LintCheckInfo, visit: (r: PolicyRule, emit: Emit) => void): LintCheck {
+  return {
+    info,
+    run(ctx: LintContext, emit: Emit) {
+      for (const r of policyRules(ctx.policies.filter(p => info.kinds.includes(p.kind)))) visit(r, emit);
+    },
+  };
+}
+
 /** Builds the context from loaded documents. */
 export function buildContext(docs: SourceDoc[], options: LintOptions): LintContext {
   const policies: LintPolicy[] = [];
@@ -205,6 +225,8 @@ export interface PolicyRule {
   readonly rule: any;
   /** Field path of the rule, e.g. `spec.ingress[0]`. */
   readonly field: string;
+  /** Key of the rule's pod peers: `from`/`to` (Kubernetes, ipBlocks included), `fromEndpoints`/`toEndpoints` (Cilium). */
+  readonly peerKey: string;
 }
 
 /** Ingress rules (allow or deny) look at traffic into the policy's pods; egress rules at traffic out. */
@@ -230,7 +252,8 @@ export function policyRules(policies: LintPolicy[], options: { directions?: Rule
     for (const dir of k8s ? K8S_DIRECTIONS : CILIUM_DIRECTIONS) {
       if (options.directions && !options.directions.includes(dir)) continue;
       if (k8s && options.isolatedOnly && !k8sIsolates(policy.spec, dir === 'ingress' ? 'Ingress' : 'Egress')) continue;
-      list(policy.spec?.[dir]).forEach((rule, index) => out.push({ policy, dir, index, rule, field: `${policy.specPath}.${dir}[${index}]` }));
+      const peerKey = k8s ? (isIngress(dir) ? 'from' : 'to') : (isIngress(dir) ? 'fromEndpoints' : 'toEndpoints');
+      list(policy.spec?.[dir]).forEach((rule, index) => out.push({ policy, dir, index, rule, field: `${policy.specPath}.${dir}[${index}]`, peerKey }));
     }
   }
   return out;
