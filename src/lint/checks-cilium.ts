@@ -1,23 +1,23 @@
 // Checks specific to CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
-import { CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, stripSource } from './context';
+import {
+  CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, ruleCheck, stripSource,
+} from './context';
 import { LintSeverity } from './types';
 import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
 import { checkFeature, CiliumFeature, CiliumVersion, CiliumVersionCheck } from '../model/cilium/versions';
 
 const PEER_SELECTOR_FIELDS = ['fromEndpoints', 'toEndpoints'];
-const DIRECTIONS = ['ingress', 'egress', 'ingressDeny', 'egressDeny'];
 
 function ciliumPolicies(ctx: LintContext): LintPolicy[] {
   return ctx.policies.filter(p => CILIUM_KINDS.includes(p.kind));
 }
 
 function rules(p: LintPolicy, dir: string): any[] {
-  return Array.isArray(p.spec?.[dir]) ? p.spec[dir] : [];
+  return list(p.spec?.[dir]);
 }
 
 function hasDnsProxyRule(p: LintPolicy): boolean {
-  return rules(p, 'egress').some(r => (Array.isArray(r?.toPorts) ? r.toPorts : [])
-    .some((pr: any) => Array.isArray(pr?.rules?.dns) && pr.rules.dns.length > 0));
+  return rules(p, 'egress').some(r => list(r?.toPorts).some(pr => list(pr?.rules?.dns).length > 0));
 }
 
 /** CNP001: toFQDNs without a DNS proxy rule for the same endpoints. */
@@ -32,14 +32,12 @@ export const fqdnWithoutDnsProxy: LintCheck = {
   },
   run(ctx: LintContext, emit: Emit) {
     const all = ciliumPolicies(ctx);
-    for (const p of all) {
-      rules(p, 'egress').forEach((r, i) => {
-        if (!Array.isArray(r?.toFQDNs) || r.toFQDNs.length === 0) return;
-        if (all.some(o => hasDnsProxyRule(o) && covers(o, p))) return;
-        emit(p, `${p.specPath}.egress[${i}].toFQDNs`,
-          'needs the DNS proxy to learn the addresses of these names, but no egress rule for the same endpoints has toPorts[].rules.dns',
-          'add an egress rule to kube-dns (k8s:io.kubernetes.pod.namespace=kube-system, k8s:k8s-app=kube-dns) on port 53 ANY with rules: {dns: [{matchPattern: "*"}]} (CiliumPatterns DNS pattern)');
-      });
+    for (const { policy: p, rule: r, field } of policyRules(all, { directions: ['egress'] })) {
+      if (list(r?.toFQDNs).length === 0) continue;
+      if (all.some(o => hasDnsProxyRule(o) && covers(o, p))) continue;
+      emit(p, `${field}.toFQDNs`,
+        'needs the DNS proxy to learn the addresses of these names, but no egress rule for the same endpoints has toPorts[].rules.dns',
+        'add an egress rule to kube-dns (k8s:io.kubernetes.pod.namespace=kube-system, k8s:k8s-app=kube-dns) on port 53 ANY with rules: {dns: [{matchPattern: "*"}]} (CiliumPatterns DNS pattern)');
     }
   },
 };
@@ -70,10 +68,8 @@ export const namespacePlainLabels: LintCheck = {
     }
     for (const p of ciliumPolicies(ctx)) {
       const selectors: [string, any][] = [[`${p.specPath}.endpointSelector`, p.spec?.endpointSelector]];
-      for (const dir of DIRECTIONS) {
-        rules(p, dir).forEach((r, i) => PEER_SELECTOR_FIELDS.forEach(f => {
-          (Array.isArray(r?.[f]) ? r[f] : []).forEach((s: any, j: number) => selectors.push([`${p.specPath}.${dir}[${i}].${f}[${j}]`, s]));
-        }));
+      for (const { rule, field: at } of policyRules([p])) {
+        PEER_SELECTOR_FIELDS.forEach(f => list(rule?.[f]).forEach((s, j) => selectors.push([`${at}.${f}[${j}]`, s])));
       }
       for (const [field, sel] of selectors) {
         if (!sel || typeof sel !== 'object') continue;
@@ -108,24 +104,25 @@ export const emptyLists: LintCheck = {
     needsWorkloads: false,
   },
   run(ctx: LintContext, emit: Emit) {
+    for (const { policy: p, rule: r, field } of policyRules(ciliumPolicies(ctx))) {
+      for (const f of Object.keys(r ?? {})) {
+        if (!/^(from|to)(Endpoints|Entities|CIDR|CIDRSet|Services|FQDNs|Groups|Nodes|Requires)$/.test(f)) continue;
+        if (Array.isArray(r[f]) && r[f].length === 0) {
+          emit(p, `${field}.${f}`,
+            'is an empty list, which Cilium reads as "no peer" (the rule selects nothing), whereas an empty "from"/"to" in a Kubernetes NetworkPolicy means every peer',
+            `remove ${f} to leave the rule unrestricted at L3, or list the peers`);
+        }
+      }
+    }
+    // An empty direction list has no rule to visit: the lists themselves are checked here.
     for (const p of ciliumPolicies(ctx)) {
-      for (const dir of DIRECTIONS) {
+      for (const dir of CILIUM_DIRECTIONS) {
         const v = p.spec?.[dir];
         if (Array.isArray(v) && v.length === 0) {
           emit(p, `${p.specPath}.${dir}`,
             `is an empty list: Cilium treats it as absent (the policy does not apply to ${dir.startsWith('ingress') ? 'ingress' : 'egress'}, no default deny), unlike a Kubernetes policy where an isolated direction without rules denies everything; Cilium 1.17+ rejects a policy whose four rule lists are all empty`,
             'remove the empty list; to deny everything use a Kubernetes NetworkPolicy default deny (NetworkPolicyPatterns.defaultDenyIngress) or a Cilium rule with enableDefaultDeny and no allowed peer');
         }
-        rules(p, dir).forEach((r, i) => {
-          for (const f of Object.keys(r ?? {})) {
-            if (!/^(from|to)(Endpoints|Entities|CIDR|CIDRSet|Services|FQDNs|Groups|Nodes|Requires)$/.test(f)) continue;
-            if (Array.isArray(r[f]) && r[f].length === 0) {
-              emit(p, `${p.specPath}.${dir}[${i}].${f}`,
-                'is an empty list, which Cilium reads as "no peer" (the rule selects nothing), whereas an empty "from"/"to" in a Kubernetes NetworkPolicy means every peer',
-                `remove ${f} to leave the rule unrestricted at L3, or list the peers`);
-            }
-          }
-        });
       }
     }
   },
@@ -157,52 +154,40 @@ export const denyOnlyDefaultDeny: LintCheck = {
 const L7_KEYS = ['http', 'kafka', 'l7', 'l7proto'];
 
 /** CNP005: L7 rules on non-TCP ports. */
-export const l7OnNonTcp: LintCheck = {
-  info: {
-    id: 'CNP005',
-    name: 'l7-on-non-tcp',
-    severity: LintSeverity.ERROR,
-    description: 'HTTP/Kafka/generic L7 rules on a UDP or SCTP port (only DNS rules apply to UDP): the proxy never sees the traffic.',
-    kinds: CILIUM_KINDS,
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const p of ciliumPolicies(ctx)) {
-      for (const dir of DIRECTIONS) {
-        rules(p, dir).forEach((r, i) => (Array.isArray(r?.toPorts) ? r.toPorts : []).forEach((pr: any, j: number) => {
-          const l7 = L7_KEYS.filter(k => pr?.rules?.[k] !== undefined);
-          if (l7.length === 0) return;
-          (Array.isArray(pr?.ports) ? pr.ports : []).forEach((port: any, k: number) => {
-            const proto = String(port?.protocol ?? 'ANY').toUpperCase();
-            if (proto === 'TCP' || proto === 'ANY') return;
-            emit(p, `${p.specPath}.${dir}[${i}].toPorts[${j}].ports[${k}].protocol`,
-              `is ${proto}, but the entry has ${l7.join('/')} rules, which apply to TCP only`,
-              'use protocol TCP for the L7 rules (put UDP ports in a separate toPorts entry without L7 rules)');
-          });
-        }));
-      }
-    }
-  },
-};
+export const l7OnNonTcp: LintCheck = ruleCheck({
+  id: 'CNP005',
+  name: 'l7-on-non-tcp',
+  severity: LintSeverity.ERROR,
+  description: 'HTTP/Kafka/generic L7 rules on a UDP or SCTP port (only DNS rules apply to UDP): the proxy never sees the traffic.',
+  kinds: CILIUM_KINDS,
+  needsWorkloads: false,
+}, ({ policy: p, rule: r, field }, emit) => list(r?.toPorts).forEach((pr, j) => {
+  const l7 = L7_KEYS.filter(k => pr?.rules?.[k] !== undefined);
+  if (l7.length === 0) return;
+  list(pr?.ports).forEach((port, k) => {
+    const proto = String(port?.protocol ?? 'ANY').toUpperCase();
+    if (proto === 'TCP' || proto === 'ANY') return;
+    emit(p, `${field}.toPorts[${j}].ports[${k}].protocol`,
+      `is ${proto}, but the entry has ${l7.join('/')} rules, which apply to TCP only`,
+      'use protocol TCP for the L7 rules (put UDP ports in a separate toPorts entry without L7 rules)');
+  });
+}));
 
 /** Where each version-dependent feature shows in a manifest: [feature, field path, present?]. */
 function featureUses(p: LintPolicy): [CiliumFeature, string][] {
   const uses: [CiliumFeature, string][] = [];
   if (p.spec?.enableDefaultDeny !== undefined) uses.push([CiliumFeature.ENABLE_DEFAULT_DENY, `${p.specPath}.enableDefaultDeny`]);
   if (p.spec?.log !== undefined) uses.push([CiliumFeature.POLICY_LOG, `${p.specPath}.log`]);
-  for (const dir of DIRECTIONS) {
-    rules(p, dir).forEach((r, i) => {
-      const at = `${p.specPath}.${dir}[${i}]`;
-      for (const f of ['fromRequires', 'toRequires']) if (r?.[f] !== undefined) uses.push([CiliumFeature.REQUIRES, `${at}.${f}`]);
-      for (const f of ['fromCIDRSet', 'toCIDRSet']) {
-        (Array.isArray(r?.[f]) ? r[f] : []).forEach((c: any, j: number) => {
-          if (c?.cidrGroupSelector !== undefined) uses.push([CiliumFeature.CIDR_GROUP_SELECTOR, `${at}.${f}[${j}].cidrGroupSelector`]);
-        });
-      }
-      (Array.isArray(r?.toPorts) ? r.toPorts : []).forEach((pr: any, j: number) => {
-        if (pr?.rules?.kafka !== undefined) uses.push([CiliumFeature.KAFKA, `${at}.toPorts[${j}].rules.kafka`]);
-        for (const f of ['l7proto', 'l7']) if (pr?.rules?.[f] !== undefined) uses.push([CiliumFeature.GENERIC_L7, `${at}.toPorts[${j}].rules.${f}`]);
+  for (const { rule: r, field: at } of policyRules([p])) {
+    for (const f of ['fromRequires', 'toRequires']) if (r?.[f] !== undefined) uses.push([CiliumFeature.REQUIRES, `${at}.${f}`]);
+    for (const f of ['fromCIDRSet', 'toCIDRSet']) {
+      list(r?.[f]).forEach((c, j) => {
+        if (c?.cidrGroupSelector !== undefined) uses.push([CiliumFeature.CIDR_GROUP_SELECTOR, `${at}.${f}[${j}].cidrGroupSelector`]);
       });
+    }
+    list(r?.toPorts).forEach((pr, j) => {
+      if (pr?.rules?.kafka !== undefined) uses.push([CiliumFeature.KAFKA, `${at}.toPorts[${j}].rules.kafka`]);
+      for (const f of ['l7proto', 'l7']) if (pr?.rules?.[f] !== undefined) uses.push([CiliumFeature.GENERIC_L7, `${at}.toPorts[${j}].rules.${f}`]);
     });
   }
   return uses;

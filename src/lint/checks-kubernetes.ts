@@ -2,9 +2,9 @@
 import { policySubjects } from './checks-workloads';
 import {
   canonical, ciliumPortsAllow, CILIUM_KINDS, covers, Emit, isEmptySelector, K8S_POLICY, k8sIsolates, k8sPortsAllow,
-  LintCheck, LintContext, LintPolicy, plainSelector, selectorCovers,
+  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, policyRules, ruleCheck, selectorCovers,
 } from './context';
-import { LintSeverity } from './types';
+import { LintCheckInfo, LintSeverity } from './types';
 
 const DNS_PORT_NAMES = ['dns', 'dns-tcp', 'domain'];
 
@@ -68,57 +68,48 @@ export const egressWithoutDns: LintCheck = {
 };
 
 /** NP002: separate namespace-only and pod-only peers where one combined peer was likely meant. */
-export const andOrPeers: LintCheck = {
-  info: {
-    id: 'NP002',
-    name: 'and-or-peers',
-    severity: LintSeverity.WARNING,
-    description: 'A rule lists a namespaceSelector-only peer and a podSelector-only peer: they are ORed, not ANDed (the "-" YAML mistake).',
-    kinds: [K8S_POLICY],
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const p of ctx.policies.filter(x => x.kind === K8S_POLICY)) {
-      for (const [dir, key] of [['ingress', 'from'], ['egress', 'to']]) {
-        const rules = Array.isArray(p.spec?.[dir]) ? p.spec[dir] : [];
-        rules.forEach((r: any, i: number) => {
-          const peers: any[] = Array.isArray(r?.[key]) ? r[key] : [];
-          const nsOnly = peers.findIndex(x => x?.namespaceSelector && !x?.podSelector && !x?.ipBlock && !isEmptySelector(x.namespaceSelector));
-          const podOnly = peers.findIndex(x => x?.podSelector && !x?.namespaceSelector && !x?.ipBlock && !isEmptySelector(x.podSelector));
-          if (nsOnly < 0 || podOnly < 0) return;
-          emit(p, `${p.specPath}.${dir}[${i}].${key}`,
-            `peers [${nsOnly}] (namespaceSelector only) and [${podOnly}] (podSelector only) are separate list items, so they are ORed: every pod of those namespaces, plus the matching pods of the policy's own namespace`,
-            `if you meant "these pods in those namespaces", put both selectors in one peer (one "-" in YAML; Pods.withLabels(...).inNamespaces(...)); if the OR is intended, silence ${'NP002'} with a reason`);
-        });
-      }
-    }
-  },
-};
+export const andOrPeers: LintCheck = ruleCheck({
+  id: 'NP002',
+  name: 'and-or-peers',
+  severity: LintSeverity.WARNING,
+  description: 'A rule lists a namespaceSelector-only peer and a podSelector-only peer: they are ORed, not ANDed (the "-" YAML mistake).',
+  kinds: [K8S_POLICY],
+  needsWorkloads: false,
+}, ({ policy, rule, field, peerKey: key }, emit) => {
+  const peers = list(rule?.[key]);
+  const nsOnly = peers.findIndex(x => x?.namespaceSelector && !x?.podSelector && !x?.ipBlock && !isEmptySelector(x.namespaceSelector));
+  const podOnly = peers.findIndex(x => x?.podSelector && !x?.namespaceSelector && !x?.ipBlock && !isEmptySelector(x.podSelector));
+  if (nsOnly < 0 || podOnly < 0) return;
+  emit(policy, `${field}.${key}`,
+    `peers [${nsOnly}] (namespaceSelector only) and [${podOnly}] (podSelector only) are separate list items, so they are ORed: every pod of those namespaces, plus the matching pods of the policy's own namespace`,
+    `if you meant "these pods in those namespaces", put both selectors in one peer (one "-" in YAML; Pods.withLabels(...).inNamespaces(...)); if the OR is intended, silence ${'NP002'} with a reason`);
+});
 
 // ---- rule comparison (duplicates and shadowing), Kubernetes shapes ----
 
-interface RuleRef {
-  readonly policy: LintPolicy;
-  readonly dir: string;
-  readonly index: number;
-  readonly rule: any;
-}
-
-function rulesOf(ctx: LintContext, kinds: string[]): Map<string, RuleRef[]> {
+function rulesOf(ctx: LintContext, kinds: string[]): Map<string, PolicyRule[]> {
   // Rules grouped by (kind, namespace, subject selector, direction): rules in one group apply to the same pods.
-  const groups = new Map<string, RuleRef[]>();
-  for (const p of ctx.policies.filter(x => kinds.includes(x.kind))) {
+  // Rules of a direction a Kubernetes policy does not isolate have no effect, so they are left out.
+  const groups = new Map<string, PolicyRule[]>();
+  for (const r of policyRules(ctx.policies.filter(x => kinds.includes(x.kind)), { isolatedOnly: true })) {
+    const p = r.policy;
     const subject = p.kind === K8S_POLICY ? p.spec?.podSelector : plainSelector(p.spec?.endpointSelector ?? p.spec?.nodeSelector);
-    for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) {
-      const rules = Array.isArray(p.spec?.[dir]) ? p.spec[dir] : [];
-      if (p.kind === K8S_POLICY && !k8sIsolates(p.spec, dir === 'ingress' ? 'Ingress' : 'Egress')) continue;
-      const key = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {}), dir].join('|');
-      const list = groups.get(key) ?? [];
-      rules.forEach((rule: any, index: number) => list.push({ policy: p, dir, index, rule }));
-      groups.set(key, list);
-    }
+    const key = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {}), r.dir].join('|');
+    const group = groups.get(key) ?? [];
+    group.push(r);
+    groups.set(key, group);
   }
   return groups;
+}
+
+/** A check on each group of rules that apply to the same pods (rulesOf), for the policies of `info.kinds`. */
+function ruleGroupCheck(info: LintCheckInfo, visit: (rules: PolicyRule[], emit: Emit) => void): LintCheck {
+  return {
+    info,
+    run(ctx: LintContext, emit: Emit) {
+      for (const rules of rulesOf(ctx, info.kinds).values()) visit(rules, emit);
+    },
+  };
 }
 
 /** A rule in canonical form: peer and port lists sorted. */
@@ -131,36 +122,31 @@ function normalRule(rule: any): string {
   return canonical(out);
 }
 
-function where(r: RuleRef): string {
-  return `${r.policy.kind} ${r.policy.namespace ? `${r.policy.namespace}/` : ''}${r.policy.name} ${r.policy.specPath}.${r.dir}[${r.index}]`;
+function where(r: PolicyRule): string {
+  return `${r.policy.kind} ${r.policy.namespace ? `${r.policy.namespace}/` : ''}${r.policy.name} ${r.field}`;
 }
 
 /** NP003: the same rule twice for the same pods. */
-export const duplicateRule: LintCheck = {
-  info: {
-    id: 'NP003',
-    name: 'duplicate-rule',
-    severity: LintSeverity.WARNING,
-    description: 'The same rule appears twice for the same pods (in one policy or in policies with the same selector).',
-    kinds: [K8S_POLICY, ...CILIUM_KINDS],
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const rules of rulesOf(ctx, [K8S_POLICY, ...CILIUM_KINDS]).values()) {
-      const seen = new Map<string, RuleRef>();
-      for (const r of rules) {
-        const key = normalRule(r.rule);
-        const first = seen.get(key);
-        if (first) {
-          emit(r.policy, `${r.policy.specPath}.${r.dir}[${r.index}]`, `repeats ${where(first)}`,
-            'remove the duplicate rule (rules are additive, so it changes nothing)');
-        } else {
-          seen.set(key, r);
-        }
-      }
+export const duplicateRule: LintCheck = ruleGroupCheck({
+  id: 'NP003',
+  name: 'duplicate-rule',
+  severity: LintSeverity.WARNING,
+  description: 'The same rule appears twice for the same pods (in one policy or in policies with the same selector).',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+  needsWorkloads: false,
+}, (rules, emit) => {
+  const seen = new Map<string, PolicyRule>();
+  for (const r of rules) {
+    const key = normalRule(r.rule);
+    const first = seen.get(key);
+    if (first) {
+      emit(r.policy, r.field, `repeats ${where(first)}`,
+        'remove the duplicate rule (rules are additive, so it changes nothing)');
+    } else {
+      seen.set(key, r);
     }
-  },
-};
+  }
+});
 
 /** Does Kubernetes peer `q` select everything peer `p` selects? */
 function peerCovers(q: any, p: any): boolean {
@@ -275,58 +261,44 @@ function ciliumRuleCovers(b: any, a: any): boolean {
 }
 
 /** NP004: a rule that allows nothing a broader rule for the same pods does not already allow. */
-export const shadowedRule: LintCheck = {
-  info: {
-    id: 'NP004',
-    name: 'shadowed-rule',
-    severity: LintSeverity.WARNING,
-    description: 'A rule allows (or denies) nothing that a broader rule for the same pods does not already cover.',
-    kinds: [K8S_POLICY, ...CILIUM_KINDS],
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const rules of rulesOf(ctx, [K8S_POLICY, ...CILIUM_KINDS]).values()) {
-      rules.forEach((a, ai) => {
-        const key = a.dir === 'ingress' ? 'from' : 'to';
-        const aText = normalRule(a.rule);
-        const covers2 = (x: RuleRef, y: RuleRef) => (x.policy.kind === K8S_POLICY
-          ? ruleCovers(x.rule, y.rule, key)
-          : ciliumRuleCovers(x.rule, y.rule));
-        // Two rules that cover each other (same meaning, different text): only the later one is reported.
-        const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covers2(b, a)
-          && !(bi > ai && covers2(a, b)));
-        if (!broader) return;
-        emit(a.policy, `${a.policy.specPath}.${a.dir}[${a.index}]`,
-          `is shadowed by the broader ${where(broader)}: everything it allows is already allowed`,
-          'remove it, or narrow the broader rule if it allows more than intended');
-      });
-    }
-  },
-};
+export const shadowedRule: LintCheck = ruleGroupCheck({
+  id: 'NP004',
+  name: 'shadowed-rule',
+  severity: LintSeverity.WARNING,
+  description: 'A rule allows (or denies) nothing that a broader rule for the same pods does not already cover.',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+  needsWorkloads: false,
+}, (rules, emit) => {
+  rules.forEach((a, ai) => {
+    const key = a.peerKey;
+    const aText = normalRule(a.rule);
+    const covers2 = (x: PolicyRule, y: PolicyRule) => (x.policy.kind === K8S_POLICY
+      ? ruleCovers(x.rule, y.rule, key)
+      : ciliumRuleCovers(x.rule, y.rule));
+    // Two rules that cover each other (same meaning, different text): only the later one is reported.
+    const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covers2(b, a)
+      && !(bi > ai && covers2(a, b)));
+    if (!broader) return;
+    emit(a.policy, a.field,
+      `is shadowed by the broader ${where(broader)}: everything it allows is already allowed`,
+      'remove it, or narrow the broader rule if it allows more than intended');
+  });
+});
 
 /** NP008: `from: []` / `to: []` in a Kubernetes rule: every peer, usually meant as none. */
-export const emptyPeerList: LintCheck = {
-  info: {
-    id: 'NP008',
-    name: 'empty-peer-list',
-    severity: LintSeverity.WARNING,
-    description: 'A Kubernetes rule with "from: []" or "to: []", which allows every peer (like leaving it out), though it reads as "none".',
-    kinds: [K8S_POLICY],
-    needsWorkloads: false,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    for (const p of ctx.policies.filter(x => x.kind === K8S_POLICY)) {
-      for (const [dir, key] of [['ingress', 'from'], ['egress', 'to']]) {
-        (Array.isArray(p.spec?.[dir]) ? p.spec[dir] : []).forEach((r: any, i: number) => {
-          if (!Array.isArray(r?.[key]) || r[key].length > 0) return;
-          emit(p, `${p.specPath}.${dir}[${i}].${key}`,
-            `is an empty list, which a NetworkPolicy reads as "every ${dir === 'ingress' ? 'source' : 'destination'}" (the rule is not restricted by peer)`,
-            `to allow nothing, remove the rule (an isolated direction without rules denies all); to allow everyone, leave "${key}" out to say so plainly`);
-        });
-      }
-    }
-  },
-};
+export const emptyPeerList: LintCheck = ruleCheck({
+  id: 'NP008',
+  name: 'empty-peer-list',
+  severity: LintSeverity.WARNING,
+  description: 'A Kubernetes rule with "from: []" or "to: []", which allows every peer (like leaving it out), though it reads as "none".',
+  kinds: [K8S_POLICY],
+  needsWorkloads: false,
+}, ({ policy, dir, rule, field, peerKey: key }, emit) => {
+  if (!Array.isArray(rule?.[key]) || rule[key].length > 0) return;
+  emit(policy, `${field}.${key}`,
+    `is an empty list, which a NetworkPolicy reads as "every ${dir === 'ingress' ? 'source' : 'destination'}" (the rule is not restricted by peer)`,
+    `to allow nothing, remove the rule (an isolated direction without rules denies all); to allow everyone, leave "${key}" out to say so plainly`);
+});
 
 /** NP009: policyTypes left to the API server's defaulting, which isolates ingress even without ingress rules. */
 export const implicitPolicyTypes: LintCheck = {

@@ -1,6 +1,8 @@
 // Checks that need the workloads (Pods, Deployments...) among the manifests. They reuse the
 // analyser's cluster model and label-selector matcher.
-import { CCNP, CILIUM_KINDS, Emit, K8S_POLICY, k8sIsolates, LintCheck, LintContext, LintPolicy, stripSource } from './context';
+import {
+  CCNP, CILIUM_KINDS, isIngress, K8S_POLICY, LintCheck, LintContext, LintPolicy, list, PolicyRule, policyRules, stripSource, workloadCheck,
+} from './context';
 import { LintSeverity } from './types';
 import { ciliumLabelsFor } from '../analysis/cilium';
 import { Cluster, Workload } from '../analysis/cluster';
@@ -62,6 +64,11 @@ function ciliumSelected(cluster: Cluster, sel: any, onlyNamespace: string | unde
   });
 }
 
+/** Workloads a Cilium peer selector selects: without io.kubernetes.pod.namespace, a CNP's peers are in its own namespace. */
+function ciliumPeerWorkloads(cluster: Cluster, p: LintPolicy, sel: any): Workload[] | undefined {
+  return ciliumSelected(cluster, sel, p.kind === CCNP ? undefined : p.namespace);
+}
+
 function ciliumPolicies(ctx: LintContext): LintPolicy[] {
   return ctx.policies.filter(p => CILIUM_KINDS.includes(p.kind) && p.spec?.nodeSelector === undefined);
 }
@@ -71,116 +78,108 @@ function k8sPolicies(ctx: LintContext): LintPolicy[] {
 }
 
 /** NP005: a policy whose selector matches none of the given workloads of its namespace. */
-export const selectsNoWorkload: LintCheck = {
-  info: {
-    id: 'NP005',
-    name: 'selects-no-workload',
-    severity: LintSeverity.WARNING,
-    description: 'The podSelector (endpointSelector) matches none of the workloads given for the policy\'s namespace.',
-    kinds: [K8S_POLICY, ...CILIUM_KINDS],
-    needsWorkloads: true,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    const cluster = ctx.cluster;
-    if (!cluster) return;
-    for (const p of k8sPolicies(ctx)) {
-      if (!namespaceHasWorkloads(cluster, p.namespace)) continue;
-      if (selected(cluster, p).length) continue;
-      const names = cluster.workloads.filter(w => w.namespace === p.namespace).map(w => w.id).sort();
-      emit(p, `${p.specPath}.podSelector`, `matches none of the ${names.length} workload(s) given in namespace ${p.namespace} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}): the policy has no effect`,
-        'fix the selector labels (compare with the pod template labels), or remove the policy');
-    }
-    for (const p of ciliumPolicies(ctx)) {
-      if (p.kind !== CCNP && !namespaceHasWorkloads(cluster, p.namespace)) continue;
-      const found = ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace);
-      if (found === undefined || found.length) continue;
-      emit(p, `${p.specPath}.endpointSelector`,
-        `matches none of the workloads given${p.kind === CCNP ? '' : ` in namespace ${p.namespace}`} (with Cilium's labels: pod labels, io.kubernetes.pod.namespace, io.cilium.k8s.namespace.labels.*): the policy has no effect`,
-        'fix the selector labels (compare with the pod template labels), or remove the policy');
-    }
-  },
-};
+export const selectsNoWorkload: LintCheck = workloadCheck({
+  id: 'NP005',
+  name: 'selects-no-workload',
+  severity: LintSeverity.WARNING,
+  description: 'The podSelector (endpointSelector) matches none of the workloads given for the policy\'s namespace.',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+}, (ctx, cluster, emit) => {
+  for (const p of k8sPolicies(ctx)) {
+    if (!namespaceHasWorkloads(cluster, p.namespace)) continue;
+    if (selected(cluster, p).length) continue;
+    const names = cluster.workloads.filter(w => w.namespace === p.namespace).map(w => w.id).sort();
+    emit(p, `${p.specPath}.podSelector`, `matches none of the ${names.length} workload(s) given in namespace ${p.namespace} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}): the policy has no effect`,
+      'fix the selector labels (compare with the pod template labels), or remove the policy');
+  }
+  for (const p of ciliumPolicies(ctx)) {
+    if (p.kind !== CCNP && !namespaceHasWorkloads(cluster, p.namespace)) continue;
+    const found = ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace);
+    if (found === undefined || found.length) continue;
+    emit(p, `${p.specPath}.endpointSelector`,
+      `matches none of the workloads given${p.kind === CCNP ? '' : ` in namespace ${p.namespace}`} (with Cilium's labels: pod labels, io.kubernetes.pod.namespace, io.cilium.k8s.namespace.labels.*): the policy has no effect`,
+      'fix the selector labels (compare with the pod template labels), or remove the policy');
+  }
+});
 
 /** NP006: a peer that matches none of the given workloads. */
-export const peerMatchesNothing: LintCheck = {
-  info: {
-    id: 'NP006',
-    name: 'peer-matches-nothing',
-    severity: LintSeverity.WARNING,
-    description: 'A pod/namespace peer (or Cilium endpoint peer) matches none of the given workloads.',
-    kinds: [K8S_POLICY, ...CILIUM_KINDS],
-    needsWorkloads: true,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    const cluster = ctx.cluster;
-    if (!cluster) return;
-    for (const p of k8sPolicies(ctx)) {
-      for (const [dir, key] of [['ingress', 'from'], ['egress', 'to']]) {
-        (Array.isArray(p.spec?.[dir]) ? p.spec[dir] : []).forEach((r: any, i: number) => {
-          (Array.isArray(r?.[key]) ? r[key] : []).forEach((peer: any, j: number) => {
-            const found = peerWorkloads(cluster, p, peer);
-            if (found === undefined || found.length) return;
-            emit(p, `${p.specPath}.${dir}[${i}].${key}[${j}]`,
-              `matches none of the ${cluster.workloads.length} workload(s) given${peer.namespaceSelector === undefined ? ` (it only looks in namespace ${p.namespace})` : ''}`,
-              'check the labels (and the namespace: a podSelector alone means the policy\'s own namespace); if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason');
-          });
-        });
-      }
-    }
-    for (const p of ciliumPolicies(ctx)) {
-      for (const dir of ['ingress', 'egress', 'ingressDeny', 'egressDeny']) {
-        const key = dir.startsWith('ingress') ? 'fromEndpoints' : 'toEndpoints';
-        (Array.isArray(p.spec?.[dir]) ? p.spec[dir] : []).forEach((r: any, i: number) => {
-          (Array.isArray(r?.[key]) ? r[key] : []).forEach((sel: any, j: number) => {
-            const found = ciliumSelected(cluster, sel, p.kind === CCNP ? undefined : p.namespace);
-            if (found === undefined || found.length) return;
-            emit(p, `${p.specPath}.${dir}[${i}].${key}[${j}]`,
-              `matches none of the ${cluster.workloads.length} workload(s) given${p.kind !== CCNP && !JSON.stringify(sel ?? {}).includes(CILIUM_NS_KEY) ? ` (without ${CILIUM_NS_KEY} it only looks in namespace ${p.namespace})` : ''}`,
-              `check the labels; select another namespace with k8s:${CILIUM_NS_KEY}; if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason`);
-          });
-        });
-      }
-    }
-  },
-};
+export const peerMatchesNothing: LintCheck = workloadCheck({
+  id: 'NP006',
+  name: 'peer-matches-nothing',
+  severity: LintSeverity.WARNING,
+  description: 'A pod/namespace peer (or Cilium endpoint peer) matches none of the given workloads.',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+}, (ctx, cluster, emit) => {
+  for (const { policy: p, rule, field, peerKey } of policyRules([...k8sPolicies(ctx), ...ciliumPolicies(ctx)])) {
+    const k8s = p.kind === K8S_POLICY;
+    list(rule?.[peerKey]).forEach((peer, j) => {
+      const found = k8s ? peerWorkloads(cluster, p, peer) : ciliumPeerWorkloads(cluster, p, peer);
+      if (found === undefined || found.length) return;
+      // Both kinds look in the policy's own namespace unless the peer names others; say so when it does not.
+      const ownNamespaceOnly = k8s ? peer.namespaceSelector === undefined : p.kind !== CCNP && !JSON.stringify(peer ?? {}).includes(CILIUM_NS_KEY);
+      const scope = !ownNamespaceOnly ? '' : k8s ? ` (it only looks in namespace ${p.namespace})` : ` (without ${CILIUM_NS_KEY} it only looks in namespace ${p.namespace})`;
+      emit(p, `${field}.${peerKey}[${j}]`, `matches none of the ${cluster.workloads.length} workload(s) given${scope}`, k8s
+        ? 'check the labels (and the namespace: a podSelector alone means the policy\'s own namespace); if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason'
+        : `check the labels; select another namespace with k8s:${CILIUM_NS_KEY}; if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason`);
+    });
+  }
+});
+
+/** Cilium L3 peer fields of an egress rule other than toEndpoints: destinations that are not (only) pods. */
+const CILIUM_NON_POD_PEERS = ['toEntities', 'toCIDR', 'toCIDRSet', 'toFQDNs', 'toServices', 'toNodes', 'toGroups'];
+
+/**
+ * The workloads on which a rule's named ports resolve: the policy's own pods for ingress, the peers
+ * for egress. Undefined when they cannot be told: an egress rule open to every destination, or with a
+ * peer that is not (only) pods (ipBlock; Cilium entities, CIDRs, FQDNs, services...), may reach pods
+ * that are not given, so its named ports are not judged.
+ */
+function namedPortDestinations(cluster: Cluster, r: PolicyRule): Workload[] | undefined {
+  const p = r.policy;
+  if (isIngress(r.dir)) return policySubjects(cluster, p);
+  if (p.kind === K8S_POLICY) {
+    const peers = list(r.rule?.to);
+    if (!peers.length || peers.some(x => x?.ipBlock)) return undefined;
+    return peers.flatMap(x => peerWorkloads(cluster, p, x) ?? []);
+  }
+  const selectors = list(r.rule?.toEndpoints);
+  if (!selectors.length || CILIUM_NON_POD_PEERS.some(k => r.rule?.[k] !== undefined)) return undefined;
+  const found = selectors.map(sel => ciliumPeerWorkloads(cluster, p, sel));
+  // A reserved: (entity) or invalid selector is the Cilium counterpart of an ipBlock peer.
+  if (found.some(f => f === undefined)) return undefined;
+  return found.flatMap(f => f!);
+}
+
+/** The port entries of a rule with their field paths: Kubernetes `ports[]`, Cilium `toPorts[].ports[]`. */
+function rulePorts(r: PolicyRule): [string, any][] {
+  if (r.policy.kind === K8S_POLICY) return list(r.rule?.ports).map((port, j) => [`${r.field}.ports[${j}]`, port]);
+  return list(r.rule?.toPorts).flatMap((pr, i) => list(pr?.ports).map((port, j): [string, any] => [`${r.field}.toPorts[${i}].ports[${j}]`, port]));
+}
 
 /** NP007: a named port that no container of the relevant pods declares. */
-export const undeclaredNamedPort: LintCheck = {
-  info: {
-    id: 'NP007',
-    name: 'undeclared-named-port',
-    severity: LintSeverity.WARNING,
-    description: 'A rule names a port that no container of the destination pods declares, so it allows nothing.',
-    kinds: [K8S_POLICY],
-    needsWorkloads: true,
-  },
-  run(ctx: LintContext, emit: Emit) {
-    const cluster = ctx.cluster;
-    if (!cluster) return;
-    for (const p of k8sPolicies(ctx)) {
-      for (const dir of ['ingress', 'egress']) {
-        if (!k8sIsolates(p.spec, dir === 'ingress' ? 'Ingress' : 'Egress')) continue;
-        (Array.isArray(p.spec?.[dir]) ? p.spec[dir] : []).forEach((r: any, i: number) => {
-          // The port is resolved on the destination: the selected pods for ingress, the peers for egress.
-          let destinations: Workload[] | undefined;
-          if (dir === 'ingress') {
-            destinations = selected(cluster, p);
-          } else {
-            const peers: any[] = Array.isArray(r?.to) ? r.to : [];
-            if (peers.length && !peers.some(x => x?.ipBlock)) destinations = peers.flatMap(x => peerWorkloads(cluster, p, x) ?? []);
-          }
-          if (!destinations || destinations.length === 0) return;
-          (Array.isArray(r?.ports) ? r.ports : []).forEach((port: any, j: number) => {
-            if (typeof port?.port !== 'string' || /^\d+$/.test(port.port)) return;
-            const proto = String(port.protocol ?? 'TCP').toUpperCase();
-            const declared = destinations!.some(w => w.ports.some(cp => cp.name === port.port && cp.protocol === proto));
-            if (declared) return;
-            emit(p, `${p.specPath}.${dir}[${i}].ports[${j}].port`,
-              `names port "${port.port}" (${proto}), which no container of the ${dir === 'ingress' ? 'selected' : 'destination'} workloads (${[...new Set(destinations!.map(w => w.id))].sort().slice(0, 5).join(', ')}) declares: the rule allows nothing on it`,
-              `declare containerPort name "${port.port}" with protocol ${proto} in the pod template, or use the port number`);
-          });
-        });
-      }
+export const undeclaredNamedPort: LintCheck = workloadCheck({
+  id: 'NP007',
+  name: 'undeclared-named-port',
+  severity: LintSeverity.WARNING,
+  description: 'A rule names a port (Kubernetes ports[].port, Cilium toPorts[].ports[].port) that no container of the destination pods declares, so it allows (or denies) nothing.',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+}, (ctx, cluster, emit) => {
+  // Rules of a direction a Kubernetes policy does not isolate have no effect; Cilium rules always apply.
+  for (const r of policyRules([...k8sPolicies(ctx), ...ciliumPolicies(ctx)], { isolatedOnly: true })) {
+    const destinations = namedPortDestinations(cluster, r);
+    if (!destinations || destinations.length === 0) continue;
+    const k8s = r.policy.kind === K8S_POLICY;
+    for (const [field, port] of rulePorts(r)) {
+      if (typeof port?.port !== 'string' || /^\d+$/.test(port.port)) continue;
+      // Kubernetes defaults to TCP; Cilium to ANY, which a container port of any protocol satisfies.
+      const proto = String(port.protocol ?? (k8s ? 'TCP' : 'ANY')).toUpperCase();
+      const anyProto = !k8s && proto === 'ANY';
+      const declared = destinations.some(w => w.ports.some(cp => cp.name === port.port && (anyProto || cp.protocol === proto)));
+      if (declared) continue;
+      const deny = r.dir.endsWith('Deny');
+      emit(r.policy, `${field}.port`,
+        `names port "${port.port}" (${proto}), which no container of the ${isIngress(r.dir) ? 'selected' : 'destination'} workloads (${[...new Set(destinations.map(w => w.id))].sort().slice(0, 5).join(', ')}) declares: the rule ${deny ? 'denies' : 'allows'} nothing on it`,
+        `declare containerPort name "${port.port}"${anyProto ? '' : ` with protocol ${proto}`} in the pod template, or use the port number`);
     }
-  },
-};
+  }
+});

@@ -54,6 +54,26 @@ export interface LintCheck {
   run(ctx: LintContext, emit: Emit): void;
 }
 
+/** A check that needs the workloads: it runs only when they are among the manifests (`ctx.cluster` is set). */
+export function workloadCheck(info: Omit<LintCheckInfo, 'needsWorkloads'>, run: (ctx: LintContext, cluster: Cluster, emit: Emit) => void): LintCheck {
+  return {
+    info: { ...info, needsWorkloads: true },
+    run(ctx: LintContext, emit: Emit) {
+      if (ctx.cluster) run(ctx, ctx.cluster, emit);
+    },
+  };
+}
+
+/** A check that looks at one rule at a time: `visit` sees every rule of the policies of `info.kinds` (policyRules). */
+export function ruleCheck(info: LintCheckInfo, visit: (r: PolicyRule, emit: Emit) => void): LintCheck {
+  return {
+    info,
+    run(ctx: LintContext, emit: Emit) {
+      for (const r of policyRules(ctx.policies.filter(p => info.kinds.includes(p.kind)))) visit(r, emit);
+    },
+  };
+}
+
 /** Builds the context from loaded documents. */
 export function buildContext(docs: SourceDoc[], options: LintOptions): LintContext {
   const policies: LintPolicy[] = [];
@@ -188,6 +208,55 @@ export function covers(other: LintPolicy, p: LintPolicy): boolean {
     return selectorCovers(b, narrow);
   }
   return selectorCovers(broad, narrow);
+}
+
+/** A rule list of a policy: Kubernetes has `ingress`/`egress`; Cilium also `ingressDeny`/`egressDeny`. */
+export type RuleDirection = 'ingress' | 'egress' | 'ingressDeny' | 'egressDeny';
+
+export const K8S_DIRECTIONS: RuleDirection[] = ['ingress', 'egress'];
+export const CILIUM_DIRECTIONS: RuleDirection[] = ['ingress', 'egress', 'ingressDeny', 'egressDeny'];
+
+/** One rule of one policy, as the checks visit it. */
+export interface PolicyRule {
+  readonly policy: LintPolicy;
+  readonly dir: RuleDirection;
+  /** Position in the direction's list. */
+  readonly index: number;
+  readonly rule: any;
+  /** Field path of the rule, e.g. `spec.ingress[0]`. */
+  readonly field: string;
+  /** Key of the rule's pod peers: `from`/`to` (Kubernetes, ipBlocks included), `fromEndpoints`/`toEndpoints` (Cilium). */
+  readonly peerKey: string;
+}
+
+/** Ingress rules (allow or deny) look at traffic into the policy's pods; egress rules at traffic out. */
+export function isIngress(dir: RuleDirection): boolean {
+  return dir === 'ingress' || dir === 'ingressDeny';
+}
+
+/** `value` when it is a list, else an empty list: manifests are not validated before the lint. */
+export function list(value: any): any[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/**
+ * Every rule of `policies`, policy by policy, direction by direction, in manifest order (which
+ * keeps findings and "repeats ..." references stable). Kubernetes policies have only ingress and
+ * egress; with `isolatedOnly`, only the directions their policyTypes isolate, since rules of a
+ * direction that is not isolated have no effect. `directions` narrows the lists visited.
+ */
+export function policyRules(policies: LintPolicy[], options: { directions?: RuleDirection[]; isolatedOnly?: boolean } = {}): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  for (const policy of policies) {
+    const k8s = policy.kind === K8S_POLICY;
+    for (const dir of k8s ? K8S_DIRECTIONS : CILIUM_DIRECTIONS) {
+      if (options.directions && !options.directions.includes(dir)) continue;
+      if (k8s && options.isolatedOnly && !k8sIsolates(policy.spec, dir === 'ingress' ? 'Ingress' : 'Egress')) continue;
+      const peerKey = k8s ? (isIngress(dir) ? 'from' : 'to') : (isIngress(dir) ? 'fromEndpoints' : 'toEndpoints');
+      list(policy.spec?.[dir]).forEach((rule, index) => out.push({ policy, dir, index, rule, field: `${policy.specPath}.${dir}[${index}]`, peerKey }));
+    }
+  }
+  return out;
 }
 
 /** Stable sort of findings: file and line (when read from files), object, field, check id. */

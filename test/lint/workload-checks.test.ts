@@ -93,3 +93,78 @@ describe('NP005 and NP006 on Cilium policies (Cilium endpoint labels)', () => {
     expect(only('NP006', [...workloads, cilium({ endpointSelector: { matchLabels: { app: 'db' } }, ingress: [{ fromEndpoints: [{ matchLabels: { 'reserved:host': '' } }] }] })])).toEqual([]);
   });
 });
+
+describe('NP007 on Cilium policies (toPorts[].ports[].port names)', () => {
+  const exporter = pod('ops', 'exporter', { app: 'exporter' }, [{ name: 'metrics', containerPort: 9100 }]);
+  const all = [...workloads, exporter];
+  const cilium = (spec: any) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'c', namespace: 'shop' }, spec });
+  const clusterwide = (spec: any) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', metadata: { name: 'cw' }, spec });
+  const ports = (port: string, protocol?: string) => [{ ports: [{ port, ...(protocol ? { protocol } : {}) }] }];
+  const ingress = (port: string, protocol?: string, dir = 'ingress') => cilium({
+    endpointSelector: { matchLabels: { 'k8s:app': 'db' } },
+    [dir]: [{ fromEntities: ['cluster'], toPorts: ports(port, protocol) }],
+  });
+
+  test('an ingress name the selected endpoints (k8s: prefix) do not declare triggers, with field, value and fix', () => {
+    const f = Linter.lintManifests([...all, ingress('postgres')]).findings.filter(x => x.checkId === 'NP007');
+    expect(f.map(x => x.field)).toEqual(['spec.ingress[0].toPorts[0].ports[0].port']);
+    expect(f[0].message).toContain('names port "postgres" (ANY)');
+    expect(f[0].message).toContain('shop/db[Pod]');
+    expect(f[0].message).toContain('allows nothing');
+    expect(f[0].fix).toBe('declare containerPort name "postgres" in the pod template, or use the port number');
+  });
+
+  test('the declared name does not; ANY (the default) matches any protocol, an explicit protocol must match; numbers are not names', () => {
+    expect(only('NP007', [...all, ingress('pg')])).toEqual([]);
+    expect(only('NP007', [...all, ingress('pg', 'ANY')])).toEqual([]);
+    expect(only('NP007', [...all, ingress('pg', 'TCP')])).toEqual([]);
+    expect(only('NP007', [...all, ingress('pg', 'UDP')])).toEqual(['NP007 spec.ingress[0].toPorts[0].ports[0].port']);
+    expect(only('NP007', [...all, ingress('5432')])).toEqual([]);
+  });
+
+  test('deny rules are checked too, and say they deny nothing', () => {
+    const f = Linter.lintManifests([...all, ingress('postgres', 'TCP', 'ingressDeny')]).findings.filter(x => x.checkId === 'NP007');
+    expect(f.map(x => x.field)).toEqual(['spec.ingressDeny[0].toPorts[0].ports[0].port']);
+    expect(f[0].message).toContain('denies nothing');
+    expect(f[0].fix).toContain('with protocol TCP');
+  });
+
+  test('egress names resolve on the toEndpoints pods, in the policy namespace unless io.kubernetes.pod.namespace says otherwise', () => {
+    const egress = (sel: any, port: string, dir = 'egress') => cilium({
+      endpointSelector: { matchLabels: { app: 'web' } },
+      [dir]: [{ toEndpoints: [sel], toPorts: ports(port) }],
+    });
+    expect(only('NP007', [...all, egress({ matchLabels: { app: 'api' } }, 'grpc')])).toEqual([]);
+    expect(only('NP007', [...all, egress({ matchLabels: { app: 'api' } }, 'http')])).toEqual(['NP007 spec.egress[0].toPorts[0].ports[0].port']);
+    expect(only('NP007', [...all, egress({ matchLabels: { app: 'api' } }, 'http', 'egressDeny')])).toEqual(['NP007 spec.egressDeny[0].toPorts[0].ports[0].port']);
+    const other = { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'ops', 'any:app': 'exporter' } };
+    expect(only('NP007', [...all, egress(other, 'metrics')])).toEqual([]);
+    expect(only('NP007', [...all, egress(other, 'grpc')])).toEqual(['NP007 spec.egress[0].toPorts[0].ports[0].port']);
+    // Without the namespace key the selector finds no pod in shop: nothing to judge (NP006 reports the peer).
+    expect(only('NP007', [...all, egress({ matchLabels: { app: 'exporter' } }, 'grpc')])).toEqual([]);
+  });
+
+  test('egress rules whose destinations are not only pods are not judged, like ipBlock peers in Kubernetes', () => {
+    const egress = (rule: any) => cilium({ endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ ...rule, toPorts: ports('nope') }] });
+    expect(only('NP007', [...all, egress({})])).toEqual([]);
+    expect(only('NP007', [...all, egress({ toEntities: ['cluster'] })])).toEqual([]);
+    expect(only('NP007', [...all, egress({ toCIDR: ['10.0.0.0/8'] })])).toEqual([]);
+    expect(only('NP007', [...all, egress({ toFQDNs: [{ matchName: 'example.com' }] })])).toEqual([]);
+    expect(only('NP007', [...all, egress({ toEndpoints: [{ matchLabels: { 'reserved:host': '' } }] })])).toEqual([]);
+    expect(only('NP007', [...all, egress({ toEndpoints: [{ matchLabels: { app: 'api' } }, { matchLabels: { 'reserved:host': '' } }] })])).toEqual([]);
+  });
+
+  test('a clusterwide policy selects and resolves peers in every namespace', () => {
+    const cw = (port: string) => clusterwide({
+      endpointSelector: { matchLabels: { app: 'exporter' } },
+      ingress: [{ fromEntities: ['cluster'], toPorts: ports(port) }],
+      egress: [{ toEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: ports(port === 'metrics' ? 'http' : 'metrics') }],
+    });
+    expect(only('NP007', [...all, cw('metrics')])).toEqual([]);
+    expect(only('NP007', [...all, cw('grpc')])).toEqual(['NP007 spec.egress[0].toPorts[0].ports[0].port', 'NP007 spec.ingress[0].toPorts[0].ports[0].port']);
+  });
+
+  test('host policies (nodeSelector) are not judged: their ports are the node\'s', () => {
+    expect(only('NP007', [...all, clusterwide({ nodeSelector: {}, ingress: [{ fromEntities: ['cluster'], toPorts: ports('nope') }] })])).toEqual([]);
+  });
+});
