@@ -44,10 +44,12 @@ const CILIUM_NS_KEY = 'io.kubernetes.pod.namespace';
 export function policySubjects(cluster: Cluster, p: LintPolicy): Workload[] | undefined {
   if (p.kind === K8S_POLICY) return selected(cluster, p);
   if (p.spec?.nodeSelector !== undefined) return undefined;
-  return ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace);
+  // A CNP's own endpointSelector always applies in its namespace, even when it names another one
+  // (ParseToCiliumRule overrides io.kubernetes.pod.namespace there); only peer selectors may leave it.
+  return ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace, true);
 }
 
-function ciliumSelected(cluster: Cluster, sel: any, onlyNamespace: string | undefined): Workload[] | undefined {
+function ciliumSelected(cluster: Cluster, sel: any, onlyNamespace: string | undefined, alwaysScoped = false): Workload[] | undefined {
   let cs;
   try {
     // Only the k8s:/any: sources name pod labels; reserved: (entities) and others keep their prefix.
@@ -56,7 +58,7 @@ function ciliumSelected(cluster: Cluster, sel: any, onlyNamespace: string | unde
     return undefined;
   }
   if (cs.requirements.some(r => r.key.startsWith('reserved:'))) return undefined;
-  const scoped = onlyNamespace !== undefined && !cs.keys().includes(CILIUM_NS_KEY);
+  const scoped = onlyNamespace !== undefined && (alwaysScoped || !cs.keys().includes(CILIUM_NS_KEY));
   return cluster.workloads.filter(w => {
     if (scoped && w.namespace !== onlyNamespace) return false;
     const ns = cluster.namespaces.get(w.namespace);
@@ -94,7 +96,7 @@ export const selectsNoWorkload: LintCheck = workloadCheck({
   }
   for (const p of ciliumPolicies(ctx)) {
     if (p.kind !== CCNP && !namespaceHasWorkloads(cluster, p.namespace)) continue;
-    const found = ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace);
+    const found = policySubjects(cluster, p);
     if (found === undefined || found.length) continue;
     emit(p, `${p.specPath}.endpointSelector`,
       `matches none of the workloads given${p.kind === CCNP ? '' : ` in namespace ${p.namespace}`} (with Cilium's labels: pod labels, io.kubernetes.pod.namespace, io.cilium.k8s.namespace.labels.*): the policy has no effect`,

@@ -82,6 +82,12 @@ describe('NP005 and NP006 on Cilium policies (Cilium endpoint labels)', () => {
     expect(only('NP005', [...workloads, cilium({ endpointSelector: { matchLabels: { 'k8s:app': 'web' } }, ingress: [{ fromEntities: ['cluster'] }] })])).toEqual([]);
   });
 
+  test('a CNP endpointSelector naming another namespace still selects only in the policy namespace (NP005)', () => {
+    // ParseToCiliumRule sets io.kubernetes.pod.namespace of a CNP's endpointSelector to the policy's namespace.
+    expect(only('NP005', [...workloads, cilium({ endpointSelector: { matchLabels: { 'app': 'prometheus', 'k8s:io.kubernetes.pod.namespace': 'ops' } }, ingress: [{}] })]))
+      .toEqual(['NP005 spec.endpointSelector']);
+  });
+
   test('fromEndpoints without the namespace key looks in the policy namespace only (NP006); with it, finds the peer', () => {
     const from = (sel: any) => cilium({ endpointSelector: { matchLabels: { app: 'db' } }, ingress: [{ fromEndpoints: [sel] }] });
     expect(only('NP006', [...workloads, from({ matchLabels: { app: 'prometheus' } })])).toEqual(['NP006 spec.ingress[0].fromEndpoints[0]']);
