@@ -310,7 +310,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
     if (!hostPolicy && spec.endpointSelector === undefined) throw new PolicyError(`${field}.endpointSelector: required (use {} to select all endpoints${clusterwide ? '' : ' of the namespace'}, or nodeSelector for a host policy)`);
     const subjectSel = hostPolicy
       ? compileSelector(spec.nodeSelector, `${field}.nodeSelector`, stripSource)
-      : compileSelector(spec.endpointSelector, `${field}.endpointSelector`, stripSource);
+      : compileSelector(ownNamespaceSelector(spec.endpointSelector, clusterwide ? undefined : doc.namespace, `${field}.endpointSelector`, warn), `${field}.endpointSelector`, stripSource);
     if (hostPolicy && !cluster.nodes.length) warn(`${field}.nodeSelector: a host policy applies to nodes, and no Node is among the manifests; add the Node manifests to analyse it`);
     const id = specs.length > 1 ? `${base} ${field}` : base;
     const ingressIpSets: IpSet[] = [];
@@ -499,6 +499,19 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
     };
     return model;
   });
+}
+
+/**
+ * A CNP's endpointSelector as Cilium applies it: ParseToCiliumRule sets the matchLabels key
+ * `k8s:io.kubernetes.pod.namespace` to the policy's namespace ("illegal namespace match ... removing"),
+ * so a namespace named there is dropped (other spellings stay and must match too).
+ */
+function ownNamespaceSelector(sel: any, policyNs: string | undefined, f: string, warn: (m: string) => void): any {
+  const key = `k8s:${CILIUM_NAMESPACE_LABEL}`;
+  if (policyNs === undefined || !sel || typeof sel !== 'object' || !sel.matchLabels || !(key in sel.matchLabels)) return sel;
+  if (String(sel.matchLabels[key]) !== policyNs) warn(`${f}.matchLabels["${key}"]: "${sel.matchLabels[key]}" is replaced by the policy's namespace ${policyNs}, as Cilium does`);
+  const { [key]: _dropped, ...rest } = sel.matchLabels;
+  return { ...sel, matchLabels: rest };
 }
 
 function fqdnPatternCovered(name: string, list: any[]): boolean {

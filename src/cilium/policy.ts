@@ -516,7 +516,8 @@ export abstract class CiliumPolicyBase extends Construct {
 /** The model with every Service peer that names no namespace given `namespace` (when there is one). */
 function withServiceNamespace(model: CiliumSpecModel, namespace: string | undefined): CiliumSpecModel {
   if (namespace === undefined) return model;
-  const pin = (p: CiliumPeerConfig): CiliumPeerConfig => (p.kind === CiliumPeerKind.SERVICE && p.serviceNamespace === undefined ? { ...p, serviceNamespace: namespace } : p);
+  const pin = (p: CiliumPeerConfig): CiliumPeerConfig =>
+    (p.kind === CiliumPeerKind.SERVICE && p.serviceNamespace === undefined ? { ...p, serviceNamespace: namespace } : p);
   return { ...model, rules: model.rules.map(r => ({ ...r, peers: r.peers.map(pin) })) };
 }
 

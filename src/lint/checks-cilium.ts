@@ -233,3 +233,60 @@ export const ciliumVersionFields: LintCheck = {
     }
   },
 };
+
+const CNP = 'CiliumNetworkPolicy';
+
+/** CNP007: a CiliumNetworkPolicy whose endpointSelector names a namespace. */
+export const cnpSubjectNamespace: LintCheck = {
+  info: {
+    id: 'CNP007',
+    name: 'cnp-subject-namespace',
+    severity: LintSeverity.ERROR,
+    description: 'A CiliumNetworkPolicy endpointSelector that names io.kubernetes.pod.namespace: Cilium always applies the policy in its own namespace and replaces (or contradicts) that match.',
+    kinds: [CNP],
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    // ParseToCiliumRule (pkg/k8s/apis/cilium.io/utils) logs "illegal namespace match in EndpointSelector"
+    // and sets k8s:io.kubernetes.pod.namespace to the policy's namespace.
+    for (const p of ctx.policies.filter(x => x.kind === CNP)) {
+      const sel = p.spec?.endpointSelector;
+      if (!sel || typeof sel !== 'object') continue;
+      const keys: [string, string][] = [
+        ...Object.keys(sel.matchLabels ?? {}).map(k => [k, `${p.specPath}.endpointSelector.matchLabels["${k}"]`] as [string, string]),
+        ...list(sel.matchExpressions).map((e: any, i: number) => [String(e?.key), `${p.specPath}.endpointSelector.matchExpressions[${i}].key`] as [string, string]),
+      ];
+      for (const [key, field] of keys) {
+        if (stripSource(key) !== 'io.kubernetes.pod.namespace') continue;
+        emit(p, field, `names the namespace, but a CiliumNetworkPolicy only ever selects endpoints of its own namespace (${p.namespace}): Cilium replaces this match, or the selector matches nothing`,
+          'drop it and create the policy in the namespace you mean (metadata.namespace), or use a CiliumClusterwideNetworkPolicy to select across namespaces');
+      }
+    }
+  },
+};
+
+/** CNP008: toServices without a namespace. */
+export const serviceWithoutNamespace: LintCheck = {
+  info: {
+    id: 'CNP008',
+    name: 'service-without-namespace',
+    severity: LintSeverity.WARNING,
+    description: 'A toServices entry without a namespace selects the Services of that name (or labels) in every namespace, not only the policy\'s.',
+    kinds: CILIUM_KINDS,
+    needsWorkloads: false,
+  },
+  run(ctx: LintContext, emit: Emit) {
+    // Cilium copies toServices unchanged (ParseToCiliumRule) and matches an empty namespace against
+    // every Service namespace (pkg/k8s rule_translate.go serviceMatches).
+    for (const { policy: p, rule: r, field } of policyRules(ciliumPolicies(ctx), { directions: ['egress', 'egressDeny'] })) {
+      list(r?.toServices).forEach((s: any, j: number) => {
+        const ref = s?.k8sService ?? s?.k8sServiceSelector;
+        if (!ref || typeof ref !== 'object' || ref.namespace) return;
+        const what = s.k8sService ? `the Service "${s.k8sService.serviceName}"` : 'the Services this selector matches';
+        emit(p, `${field}.toServices[${j}].${s.k8sService ? 'k8sService' : 'k8sServiceSelector'}.namespace`,
+          `is not set, so ${what} in every namespace are allowed${p.namespace ? `, not only in ${p.namespace}` : ''}`,
+          `set namespace${p.namespace ? `: ${p.namespace}` : ''} (the constructs' Service.named()/withLabels() write it for a CiliumNetworkPolicy)`);
+      });
+    }
+  },
+};

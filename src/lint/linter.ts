@@ -1,4 +1,7 @@
-import { ciliumVersionFields, denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, l7OnNonTcp, namespacePlainLabels } from './checks-cilium';
+import {
+  ciliumVersionFields, cnpSubjectNamespace, denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, l7OnNonTcp, namespacePlainLabels,
+  serviceWithoutNamespace,
+} from './checks-cilium';
 import { andOrPeers, duplicateRule, egressWithoutDns, emptyPeerList, implicitPolicyTypes, shadowedRule } from './checks-kubernetes';
 import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
 import { buildContext, LintCheck, LintObject, sortFindings } from './context';
@@ -10,6 +13,7 @@ const CHECKS: LintCheck[] = [
   egressWithoutDns, andOrPeers, duplicateRule, shadowedRule, emptyPeerList, implicitPolicyTypes,
   selectsNoWorkload, peerMatchesNothing, undeclaredNamedPort,
   fqdnWithoutDnsProxy, namespacePlainLabels, emptyLists, denyOnlyDefaultDeny, l7OnNonTcp, ciliumVersionFields,
+  cnpSubjectNamespace, serviceWithoutNamespace,
 ];
 
 /** Checks about the suppression annotation itself (never suppressible). */

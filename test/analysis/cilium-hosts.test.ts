@@ -181,3 +181,13 @@ describe('Cilium toServices namespaces', () => {
     expect(scoped.toText()).not.toContain(`${WEB} => ${CLIENT}`);
   });
 });
+
+describe('CiliumNetworkPolicy endpointSelector namespace', () => {
+  test('a namespace in the endpointSelector matchLabels is replaced by the policy\'s own, as Cilium does', () => {
+    const a = analyze([...baseCluster(), cnp('shop', 'p', {
+      endpointSelector: { matchLabels: { 'app': 'api', 'k8s:io.kubernetes.pod.namespace': 'other' } }, ingress: [{}],
+    })]);
+    expect(a.isAllowed({ from: 'shop/web', to: 'shop/api' }).allowed).toBe(false);
+    expect(messages(a)).toMatch(/endpointSelector.matchLabels\["k8s:io.kubernetes.pod.namespace"\]: "other" is replaced by the policy's namespace shop/);
+  });
+});

@@ -139,3 +139,41 @@ describe('CNP006 cilium-version-fields (the Cilium version table of src/model/ci
     expect(() => Linter.lintManifests([], { ciliumVersion: '2' })).toThrow(/LintOptions.ciliumVersion: .*"2" is not a Cilium version/);
   });
 });
+
+describe('CNP007 cnp-subject-namespace', () => {
+  test('a CNP endpointSelector naming a namespace is an error, in matchLabels or matchExpressions', () => {
+    const f = Linter.lintManifests([cnp('p', {
+      endpointSelector: { matchLabels: { 'app': 'web', 'k8s:io.kubernetes.pod.namespace': 'other' }, matchExpressions: [{ key: 'io.kubernetes.pod.namespace', operator: 'Exists' }] },
+      ingress: [{}],
+    })]).findings.filter(x => x.checkId === 'CNP007');
+    expect(f.map(x => `${x.severity} ${x.field}`)).toEqual([
+      'error spec.endpointSelector.matchExpressions[0].key',
+      'error spec.endpointSelector.matchLabels["k8s:io.kubernetes.pod.namespace"]',
+    ]);
+    expect(f[0].fix).toContain('CiliumClusterwideNetworkPolicy');
+  });
+
+  test('peer selectors and CCNP endpoint selectors may name namespaces', () => {
+    expect(only('CNP007', [cnp('p', { endpointSelector: WEB, ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'other' } }] }] })])).toEqual([]);
+    expect(only('CNP007', [ccnp('p', { endpointSelector: { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'other' } }, ingress: [{}] })])).toEqual([]);
+  });
+});
+
+describe('CNP008 service-without-namespace', () => {
+  test('toServices without a namespace warns with the policy namespace in the fix', () => {
+    const f = Linter.lintManifests([cnp('p', {
+      endpointSelector: WEB,
+      egress: [{ toServices: [{ k8sService: { serviceName: 'db' } }, { k8sServiceSelector: { selector: { matchLabels: { tier: 'cache' } } } }] }],
+    })]).findings.filter(x => x.checkId === 'CNP008');
+    expect(f.map(x => `${x.severity} ${x.field}`)).toEqual([
+      'warning spec.egress[0].toServices[0].k8sService.namespace',
+      'warning spec.egress[0].toServices[1].k8sServiceSelector.namespace',
+    ]);
+    expect(f[0].message).toContain('the Service "db" in every namespace');
+    expect(f[0].fix).toContain('set namespace: ');
+  });
+
+  test('a namespace clears it', () => {
+    expect(only('CNP008', [cnp('p', { endpointSelector: WEB, egress: [{ toServices: [{ k8sService: { serviceName: 'db', namespace: 'data' } }] }] })])).toEqual([]);
+  });
+});
