@@ -1,9 +1,8 @@
 // One test per Cilium pattern: snapshot, connectivity on a small cluster (analyser jest matchers),
 // the lint's verdict, and errors for bad input.
 import { CiliumPolicyPatterns, CiliumVersion, Endpoints, Lint, Port } from '../../src';
-import { withManifests } from '../../src/testing';
 import { expectError, synth, toYaml } from '../util';
-import { bareChart, coreDns, namespace, pod } from './fixtures';
+import { bareChart, coreDns, namespace, onCluster, pod, shopChart } from './fixtures';
 
 const cluster = [
   namespace('shop'),
@@ -16,15 +15,8 @@ const cluster = [
   pod('monitoring', 'prometheus', { 'app.kubernetes.io/name': 'prometheus' }),
 ];
 
-function shop() {
-  const chart = bareChart('shop');
-  const lint = Lint.enable(chart, { printWarnings: false });
-  return { chart, lint };
-}
-
-function on(manifests: any[]) {
-  return withManifests(manifests, cluster);
-}
+const shop = shopChart;
+const on = onCluster(cluster);
 
 describe('default deny (namespace)', () => {
   test('ingress and egress, with DNS kept by allowDns through the DNS proxy', () => {

@@ -1,9 +1,8 @@
 // One test per Kubernetes pattern: the YAML snapshot, the connectivity it gives on a small cluster
 // (analyser jest matchers), and the errors for bad input.
 import { Lint, NetworkPolicyPatterns, Pods, Port } from '../../src';
-import { withManifests } from '../../src/testing';
 import { expectError, synth, toYaml } from '../util';
-import { bareChart, coreDns, namespace, pod } from './fixtures';
+import { bareChart, coreDns, namespace, onCluster, pod, shopChart } from './fixtures';
 
 const cluster = [
   namespace('shop'),
@@ -21,15 +20,8 @@ const cluster = [
   pod('monitoring', 'grafana', { 'app.kubernetes.io/name': 'grafana' }),
 ];
 
-function shop() {
-  const chart = bareChart('shop');
-  const lint = Lint.enable(chart, { printWarnings: false });
-  return { chart, lint };
-}
-
-function on(manifests: any[]) {
-  return withManifests(manifests, cluster);
-}
+const shop = shopChart;
+const on = onCluster(cluster);
 
 describe('default deny', () => {
   test('ingress: nothing reaches the namespace, egress untouched', () => {
