@@ -37,21 +37,19 @@ export interface SideVerdict {
 
 /**
  * The policy profile of one side of a workload: the rules that can change its result (all of them
- * when isolated, else only deny rules). Workloads with the same profile share one result cache,
- * keyed by the remote peer's signature.
+ * when isolated, else only deny rules). Workloads with the same profile share one result row.
  */
 interface SideProfile {
+  readonly direction: Direction;
   readonly isolated: boolean;
   readonly rules: RuleModel[];
-  /** column of each rule in the peer x rule match matrix */
-  readonly cols: Int32Array;
   /** egress rules with named ports: results also depend on the destination's container ports */
   readonly dstDependent: boolean;
-  /** nested maps keyed by (port signature,) then 29-rule chunks of the matched-rules mask */
-  readonly cache: Map<number, any>;
+  /** a workload with this profile (for ingress, the destination whose named ports the rules resolve) */
+  readonly subject: Peer;
+  /** per remote peer index: the index of the side's result in Engine.sideResults (built on first use) */
+  row?: Int32Array;
 }
-
-const CHUNK = 2 ** 29;
 
 export class Engine {
   readonly peers: Peer[] = [];
@@ -65,19 +63,20 @@ export class Engine {
   readonly hasCilium: boolean;
   ingressController?: Peer;
   private readonly ingressTargets = new Map<number, ConnSet>();
-  /** per workload peer index: rules, bitmaps, isolation, and a cache of results per matched-rule mask */
   /** per workload peer index; undefined = the side allows everything */
   private readonly profiles: { ingress: (SideProfile | undefined)[]; egress: (SideProfile | undefined)[] } = { ingress: [], egress: [] };
+  /** distinct side results (interned), indexed by the profile rows */
+  private readonly sideResults: ConnSet[] = [];
+  private readonly sideResultIndex = new Map<ConnSet, number>();
   private readonly intersectCache = new Map<number, Map<number, ConnSet>>();
+  /** a.union(b) by ConnSet ids: profiles share rules, so the same unions recur across profiles */
+  private readonly unionCache = new Map<number, Map<number, ConnSet>>();
   private readonly ingressRules: RuleModel[][] = [];
   private readonly egressRules: RuleModel[][] = [];
   private readonly ingressIsolatedBy: string[][] = [];
   private readonly egressIsolatedBy: string[][] = [];
-  /** per rule: bitmap of matched peers */
-  /** peer x rule match matrix, row-major by peer (a peer's row is contiguous) */
-  private matrix: Uint8Array = new Uint8Array(0);
-  private ruleCount = 0;
-  private readonly ruleCol = new Map<RuleModel, number>();
+  /** indexes of the peers each rule matches, computed on first use */
+  private readonly ruleMatches = new Map<RuleModel, Int32Array>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
   private readonly interned = new Map<string, ConnSet>();
   private readonly portSigs = new Map<string, number>();
@@ -154,20 +153,9 @@ export class Engine {
       this.ingressIsolatedBy[w.index] = inIso;
       this.egressIsolatedBy[w.index] = egIso;
     }
-    // rule -> matched peers, computed once
-    const used = new Set<RuleModel>();
-    for (const w of this.workloadPeers) {
-      for (const r of this.ingressRules[w.index]) used.add(r);
-      for (const r of this.egressRules[w.index]) used.add(r);
-    }
-    for (const r of used) this.ruleCol.set(r, this.ruleCol.size);
-    const R = (this.ruleCount = this.ruleCol.size);
-    this.matrix = new Uint8Array(this.peers.length * R);
-    for (const [r, c] of this.ruleCol) {
-      for (const p of this.peers) if (r.matchPeer(p)) this.matrix[p.index * R + c] = 1;
-    }
     // side profiles, shared by workloads with the same relevant rules
-    const ruleIds = this.ruleCol;
+    const ruleIds = new Map<RuleModel, number>();
+    for (const p of this.policies) for (const r of p.rules) ruleIds.set(r, ruleIds.size);
     const profiles = new Map<string, SideProfile>();
     for (const w of this.workloadPeers) {
       for (const dir of ['ingress', 'egress'] as Direction[]) {
@@ -183,11 +171,11 @@ export class Engine {
         let prof = profiles.get(key);
         if (!prof) {
           prof = {
+            direction: dir,
             isolated,
             rules: relevant,
-            cols: Int32Array.from(relevant.map((r) => this.ruleCol.get(r)!)),
             dstDependent: dir === 'egress' && !relevant.every((r) => r.staticConn),
-            cache: new Map(),
+            subject: w,
           };
           profiles.set(key, prof);
         }
@@ -283,42 +271,105 @@ export class Engine {
   }
 
 
-  /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end, `dst` the traffic destination. */
-  private side(profiles: (SideProfile | undefined)[], subject: Peer, remote: Peer, dst: Peer): ConnSet {
+  /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end. */
+  private side(profiles: (SideProfile | undefined)[], subject: Peer, remote: Peer): ConnSet {
     if (subject.type !== 'workload') return this.all;
     const prof = profiles[subject.index];
     if (!prof) return this.all;
-    let node: Map<number, any> = prof.cache;
+    return this.sideResults[(prof.row ?? this.sideRow(prof))[remote.index]];
+  }
+
+  /**
+   * The result of a profile for every remote peer, by partition refinement: remote peers start in
+   * one class (one per port signature when the destination's named ports matter), and each rule,
+   * in profile order, moves its matched peers of a class to a new class whose running unions of
+   * allowed and denied connections include the rule. The cost is the number of (rule, matched peer)
+   * pairs, paid once per profile, instead of a walk over the profile's rules for every pair; each
+   * peer's unions are taken in the same order as rule by rule.
+   */
+  private sideRow(prof: SideProfile): Int32Array {
+    const peers = this.peers;
+    const cls = new Int32Array(peers.length);
+    // per class: running unions, a member (the destination of egress rules), and the class its
+    // members matching the current rule move to
+    const allowed: ConnSet[] = [];
+    const denied: ConnSet[] = [];
+    const member: number[] = [];
+    const splitRule: number[] = [];
+    const splitTo: number[] = [];
+    const addClass = (a: ConnSet, d: ConnSet, m: number) => {
+      allowed.push(a);
+      denied.push(d);
+      member.push(m);
+      splitRule.push(-1);
+      splitTo.push(-1);
+      return allowed.length - 1;
+    };
+    const start = prof.isolated ? ConnSet.EMPTY : this.all;
     if (prof.dstDependent) {
-      const sig = this.portSignature(dst);
-      let m = node.get(-1 - sig);
-      if (!m) node.set(-1 - sig, (m = new Map()));
-      node = m;
+      const bySig = new Map<number, number>();
+      for (const p of peers) {
+        const sig = this.portSignature(p);
+        let c = bySig.get(sig);
+        if (c === undefined) bySig.set(sig, (c = addClass(start, ConnSet.EMPTY, p.index)));
+        cls[p.index] = c;
+      }
+    } else {
+      addClass(start, ConnSet.EMPTY, 0);
     }
-    // walk the cache by the mask of matched rules, 29 rules per level (small integer keys)
-    const cols = prof.cols;
-    const n = cols.length;
-    const matrix = this.matrix;
-    const base = remote.index * this.ruleCount;
-    let chunk = 0;
-    let bit = 1;
-    for (let i = 0; i < n; i++) {
-      if (matrix[base + cols[i]] === 1) chunk += bit;
-      bit *= 2;
-      if (bit === CHUNK && i < n - 1) {
-        let m = node.get(chunk);
-        if (!m) node.set(chunk, (m = new Map()));
-        node = m;
-        chunk = 0;
-        bit = 1;
+    for (let i = 0; i < prof.rules.length; i++) {
+      const r = prof.rules[i];
+      const matched = this.matchedPeers(r);
+      for (let j = 0; j < matched.length; j++) {
+        const q = matched[j];
+        const c = cls[q];
+        if (splitRule[c] !== i) {
+          const conn = this.ruleConn(r, prof.direction === 'egress' ? peers[member[c]] : prof.subject);
+          splitRule[c] = i;
+          splitTo[c] = r.deny
+            ? addClass(allowed[c], this.union(denied[c], conn), q)
+            : addClass(prof.isolated ? this.union(allowed[c], conn) : allowed[c], denied[c], q);
+        }
+        cls[q] = splitTo[c];
       }
     }
-    let c: ConnSet | undefined = node.get(chunk);
-    if (!c) {
-      c = this.computeSide(prof, remote, dst);
-      node.set(chunk, c);
+    const result = new Int32Array(allowed.length).fill(-1);
+    const row = new Int32Array(peers.length);
+    for (let q = 0; q < row.length; q++) {
+      const c = cls[q];
+      if (result[c] < 0) result[c] = this.sideResultId(this.intern(denied[c].isEmpty() ? allowed[c] : allowed[c].subtract(denied[c])));
+      row[q] = result[c];
     }
+    prof.row = row;
+    return row;
+  }
+
+  /** Indexes of the peers a rule matches. */
+  private matchedPeers(r: RuleModel): Int32Array {
+    let m = this.ruleMatches.get(r);
+    if (!m) {
+      const found: number[] = [];
+      for (const p of this.peers) if (r.matchPeer(p)) found.push(p.index);
+      this.ruleMatches.set(r, (m = Int32Array.from(found)));
+    }
+    return m;
+  }
+
+  private union(a: ConnSet, b: ConnSet): ConnSet {
+    let m = this.unionCache.get(a.id);
+    if (!m) this.unionCache.set(a.id, (m = new Map()));
+    let c = m.get(b.id);
+    if (!c) m.set(b.id, (c = a.union(b)));
     return c;
+  }
+
+  private sideResultId(c: ConnSet): number {
+    let id = this.sideResultIndex.get(c);
+    if (id === undefined) {
+      this.sideResultIndex.set(c, (id = this.sideResults.length));
+      this.sideResults.push(c);
+    }
+    return id;
   }
 
   /** Small integer identifying a peer's container ports (0 = none). */
@@ -338,18 +389,6 @@ export class Engine {
     return s;
   }
 
-  private computeSide(prof: SideProfile, remote: Peer, dst: Peer): ConnSet {
-    let allowed = prof.isolated ? ConnSet.EMPTY : this.all;
-    let denied = ConnSet.EMPTY;
-    for (let i = 0; i < prof.rules.length; i++) {
-      if (this.matrix[remote.index * this.ruleCount + prof.cols[i]] !== 1) continue;
-      const r = prof.rules[i];
-      if (r.deny) denied = denied.union(this.ruleConn(r, dst));
-      else if (prof.isolated) allowed = allowed.union(this.ruleConn(r, dst));
-    }
-    return this.intern(denied.isEmpty() ? allowed : allowed.subtract(denied));
-  }
-
   /** One object per distinct connection set, so that results can be memoised by identity. */
   private intern(c: ConnSet): ConnSet {
     if (c === this.all || c === ConnSet.EMPTY) return c;
@@ -362,9 +401,9 @@ export class Engine {
 
   /** Allowed connections from src to dst (policies only; ingress-controller targets are applied in connections()). */
   allowed(src: Peer, dst: Peer): ConnSet {
-    const eg = this.side(this.profiles.egress, src, dst, dst);
+    const eg = this.side(this.profiles.egress, src, dst);
     if (eg.isEmpty()) return eg;
-    const ing = this.side(this.profiles.ingress, dst, src, dst);
+    const ing = this.side(this.profiles.ingress, dst, src);
     if (ing === this.all) return eg;
     if (eg === this.all || ing.isEmpty()) return ing;
     let m = this.intersectCache.get(eg.id);
@@ -384,11 +423,11 @@ export class Engine {
     const allowedBy: { rule: string; conn: ConnSet }[] = [];
     const deniedBy: { rule: string; conn: ConnSet }[] = [];
     for (const r of rules) {
-      if (this.matrix[remote.index * this.ruleCount + this.ruleCol.get(r)!] !== 1) continue;
+      if (!r.matchPeer(remote)) continue;
       const c = this.ruleConn(r, dst);
       (r.deny ? deniedBy : allowedBy).push({ rule: r.description, conn: c });
     }
-    const conn = this.side(this.profiles[dir], subject, remote, dst);
+    const conn = this.side(this.profiles[dir], subject, remote);
     return { unrestricted: !isolatedBy.length && !deniedBy.length, isolatedBy, allowedBy, deniedBy, conn };
   }
 
