@@ -51,6 +51,9 @@ interface SideProfile {
   row?: Int32Array;
 }
 
+/** id of `all` in Engine.sideResults */
+const ALL_ID = 0;
+
 export class Engine {
   readonly peers: Peer[] = [];
   readonly workloadPeers: Peer[] = [];
@@ -65,10 +68,11 @@ export class Engine {
   private readonly ingressTargets = new Map<number, ConnSet>();
   /** per workload peer index; undefined = the side allows everything */
   private readonly profiles: { ingress: (SideProfile | undefined)[]; egress: (SideProfile | undefined)[] } = { ingress: [], egress: [] };
-  /** distinct side results (interned), indexed by the profile rows */
+  /** distinct side results (interned), indexed by the profile rows; `all` is ALL_ID */
   private readonly sideResults: ConnSet[] = [];
   private readonly sideResultIndex = new Map<ConnSet, number>();
-  private readonly intersectCache = new Map<number, Map<number, ConnSet>>();
+  /** allowed connections per (egress result id, ingress result id) */
+  private readonly meetCache: ConnSet[][] = [];
   /** a.union(b) by ConnSet ids: profiles share rules, so the same unions recur across profiles */
   private readonly unionCache = new Map<number, Map<number, ConnSet>>();
   private readonly ingressRules: RuleModel[][] = [];
@@ -90,6 +94,7 @@ export class Engine {
     this.all = ConnSet.all(this.universe);
     this.interned.set(this.all.canonicalKey(), this.all);
     this.interned.set(ConnSet.EMPTY.canonicalKey(), ConnSet.EMPTY);
+    this.sideResultId(this.all);
     const ctx: CompileContext = { universe: this.universe, all: this.all };
 
     for (const doc of cluster.policies) {
@@ -271,12 +276,17 @@ export class Engine {
   }
 
 
-  /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end. */
-  private side(profiles: (SideProfile | undefined)[], subject: Peer, remote: Peer): ConnSet {
-    if (subject.type !== 'workload') return this.all;
+  /** Result ids of one side per remote peer index: `subject` is the peer whose policies apply; undefined = all allowed. */
+  private sideRowOf(profiles: (SideProfile | undefined)[], subject: Peer): Int32Array | undefined {
+    if (subject.type !== 'workload') return undefined;
     const prof = profiles[subject.index];
-    if (!prof) return this.all;
-    return this.sideResults[(prof.row ?? this.sideRow(prof))[remote.index]];
+    return prof && (prof.row ?? this.sideRow(prof));
+  }
+
+  /** Allowed connections of one side: `subject` is the peer whose policies apply, `remote` the other end. */
+  private side(profiles: (SideProfile | undefined)[], subject: Peer, remote: Peer): ConnSet {
+    const row = this.sideRowOf(profiles, subject);
+    return row ? this.sideResults[row[remote.index]] : this.all;
   }
 
   /**
@@ -401,15 +411,23 @@ export class Engine {
 
   /** Allowed connections from src to dst (policies only; ingress-controller targets are applied in connections()). */
   allowed(src: Peer, dst: Peer): ConnSet {
-    const eg = this.side(this.profiles.egress, src, dst);
-    if (eg.isEmpty()) return eg;
-    const ing = this.side(this.profiles.ingress, dst, src);
-    if (ing === this.all) return eg;
-    if (eg === this.all || ing.isEmpty()) return ing;
-    let m = this.intersectCache.get(eg.id);
-    if (!m) this.intersectCache.set(eg.id, (m = new Map()));
-    let c = m.get(ing.id);
-    if (!c) m.set(ing.id, (c = this.intern(eg.intersect(ing))));
+    const eg = this.sideRowOf(this.profiles.egress, src);
+    const ing = this.sideRowOf(this.profiles.ingress, dst);
+    return this.meet(eg ? eg[dst.index] : ALL_ID, ing ? ing[src.index] : ALL_ID);
+  }
+
+  /** The intersection of an egress and an ingress side result, by result ids (memoised). */
+  private meet(egId: number, ingId: number): ConnSet {
+    const m = this.meetCache[egId] ?? (this.meetCache[egId] = []);
+    let c = m[ingId];
+    if (!c) {
+      const eg = this.sideResults[egId];
+      const ing = this.sideResults[ingId];
+      if (eg.isEmpty() || ing === this.all) c = eg;
+      else if (eg === this.all || ing.isEmpty()) c = ing;
+      else c = this.intern(eg.intersect(ing));
+      m[ingId] = c;
+    }
     return c;
   }
 
@@ -449,6 +467,8 @@ export class Engine {
     const ic = this.ingressController;
     if (ic) srcs.push(ic);
     srcs.sort(byId);
+    // the ingress result row of each destination, in the order of `dsts`
+    const ingRows = dsts.map((d) => this.sideRowOf(this.profiles.ingress, d));
     for (const src of srcs) {
       if (src === ic) {
         for (const dst of dsts) {
@@ -460,11 +480,14 @@ export class Engine {
         continue;
       }
       const srcFocused = !focus || focus(src);
-      for (const dst of dsts) {
+      const egRow = this.sideRowOf(this.profiles.egress, src);
+      for (let k = 0; k < dsts.length; k++) {
+        const dst = dsts[k];
         if (src === dst) continue;
         if (src.type !== 'workload' && dst.type !== 'workload') continue;
         if (!srcFocused && !focus!(dst)) continue;
-        const c = this.allowed(src, dst);
+        const ingRow = ingRows[k];
+        const c = this.meet(egRow ? egRow[dst.index] : ALL_ID, ingRow ? ingRow[src.index] : ALL_ID);
         if (!c.isEmpty()) out.push({ src, dst, conn: c });
       }
     }
