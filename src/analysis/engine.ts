@@ -77,6 +77,7 @@ export class Engine {
   private readonly meetCache: ConnSet[][] = [];
   /** a.union(b) by ConnSet ids: profiles share rules, so the same unions recur across profiles */
   private readonly unionCache = new Map<number, Map<number, ConnSet>>();
+  private readonly unionResults = new Map<string, ConnSet>();
   private readonly ingressRules: RuleModel[][] = [];
   private readonly egressRules: RuleModel[][] = [];
   private readonly ingressIsolatedBy: string[][] = [];
@@ -321,7 +322,7 @@ export class Engine {
     if (prof.dstDependent) {
       const bySig = new Map<number, number>();
       for (const p of peers) {
-        const sig = this.portSignature(p);
+        const sig = this.peerPortSig[p.index];
         let c = bySig.get(sig);
         if (c === undefined) bySig.set(sig, (c = addClass(start, ConnSet.EMPTY, p.index)));
         cls[p.index] = c;
@@ -371,7 +372,16 @@ export class Engine {
     let m = this.unionCache.get(a.id);
     if (!m) this.unionCache.set(a.id, (m = new Map()));
     let c = m.get(b.id);
-    if (!c) m.set(b.id, (c = a.union(b)));
+    if (!c) {
+      c = a.union(b);
+      // equal running unions share one object, so that their later unions are memoised too; the
+      // key keeps the order of L7 restrictions (which the text shows, and the canonical key sorts)
+      const k = c.l7.length ? `${c.canonicalKey()}\n${JSON.stringify(c.l7)}` : c.canonicalKey();
+      const found = this.unionResults.get(k);
+      if (found) c = found;
+      else this.unionResults.set(k, c);
+      m.set(b.id, c);
+    }
     return c;
   }
 
