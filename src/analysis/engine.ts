@@ -53,8 +53,6 @@ interface SideProfile {
 
 /** id of `all` in Engine.sideResults */
 const ALL_ID = 0;
-/** sources per block in connections() */
-const SOURCE_BLOCK = 64;
 
 export class Engine {
   readonly peers: Peer[] = [];
@@ -479,40 +477,33 @@ export class Engine {
     const ic = this.ingressController;
     if (ic) srcs.push(ic);
     srcs.sort(byId);
-    // the ingress result row of each destination, in the order of `dsts`
+    // per destination, in the order of `dsts`: its ingress result row, peer index and whether it is
+    // a workload (typed arrays: peers have several shapes, so their fields are slow to read per pair)
     const ingRows = dsts.map((d) => this.sideRowOf(this.profiles.ingress, d));
-    // Ingress rows are indexed by source: reading them one source at a time would touch one cache
-    // line per destination, so a block of sources (adjacent indexes) is copied out at once.
-    const nd = dsts.length;
-    const block = new Int32Array(SOURCE_BLOCK * nd);
-    for (let b0 = 0; b0 < srcs.length; b0 += SOURCE_BLOCK) {
-      const bsrcs = srcs.slice(b0, b0 + SOURCE_BLOCK);
-      for (let k = 0; k < nd; k++) {
-        const row = ingRows[k];
-        for (let b = 0; b < bsrcs.length; b++) block[b * nd + k] = row ? row[bsrcs[b].index] : ALL_ID;
+    const dstIndex = Int32Array.from(dsts, (d) => d.index);
+    const dstWorkload = Uint8Array.from(dsts, (d) => (d.type === 'workload' ? 1 : 0));
+    for (const src of srcs) {
+      if (src === ic) {
+        for (const dst of dsts) {
+          const target = this.ingressTargets.get(dst.index);
+          if (!target || (focus && !focus(ic) && !focus(dst))) continue;
+          const c = this.intern(target.intersect(this.allowed(ic, dst)));
+          if (!c.isEmpty()) out.push({ src: ic, dst, conn: c });
+        }
+        continue;
       }
-      for (let b = 0; b < bsrcs.length; b++) {
-        const src = bsrcs[b];
-        if (src === ic) {
-          for (const dst of dsts) {
-            const target = this.ingressTargets.get(dst.index);
-            if (!target || (focus && !focus(ic) && !focus(dst))) continue;
-            const c = this.intern(target.intersect(this.allowed(ic, dst)));
-            if (!c.isEmpty()) out.push({ src: ic, dst, conn: c });
-          }
-          continue;
-        }
-        const srcFocused = !focus || focus(src);
-        const egRow = this.sideRowOf(this.profiles.egress, src);
-        const base = b * nd;
-        for (let k = 0; k < nd; k++) {
-          const dst = dsts[k];
-          if (src === dst) continue;
-          if (src.type !== 'workload' && dst.type !== 'workload') continue;
-          if (!srcFocused && !focus!(dst)) continue;
-          const c = this.meet(egRow ? egRow[dst.index] : ALL_ID, block[base + k]);
-          if (!c.isEmpty()) out.push({ src, dst, conn: c });
-        }
+      const srcFocused = !focus || focus(src);
+      const srcWorkload = src.type === 'workload';
+      const si = src.index;
+      const egRow = this.sideRowOf(this.profiles.egress, src);
+      for (let k = 0; k < dstIndex.length; k++) {
+        const di = dstIndex[k];
+        if (di === si) continue;
+        if (!srcWorkload && !dstWorkload[k]) continue;
+        if (!srcFocused && !focus!(dsts[k])) continue;
+        const ingRow = ingRows[k];
+        const c = this.meet(egRow ? egRow[di] : ALL_ID, ingRow ? ingRow[si] : ALL_ID);
+        if (!c.isEmpty()) out.push({ src, dst: dsts[k], conn: c });
       }
     }
     return out;
