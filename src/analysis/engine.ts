@@ -51,6 +51,13 @@ interface SideProfile {
   row?: Int32Array;
 }
 
+interface RuleMatches {
+  /** peer indexes */
+  readonly peers: Int32Array;
+  /** the rule matches all peers except these */
+  readonly complement: boolean;
+}
+
 /** id of `all` in Engine.sideResults */
 const ALL_ID = 0;
 
@@ -71,6 +78,8 @@ export class Engine {
   /** distinct side results (interned), indexed by the profile rows; `all` is ALL_ID */
   private readonly sideResults: ConnSet[] = [];
   private readonly sideResultIndex = new Map<ConnSet, number>();
+  /** side result id per (allowed, denied) running unions, by ConnSet ids */
+  private readonly sideResultCache = new Map<number, Map<number, number>>();
   /** allowed connections per (egress result id, ingress result id) */
   private readonly meetCache: ConnSet[][] = [];
   /** a.union(b) by ConnSet ids: profiles share rules, so the same unions recur across profiles */
@@ -80,8 +89,8 @@ export class Engine {
   private readonly egressRules: RuleModel[][] = [];
   private readonly ingressIsolatedBy: string[][] = [];
   private readonly egressIsolatedBy: string[][] = [];
-  /** indexes of the peers each rule matches, computed on first use */
-  private readonly ruleMatches = new Map<RuleModel, Int32Array>();
+  /** the peers each rule matches, computed on first use */
+  private readonly ruleMatches = new Map<RuleModel, RuleMatches>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
   private readonly interned = new Map<string, ConnSet>();
   private readonly portSigs = new Map<string, number>();
@@ -308,8 +317,10 @@ export class Engine {
    * The result of a profile for every remote peer, by partition refinement: remote peers start in
    * one class (one per port signature when the destination's named ports matter), and each rule,
    * in profile order, moves its matched peers of a class to a new class whose running unions of
-   * allowed and denied connections include the rule. The cost is the number of (rule, matched peer)
-   * pairs, paid once per profile, instead of a walk over the profile's rules for every pair; each
+   * allowed and denied connections include the rule. A rule that matches most peers moves the
+   * peers it does not match instead (to classes that keep their unions), and the classes that
+   * existed before take the rule in place. The cost is the number of (rule, listed peer) pairs plus
+   * classes, paid once per profile, instead of a walk over the profile's rules for every pair; each
    * peer's unions are taken in the same order as rule by rule.
    */
   private sideRow(prof: SideProfile): Int32Array {
@@ -332,50 +343,56 @@ export class Engine {
     };
     const start = prof.isolated ? ConnSet.EMPTY : this.all;
     if (prof.dstDependent) {
-      const bySig = new Map<number, number>();
-      for (const p of peers) {
-        const sig = this.peerPortSig[p.index];
-        let c = bySig.get(sig);
-        if (c === undefined) bySig.set(sig, (c = addClass(start, ConnSet.EMPTY, p.index)));
-        cls[p.index] = c;
+      const classOfSig: number[] = []; // port signatures are small integers
+      for (let q = 0; q < peers.length; q++) {
+        const sig = this.peerPortSig[q];
+        cls[q] = classOfSig[sig] ??= addClass(start, ConnSet.EMPTY, q);
       }
     } else {
       addClass(start, ConnSet.EMPTY, 0);
     }
     for (let i = 0; i < prof.rules.length; i++) {
       const r = prof.rules[i];
-      const matched = this.matchedPeers(r);
-      for (let j = 0; j < matched.length; j++) {
-        const q = matched[j];
+      // the unions of class c with rule r, stored in class `to`
+      const take = (c: number, to: number) => {
+        const conn = this.ruleConn(r, prof.direction === 'egress' ? peers[member[c]] : prof.subject);
+        if (r.deny) denied[to] = this.union(denied[c], conn);
+        else if (prof.isolated) allowed[to] = this.union(allowed[c], conn);
+      };
+      const { peers: listed, complement } = this.matchedPeers(r);
+      const existing = allowed.length;
+      for (let j = 0; j < listed.length; j++) {
+        const q = listed[j];
         const c = cls[q];
         if (splitRule[c] !== i) {
-          const conn = this.ruleConn(r, prof.direction === 'egress' ? peers[member[c]] : prof.subject);
           splitRule[c] = i;
-          splitTo[c] = r.deny
-            ? addClass(allowed[c], this.union(denied[c], conn), q)
-            : addClass(prof.isolated ? this.union(allowed[c], conn) : allowed[c], denied[c], q);
+          splitTo[c] = addClass(allowed[c], denied[c], q);
+          if (!complement) take(c, splitTo[c]);
         }
         cls[q] = splitTo[c];
       }
+      if (complement) for (let c = 0; c < existing; c++) take(c, c);
     }
     const result = new Int32Array(allowed.length).fill(-1);
     const row = new Int32Array(peers.length);
     for (let q = 0; q < row.length; q++) {
       const c = cls[q];
-      if (result[c] < 0) result[c] = this.sideResultId(this.intern(denied[c].isEmpty() ? allowed[c] : allowed[c].subtract(denied[c])));
+      if (result[c] < 0) result[c] = this.sideResultOf(allowed[c], denied[c]);
       row[q] = result[c];
     }
     prof.row = row;
     return row;
   }
 
-  /** Indexes of the peers a rule matches. */
-  private matchedPeers(r: RuleModel): Int32Array {
+  /** Indexes of the peers a rule matches, or of those it does not match when they are fewer. */
+  private matchedPeers(r: RuleModel): RuleMatches {
     let m = this.ruleMatches.get(r);
     if (!m) {
-      const found: number[] = [];
-      for (const p of this.peers) if (r.matchPeer(p)) found.push(p.index);
-      this.ruleMatches.set(r, (m = Int32Array.from(found)));
+      const yes: number[] = [];
+      const no: number[] = [];
+      for (const p of this.peers) (r.matchPeer(p) ? yes : no).push(p.index);
+      m = no.length < yes.length ? { peers: Int32Array.from(no), complement: true } : { peers: Int32Array.from(yes), complement: false };
+      this.ruleMatches.set(r, m);
     }
     return m;
   }
@@ -395,6 +412,15 @@ export class Engine {
       m.set(b.id, c);
     }
     return c;
+  }
+
+  /** The side result of running unions: allowed minus denied (memoised, as classes of many profiles end alike). */
+  private sideResultOf(allowed: ConnSet, denied: ConnSet): number {
+    let m = this.sideResultCache.get(allowed.id);
+    if (!m) this.sideResultCache.set(allowed.id, (m = new Map()));
+    let id = m.get(denied.id);
+    if (id === undefined) m.set(denied.id, (id = this.sideResultId(this.intern(denied.isEmpty() ? allowed : allowed.subtract(denied)))));
+    return id;
   }
 
   private sideResultId(c: ConnSet): number {
