@@ -84,6 +84,7 @@ export class Engine {
   private readonly meetCache: ConnSet[][] = [];
   /** a.union(b) by ConnSet ids: profiles share rules, so the same unions recur across profiles */
   private readonly unionCache = new Map<number, Map<number, ConnSet>>();
+  /** one object per distinct union result (see union()) */
   private readonly unionResults = new Map<string, ConnSet>();
   private readonly ingressRules: RuleModel[][] = [];
   private readonly egressRules: RuleModel[][] = [];
@@ -517,11 +518,8 @@ export class Engine {
     const ic = this.ingressController;
     if (ic) srcs.push(ic);
     srcs.sort(byId);
-    // per destination, in the order of `dsts`: its ingress result row, peer index and whether it is
-    // a workload (typed arrays: peers have several shapes, so their fields are slow to read per pair)
+    // the ingress result row of each destination, in the order of `dsts`
     const ingRows = dsts.map((d) => this.sideRowOf(this.profiles.ingress, d));
-    const dstIndex = Int32Array.from(dsts, (d) => d.index);
-    const dstWorkload = Uint8Array.from(dsts, (d) => (d.type === 'workload' ? 1 : 0));
     for (const src of srcs) {
       if (src === ic) {
         for (const dst of dsts) {
@@ -533,17 +531,15 @@ export class Engine {
         continue;
       }
       const srcFocused = !focus || focus(src);
-      const srcWorkload = src.type === 'workload';
-      const si = src.index;
       const egRow = this.sideRowOf(this.profiles.egress, src);
-      for (let k = 0; k < dstIndex.length; k++) {
-        const di = dstIndex[k];
-        if (di === si) continue;
-        if (!srcWorkload && !dstWorkload[k]) continue;
-        if (!srcFocused && !focus!(dsts[k])) continue;
+      for (let k = 0; k < dsts.length; k++) {
+        const dst = dsts[k];
+        if (src === dst) continue;
+        if (src.type !== 'workload' && dst.type !== 'workload') continue;
+        if (!srcFocused && !focus!(dst)) continue;
         const ingRow = ingRows[k];
-        const c = this.meet(egRow ? egRow[di] : ALL_ID, ingRow ? ingRow[si] : ALL_ID);
-        if (!c.isEmpty()) out.push({ src, dst: dsts[k], conn: c });
+        const c = this.meet(egRow ? egRow[dst.index] : ALL_ID, ingRow ? ingRow[src.index] : ALL_ID);
+        if (!c.isEmpty()) out.push({ src, dst, conn: c });
       }
     }
     return out;
