@@ -37,21 +37,29 @@ export interface SideVerdict {
 
 /**
  * The policy profile of one side of a workload: the rules that can change its result (all of them
- * when isolated, else only deny rules). Workloads with the same profile share one result cache,
- * keyed by the remote peer's signature.
+ * when isolated, else only deny rules). Workloads with the same profile share one result row.
  */
 interface SideProfile {
+  readonly direction: Direction;
   readonly isolated: boolean;
   readonly rules: RuleModel[];
-  /** column of each rule in the peer x rule match matrix */
-  readonly cols: Int32Array;
   /** egress rules with named ports: results also depend on the destination's container ports */
   readonly dstDependent: boolean;
-  /** nested maps keyed by (port signature,) then 29-rule chunks of the matched-rules mask */
-  readonly cache: Map<number, any>;
+  /** a workload with this profile (for ingress, the destination whose named ports the rules resolve) */
+  readonly subject: Peer;
+  /** per remote peer index: the index of the side's result in Engine.sideResults (built on first use) */
+  row?: Int32Array;
 }
 
-const CHUNK = 2 ** 29;
+interface RuleMatches {
+  /** peer indexes */
+  readonly peers: Int32Array;
+  /** the rule matches all peers except these */
+  readonly complement: boolean;
+}
+
+/** id of `all` in Engine.sideResults */
+const ALL_ID = 0;
 
 export class Engine {
   readonly peers: Peer[] = [];
@@ -71,20 +79,26 @@ export class Engine {
   private readonly policedNodes = new Set<Peer>();
   ingressController?: Peer;
   private readonly ingressTargets = new Map<number, ConnSet>();
-  /** per workload peer index: rules, bitmaps, isolation, and a cache of results per matched-rule mask */
   /** per workload peer index; undefined = the side allows everything */
   private readonly profiles: { ingress: (SideProfile | undefined)[]; egress: (SideProfile | undefined)[] } = { ingress: [], egress: [] };
-  private readonly intersectCache = new Map<number, Map<number, ConnSet>>();
+  /** distinct side results (interned), indexed by the profile rows; `all` is ALL_ID */
+  private readonly sideResults: ConnSet[] = [];
+  private readonly sideResultIndex = new Map<ConnSet, number>();
+  /** side result id per (allowed, denied) running unions, by ConnSet ids */
+  private readonly sideResultCache = new Map<number, Map<number, number>>();
+  /** allowed connections per (egress result id, ingress result id) */
+  private readonly meetCache: ConnSet[][] = [];
+  /** a.union(b) by ConnSet ids: profiles share rules, so the same unions recur across profiles */
+  private readonly unionCache = new Map<number, Map<number, ConnSet>>();
+  /** one object per distinct union result (see union()) */
+  private readonly unionResults = new Map<string, ConnSet>();
   private readonly ingressRules: RuleModel[][] = [];
   private readonly egressRules: RuleModel[][] = [];
   private readonly ingressIsolatedBy: string[][] = [];
   private readonly egressIsolatedBy: string[][] = [];
-  /** per rule: bitmap of matched peers */
-  /** peer x rule match matrix, row-major by peer (a peer's row is contiguous) */
-  private matrix: Uint8Array = new Uint8Array(0);
-  private ruleCount = 0;
-  private readonly ruleCol = new Map<RuleModel, number>();
-  /** Stable small ids of rules, for the cache of rules narrowed by `*Requires`. */
+  /** the peers each rule matches, computed on first use */
+  private readonly ruleMatches = new Map<RuleModel, RuleMatches>();
+  /** Small stable ids of rules (narrowed rules included), for profile keys and the narrowed-rule cache. */
   private readonly ruleIds = new Map<RuleModel, number>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
   private readonly interned = new Map<string, ConnSet>();
@@ -99,6 +113,7 @@ export class Engine {
     this.all = ConnSet.all(this.universe);
     this.interned.set(this.all.canonicalKey(), this.all);
     this.interned.set(ConnSet.EMPTY.canonicalKey(), ConnSet.EMPTY);
+    this.sideResultId(this.all);
     const ctx: CompileContext = { universe: this.universe, all: this.all };
 
     for (const doc of cluster.policies) {
@@ -182,20 +197,7 @@ export class Engine {
       this.ingressIsolatedBy[w.index] = inIso;
       this.egressIsolatedBy[w.index] = egIso;
     }
-    // rule -> matched peers, computed once
-    const used = new Set<RuleModel>();
-    for (const w of this.subjectPeers) {
-      for (const r of this.ingressRules[w.index]) used.add(r);
-      for (const r of this.egressRules[w.index]) used.add(r);
-    }
-    for (const r of used) this.ruleCol.set(r, this.ruleCol.size);
-    const R = (this.ruleCount = this.ruleCol.size);
-    this.matrix = new Uint8Array(this.peers.length * R);
-    for (const [r, c] of this.ruleCol) {
-      for (const p of this.peers) if (r.matchPeer(p)) this.matrix[p.index * R + c] = 1;
-    }
     // side profiles, shared by workloads with the same relevant rules
-    const ruleIds = this.ruleCol;
     const profiles = new Map<string, SideProfile>();
     for (const w of this.subjectPeers) {
       for (const dir of ['ingress', 'egress'] as Direction[]) {
@@ -207,15 +209,15 @@ export class Engine {
           continue;
         }
         // ingress results depend on the subject's own ports (named ports resolve on the destination)
-        const key = `${dir}|${isolated}|${dir === 'ingress' ? this.portSignature(w) : 0}|${relevant.map((r) => ruleIds.get(r)).join(',')}`;
+        const key = `${dir}|${isolated}|${dir === 'ingress' ? this.portSignature(w) : 0}|${relevant.map((r) => this.ruleId(r)).join(',')}`;
         let prof = profiles.get(key);
         if (!prof) {
           prof = {
+            direction: dir,
             isolated,
             rules: relevant,
-            cols: Int32Array.from(relevant.map((r) => this.ruleCol.get(r)!)),
             dstDependent: dir === 'egress' && !relevant.every((r) => r.staticConn),
-            cache: new Map(),
+            subject: w,
           };
           profiles.set(key, prof);
         }
@@ -232,9 +234,7 @@ export class Engine {
   private narrow(r: RuleModel, all: RequirementModel[], cache: Map<string, RuleModel>): RuleModel {
     const reqs = all.filter((q) => q.direction === r.direction && q.deny === r.deny);
     if (!reqs.length) return r;
-    let ruleId = this.ruleIds.get(r);
-    if (ruleId === undefined) this.ruleIds.set(r, (ruleId = this.ruleIds.size));
-    const key = `${ruleId}|${reqs.map((q) => q.description).join('|')}`;
+    const key = `${this.ruleId(r)}|${reqs.map((q) => q.description).join('|')}`;
     let out = cache.get(key);
     if (!out) {
       // Kubernetes rules (no split given) match pods only through pod/namespace selectors
@@ -248,8 +248,29 @@ export class Engine {
     return out;
   }
 
+  private ruleId(r: RuleModel): number {
+    let id = this.ruleIds.get(r);
+    if (id === undefined) this.ruleIds.set(r, (id = this.ruleIds.size));
+    return id;
+  }
+
   private addPeer(p: Omit<Peer, 'index'>): Peer {
-    const peer: Peer = { ...p, index: this.peers.length };
+    // every field, in one order, so that all peers share one object shape: rule matchers read peers
+    // for every (rule, peer), and reads over several shapes cost several times more
+    const peer: Peer = Object.assign({
+      index: this.peers.length,
+      type: p.type,
+      id: p.id,
+      namespace: undefined,
+      labels: undefined,
+      nsLabels: undefined,
+      ciliumLabels: undefined,
+      workload: undefined,
+      node: undefined,
+      range: undefined,
+      entity: undefined,
+      fqdn: undefined,
+    }, p);
     this.peers.push(peer);
     return peer;
   }
@@ -335,41 +356,135 @@ export class Engine {
   }
 
 
-  /** Allowed connections of one side: `subject` is the workload whose policies apply, `remote` the other end, `dst` the traffic destination. */
-  private side(profiles: (SideProfile | undefined)[], subject: Peer, remote: Peer, dst: Peer): ConnSet {
+  /** Result ids of one side per remote peer index: `subject` is the peer whose policies apply; undefined = all allowed. */
+  private sideRowOf(profiles: (SideProfile | undefined)[], subject: Peer): Int32Array | undefined {
     const prof = profiles[subject.index];
-    if (!prof) return this.all;
-    let node: Map<number, any> = prof.cache;
+    return prof && (prof.row ?? this.sideRow(prof));
+  }
+
+  /** Allowed connections of one side: `subject` is the peer whose policies apply, `remote` the other end. */
+  private side(profiles: (SideProfile | undefined)[], subject: Peer, remote: Peer): ConnSet {
+    const row = this.sideRowOf(profiles, subject);
+    return row ? this.sideResults[row[remote.index]] : this.all;
+  }
+
+  /**
+   * The result of a profile for every remote peer, by partition refinement: remote peers start in
+   * one class (one per port signature when the destination's named ports matter), and each rule,
+   * in profile order, moves its matched peers of a class to a new class whose running unions of
+   * allowed and denied connections include the rule. A rule that matches most peers moves the
+   * peers it does not match instead (to classes that keep their unions), and the classes that
+   * existed before take the rule in place. The cost is the number of (rule, listed peer) pairs plus
+   * classes, paid once per profile, instead of a walk over the profile's rules for every pair; each
+   * peer's unions are taken in the same order as rule by rule.
+   */
+  private sideRow(prof: SideProfile): Int32Array {
+    const peers = this.peers;
+    const cls = new Int32Array(peers.length);
+    // per class: running unions, a member (the destination of egress rules), and the class its
+    // members matching the current rule move to
+    const allowed: ConnSet[] = [];
+    const denied: ConnSet[] = [];
+    const member: number[] = [];
+    const splitRule: number[] = [];
+    const splitTo: number[] = [];
+    const addClass = (a: ConnSet, d: ConnSet, m: number) => {
+      allowed.push(a);
+      denied.push(d);
+      member.push(m);
+      splitRule.push(-1);
+      splitTo.push(-1);
+      return allowed.length - 1;
+    };
+    const start = prof.isolated ? ConnSet.EMPTY : this.all;
     if (prof.dstDependent) {
-      const sig = this.portSignature(dst);
-      let m = node.get(-1 - sig);
-      if (!m) node.set(-1 - sig, (m = new Map()));
-      node = m;
-    }
-    // walk the cache by the mask of matched rules, 29 rules per level (small integer keys)
-    const cols = prof.cols;
-    const n = cols.length;
-    const matrix = this.matrix;
-    const base = remote.index * this.ruleCount;
-    let chunk = 0;
-    let bit = 1;
-    for (let i = 0; i < n; i++) {
-      if (matrix[base + cols[i]] === 1) chunk += bit;
-      bit *= 2;
-      if (bit === CHUNK && i < n - 1) {
-        let m = node.get(chunk);
-        if (!m) node.set(chunk, (m = new Map()));
-        node = m;
-        chunk = 0;
-        bit = 1;
+      const classOfSig: number[] = []; // port signatures are small integers
+      for (let q = 0; q < peers.length; q++) {
+        const sig = this.peerPortSig[q];
+        cls[q] = classOfSig[sig] ??= addClass(start, ConnSet.EMPTY, q);
       }
+    } else {
+      addClass(start, ConnSet.EMPTY, 0);
     }
-    let c: ConnSet | undefined = node.get(chunk);
+    for (let i = 0; i < prof.rules.length; i++) {
+      const r = prof.rules[i];
+      // the unions of class c with rule r, stored in class `to`
+      const take = (c: number, to: number) => {
+        const conn = this.ruleConn(r, prof.direction === 'egress' ? peers[member[c]] : prof.subject);
+        if (r.deny) denied[to] = this.union(denied[c], conn);
+        else if (prof.isolated) allowed[to] = this.union(allowed[c], conn);
+      };
+      const { peers: listed, complement } = this.matchedPeers(r);
+      const existing = allowed.length;
+      for (let j = 0; j < listed.length; j++) {
+        const q = listed[j];
+        const c = cls[q];
+        if (splitRule[c] !== i) {
+          splitRule[c] = i;
+          splitTo[c] = addClass(allowed[c], denied[c], q);
+          if (!complement) take(c, splitTo[c]);
+        }
+        cls[q] = splitTo[c];
+      }
+      if (complement) for (let c = 0; c < existing; c++) take(c, c);
+    }
+    const result = new Int32Array(allowed.length).fill(-1);
+    const row = new Int32Array(peers.length);
+    for (let q = 0; q < row.length; q++) {
+      const c = cls[q];
+      if (result[c] < 0) result[c] = this.sideResultOf(allowed[c], denied[c]);
+      row[q] = result[c];
+    }
+    prof.row = row;
+    return row;
+  }
+
+  /** Indexes of the peers a rule matches, or of those it does not match when they are fewer. */
+  private matchedPeers(r: RuleModel): RuleMatches {
+    let m = this.ruleMatches.get(r);
+    if (!m) {
+      const yes: number[] = [];
+      const no: number[] = [];
+      for (const p of this.peers) (r.matchPeer(p) ? yes : no).push(p.index);
+      m = no.length < yes.length ? { peers: Int32Array.from(no), complement: true } : { peers: Int32Array.from(yes), complement: false };
+      this.ruleMatches.set(r, m);
+    }
+    return m;
+  }
+
+  private union(a: ConnSet, b: ConnSet): ConnSet {
+    let m = this.unionCache.get(a.id);
+    if (!m) this.unionCache.set(a.id, (m = new Map()));
+    let c = m.get(b.id);
     if (!c) {
-      c = this.computeSide(prof, remote, dst);
-      node.set(chunk, c);
+      c = a.union(b);
+      // equal running unions share one object, so that their later unions are memoised too; the
+      // key keeps the order of L7 restrictions (which the text shows, and the canonical key sorts)
+      const k = c.l7.length ? `${c.canonicalKey()}\n${JSON.stringify(c.l7)}` : c.canonicalKey();
+      const found = this.unionResults.get(k);
+      if (found) c = found;
+      else this.unionResults.set(k, c);
+      m.set(b.id, c);
     }
     return c;
+  }
+
+  /** The side result of running unions: allowed minus denied (memoised, as classes of many profiles end alike). */
+  private sideResultOf(allowed: ConnSet, denied: ConnSet): number {
+    let m = this.sideResultCache.get(allowed.id);
+    if (!m) this.sideResultCache.set(allowed.id, (m = new Map()));
+    let id = m.get(denied.id);
+    if (id === undefined) m.set(denied.id, (id = this.sideResultId(this.intern(denied.isEmpty() ? allowed : allowed.subtract(denied)))));
+    return id;
+  }
+
+  private sideResultId(c: ConnSet): number {
+    let id = this.sideResultIndex.get(c);
+    if (id === undefined) {
+      this.sideResultIndex.set(c, (id = this.sideResults.length));
+      this.sideResults.push(c);
+    }
+    return id;
   }
 
   /** Small integer identifying a peer's container ports (0 = none). */
@@ -389,18 +504,6 @@ export class Engine {
     return s;
   }
 
-  private computeSide(prof: SideProfile, remote: Peer, dst: Peer): ConnSet {
-    let allowed = prof.isolated ? ConnSet.EMPTY : this.all;
-    let denied = ConnSet.EMPTY;
-    for (let i = 0; i < prof.rules.length; i++) {
-      if (this.matrix[remote.index * this.ruleCount + prof.cols[i]] !== 1) continue;
-      const r = prof.rules[i];
-      if (r.deny) denied = denied.union(this.ruleConn(r, dst));
-      else if (prof.isolated) allowed = allowed.union(this.ruleConn(r, dst));
-    }
-    return this.intern(denied.isEmpty() ? allowed : allowed.subtract(denied));
-  }
-
   /** One object per distinct connection set, so that results can be memoised by identity. */
   private intern(c: ConnSet): ConnSet {
     if (c === this.all || c === ConnSet.EMPTY) return c;
@@ -413,15 +516,23 @@ export class Engine {
 
   /** Allowed connections from src to dst (policies only; ingress-controller targets are applied in connections()). */
   allowed(src: Peer, dst: Peer): ConnSet {
-    const eg = this.side(this.profiles.egress, src, dst, dst);
-    if (eg.isEmpty()) return eg;
-    const ing = this.side(this.profiles.ingress, dst, src, dst);
-    if (ing === this.all) return eg;
-    if (eg === this.all || ing.isEmpty()) return ing;
-    let m = this.intersectCache.get(eg.id);
-    if (!m) this.intersectCache.set(eg.id, (m = new Map()));
-    let c = m.get(ing.id);
-    if (!c) m.set(ing.id, (c = this.intern(eg.intersect(ing))));
+    const eg = this.sideRowOf(this.profiles.egress, src);
+    const ing = this.sideRowOf(this.profiles.ingress, dst);
+    return this.meet(eg ? eg[dst.index] : ALL_ID, ing ? ing[src.index] : ALL_ID);
+  }
+
+  /** The intersection of an egress and an ingress side result, by result ids (memoised). */
+  private meet(egId: number, ingId: number): ConnSet {
+    const m = this.meetCache[egId] ?? (this.meetCache[egId] = []);
+    let c = m[ingId];
+    if (!c) {
+      const eg = this.sideResults[egId];
+      const ing = this.sideResults[ingId];
+      if (eg.isEmpty() || ing === this.all) c = eg;
+      else if (eg === this.all || ing.isEmpty()) c = ing;
+      else c = this.intern(eg.intersect(ing));
+      m[ingId] = c;
+    }
     return c;
   }
 
@@ -435,11 +546,11 @@ export class Engine {
     const allowedBy: { rule: string; conn: ConnSet }[] = [];
     const deniedBy: { rule: string; conn: ConnSet }[] = [];
     for (const r of rules) {
-      if (this.matrix[remote.index * this.ruleCount + this.ruleCol.get(r)!] !== 1) continue;
+      if (!r.matchPeer(remote)) continue;
       const c = this.ruleConn(r, dst);
       (r.deny ? deniedBy : allowedBy).push({ rule: r.description, conn: c });
     }
-    const conn = this.side(this.profiles[dir], subject, remote, dst);
+    const conn = this.side(this.profiles[dir], subject, remote);
     return { unrestricted: !isolatedBy.length && !deniedBy.length, isolatedBy, allowedBy, deniedBy, conn };
   }
 
@@ -466,6 +577,8 @@ export class Engine {
     const ic = this.ingressController;
     if (ic) srcs.push(ic);
     srcs.sort(byId);
+    // the ingress result row of each destination, in the order of `dsts`
+    const ingRows = dsts.map((d) => this.sideRowOf(this.profiles.ingress, d));
     for (const src of srcs) {
       if (src === ic) {
         for (const dst of dsts) {
@@ -477,11 +590,14 @@ export class Engine {
         continue;
       }
       const srcFocused = !focus || focus(src);
-      for (const dst of dsts) {
+      const egRow = this.sideRowOf(this.profiles.egress, src);
+      for (let k = 0; k < dsts.length; k++) {
+        const dst = dsts[k];
         if (src === dst) continue;
         if (!this.listed(src) && !this.listed(dst)) continue;
         if (!srcFocused && !focus!(dst)) continue;
-        const c = this.allowed(src, dst);
+        const ingRow = ingRows[k];
+        const c = this.meet(egRow ? egRow[dst.index] : ALL_ID, ingRow ? ingRow[src.index] : ALL_ID);
         if (!c.isEmpty()) out.push({ src, dst, conn: c });
       }
     }
