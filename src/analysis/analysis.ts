@@ -8,7 +8,7 @@ import { Engine, ConnectionResult } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
 import { formatDot, formatMermaid } from './format/graph';
 import { connectionsToJson, formatJson, formatMarkdown } from './format/table';
-import { formatTxt } from './format/txt';
+import { formatTxt, txtChunks } from './format/txt';
 import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
 import { ConnSet } from './ports';
@@ -279,6 +279,15 @@ export class ConnectivityAnalysis {
 
   public toText(): string {
     return this.format(OutputFormat.TXT);
+  }
+
+  /**
+   * The report in a format, in pieces whose concatenation is `format(format)`: the text report is
+   * produced a few thousand lines at a time (the CLI writes them as they come). @internal
+   */
+  public *_formatChunks(format: OutputFormat): Generator<string> {
+    if (format === OutputFormat.TXT) yield* txtChunks(this.results(), this.engine.universe);
+    else yield this.format(format);
   }
 
   public toJson(): any {

@@ -52,7 +52,7 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
       }
       const a = ConnectivityAnalysis.fromFiles(paths, { focusWorkload: opts.focus });
       reportLoad(a, io, !!opts.quiet);
-      io.stdout(a.format(opts.format as OutputFormat));
+      for (const chunk of a._formatChunks(opts.format as OutputFormat)) io.stdout(chunk);
       if (a.diagnostics.some((d) => d.severity === 'error' && /path not found/.test(d.message))) code = 1;
     });
 

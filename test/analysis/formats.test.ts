@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { generateCluster } from '../../bench/analysis';
 import { ConnectivityAnalysis, OutputFormat } from '../../src/analysis';
 
 const app = path.join(__dirname, 'fixtures', 'app');
@@ -7,6 +8,15 @@ describe('output formats', () => {
   const a = ConnectivityAnalysis.fromFiles([app]);
   test.each([OutputFormat.TXT, OutputFormat.JSON, OutputFormat.MD, OutputFormat.DOT, OutputFormat.MERMAID])('%s', (f) => {
     expect(a.format(f)).toMatchSnapshot();
+  });
+
+  test('the text report comes in chunks of lines (the CLI streams them) that join to the whole report', () => {
+    const big = ConnectivityAnalysis.fromManifests(generateCluster(1000, 3));
+    const chunks = [...big._formatChunks(OutputFormat.TXT)];
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const c of chunks) expect(c.endsWith('\n')).toBe(true);
+    expect(chunks.join('')).toBe(big.toText());
+    expect([...big._formatChunks(OutputFormat.JSON)]).toEqual([big.format(OutputFormat.JSON)]);
   });
 
   test('txt is sorted and follows the connlist grammar', () => {

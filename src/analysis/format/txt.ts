@@ -5,14 +5,20 @@ const CHUNK_LINES = 4096;
 
 /** netpol-analyzer connlist text: `SRC => DST : CONNECTIONS`, one line per connection, sorted. */
 export function formatTxt(conns: ConnectionResult[], universe: string[]): string {
+  return [...txtChunks(conns, universe)].join('');
+}
+
+/**
+ * The same text a chunk of lines at a time, so the CLI can write reports larger than one string may
+ * hold (V8 strings stop at about 512 million characters; the 20,000-pod benchmark report is 200 MB).
+ */
+export function* txtChunks(conns: ConnectionResult[], universe: string[]): Generator<string> {
   // conns come sorted by `SRC => DST`; peer ids end with ']' or '}', so the lines are sorted too.
   // Lines are joined a chunk at a time: an array of millions of short line strings (and their
   // concatenation nodes) would hold several times the size of the text until the final join.
-  const chunks: string[] = [];
   for (let i = 0; i < conns.length; i += CHUNK_LINES) {
     const lines: string[] = [];
     for (const c of conns.slice(i, i + CHUNK_LINES)) lines.push(`${c.src.id} => ${c.dst.id} : ${c.conn.toString(universe)}\n`);
-    chunks.push(lines.join(''));
+    yield lines.join('');
   }
-  return chunks.join('');
 }
