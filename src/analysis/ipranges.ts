@@ -4,6 +4,7 @@
  */
 /* eslint-disable no-bitwise */ // address arithmetic on BigInt
 import * as ipaddr from 'ipaddr.js';
+import { addressToBigInt, bigIntToAddress } from '../model/address';
 
 export type Family = 4 | 6;
 
@@ -23,12 +24,6 @@ export function familyMax(f: Family): bigint {
 
 export function fullRange(f: Family): IpRange {
   return { family: f, start: 0n, end: familyMax(f) };
-}
-
-function bytesToBigInt(bytes: number[]): bigint {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return v;
 }
 
 /** Parse `a.b.c.d/n` or `x::/n` (a bare address is a /32 or /128). Throws with a clear message. */
@@ -52,7 +47,7 @@ export function parseCidr(text: string): IpRange {
   // the analyser reads manifests the API server accepted; the constructs' strict parser is model/cidr.ts.
   const family: Family = addr.kind() === 'ipv4' ? 4 : 6;
   const width = family === 4 ? 32 : 128;
-  const value = bytesToBigInt(addr.toByteArray());
+  const value = addressToBigInt(addr);
   const hostBits = BigInt(width - bits);
   const mask = (1n << hostBits) - 1n;
   const start = value & ~mask & familyMax(family);
@@ -63,7 +58,7 @@ export function parseAddress(text: string): IpRange | undefined {
   try {
     const a = ipaddr.parse(String(text).trim());
     const family: Family = a.kind() === 'ipv4' ? 4 : 6;
-    const v = bytesToBigInt(a.toByteArray());
+    const v = addressToBigInt(a);
     return { family, start: v, end: v };
   } catch {
     return undefined;
@@ -71,12 +66,7 @@ export function parseAddress(text: string): IpRange | undefined {
 }
 
 export function formatAddress(family: Family, v: bigint): string {
-  if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => Number((v >> s) & 255n)).join('.');
-  }
-  const parts: number[] = [];
-  for (let i = 7; i >= 0; i--) parts.push(Number((v >> BigInt(i * 16)) & 0xffffn));
-  return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+  return bigIntToAddress(v, family === 4 ? 32 : 128);
 }
 
 export function formatRange(r: IpRange): string {

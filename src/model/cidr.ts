@@ -1,4 +1,5 @@
 import * as ipaddr from 'ipaddr.js';
+import { addressToBigInt, bigIntToAddress } from './address';
 import { invalid } from './errors';
 
 /** An address family. */
@@ -22,22 +23,6 @@ export interface ParsedCidr {
   readonly last: bigint;
   /** Canonical text (lowercase, compressed IPv6). */
   readonly text: string;
-}
-
-function toBigInt(bytes: number[]): bigint {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return v;
-}
-
-function bigIntToAddress(value: bigint, family: IpFamily): string {
-  const bytes: number[] = [];
-  const n = family === IpFamily.IPV4 ? 4 : 16;
-  for (let i = 0; i < n; i++) {
-    bytes.unshift(Number(value & 0xffn));
-    value >>= 8n;
-  }
-  return ipaddr.fromByteArray(bytes).toString();
 }
 
 /**
@@ -86,11 +71,11 @@ function parseCidrUncached(field: string, text: string): ParsedCidr {
   }
   const family = isV6 ? IpFamily.IPV6 : IpFamily.IPV4;
   const prefixLength = Number(prefixText);
-  const value = toBigInt(ipaddr.parse(addressText).toByteArray());
+  const value = addressToBigInt(ipaddr.parse(addressText));
   const hostBits = BigInt(width - prefixLength);
   const hostMask = (1n << hostBits) - 1n;
   const first = value & ~hostMask;
-  const canonical = `${bigIntToAddress(first, family)}/${prefixLength}`;
+  const canonical = `${bigIntToAddress(first, family === IpFamily.IPV4 ? 32 : 128)}/${prefixLength}`;
   if (first !== value) {
     throw invalid(field, text, 'has host bits set', `did you mean ${canonical}?`);
   }
