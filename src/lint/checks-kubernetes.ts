@@ -87,14 +87,31 @@ export const andOrPeers: LintCheck = ruleCheck({
 
 // ---- rule comparison (duplicates and shadowing), Kubernetes shapes ----
 
+/** rulesOf per context and kinds: NP003 and NP004 group the same rules. */
+const groupCache = new WeakMap<LintContext, Map<string, Map<string, PolicyRule[]>>>();
+
 function rulesOf(ctx: LintContext, kinds: string[]): Map<string, PolicyRule[]> {
+  let byKinds = groupCache.get(ctx);
+  if (!byKinds) groupCache.set(ctx, (byKinds = new Map()));
+  const kindsKey = kinds.join(',');
+  let groups = byKinds.get(kindsKey);
+  if (!groups) byKinds.set(kindsKey, (groups = groupRules(ctx, kinds)));
+  return groups;
+}
+
+function groupRules(ctx: LintContext, kinds: string[]): Map<string, PolicyRule[]> {
+  const subjectKeys = new Map<LintPolicy, string>();
   // Rules grouped by (kind, namespace, subject selector, direction): rules in one group apply to the same pods.
   // Rules of a direction a Kubernetes policy does not isolate have no effect, so they are left out.
   const groups = new Map<string, PolicyRule[]>();
   for (const r of policyRules(ctx.policies.filter(x => kinds.includes(x.kind)), { isolatedOnly: true })) {
     const p = r.policy;
-    const subject = p.kind === K8S_POLICY ? p.spec?.podSelector : plainSelector(p.spec?.endpointSelector ?? p.spec?.nodeSelector);
-    const key = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {}), r.dir].join('|');
+    let subjectKey = subjectKeys.get(p);
+    if (subjectKey === undefined) {
+      const subject = p.kind === K8S_POLICY ? p.spec?.podSelector : plainSelector(p.spec?.endpointSelector ?? p.spec?.nodeSelector);
+      subjectKeys.set(p, (subjectKey = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {})].join('|')));
+    }
+    const key = `${subjectKey}|${r.dir}`;
     const group = groups.get(key) ?? [];
     group.push(r);
     groups.set(key, group);
@@ -112,14 +129,20 @@ function ruleGroupCheck(info: LintCheckInfo, visit: (rules: PolicyRule[], emit: 
   };
 }
 
-/** A rule in canonical form: peer and port lists sorted. */
+const normalRules = new WeakMap<object, string>();
+
+/** A rule in canonical form: peer and port lists sorted (memoised: NP003 and NP004 compare every pair of a group). */
 function normalRule(rule: any): string {
   if (!rule || typeof rule !== 'object') return canonical(rule);
-  const out: any = {};
-  for (const [k, v] of Object.entries(rule)) {
-    out[k] = Array.isArray(v) ? v.map(canonical).sort() : v;
+  let text = normalRules.get(rule);
+  if (text === undefined) {
+    const out: any = {};
+    for (const [k, v] of Object.entries(rule)) {
+      out[k] = Array.isArray(v) ? v.map(canonical).sort() : v;
+    }
+    normalRules.set(rule, (text = canonical(out)));
   }
-  return canonical(out);
+  return text;
 }
 
 function where(r: PolicyRule): string {

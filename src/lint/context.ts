@@ -261,7 +261,10 @@ export function policyRules(policies: LintPolicy[], options: { directions?: Rule
 
 /** Stable sort of findings: file and line (when read from files), object, field, check id. */
 export function sortFindings(findings: LintFinding[]): LintFinding[] {
-  const key = (f: LintFinding) => [f.file ?? '', String(f.line ?? 0).padStart(9, '0'), f.object.namespace ?? '', f.object.kind, f.object.name,
+  // one sort key per finding, computed once (a comparator would build it O(n log n) times)
+  const sortKey = (f: LintFinding) => [f.file ?? '', String(f.line ?? 0).padStart(9, '0'), f.object.namespace ?? '', f.object.kind, f.object.name,
     f.field, f.checkId, f.message].join('\u0000');
-  return [...findings].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const keyed = findings.map(f => ({ f, k: sortKey(f) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map(x => x.f);
 }

@@ -42,6 +42,15 @@ export class Lint extends Construct {
     return new Lint(target, LINT_ID, options ?? {});
   }
 
+  /**
+   * Turns the synth-time lint off for the chart of `scope` (or for every chart, when `scope` is the
+   * App): no check runs and nothing is resolved for it, so synth costs what the policies cost. The
+   * `cdk8s-netpol lint` command still checks the synthesised YAML.
+   */
+  public static disable(scope: IConstruct): Lint {
+    return Lint.enable(scope, { disabledChecks: Linter.checks().map(c => c.id).filter(id => !id.startsWith('LINT')), printWarnings: false });
+  }
+
   /** The lint enabled for the chart of `scope` (or the App), if any. */
   public static of(scope: IConstruct): Lint | undefined {
     const chartLint = (scope instanceof App ? scope : Chart.of(scope)).node.tryFindChild(LINT_ID);
@@ -96,6 +105,12 @@ export class Lint extends Construct {
     const scope = this.node.scope as Construct;
     // An App-level lint covers its charts: a chart-level lint in an app that has one stays silent.
     if (!(scope instanceof App) && App.of(scope).node.tryFindChild(LINT_ID)) {
+      this.report = { findings: [], suppressed: [], errorCount: 0, warningCount: 0 };
+      return this.report;
+    }
+    // Every check disabled: nothing to find, so skip resolving the objects (the costly part at synth).
+    const disabled = new Set(this.options.disabledChecks ?? []);
+    if (Linter.checks().every(c => c.id.startsWith('LINT') || disabled.has(c.id))) {
       this.report = { findings: [], suppressed: [], errorCount: 0, warningCount: 0 };
       return this.report;
     }

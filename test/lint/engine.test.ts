@@ -131,6 +131,17 @@ describe('synth-time lint', () => {
     expectError(() => removed.toJson(), 'error CNP006', 'spec.ingress[0].toPorts[0].rules.kafka', 'removed in Cilium 1.20');
   });
 
+  test('Lint.disable turns the synth-time lint off, also after a construct enabled it', () => {
+    const off = newChart('shop');
+    fqdnWithoutDns(off);
+    Lint.enable(off, { printWarnings: false });
+    expectError(() => off.toJson(), 'error CNP001');
+    const lint = Lint.disable(off);
+    expect(off.toJson()).toHaveLength(1);
+    expect(lint.findings).toEqual([]);
+    expect(Lint.of(off)).toBe(lint);
+  });
+
   test('Lint.enable rejects bad options with the field and the fix', () => {
     expectError(() => Lint.enable(newChart(), { failOn: 'fatal' as any }), 'LintEnableOptions.failOn', '"fatal"', 'LintSeverity.ERROR');
     expectError(() => Lint.enable(newChart(), { disabledChecks: ['NP01'] }), 'LintOptions.disabledChecks', '"NP01"');
