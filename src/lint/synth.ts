@@ -83,6 +83,8 @@ export class Lint extends Construct {
   private running = false;
   /** Lines already printed: cdk8s validates the whole app once per synthesised chart. */
   private readonly printedLines = new Set<string>();
+  /** The manifests and options (as JSON) the last report was computed from. */
+  private reportInput?: string;
 
   private constructor(scope: Construct, id: string, options: LintEnableOptions) {
     super(scope, id);
@@ -120,7 +122,13 @@ export class Lint extends Construct {
       .map(o => o.toJson());
     // The Cilium version defaults to the one the Cilium constructs use for this scope.
     const ciliumVersion = this.options.ciliumVersion ?? CiliumVersion.forScope(scope).toString();
-    this.report = Linter.lintManifests(manifests, { ...this.options, ciliumVersion });
+    const options = { ...this.options, ciliumVersion };
+    // cdk8s validates the whole app again for every chart it synthesises (App.synthYaml: once, then
+    // once per chart.toJson()), so the same manifests come back several times per synth.
+    const input = JSON.stringify([manifests, options]);
+    if (this.report && input === this.reportInput) return this.report;
+    this.report = Linter.lintManifests(manifests, options);
+    this.reportInput = input;
     return this.report;
   }
 

@@ -131,6 +131,19 @@ describe('synth-time lint', () => {
     expectError(() => removed.toJson(), 'error CNP006', 'spec.ingress[0].toPorts[0].rules.kafka', 'removed in Cilium 1.20');
   });
 
+  test('a synth after a change lints the changed manifests (the report is reused only for equal ones)', () => {
+    const chart = newChart('shop');
+    const lint = Lint.enable(chart, { printWarnings: false });
+    new ApiObject(chart, 'deny', np('deny', DENY_EGRESS));
+    chart.toJson();
+    expect(lint.findings.map(f => f.checkId)).toEqual(['NP001']);
+    chart.toJson();
+    expect(lint.findings.map(f => f.checkId)).toEqual(['NP001']);
+    NetworkPolicyPatterns.allowDnsEgress(chart, 'dns');
+    chart.toJson();
+    expect(lint.findings.map(f => f.checkId)).toEqual([]);
+  });
+
   test('Lint.disable turns the synth-time lint off, also after a construct enabled it', () => {
     const off = newChart('shop');
     fqdnWithoutDns(off);
