@@ -36,6 +36,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       collectCoverage: false,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/quiet-warnings.ts'],
     },
   },
   gitignore: ['/dist/', '/.synth/', '/bench/node_modules/', '/bench/results/'],

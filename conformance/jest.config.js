@@ -6,7 +6,7 @@ module.exports = {
   rootDir: path.join(__dirname, '..'),
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/conformance/**/*.test.ts'],
   globalSetup: '<rootDir>/conformance/require-shared.js',
-  setupFilesAfterEnv: ['<rootDir>/conformance/schema-setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/quiet-warnings.ts', '<rootDir>/conformance/schema-setup.ts'],
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
   testPathIgnorePatterns: ['/node_modules/'],
   ci: true,

@@ -8,7 +8,6 @@ function cnp(chart = newChart('prod'), version?: any) {
   return new CiliumNetworkPolicy(chart, 'p', { metadata: { name: 'p' }, endpointSelector: Endpoints.withLabels({ app: 'web' }), ciliumVersion: version });
 }
 
-beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
 
 describe('HTTP', () => {

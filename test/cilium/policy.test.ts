@@ -5,7 +5,6 @@ import {
 } from '../../src';
 import { expectError, newChart, synth, toYaml } from '../util';
 
-beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
 
 const web = () => Endpoints.withLabels({ app: 'web' });

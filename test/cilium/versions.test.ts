@@ -3,7 +3,6 @@ import {
 } from '../../src';
 import { expectError, newChart, synth } from '../util';
 
-beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
 
 const web = () => Endpoints.withLabels({ app: 'web' });

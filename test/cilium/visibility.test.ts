@@ -2,7 +2,6 @@ import { ApiObject, Chart } from 'cdk8s';
 import { CiliumVersion, Endpoints, L7Visibility, VisibilityMode, VisibilityRule } from '../../src';
 import { expectError, newChart, synth, toYaml } from '../util';
 
-beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
 afterEach(() => jest.restoreAllMocks());
 
 function deployment(chart: Chart, withAnnotations = false): ApiObject {
