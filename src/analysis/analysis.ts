@@ -28,10 +28,16 @@ export enum OutputFormat {
   MERMAID = 'mermaid',
 }
 
+/** The peers `--focus` names: a workload (`name` or `namespace/name`), a node, or `ingress-controller`. */
+function focusPredicate(f: string): (p: Peer) => boolean {
+  return (p) => (p.type === 'workload' && (p.workload!.name === f || `${p.namespace}/${p.workload!.name}` === f)) ||
+    (p.type === 'node' && p.node!.name === f) || (p.type === 'ingress-controller' && f === 'ingress-controller');
+}
+
 export interface AnalysisOptions {
   /**
    * Only report connections from or to this workload (`name` or `namespace/name`), as
-   * netpol-analyzer's `--focusworkload`.
+   * netpol-analyzer's `--focusworkload`; also a node name (Cilium host policies) or `ingress-controller`.
    * @default - all workloads
    */
   readonly focusWorkload?: string;
@@ -167,10 +173,11 @@ export class ConnectivityAnalysis {
     this.engine = new Engine(cluster);
     this.focus = options?.focusWorkload;
     if (this.focus) {
-      const f = this.focus;
-      const found = this.engine.workloadPeers.some((p) => p.workload!.name === f || `${p.namespace}/${p.workload!.name}` === f) ||
-        (f === 'ingress-controller' && !!this.engine.ingressController);
-      if (!found) resolvePeer(this.engine, f, 'dst', 'focusWorkload'); // throws with close names
+      const focused = focusPredicate(this.focus);
+      if (!this.engine.peers.some(focused)) {
+        resolvePeer(this.engine, this.focus, 'dst', 'focusWorkload'); // throws with close names
+        throw new QueryError(`focusWorkload: "${this.focus}" is not a workload or node; focus on a workload (name or namespace/name), a node name or ingress-controller`);
+      }
     }
   }
 
@@ -191,11 +198,7 @@ export class ConnectivityAnalysis {
 
   private results(): ConnectionResult[] {
     if (!this.cached) {
-      const f = this.focus;
-      const focus = f
-        ? (p: Peer) => (p.type === 'workload' && (p.workload!.name === f || `${p.namespace}/${p.workload!.name}` === f)) || (p.type === 'ingress-controller' && f === 'ingress-controller')
-        : undefined;
-      this.cached = this.engine.connections(focus);
+      this.cached = this.engine.connections(this.focus ? focusPredicate(this.focus) : undefined);
     }
     return this.cached;
   }

@@ -3,6 +3,7 @@
  * cloud groups (`toGroups`/`fromGroups`), plus `*Requires` and `toServices` namespaces.
  */
 import { analyze, baseCluster, API, CLIENT, ccnp, cnp, netpol, WEB } from './helpers';
+import { ConnectivityAnalysis } from '../../src/analysis';
 
 function node(name: string, labels: Record<string, string> = {}): any {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name, labels } };
@@ -85,6 +86,13 @@ describe('Cilium host policies (nodeSelector)', () => {
     expect(noHost).not.toContain('[Node]'); // Kubernetes-only input: as netpol-analyzer, no node peers
     const cilium = analyze([...baseCluster(), ...nodes(), cnp('shop', 'p', { endpointSelector: api, ingress: [{}] })]).toText();
     expect(cilium).toContain(`${WEB} => cp-1[Node] : All Connections`);
+  });
+
+  test('--focus takes a node name', () => {
+    const a = ConnectivityAnalysis.fromManifests([...baseCluster(), ...nodes(), hostPolicy], { focusWorkload: 'worker-1' });
+    const text = a.toText().trimEnd().split('\n');
+    expect(text).toContain('10.0.0.0-10.255.255.255[External] => worker-1[Node] : TCP 22');
+    for (const l of text) expect(l).toContain('worker-1[Node]');
   });
 
   test('bad host policies are reported with the fix', () => {

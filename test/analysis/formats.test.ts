@@ -40,6 +40,8 @@ describe('output formats', () => {
     const f = ConnectivityAnalysis.fromFiles([app], { focusWorkload: 'api' });
     for (const l of f.toText().trimEnd().split('\n')) expect(l).toContain('shop/api[Deployment]');
     expect(() => ConnectivityAnalysis.fromFiles([app], { focusWorkload: 'apu' })).toThrow(/workload "apu" not found; close names: shop\/api\[Deployment\]/);
+    // a peer that exists but is not a workload or node is refused rather than giving an empty report
+    expect(() => ConnectivityAnalysis.fromFiles([app], { focusWorkload: '8.8.8.8' })).toThrow(/focusWorkload: "8.8.8.8" is not a workload or node/);
   });
 
   test('explain text', () => {
