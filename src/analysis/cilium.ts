@@ -33,7 +33,7 @@ import { CidrGroupInfo, Cluster, PolicyDoc } from './cluster';
 import { fullRange, IpSet } from './ipranges';
 import { PolicyError } from './kubernetes';
 import { Diagnostic } from './load';
-import { CompileContext, Direction, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
+import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, Interval, L7Restriction, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector, Labels } from './selectors';
 import { ICMPV4, ICMPV6 } from '../model/cilium/icmp';
@@ -82,7 +82,8 @@ function groupName(g: any, f: string): string {
   return `aws:${parts.join(',')}`;
 }
 
-function stripSource(key: string): string {
+/** A selector key as a pod label key: the `k8s:`/`any:` sources name pod labels; `reserved:` and others stay. */
+export function stripSource(key: string): string {
   if (key.startsWith('k8s:')) return key.slice(4);
   if (key.startsWith('any:')) return key.slice(4);
   return key;
@@ -228,11 +229,11 @@ function entityMatcher(entity: string): Matcher {
     case 'all':
       return () => true;
     case 'world':
-      return (p) => p.type === 'external' || p.type === 'fqdn' || p.type === 'group' || p.type === 'service';
+      return (p) => p.type === 'external' || isNamedOutside(p) || p.type === 'service';
     case 'world-ipv4':
-      return (p) => (p.type === 'external' && p.range?.family === 4) || p.type === 'fqdn' || p.type === 'group';
+      return (p) => (p.type === 'external' && p.range?.family === 4) || isNamedOutside(p);
     case 'world-ipv6':
-      return (p) => (p.type === 'external' && p.range?.family === 6) || p.type === 'fqdn' || p.type === 'group';
+      return (p) => (p.type === 'external' && p.range?.family === 6) || isNamedOutside(p);
     case 'cluster':
       return (p) => p.type === 'workload' || p.type === 'ingress-controller' || p.type === 'node' || (p.type === 'entity' && CLUSTER_ENTITIES.includes(p.entity!));
     case 'remote-node':
@@ -285,8 +286,8 @@ function cidrMatcher(list: any, setList: any, f: string, ipSets: IpSet[], groups
   ipSets.push(...sets);
   return sets.map((s) => {
     const coversAll = s.containsRange(fullRange(4)) || s.containsRange(fullRange(6));
-    // named outside peers (FQDNs, cloud groups) have unknown addresses: only a CIDR covering all addresses surely includes them
-    return (p: Peer) => (p.type === 'external' && !!p.range && s.containsRange(p.range)) || (coversAll && (p.type === 'fqdn' || p.type === 'group'));
+    // named outside peers have unknown addresses: only a CIDR covering all addresses surely includes them
+    return (p: Peer) => (p.type === 'external' && !!p.range && s.containsRange(p.range)) || (coversAll && isNamedOutside(p));
   });
 }
 
@@ -411,35 +412,31 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
           hasL3 = true;
           if (!Array.isArray(rule.toServices)) throw new PolicyError(`${f}.toServices: expected a list of {k8sService | k8sServiceSelector}`);
           rule.toServices.forEach((s: any, j: number) => {
+            // No namespace: Services in every namespace (see the header).
+            let svcs;
             if (s?.k8sService) {
-              // no namespace: the Service of that name in any namespace (see the header)
               const ns: string | undefined = s.k8sService.namespace || undefined;
-              const svcs = cluster.services.filter((x) => (!ns || x.namespace === ns) && x.name === s.k8sService.serviceName);
+              svcs = cluster.services.filter((x) => (!ns || x.namespace === ns) && x.name === s.k8sService.serviceName);
               if (!svcs.length) warn(`${f}.toServices[${j}]: service ${ns ?? '*'}/${s.k8sService.serviceName} not found in the manifests; it matches nothing`);
-              for (const svc of svcs) {
-                if (!svc.selector) {
-                  const svcId = `${svc.namespace}/${svc.name}`;
-                  services.add(svcId);
-                  matchers.push((p) => p.type === 'service' && p.id === `${svcId}[Service]`);
-                  continue;
-                }
-                const sel = svc.selector;
-                matchers.push((p) => p.type === 'workload' && p.namespace === svc.namespace && Object.entries(sel).every(([k, v]) => p.labels?.[k] === v));
-              }
             } else if (s?.k8sServiceSelector) {
-              // Cilium selects Services by their own labels (K8sServiceSelectorNamespace.selector),
-              // then allows the pods behind each selected Service.
-              const ns = s.k8sServiceSelector.namespace;
+              // Cilium selects Services by their own labels (K8sServiceSelectorNamespace.selector).
+              const ns: string | undefined = s.k8sServiceSelector.namespace || undefined;
               const svcSelector = compileSelector(s.k8sServiceSelector.selector ?? {}, `${f}.toServices[${j}].k8sServiceSelector.selector`);
-              const svcs = cluster.services.filter((x) => (!ns || x.namespace === ns) && svcSelector.matches(x.labels));
-              if (svcs.length === 0) warn(`${f}.toServices[${j}].k8sServiceSelector: selects no Service in the manifests; it matches nothing`);
-              for (const svc of svcs) {
-                if (!svc.selector) continue;
-                const sel = svc.selector;
-                matchers.push((p) => p.type === 'workload' && p.namespace === svc.namespace && Object.entries(sel).every(([k, v]) => p.labels?.[k] === v));
-              }
+              svcs = cluster.services.filter((x) => (!ns || x.namespace === ns) && svcSelector.matches(x.labels));
+              if (!svcs.length) warn(`${f}.toServices[${j}].k8sServiceSelector: selects no Service in the manifests; it matches nothing`);
             } else {
               throw new PolicyError(`${f}.toServices[${j}]: needs k8sService or k8sServiceSelector`);
+            }
+            // A Service allows the pods behind it; one without selector is a peer of its own.
+            for (const svc of svcs) {
+              const sel = svc.selector;
+              if (sel) {
+                matchers.push((p) => p.type === 'workload' && p.namespace === svc.namespace && sel.matches(p.labels!));
+              } else {
+                const peerId = `${svc.namespace}/${svc.name}[Service]`;
+                services.add(`${svc.namespace}/${svc.name}`);
+                matchers.push((p) => p.type === 'service' && p.id === peerId);
+              }
             }
           });
         }
@@ -506,10 +503,10 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
  * `k8s:io.kubernetes.pod.namespace` to the policy's namespace ("illegal namespace match ... removing"),
  * so a namespace named there is dropped (other spellings stay and must match too).
  */
-function ownNamespaceSelector(sel: any, policyNs: string | undefined, f: string, warn: (m: string) => void): any {
+export function ownNamespaceSelector(sel: any, policyNs: string | undefined, f: string, warn?: (m: string) => void): any {
   const key = `k8s:${CILIUM_NAMESPACE_LABEL}`;
   if (policyNs === undefined || !sel || typeof sel !== 'object' || !sel.matchLabels || !(key in sel.matchLabels)) return sel;
-  if (String(sel.matchLabels[key]) !== policyNs) warn(`${f}.matchLabels["${key}"]: "${sel.matchLabels[key]}" is replaced by the policy's namespace ${policyNs}, as Cilium does`);
+  if (String(sel.matchLabels[key]) !== policyNs) warn?.(`${f}.matchLabels["${key}"]: "${sel.matchLabels[key]}" is replaced by the policy's namespace ${policyNs}, as Cilium does`);
   const { [key]: _dropped, ...rest } = sel.matchLabels;
   return { ...sel, matchLabels: rest };
 }

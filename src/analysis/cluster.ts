@@ -3,7 +3,7 @@
  * as netpol-analyzer does), policies, services and ingress resources (Route, Ingress).
  */
 import { Diagnostic, SourceDoc } from './load';
-import { Labels } from './selectors';
+import { CompiledSelector, compileSelector, Labels } from './selectors';
 
 export const DEFAULT_NAMESPACE = 'default';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -49,7 +49,8 @@ export interface ServiceInfo {
   readonly name: string;
   /** The Service's own labels (what a Cilium `k8sServiceSelector` matches). */
   readonly labels: Labels;
-  readonly selector?: Labels;
+  /** spec.selector, compiled: the pods behind the Service (undefined: a Service without selector). */
+  readonly selector?: CompiledSelector;
   readonly ports: { name?: string; port: number; targetPort?: string | number; protocol: string }[];
 }
 
@@ -231,7 +232,7 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
           namespace: ns,
           name,
           labels: labelsOf(o.metadata?.labels),
-          selector: spec.selector && typeof spec.selector === 'object' ? labelsOf(spec.selector) : undefined,
+          selector: spec.selector && typeof spec.selector === 'object' ? compileSelector({ matchLabels: labelsOf(spec.selector) }, 'spec.selector') : undefined,
           ports: (Array.isArray(spec.ports) ? spec.ports : []).map((p: any) => ({
             name: p?.name ? String(p.name) : undefined,
             port: Number(p?.port),

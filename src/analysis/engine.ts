@@ -15,7 +15,6 @@ import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
 import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
-import { CompiledSelector } from './selectors';
 
 export const INGRESS_CONTROLLER_ID = '{ingress-controller}';
 export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-controller-ns';
@@ -172,7 +171,6 @@ export class Engine {
       this.dstPeers.push(w);
     }
     this.subjectPeers.push(...this.workloadPeers, ...this.nodePeers);
-    for (const n of this.nodePeers) if (this.policies.some((p) => p.selects(n))) this.policedNodes.add(n);
 
     this.peerPortSig = new Int32Array(this.peers.length).fill(-1);
     for (const p of this.peers) this.portSignature(p);
@@ -187,6 +185,7 @@ export class Engine {
       const reqs: RequirementModel[] = [];
       for (const p of this.policies) {
         if (!p.selects(w)) continue;
+        if (w.type === 'node') this.policedNodes.add(w);
         if (p.isolatesIngress) inIso.push(p.id);
         if (p.isolatesEgress) egIso.push(p.id);
         for (const r of p.rules) (r.direction === 'ingress' ? inR : egR).push(r);
@@ -300,8 +299,8 @@ export class Engine {
         this.diagnostics.push({ file: '', line: 0, column: 0, severity: 'warning', message: `${t.kind} ${t.namespace}/${t.name}: service ${t.service} not found; ignored` });
         continue;
       }
-      if (!svc.selector) continue; // services without selector are not supported (as netpol-analyzer)
-      const sel = new CompiledSelector(Object.entries(svc.selector).map(([key, v]) => ({ key, operator: 'In' as const, values: [v] })), '');
+      const sel = svc.selector;
+      if (!sel) continue; // services without selector are not supported (as netpol-analyzer)
       // the pod port(s) behind the required service port (all service ports when unspecified)
       let podPorts: (string | number)[] = [];
       for (const sp of svc.ports) {

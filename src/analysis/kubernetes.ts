@@ -15,7 +15,7 @@
 import { PolicyDoc } from './cluster';
 import { fullRange, IpSet } from './ipranges';
 import { Diagnostic } from './load';
-import { CompileContext, Direction, Peer, PolicyModel, RuleModel } from './model';
+import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector } from './selectors';
 
@@ -103,7 +103,7 @@ function compilePeers(list: any, field: string, policyNs: string, ipSets: IpSet[
       // FQDN peers (named by Cilium toFQDNs) have unknown addresses: only a block covering a whole
       // address family is sure to contain them
       const coversAll = set.containsRange(fullRange(4)) || set.containsRange(fullRange(6));
-      return (peer: Peer) => (peer.type === 'external' && !!peer.range && set.containsRange(peer.range)) || (coversAll && peer.type === 'fqdn');
+      return (peer: Peer) => (peer.type === 'external' && !!peer.range && set.containsRange(peer.range)) || (coversAll && isNamedOutside(peer));
     }
     const podSel: CompiledSelector | undefined = hasPod ? compileSelector(p.podSelector, `${f}.podSelector`) : undefined;
     const nsSel: CompiledSelector | undefined = hasNs ? compileSelector(p.namespaceSelector, `${f}.namespaceSelector`) : undefined;

@@ -34,6 +34,11 @@ export interface Peer {
   readonly fqdn?: string;
 }
 
+/** FQDN and cloud-group peers: outside the cluster, addresses unknown (of either family). */
+export function isNamedOutside(p: Peer): boolean {
+  return p.type === 'fqdn' || p.type === 'group';
+}
+
 export type Direction = 'ingress' | 'egress';
 
 export interface RuleModel {

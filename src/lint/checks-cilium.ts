@@ -42,6 +42,15 @@ export const fqdnWithoutDnsProxy: LintCheck = {
   },
 };
 
+/** The label keys a selector names, each with its field path (matchLabels, then matchExpressions). */
+function selectorKeys(sel: any, field: string): [string, string][] {
+  if (!sel || typeof sel !== 'object') return [];
+  return [
+    ...Object.keys(sel.matchLabels ?? {}).map(k => [k, `${field}.matchLabels["${k}"]`] as [string, string]),
+    ...list(sel.matchExpressions).map((e: any, i: number) => [String(e?.key), `${field}.matchExpressions[${i}].key`] as [string, string]),
+  ];
+}
+
 const NAMESPACE_KEYS: { [key: string]: string } = {
   'kubernetes.io/metadata.name': 'io.kubernetes.pod.namespace',
   'namespace': 'io.kubernetes.pod.namespace',
@@ -72,12 +81,7 @@ export const namespacePlainLabels: LintCheck = {
         PEER_SELECTOR_FIELDS.forEach(f => list(rule?.[f]).forEach((s, j) => selectors.push([`${at}.${f}[${j}]`, s])));
       }
       for (const [field, sel] of selectors) {
-        if (!sel || typeof sel !== 'object') continue;
-        const keys: [string, string][] = [
-          ...Object.keys(sel.matchLabels ?? {}).map(k => [k, `${field}.matchLabels["${k}"]`] as [string, string]),
-          ...(Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []).map((e: any, i: number) => [String(e?.key), `${field}.matchExpressions[${i}].key`] as [string, string]),
-        ];
-        for (const [key, keyField] of keys) {
+        for (const [key, keyField] of selectorKeys(sel, field)) {
           const plain = stripSource(key);
           const suggestion = NAMESPACE_KEYS[plain];
           if (suggestion) {
@@ -250,13 +254,7 @@ export const cnpSubjectNamespace: LintCheck = {
     // ParseToCiliumRule (pkg/k8s/apis/cilium.io/utils) logs "illegal namespace match in EndpointSelector"
     // and sets k8s:io.kubernetes.pod.namespace to the policy's namespace.
     for (const p of ctx.policies.filter(x => x.kind === CNP)) {
-      const sel = p.spec?.endpointSelector;
-      if (!sel || typeof sel !== 'object') continue;
-      const keys: [string, string][] = [
-        ...Object.keys(sel.matchLabels ?? {}).map(k => [k, `${p.specPath}.endpointSelector.matchLabels["${k}"]`] as [string, string]),
-        ...list(sel.matchExpressions).map((e: any, i: number) => [String(e?.key), `${p.specPath}.endpointSelector.matchExpressions[${i}].key`] as [string, string]),
-      ];
-      for (const [key, field] of keys) {
+      for (const [key, field] of selectorKeys(p.spec?.endpointSelector, `${p.specPath}.endpointSelector`)) {
         if (stripSource(key) !== 'io.kubernetes.pod.namespace') continue;
         emit(p, field, `names the namespace, but a CiliumNetworkPolicy only ever selects endpoints of its own namespace (${p.namespace}): Cilium replaces this match, or the selector matches nothing`,
           'drop it and create the policy in the namespace you mean (metadata.namespace), or use a CiliumClusterwideNetworkPolicy to select across namespaces');

@@ -1,10 +1,10 @@
 // Checks that need the workloads (Pods, Deployments...) among the manifests. They reuse the
 // analyser's cluster model and label-selector matcher.
 import {
-  CCNP, CILIUM_KINDS, isIngress, K8S_POLICY, LintCheck, LintContext, LintPolicy, list, PolicyRule, policyRules, stripSource, workloadCheck,
+  CCNP, CILIUM_KINDS, isIngress, K8S_POLICY, LintCheck, LintContext, LintPolicy, list, PolicyRule, policyRules, workloadCheck,
 } from './context';
 import { LintSeverity } from './types';
-import { ciliumLabelsFor } from '../analysis/cilium';
+import { CILIUM_NAMESPACE_LABEL, ciliumLabelsFor, ownNamespaceSelector, stripSource } from '../analysis/cilium';
 import { Cluster, Workload } from '../analysis/cluster';
 import { compileSelector } from '../analysis/selectors';
 
@@ -33,9 +33,6 @@ function peerWorkloads(cluster: Cluster, p: LintPolicy, peer: any): Workload[] |
   return cluster.workloads.filter(w => nsNames.includes(w.namespace) && matches(peer.podSelector ?? {}, w.labels));
 }
 
-const CILIUM_NS_KEY = 'io.kubernetes.pod.namespace';
-
-/** Workloads a Cilium selector selects, with Cilium's endpoint labels; undefined when it names reserved: entities. */
 /**
  * The given workloads a policy applies to (Kubernetes podSelector or Cilium endpointSelector);
  * undefined when that cannot be told (host policies, reserved: selectors, invalid selectors).
@@ -44,21 +41,22 @@ const CILIUM_NS_KEY = 'io.kubernetes.pod.namespace';
 export function policySubjects(cluster: Cluster, p: LintPolicy): Workload[] | undefined {
   if (p.kind === K8S_POLICY) return selected(cluster, p);
   if (p.spec?.nodeSelector !== undefined) return undefined;
-  // A CNP's own endpointSelector always applies in its namespace, even when it names another one
-  // (ParseToCiliumRule overrides io.kubernetes.pod.namespace there); only peer selectors may leave it.
-  return ciliumSelected(cluster, p.spec?.endpointSelector, p.kind === CCNP ? undefined : p.namespace, true);
+  // A CNP's own endpointSelector always applies in its namespace, as the analyser reads it
+  // (ownNamespaceSelector); only peer selectors may leave the namespace.
+  const ns = p.kind === CCNP ? undefined : p.namespace;
+  return ciliumSelected(cluster, ownNamespaceSelector(p.spec?.endpointSelector, ns, 'endpointSelector'), ns, true);
 }
 
+/** Workloads a Cilium selector selects, with Cilium's endpoint labels; undefined when it names reserved: entities. */
 function ciliumSelected(cluster: Cluster, sel: any, onlyNamespace: string | undefined, alwaysScoped = false): Workload[] | undefined {
   let cs;
   try {
-    // Only the k8s:/any: sources name pod labels; reserved: (entities) and others keep their prefix.
-    cs = compileSelector(sel ?? {}, 'selector', k => (/^(k8s|any):/.test(k) ? stripSource(k) : k));
+    cs = compileSelector(sel ?? {}, 'selector', stripSource);
   } catch {
     return undefined;
   }
   if (cs.requirements.some(r => r.key.startsWith('reserved:'))) return undefined;
-  const scoped = onlyNamespace !== undefined && (alwaysScoped || !cs.keys().includes(CILIUM_NS_KEY));
+  const scoped = onlyNamespace !== undefined && (alwaysScoped || !cs.keys().includes(CILIUM_NAMESPACE_LABEL));
   return cluster.workloads.filter(w => {
     if (scoped && w.namespace !== onlyNamespace) return false;
     const ns = cluster.namespaces.get(w.namespace);
@@ -118,11 +116,11 @@ export const peerMatchesNothing: LintCheck = workloadCheck({
       const found = k8s ? peerWorkloads(cluster, p, peer) : ciliumPeerWorkloads(cluster, p, peer);
       if (found === undefined || found.length) return;
       // Both kinds look in the policy's own namespace unless the peer names others; say so when it does not.
-      const ownNamespaceOnly = k8s ? peer.namespaceSelector === undefined : p.kind !== CCNP && !JSON.stringify(peer ?? {}).includes(CILIUM_NS_KEY);
-      const scope = !ownNamespaceOnly ? '' : k8s ? ` (it only looks in namespace ${p.namespace})` : ` (without ${CILIUM_NS_KEY} it only looks in namespace ${p.namespace})`;
+      const ownNamespaceOnly = k8s ? peer.namespaceSelector === undefined : p.kind !== CCNP && !JSON.stringify(peer ?? {}).includes(CILIUM_NAMESPACE_LABEL);
+      const scope = !ownNamespaceOnly ? '' : k8s ? ` (it only looks in namespace ${p.namespace})` : ` (without ${CILIUM_NAMESPACE_LABEL} it only looks in namespace ${p.namespace})`;
       emit(p, `${field}.${peerKey}[${j}]`, `matches none of the ${cluster.workloads.length} workload(s) given${scope}`, k8s
         ? 'check the labels (and the namespace: a podSelector alone means the policy\'s own namespace); if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason'
-        : `check the labels; select another namespace with k8s:${CILIUM_NS_KEY}; if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason`);
+        : `check the labels; select another namespace with k8s:${CILIUM_NAMESPACE_LABEL}; if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason`);
     });
   }
 });
