@@ -116,7 +116,9 @@ export const peerMatchesNothing: LintCheck = workloadCheck({
       const found = k8s ? peerWorkloads(cluster, p, peer) : ciliumPeerWorkloads(cluster, p, peer);
       if (found === undefined || found.length) return;
       // Both kinds look in the policy's own namespace unless the peer names others; say so when it does not.
-      const ownNamespaceOnly = k8s ? peer.namespaceSelector === undefined : p.kind !== CCNP && !JSON.stringify(peer ?? {}).includes(CILIUM_NAMESPACE_LABEL);
+      const ownNamespaceOnly = k8s
+        ? peer.namespaceSelector === undefined
+        : p.kind !== CCNP && !JSON.stringify(peer ?? {}).includes(CILIUM_NAMESPACE_LABEL);
       const scope = !ownNamespaceOnly ? '' : k8s ? ` (it only looks in namespace ${p.namespace})` : ` (without ${CILIUM_NAMESPACE_LABEL} it only looks in namespace ${p.namespace})`;
       emit(p, `${field}.${peerKey}[${j}]`, `matches none of the ${cluster.workloads.length} workload(s) given${scope}`, k8s
         ? 'check the labels (and the namespace: a podSelector alone means the policy\'s own namespace); if the peer is deployed elsewhere, add its manifests or silence NP006 with a reason'
