@@ -7,34 +7,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, parseAllDocuments, isMap, isSeq, Node as YamlNode } from 'yaml';
 import { fastParse } from './fastyaml';
+import { Diagnostic } from '../wire/diagnostic';
+import { LoadResult, SourceDoc } from '../wire/source';
 
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface Diagnostic {
-  readonly severity: Severity;
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly message: string;
-}
-
-export interface SourceDoc {
-  /** The plain object parsed from YAML/JSON. */
-  readonly object: any;
-  readonly file: string;
-  /** 1-based line and column of the document (or List item) start. */
-  readonly line: number;
-  readonly column: number;
-}
-
-export interface LoadResult {
-  readonly documents: SourceDoc[];
-  readonly diagnostics: Diagnostic[];
-}
-
-export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
-}
+export type { Severity, Diagnostic } from '../wire/diagnostic';
+export { formatDiagnostic } from '../wire/diagnostic';
+export type { SourceDoc, LoadResult } from '../wire/source';
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
 
