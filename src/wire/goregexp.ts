@@ -65,8 +65,7 @@ export function parseGoUint(s: string): number | undefined {
     if (p === 'b') base = 2;
     else if (p === 'o') base = 8;
     else if (p === 'x') base = 16;
-    if (base !== 10) body = s.slice(2);
-    else {
+    if (base !== 10) {body = s.slice(2);} else {
       base = 8;
       body = s.slice(1);
     }

@@ -53,12 +53,15 @@ describe('Cilium Rule.Sanitize (pkg/policy/api rule_validation.go, 1.18)', () =>
   });
 
   test('L7 rules: TCP only (but DNS), not on port 0, DNS not on ingress, one kind', () => {
-    expect(problems(cnp({ endpointSelector: {}, ingress: [
-      { toPorts: [{ ports: [{ port: '80', protocol: 'UDP' }], rules: { http: [{}] } }] },
-      { toPorts: [{ ports: [{ port: '0', protocol: 'TCP' }], rules: { http: [{}] } }] },
-      { toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] },
-      { toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: { http: [{ path: '(?=x)' }] } }] },
-    ] }))).toEqual([
+    expect(problems(cnp({
+      endpointSelector: {},
+      ingress: [
+        { toPorts: [{ ports: [{ port: '80', protocol: 'UDP' }], rules: { http: [{}] } }] },
+        { toPorts: [{ ports: [{ port: '0', protocol: 'TCP' }], rules: { http: [{}] } }] },
+        { toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] },
+        { toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: { http: [{ path: '(?=x)' }] } }] },
+      ],
+    }))).toEqual([
       'spec.ingress[0].toPorts[0].ports[0].protocol: "UDP" is not TCP, and L7 rules other than DNS apply to TCP only; set protocol: TCP on this port',
       'spec.ingress[1].toPorts[0].ports: "0" is port 0, and L7 rules cannot be used when a port is 0; give the exact port',
       'spec.ingress[2].toPorts[0].rules.dns: 1 are not allowed on ingress; move the DNS rule to an egress rule',
@@ -74,9 +77,19 @@ describe('Cilium Rule.Sanitize (pkg/policy/api rule_validation.go, 1.18)', () =>
   });
 
   test('Kafka rules (cilium/proxy kafka PortRule.Sanitize)', () => {
-    expect(problems(cnp({ endpointSelector: {}, ingress: [{ toPorts: [{ ports: [{ port: '9092', protocol: 'TCP' }], rules: { kafka: [
-      { role: 'produce', apiKey: 'fetch' }, { apiKey: 'nope' }, { apiVersion: '40000' }, { topic: 'a b' }, { topic: 'back\\slash' },
-    ] } }] }] }))).toEqual([
+    expect(problems(cnp({
+      endpointSelector: {},
+      ingress: [{
+        toPorts: [{
+          ports: [{ port: '9092', protocol: 'TCP' }],
+          rules: {
+            kafka: [
+              { role: 'produce', apiKey: 'fetch' }, { apiKey: 'nope' }, { apiVersion: '40000' }, { topic: 'a b' }, { topic: 'back\\slash' },
+            ],
+          },
+        }],
+      }],
+    }))).toEqual([
       'spec.ingress[0].toPorts[0].rules.kafka[0]: {"role":"produce","apiKey":"fetch"} sets both role and apiKey; keep one of them',
       expect.stringMatching(/^spec\.ingress\[0\]\.toPorts\[0\]\.rules\.kafka\[1\]\.apiKey: "nope" is not a Kafka API key Cilium knows/),
       'spec.ingress[0].toPorts[0].rules.kafka[2].apiVersion: "40000" is not a Kafka API version; use a decimal number 0-32767',

@@ -41,10 +41,14 @@ describe('ValidateNetworkPolicy (k8s pkg/apis/networking/validation)', () => {
   });
 
   test('ports and ranges', () => {
-    expect(problems(np({ ingress: [{ ports: [
-      { protocol: 'TCP', port: 0 }, { protocol: 'TCP', port: 80, endPort: 79 }, { protocol: 'TCP', port: 'http', endPort: 90 },
-      { protocol: 'TCP', endPort: 90 }, { protocol: 'TCP', port: 'Http' },
-    ] }] }))).toEqual([
+    expect(problems(np({
+      ingress: [{
+        ports: [
+          { protocol: 'TCP', port: 0 }, { protocol: 'TCP', port: 80, endPort: 79 }, { protocol: 'TCP', port: 'http', endPort: 90 },
+          { protocol: 'TCP', endPort: 90 }, { protocol: 'TCP', port: 'Http' },
+        ],
+      }],
+    }))).toEqual([
       'spec.ingress[0].ports[0].port: 0 is not a port number 1-65535; use a number from 1 to 65535',
       'spec.ingress[0].ports[1].endPort: 79 must be greater than or equal to port (80); use an endPort of at least 80',
       'spec.ingress[0].ports[2].endPort: 90 may not be given with the named port "http"; use a numeric port with endPort, or remove endPort',
@@ -54,8 +58,12 @@ describe('ValidateNetworkPolicy (k8s pkg/apis/networking/validation)', () => {
   });
 
   test('peers: one kind, ipBlock alone, CIDRs as Kubernetes parses them', () => {
-    expect(problems(np({ ingress: [{ from: [{}, { ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }, { ipBlock: { cidr: '10/8' } },
-      { ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/8', '11.0.0.0/16', '10.1.0.0/16'] } }] }] }))).toEqual([
+    expect(problems(np({
+      ingress: [{
+        from: [{}, { ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }, { ipBlock: { cidr: '10/8' } },
+          { ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/8', '11.0.0.0/16', '10.1.0.0/16'] } }],
+      }],
+    }))).toEqual([
       'spec.ingress[0].from[0]: {} must specify a peer; give podSelector, namespaceSelector or ipBlock (or remove the peer: no from/to means every peer)',
       'spec.ingress[0].from[1]: ["ipBlock","podSelector"] may not specify both ipBlock and another peer; split it into separate peers',
       'spec.ingress[0].from[2].ipBlock.cidr: "10/8" is not a valid CIDR (the address must be four decimal numbers 0-255, or IPv6); give a CIDR such as 10.0.0.0/8 or 2001:db8::/64',
@@ -71,7 +79,7 @@ describe('ValidateNetworkPolicy (k8s pkg/apis/networking/validation)', () => {
   });
 
   test('object metadata: names, namespaces, labels', () => {
-    expect(problems(np({}, { name: 'Bad_Name', namespace: 'Bad_NS', labels: { 'a/b/c': 'x', ok: 'bad value' } }))).toEqual([
+    expect(problems(np({}, { name: 'Bad_Name', namespace: 'Bad_NS', labels: { 'a/b/c': 'x', 'ok': 'bad value' } }))).toEqual([
       'metadata.name: "Bad_Name" is not a valid RFC 1123 subdomain; use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
       'metadata.namespace: "Bad_NS" is not a valid RFC 1123 label; use lowercase letters, digits and "-", starting and ending with a letter or digit',
       'metadata.labels["a/b/c"]: "a/b/c" is not a valid key (more than one "/"); use "prefix/name" or "name"',

@@ -15,13 +15,13 @@ import { KAFKA_API_KEYS, KAFKA_MAX_API_VERSION, KAFKA_MAX_TOPIC_LENGTH, KAFKA_TO
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from './objects';
 import { EgressDenyRule, EgressRule, IngressDenyRule, IngressRule, Rule } from './rule';
 import { EndpointSelector } from './selector';
+import { compileGoRegExp, parseGoUint } from '../goregexp';
 import { validateLabelSelector } from '../kubernetes/validation';
 import { ciliumExtendedKey } from '../labels';
 import { CILIUM_MAX_ICMP_FIELDS, CILIUM_MAX_PORTS_PER_RULE } from '../limits';
 import { parseIp, parsePrefix } from '../net';
 import { FieldPath } from '../source';
 import { violation, Violation } from '../violation';
-import { compileGoRegExp, parseGoUint } from '../goregexp';
 
 type Out = Violation[];
 const REJECT = 'cilium-rejects';

@@ -4,8 +4,8 @@
  * apimachinery ValidateObjectMeta / ValidateLabelSelector, core ValidateContainerPorts. Run on
  * the decoded, defaulted object, as the API server does (decode, default, validate).
  */
-import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, portNameProblem, portNumberProblem, qualifiedNameProblem, SyntaxProblem } from './names';
 import { LABEL_SELECTOR_OPERATORS, LabelSelector, ObjectMeta } from './meta';
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, portNameProblem, portNumberProblem, qualifiedNameProblem, SyntaxProblem } from './names';
 import { NETWORK_POLICY_PROTOCOLS, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, POLICY_TYPES } from './network-policy';
 import { ContainerPort, PodSpec } from './workloads';
 import { TOTAL_ANNOTATION_SIZE_LIMIT } from '../limits';

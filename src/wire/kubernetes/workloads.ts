@@ -3,8 +3,8 @@
  * batch/v1, networking/v1), reduced to the fields that matter for network policy: labels,
  * container ports, service accounts, Services and their selectors, Ingress backends.
  */
-import { IntOrString } from './network-policy';
 import { KubeObject, LabelSelector } from './meta';
+import { IntOrString } from './network-policy';
 
 export interface ContainerPort {
   readonly name?: string;
@@ -89,11 +89,16 @@ export interface IngressBackend {
   readonly resource?: unknown;
 }
 
+export interface IngressRule {
+  readonly host?: string;
+  readonly http?: { readonly paths: readonly { readonly path?: string; readonly backend: IngressBackend }[] };
+}
+
 export interface Ingress extends KubeObject {
   readonly kind: 'Ingress';
   readonly spec?: {
     readonly defaultBackend?: IngressBackend;
-    readonly rules?: readonly { readonly host?: string; readonly http?: { readonly paths: readonly { readonly path?: string; readonly backend: IngressBackend }[] } }[];
+    readonly rules?: readonly IngressRule[];
   };
 }
 

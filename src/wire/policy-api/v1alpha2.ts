@@ -3,8 +3,8 @@
  * v0.2.x): AdminNetworkPolicy and BaselineAdminNetworkPolicy merged into one kind with a `tier`.
  * Cluster-scoped.
  */
-import { KubeObject, LabelSelector } from '../kubernetes/meta';
 import { NamespacedPod } from './v1alpha1';
+import { KubeObject, LabelSelector } from '../kubernetes/meta';
 
 export const CLUSTER_NETWORK_POLICY_API_VERSION = 'policy.networking.k8s.io/v1alpha2';
 
