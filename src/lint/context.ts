@@ -3,6 +3,7 @@
 import { LintCheckInfo, LintFinding, LintObjectRef, LintOptions, LintSeverity } from './types';
 import { buildCluster, Cluster, WORKLOAD_KINDS } from '../analysis/cluster';
 import { SourceDoc } from '../analysis/load';
+import { readDocuments } from '../wire/reader';
 
 export const K8S_POLICY = 'NetworkPolicy';
 export const CNP = 'CiliumNetworkPolicy';
@@ -98,7 +99,7 @@ export function buildContext(docs: SourceDoc[], options: LintOptions): LintConte
       policies.push({ ...base, spec: o?.spec ?? {}, specPath: 'spec' });
     }
   }
-  const cluster = hasWorkloads ? buildCluster(docs, []) : undefined;
+  const cluster = hasWorkloads ? buildCluster(readDocuments(docs), []) : undefined;
   return { policies, objects, cluster, options };
 }
 

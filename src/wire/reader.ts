@@ -29,6 +29,13 @@ export interface ReadOptions {
   readonly defaultNamespace?: string;
   /** The schema layer. @default - the generated validators */
   readonly schema?: SchemaCheck;
+  /**
+   * Read workloads, namespaces, nodes and services that the API server would reject anyway, as
+   * written, with a warning instead of an error (netpol-analyzer reads them so). Policies are
+   * always read strictly: an invalid policy has no meaning to analyse.
+   * @default false
+   */
+  readonly lenientWorkloads?: boolean;
 }
 
 /** One object as the cluster would store it. */
@@ -202,8 +209,12 @@ export function readDocuments(docs: readonly SourceDoc[], options: ReadOptions =
       errors.push(...s.violations);
       cilium = s.cilium;
     }
-    const obj: ReadObject = { info, kind, apiVersion, name: name ?? '', namespace, id, value, raw: o, doc };
-    if (errors.length || cilium.length) {
+    const lenient = errors.length > 0 && !cilium.length && !!options.lenientWorkloads && info.role !== 'policy';
+    // read leniently, an object is taken as written (its decoding may have failed)
+    const obj: ReadObject = { info, kind, apiVersion, name: name ?? '', namespace, id, value: lenient ? JSON.parse(JSON.stringify(o)) : value, raw: o, doc };
+    if (lenient) {
+      for (const v of errors) diagnostics.push(diag(doc, 'warning', id, v, `the API server rejects this ${kind}; read as written because of the lenient-workloads option`));
+    } else if (errors.length || cilium.length) {
       for (const v of errors) diagnostics.push(diag(doc, 'error', id, v, `the API server rejects this ${kind}; it is not analysed`));
       for (const v of cilium) diagnostics.push(diag(doc, 'error', id, v, 'Cilium rejects this policy and enforces none of it; it is not analysed'));
       rejected.push(obj);

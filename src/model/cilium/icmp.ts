@@ -1,6 +1,6 @@
+import { ICMPV4, ICMPV6 } from '../../wire/cilium/icmp';
 import { IpFamily } from '../cidr';
 import { invalid } from '../errors';
-import { ICMPV4, ICMPV6 } from '../../wire/cilium/icmp';
 
 /** ICMP type tables (the one copy lives in the wire layer). @internal */
 export { ICMPV4, ICMPV6 };
