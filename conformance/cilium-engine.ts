@@ -85,7 +85,9 @@ export interface ScenarioResult {
   readonly mismatches: Probe[];
 }
 
-export function checkScenario(scenario: string, analyse: (dir: string) => ConnectivityAnalysis = (d) => ConnectivityAnalysis.fromFiles([d])): ScenarioResult {
+type Analyse = (dir: string) => ConnectivityAnalysis;
+
+export function checkScenario(scenario: string, analyse: Analyse = (d) => ConnectivityAnalysis.fromFiles([d])): ScenarioResult {
   const dir = path.join(CILIUM_ENGINE_DIR, scenario);
   const verdicts = new AnalyserVerdicts(analyse(path.join(dir, 'in')));
   const probes = readProbes(path.join(dir, 'expected.jsonl.gz'));
