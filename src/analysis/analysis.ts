@@ -13,6 +13,7 @@ import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
 import { ConnSet } from './ports';
 import { compileSelector } from './selectors';
+import { CiliumAgentOptions } from '../model/cilium/agent';
 import { readDocuments } from '../wire/reader';
 
 /** Output formats of the connectivity report. */
@@ -33,28 +34,6 @@ export enum OutputFormat {
 function focusPredicate(f: string): (p: Peer) => boolean {
   return (p) => (p.type === 'workload' && (p.workload!.name === f || `${p.namespace}/${p.workload!.name}` === f)) ||
     (p.type === 'node' && p.node!.name === f) || (p.type === 'ingress-controller' && f === 'ingress-controller');
-}
-
-/**
- * Cilium agent settings that decide which Cilium policies the agent accepts and what they allow.
- * Each defaults to Cilium 1.18's default.
- */
-export interface CiliumAgentOptions {
-  /**
-   * `enable-node-selector-labels`: without it Cilium rejects policies with `fromNodes`/`toNodes`.
-   * @default false
-   */
-  readonly enableNodeSelectorLabels?: boolean;
-  /**
-   * `enable-l7-proxy`: without it Cilium rejects policies with L7 rules.
-   * @default true
-   */
-  readonly enableL7Proxy?: boolean;
-  /**
-   * `enable-icmp-rules`: without it Cilium rejects policies with `icmps` rules.
-   * @default true
-   */
-  readonly enableIcmpRules?: boolean;
 }
 
 export interface AnalysisOptions {

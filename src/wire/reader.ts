@@ -89,6 +89,8 @@ function diag(doc: SourceDoc, severity: Diagnostic['severity'], object: string |
     object,
     field: field || undefined,
     code: v.code,
+    problem: `${v.problem ?? v.message}${consequence ? ` (${consequence})` : ''}`,
+    fix: v.fix,
   };
 }
 

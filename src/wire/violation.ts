@@ -11,6 +11,10 @@ export interface Violation {
   readonly code: string;
   /** What is wrong with the value, and the fix (the field path is not repeated). */
   readonly message: string;
+  /** The value and what is wrong with it (the message without the fix). */
+  readonly problem?: string;
+  /** How to fix it. */
+  readonly fix?: string;
 }
 
 /** `"VRRP" is not supported; use TCP, UDP or SCTP` */
@@ -26,5 +30,6 @@ export function describeValue(value: unknown): string {
 }
 
 export function violation(path: FieldPath, code: string, value: unknown, problem: string, fix?: string): Violation {
-  return { path, code, message: `${describeValue(value)} ${problem}${fix ? `; ${fix}` : ''}` };
+  const p = `${describeValue(value)} ${problem}`;
+  return { path, code, message: `${p}${fix ? `; ${fix}` : ''}`, problem: p, fix };
 }

@@ -59,7 +59,7 @@ describe('Cilium toNodes / fromNodes', () => {
   test('Cilium rejects toNodes unless enable-node-selector-labels is set (rule_validation.go ErrFromToNodesRequiresNodeSelectorOption)', () => {
     const a = analyzeWithDefaults([...baseCluster(), ...nodes(), cnp('shop', 'p', { endpointSelector: api, egress: [{ toNodes: [{}] }] })]);
     expect(messages(a)).toBe('CiliumNetworkPolicy shop/p spec.egress[0].toNodes: 1 toNodes rules need the agent flag --enable-node-selector-labels, which is off by default;'
-      + ' enable enable-node-selector-labels in the Cilium configuration (and in the analysis options), or use toEntities: [remote-node]'
+      + ' set enable-node-selector-labels in Cilium and say so with the ciliumAgent option (enableNodeSelectorLabels: true), or use toEntities: [remote-node]'
       + ' (Cilium rejects this policy and enforces none of it; it is not analysed)');
     expect(a.isAllowed({ from: 'shop/api', to: 'shop/web' }).allowed).toBe(true); // the policy does not exist
   });

@@ -113,7 +113,7 @@ function validateCommon(rule: CommonRule, dir: 'from' | 'to', path: FieldPath, c
   }
   if (Array.isArray(rule[`${dir}Nodes`]) && rule[`${dir}Nodes`].length > 0 && !config.enableNodeSelectorLabels) {
     reject(out, [...path, `${dir}Nodes`], rule[`${dir}Nodes`].length, `${dir}Nodes rules need the agent flag --${CILIUM_AGENT_FLAGS.enableNodeSelectorLabels}, which is off by default`,
-      `enable ${CILIUM_AGENT_FLAGS.enableNodeSelectorLabels} in the Cilium configuration (and in the analysis options), or use ${dir}Entities: [remote-node]`);
+      `set ${CILIUM_AGENT_FLAGS.enableNodeSelectorLabels} in Cilium and say so with the ciliumAgent option (enableNodeSelectorLabels: true), or use ${dir}Entities: [remote-node]`);
   }
   for (const k of [`${dir}Endpoints`, `${dir}Requires`, `${dir}Nodes`]) {
     (rule[k] as EndpointSelector[] | undefined ?? []).forEach((s, i) => validateSelector(s, [...path, k, i], out));
