@@ -29,23 +29,31 @@
  * - `toServices` without a namespace selects Services in every namespace (Cilium copies toServices
  *   unchanged in ParseToCiliumRule; pkg/k8s rule_translate serviceMatches accepts any namespace).
  */
-import { CidrGroupInfo, Cluster, PolicyDoc } from './cluster';
-import { fullRange, IpSet } from './ipranges';
+import { CidrGroupInfo, Cluster, PolicyDoc, ServiceInfo } from './cluster';
+import { fullRange, IpRange, IpSet } from './ipranges';
 import { PolicyError } from './kubernetes';
-import { Diagnostic } from './load';
 import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, Interval, L7Restriction, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector, Labels } from './selectors';
-import { ICMPV4, ICMPV6 } from '../model/cilium/icmp';
+import { CIDRRule } from '../wire/cilium/cidr';
+import { CLUSTER_ENTITY_MEMBERS, EntityName } from '../wire/cilium/entity';
+import { FQDNSelector } from '../wire/cilium/fqdn';
+import { Groups } from '../wire/cilium/groups';
+import { ICMPRule, ICMPV4, ICMPV6 } from '../wire/cilium/icmp';
+import { PortDenyRule, PortRule } from '../wire/cilium/l4';
+import { L7Rules } from '../wire/cilium/l7';
+import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from '../wire/cilium/objects';
+import { EgressRule, IngressRule, Rule } from '../wire/cilium/rule';
+import { EndpointSelector } from '../wire/cilium/selector';
+import { Service as ServiceRef } from '../wire/cilium/service';
+import { parseCiliumPort } from '../wire/cilium/validation';
+import { Diagnostic } from '../wire/diagnostic';
+import {
+  CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_SERVICE_ACCOUNT_KEY, ciliumKeyWithoutK8sSource,
+} from '../wire/labels';
+import { parseIp, parsePrefix } from '../wire/net';
 
-export const CILIUM_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
-export const CILIUM_NS_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
-export const CILIUM_SA_LABEL = 'io.cilium.k8s.policy.serviceaccount';
-export const CILIUM_CLUSTER_LABEL = 'io.cilium.k8s.policy.cluster';
-
-export const ENTITIES = ['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster', 'host', 'remote-node', 'kube-apiserver', 'init', 'health', 'unmanaged', 'ingress'];
-/** Entities inside the cluster that `cluster` covers besides pods. */
-const CLUSTER_ENTITIES = ['host', 'remote-node', 'kube-apiserver', 'init', 'health', 'unmanaged', 'ingress'];
+export const CILIUM_NAMESPACE_LABEL = CILIUM_POD_NAMESPACE_KEY;
 
 /** Cilium's reserved label of remote nodes (a Node peer carries it, see nodePeerLabels). */
 export const REMOTE_NODE_LABEL = 'reserved:remote-node';
@@ -53,10 +61,10 @@ export const REMOTE_NODE_LABEL = 'reserved:remote-node';
 /** The label set Cilium derives for a pod. */
 export function ciliumLabelsFor(labels: Labels, namespace: string, nsLabels: Labels, serviceAccount: string): Labels {
   const out: Record<string, string> = { ...labels };
-  out[CILIUM_NAMESPACE_LABEL] = namespace;
-  for (const [k, v] of Object.entries(nsLabels)) out[CILIUM_NS_LABELS_PREFIX + k] = v;
-  out[CILIUM_SA_LABEL] = serviceAccount;
-  out[CILIUM_CLUSTER_LABEL] = 'default';
+  out[CILIUM_POD_NAMESPACE_KEY] = namespace;
+  for (const [k, v] of Object.entries(nsLabels)) out[CILIUM_NAMESPACE_LABELS_PREFIX + k] = v;
+  out[CILIUM_SERVICE_ACCOUNT_KEY] = serviceAccount;
+  out[CILIUM_CLUSTER_KEY] = 'default';
   return out;
 }
 
@@ -70,28 +78,19 @@ export function nodePeerLabels(labels: Labels): Labels {
 }
 
 /** The display name of a `toGroups`/`fromGroups` entry, e.g. `aws:region=eu-west-1,sg-1,sg-2`. */
-function groupName(g: any, f: string): string {
-  const aws = g?.aws;
-  if (!aws || typeof aws !== 'object') throw new PolicyError(`${f}: only aws groups are supported by Cilium; use { aws: { securityGroupsIds: [...] } }`);
+function groupName(g: Groups): string | undefined {
+  const aws = g.aws;
+  if (!aws) return undefined;
   const parts: string[] = [];
   if (aws.region) parts.push(`region=${aws.region}`);
-  for (const id of Array.isArray(aws.securityGroupsIds) ? aws.securityGroupsIds : []) parts.push(String(id));
-  for (const n of Array.isArray(aws.securityGroupsNames) ? aws.securityGroupsNames : []) parts.push(`name=${n}`);
+  for (const id of aws.securityGroupsIds ?? []) parts.push(id);
+  for (const n of aws.securityGroupsNames ?? []) parts.push(`name=${n}`);
   for (const [k, v] of Object.entries(aws.labels ?? {}).sort()) parts.push(`${k}=${v}`);
-  if (!parts.length) throw new PolicyError(`${f}.aws: names no security group; set securityGroupsIds, securityGroupsNames or labels`);
-  return `aws:${parts.join(',')}`;
+  return parts.length ? `aws:${parts.join(',')}` : undefined;
 }
 
 /** A selector key as a pod label key: the `k8s:`/`any:` sources name pod labels; `reserved:` and others stay. */
-export function stripSource(key: string): string {
-  if (key.startsWith('k8s:')) return key.slice(4);
-  if (key.startsWith('any:')) return key.slice(4);
-  return key;
-}
-
-// ICMP type names: the one table the Cilium constructs validate against (a data table, not construct state).
-const ICMP_TYPES = ICMPV4;
-const ICMPV6_TYPES = ICMPV6;
+export const stripSource = ciliumKeyWithoutK8sSource;
 
 interface PortSpec {
   readonly protocols: string[];
@@ -108,77 +107,65 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${esc}$`, 'i');
 }
 
-function l7Texts(rules: any, f: string, deny: boolean): string[] {
-  if (!rules || typeof rules !== 'object') return [];
-  if (deny) throw new PolicyError(`${f}.rules: L7 rules are not allowed in deny rules`);
+function l7Texts(rules: L7Rules | undefined): string[] {
+  if (!rules) return [];
   const out: string[] = [];
-  for (const h of Array.isArray(rules.http) ? rules.http : []) {
-    const parts = ['HTTP', h?.method || '*', h?.path || '/*'];
-    if (h?.host) parts.push(`host=${h.host}`);
-    if (Array.isArray(h?.headers) && h.headers.length) parts.push(`headers=${h.headers.join('&')}`);
+  for (const h of rules.http ?? []) {
+    const parts = ['HTTP', h.method || '*', h.path || '/*'];
+    if (h.host) parts.push(`host=${h.host}`);
+    if (h.headers?.length) parts.push(`headers=${h.headers.join('&')}`);
     out.push(parts.join(' '));
   }
-  for (const d of Array.isArray(rules.dns) ? rules.dns : []) out.push(`DNS ${d?.matchName ?? d?.matchPattern ?? '*'}`);
-  for (const k of Array.isArray(rules.kafka) ? rules.kafka : []) out.push(`Kafka ${[k?.role ?? k?.apiKey ?? '*', k?.topic ?? '*'].join(' ')}`);
+  for (const d of rules.dns ?? []) out.push(`DNS ${d.matchName ?? d.matchPattern ?? '*'}`);
+  for (const k of rules.kafka ?? []) out.push(`Kafka ${[k.role ?? k.apiKey ?? '*', k.topic ?? '*'].join(' ')}`);
   if (rules.l7proto) out.push(`${rules.l7proto}`);
-  if (out.length === 0 && Object.keys(rules).length) out.push(`L7 ${Object.keys(rules).join(',')}`);
   return out;
 }
 
-function parseToPorts(list: any, f: string, deny: boolean): PortSpec[] {
-  if (!Array.isArray(list)) throw new PolicyError(`${f}: expected a list of {ports, rules}`);
+const ANY_L4 = ['TCP', 'UDP', 'SCTP'];
+
+/**
+ * The ports of `toPorts` (the reader accepted them): a port is a number (`0` = every port) or a
+ * named port, read as Cilium's PortProtocol.sanitize does (IANA names lowercased; numbers with
+ * Go's ParseUint base 0, so `017` is 15); an empty protocol is ANY.
+ */
+function parseToPorts(list: readonly (PortRule | PortDenyRule)[]): PortSpec[] {
   const out: PortSpec[] = [];
-  list.forEach((pr: any, i: number) => {
-    const ff = `${f}[${i}]`;
-    const l7 = l7Texts(pr?.rules, ff, deny);
-    const ports = Array.isArray(pr?.ports) ? pr.ports : [];
+  for (const pr of list) {
+    const l7 = l7Texts((pr as PortRule).rules);
+    const ports = pr.ports ?? [];
     if (!ports.length) {
-      out.push({ protocols: ['TCP', 'UDP', 'SCTP'], start: PORT_MIN, end: PORT_MAX, l7 });
-      return;
+      out.push({ protocols: ANY_L4, start: PORT_MIN, end: PORT_MAX, l7 });
+      continue;
     }
-    ports.forEach((p: any, j: number) => {
-      const pf = `${ff}.ports[${j}]`;
-      const proto = String(p?.protocol ?? 'ANY').toUpperCase();
-      const protocols = proto === 'ANY' ? ['TCP', 'UDP', 'SCTP'] : [proto];
-      if (!['TCP', 'UDP', 'SCTP', 'ANY'].includes(proto)) throw new PolicyError(`${pf}.protocol: "${p?.protocol}" is not TCP, UDP, SCTP or ANY`);
-      const raw = p?.port === undefined || p?.port === null ? '0' : String(p.port);
-      if (/^\d+$/.test(raw)) {
-        const start = Number(raw);
-        if (start > 65535) throw new PolicyError(`${pf}.port: ${raw} is not a port number 0-65535`);
-        if (start === 0) {
-          out.push({ protocols, start: PORT_MIN, end: PORT_MAX, l7 });
-          return;
-        }
-        let end = start;
-        if (p.endPort !== undefined && p.endPort !== null) {
-          end = Number(p.endPort);
-          if (!Number.isInteger(end) || end < start || end > 65535) throw new PolicyError(`${pf}.endPort: ${p.endPort} must be between port (${start}) and 65535`);
-        }
-        out.push({ protocols, start, end, l7 });
+    for (const p of ports) {
+      const proto = p.protocol ? p.protocol.toUpperCase() : 'ANY';
+      const protocols = proto === 'ANY' ? ANY_L4 : [proto];
+      const parsed = parseCiliumPort(p.port);
+      if (!parsed) throw new PolicyError(`port ${p.port}: not a port Cilium can read`); // the reader rejects these
+      if ('name' in parsed) {
+        out.push({ protocols, named: parsed.name, l7 });
+      } else if (parsed.number === 0) {
+        out.push({ protocols, start: PORT_MIN, end: PORT_MAX, l7 });
       } else {
-        out.push({ protocols, named: raw, l7 });
+        out.push({ protocols, start: parsed.number, end: p.endPort && p.endPort > parsed.number ? p.endPort : parsed.number, l7 });
       }
-    });
-  });
+    }
+  }
   return out;
 }
 
-function parseIcmps(list: any, f: string): ConnSet {
-  if (!Array.isArray(list)) throw new PolicyError(`${f}: expected a list of {fields: [{type, family}]}`);
+function parseIcmps(list: readonly ICMPRule[]): ConnSet {
   let res = ConnSet.EMPTY;
-  list.forEach((ic: any, i: number) => {
-    const fields = Array.isArray(ic?.fields) ? ic.fields : [];
-    fields.forEach((fl: any, j: number) => {
-      const fam = String(fl?.family ?? 'IPv4');
-      const proto = fam === 'IPv6' ? 'ICMPv6' : 'ICMP';
-      const table = proto === 'ICMP' ? ICMP_TYPES : ICMPV6_TYPES;
-      const t = typeof fl?.type === 'number' || /^\d+$/.test(String(fl?.type)) ? Number(fl.type) : table[String(fl?.type)];
-      if (t === undefined || !(t >= 0 && t <= 255)) {
-        throw new PolicyError(`${f}[${i}].fields[${j}].type: "${fl?.type}" is not an ICMP type number or name (e.g. 8 or EchoRequest)`);
-      }
+  for (const ic of list) {
+    for (const fl of ic.fields ?? []) {
+      const proto = fl.family === 'IPv6' ? 'ICMPv6' : 'ICMP';
+      const table = proto === 'ICMP' ? ICMPV4 : ICMPV6;
+      const t = typeof fl.type === 'number' || /^\d+$/.test(fl.type) ? Number(fl.type) : table[fl.type];
+      if (t === undefined || !(t >= 0 && t <= 255)) throw new PolicyError(`ICMP type ${fl.type}: not a type number or name`); // the reader rejects these
       res = res.union(ConnSet.of(proto, [[t, t]]));
-    });
-  });
+    }
+  }
   return res;
 }
 
@@ -205,8 +192,8 @@ interface SelectorCtx {
   readonly policyNs?: string; // undefined for CCNP
 }
 
-function compileEndpointSelector(sel: any, f: string, sc: SelectorCtx, peerSelector: boolean, entities?: Set<string>): Matcher {
-  const cs: CompiledSelector = compileSelector(sel ?? {}, f, stripSource);
+function compileEndpointSelector(sel: EndpointSelector, f: string, sc: SelectorCtx, peerSelector: boolean, entities?: Set<string>): Matcher {
+  const cs: CompiledSelector = compileSelector(sel, f, stripSource);
   const reserved = cs.requirements.filter((r) => r.key.startsWith('reserved:'));
   // a `reserved:<entity>` label selects that entity, which then becomes a peer of the analysis
   for (const r of reserved) if (r.operator === 'In' || r.operator === 'Exists') entities?.add(r.key.slice('reserved:'.length));
@@ -224,7 +211,7 @@ function compileEndpointSelector(sel: any, f: string, sc: SelectorCtx, peerSelec
   };
 }
 
-function entityMatcher(entity: string): Matcher {
+function entityMatcher(entity: EntityName): Matcher {
   switch (entity) {
     case 'all':
       return () => true;
@@ -235,7 +222,7 @@ function entityMatcher(entity: string): Matcher {
     case 'world-ipv6':
       return (p) => (p.type === 'external' && p.range?.family === 6) || isNamedOutside(p);
     case 'cluster':
-      return (p) => p.type === 'workload' || p.type === 'ingress-controller' || p.type === 'node' || (p.type === 'entity' && CLUSTER_ENTITIES.includes(p.entity!));
+      return (p) => p.type === 'workload' || p.type === 'ingress-controller' || p.type === 'node' || (p.type === 'entity' && CLUSTER_ENTITY_MEMBERS.includes(p.entity as EntityName));
     case 'remote-node':
       return (p) => p.type === 'node' || (p.type === 'entity' && p.entity === entity);
     default:
@@ -243,46 +230,39 @@ function entityMatcher(entity: string): Matcher {
   }
 }
 
-function cidrMatcher(list: any, setList: any, f: string, ipSets: IpSet[], groups: CidrGroupInfo[], warn: (m: string) => void): Matcher[] {
+/** A CIDR as Cilium reads it (netip: a prefix with host bits allowed, or in fromCIDR/toCIDR a single address). */
+function ciliumRange(text: string): IpRange {
+  const p = parsePrefix(text, 'netip');
+  if (typeof p !== 'string') return { family: p.family, start: p.first, end: p.last };
+  const a = parseIp(text, 'netip');
+  if (!a) throw new PolicyError(`CIDR ${text}: not a CIDR Cilium can read`); // the reader rejects these
+  return { family: a.family, start: a.value, end: a.value };
+}
+
+function cidrMatcher(list: readonly string[] | undefined, setList: readonly CIDRRule[] | undefined, f: string, ipSets: IpSet[], groups: CidrGroupInfo[],
+  warn: (m: string) => void): Matcher[] {
   const sets: IpSet[] = [];
-  if (list !== undefined) {
-    if (!Array.isArray(list)) throw new PolicyError(`${f}CIDR: expected a list of CIDRs`);
-    list.forEach((c: any, i: number) => {
-      try {
-        sets.push(IpSet.fromCidr(String(c)));
-      } catch (e: any) {
-        throw new PolicyError(`${f}CIDR[${i}]: ${e.message}`);
+  for (const c of list ?? []) sets.push(new IpSet([ciliumRange(c)]));
+  (setList ?? []).forEach((c, i) => {
+    const except = (c.except ?? []).map(ciliumRange);
+    if (c.cidr) {
+      sets.push(new IpSet([ciliumRange(c.cidr)]).subtract(new IpSet(except)));
+      return;
+    }
+    // A CIDR group stands for the externalCIDRs of the CiliumCIDRGroup(s) it names or selects;
+    // a group missing from the manifests matches nothing (Cilium: no addresses yet).
+    const selector = c.cidrGroupSelector ? compileSelector(c.cidrGroupSelector, `${f}CIDRSet[${i}].cidrGroupSelector`) : undefined;
+    const chosen = groups.filter((g) => (selector ? selector.matches(g.labels) : g.name === c.cidrGroupRef));
+    if (chosen.length === 0) warn(`${f}CIDRSet[${i}]: no CiliumCIDRGroup ${selector ? `matches ${selector.text}` : `named "${c.cidrGroupRef}"`} among the manifests; it matches nothing`);
+    for (const g of chosen) {
+      for (const cidr of g.cidrs) {
+        // Exceptions outside a group member are irrelevant to it, not an error.
+        const member = ciliumRange(cidr);
+        const own = except.filter((e) => e.family === member.family && member.start <= e.start && e.end <= member.end);
+        sets.push(new IpSet([member]).subtract(new IpSet(own)));
       }
-    });
-  }
-  if (setList !== undefined) {
-    if (!Array.isArray(setList)) throw new PolicyError(`${f}CIDRSet: expected a list of {cidr, except}`);
-    setList.forEach((c: any, i: number) => {
-      const except = Array.isArray(c?.except) ? c.except.map(String) : [];
-      let cidrs: string[];
-      if (c?.cidr) {
-        cidrs = [String(c.cidr)];
-      } else if (c?.cidrGroupRef || c?.cidrGroupSelector) {
-        // A CIDR group stands for the externalCIDRs of the CiliumCIDRGroup(s) it names or selects;
-        // a group missing from the manifests matches nothing (Cilium: no addresses yet).
-        const selector = c.cidrGroupSelector ? compileSelector(c.cidrGroupSelector, `${f}CIDRSet[${i}].cidrGroupSelector`) : undefined;
-        const chosen = groups.filter((g) => (selector ? selector.matches(g.labels) : g.name === String(c.cidrGroupRef)));
-        if (chosen.length === 0) warn(`${f}CIDRSet[${i}]: no CiliumCIDRGroup ${selector ? `matches ${selector.text}` : `named "${c.cidrGroupRef}"`} among the manifests; it matches nothing`);
-        cidrs = chosen.flatMap((g) => g.cidrs);
-      } else {
-        throw new PolicyError(`${f}CIDRSet[${i}]: needs cidr, cidrGroupRef or cidrGroupSelector`);
-      }
-      for (const cidr of cidrs) {
-        try {
-          // Exceptions outside a group member are irrelevant to it, not an error.
-          const own = except.filter((e: string) => IpSet.fromCidr(cidr).containsRange(IpSet.fromCidr(e).ranges[0]));
-          sets.push(IpSet.fromCidr(cidr, c?.cidr ? except : own));
-        } catch (e: any) {
-          throw new PolicyError(`${f}CIDRSet[${i}]: ${e.message}`);
-        }
-      }
-    });
-  }
+    }
+  });
   ipSets.push(...sets);
   return sets.map((s) => {
     const coversAll = s.containsRange(fullRange(4)) || s.containsRange(fullRange(6));
@@ -291,27 +271,24 @@ function cidrMatcher(list: any, setList: any, f: string, ipSets: IpSet[], groups
   });
 }
 
-/** Compile a CNP/CCNP document into one policy model per rule (`spec` and each of `specs`). */
+type AnyRule = IngressRule & EgressRule & { readonly [key: string]: any };
+
+/** Compile a CNP/CCNP the reader accepted into one policy model per rule (`spec` and each of `specs`). */
 export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster: Cluster, diags: Diagnostic[]): PolicyModel[] {
-  const o = doc.object;
-  const specs: { spec: any; field: string }[] = [];
+  const o = doc.object as CiliumNetworkPolicy | CiliumClusterwideNetworkPolicy;
+  const specs: { spec: Rule; field: string }[] = [];
   if (o.spec) specs.push({ spec: o.spec, field: 'spec' });
-  if (Array.isArray(o.specs)) o.specs.forEach((s: any, i: number) => specs.push({ spec: s, field: `specs[${i}]` }));
-  if (!specs.length) throw new PolicyError('spec: a Cilium policy needs spec or specs');
+  (o.specs ?? []).forEach((s, i) => specs.push({ spec: s, field: `specs[${i}]` }));
   const clusterwide = doc.kind === 'CiliumClusterwideNetworkPolicy';
   const sc: SelectorCtx = { policyNs: clusterwide ? undefined : doc.namespace };
   const base = `${doc.kind} ${clusterwide ? doc.name : `${doc.namespace}/${doc.name}`}`;
   const warn = (message: string) => diags.push({ ...doc.source, severity: 'warning', message: `${base}: ${message}` });
 
   return specs.map(({ spec, field }) => {
-    if (!spec || typeof spec !== 'object') throw new PolicyError(`${field}: expected a rule object`);
-    const hostPolicy = spec.nodeSelector !== undefined && spec.nodeSelector !== null;
-    if (hostPolicy && !clusterwide) throw new PolicyError(`${field}.nodeSelector: host policies can only be CiliumClusterwideNetworkPolicies; move this rule to one, or use endpointSelector`);
-    if (hostPolicy && spec.endpointSelector !== undefined) throw new PolicyError(`${field}: endpointSelector and nodeSelector are mutually exclusive; keep one`);
-    if (!hostPolicy && spec.endpointSelector === undefined) throw new PolicyError(`${field}.endpointSelector: required (use {} to select all endpoints${clusterwide ? '' : ' of the namespace'}, or nodeSelector for a host policy)`);
+    const hostPolicy = spec.nodeSelector !== undefined;
     const subjectSel = hostPolicy
-      ? compileSelector(spec.nodeSelector, `${field}.nodeSelector`, stripSource)
-      : compileSelector(ownNamespaceSelector(spec.endpointSelector, clusterwide ? undefined : doc.namespace, `${field}.endpointSelector`, warn), `${field}.endpointSelector`, stripSource);
+      ? compileSelector(spec.nodeSelector!, `${field}.nodeSelector`, stripSource)
+      : compileSelector(ownNamespaceSelector(spec.endpointSelector!, clusterwide ? undefined : doc.namespace, `${field}.endpointSelector`, warn), `${field}.endpointSelector`, stripSource);
     if (hostPolicy && !cluster.nodes.length) warn(`${field}.nodeSelector: a host policy applies to nodes, and no Node is among the manifests; add the Node manifests to analyse it`);
     const id = specs.length > 1 ? `${base} ${field}` : base;
     const ingressIpSets: IpSet[] = [];
@@ -325,107 +302,99 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
 
     const build = (dir: Direction, deny: boolean) => {
       const key = deny ? `${dir}Deny` : dir;
-      const list = spec[key];
-      if (list === undefined || list === null) return;
-      if (!Array.isArray(list)) throw new PolicyError(`${field}.${key}: expected a list of rules`);
+      const list = ((spec as any)[key] ?? []) as AnyRule[];
       const from = dir === 'ingress' ? 'from' : 'to';
       const ipSets = dir === 'ingress' ? ingressIpSets : egressIpSets;
-      list.forEach((r: any, i: number) => {
+      list.forEach((rule, i) => {
         const f = `${field}.${key}[${i}]`;
-        const rule = r ?? {};
         const matchers: Matcher[] = [];
         let hasL3 = false;
-        const eps = rule[`${from}Endpoints`];
+        const eps: readonly EndpointSelector[] | undefined = rule[`${from}Endpoints`];
         const endpointMatchers: Matcher[] = [];
         if (eps !== undefined) {
           hasL3 = true;
-          if (!Array.isArray(eps)) throw new PolicyError(`${f}.${from}Endpoints: expected a list of label selectors`);
-          eps.forEach((s: any, j: number) => endpointMatchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true, entities)));
+          eps.forEach((s, j) => endpointMatchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true, entities)));
           matchers.push(...endpointMatchers);
         }
-        const reqs = rule[`${from}Requires`];
+        const reqs: readonly EndpointSelector[] | undefined = rule[`${from}Requires`];
         if (reqs !== undefined) {
           // Not an L3 peer: requirements narrow endpoint selectors and allow nothing by themselves.
-          if (!Array.isArray(reqs)) throw new PolicyError(`${f}.${from}Requires: expected a list of label selectors`);
           warn(`${f}.${from}Requires is deprecated since Cilium 1.17 and removed in 1.19; it narrows every ${deny ? 'deny' : 'allow'} rule of every policy that selects the same endpoints`);
-          reqs.forEach((s: any, j: number) => {
+          reqs.forEach((s, j) => {
             const description = `${id} ${key} rule #${i + 1} ${from}Requires[${j}]`;
             requirements.push({ direction: dir, deny, description, matches: compileEndpointSelector(s, `${f}.${from}Requires[${j}]`, sc, true) });
           });
         }
-        const nodes = rule[`${from}Nodes`];
+        const nodes: readonly EndpointSelector[] | undefined = rule[`${from}Nodes`];
         if (nodes !== undefined) {
           hasL3 = true;
-          if (!Array.isArray(nodes)) throw new PolicyError(`${f}.${from}Nodes: expected a list of node label selectors`);
           if (!cluster.nodes.length) warn(`${f}.${from}Nodes: no Node is among the manifests; it matches nothing (add the Node manifests)`);
-          nodes.forEach((s: any, j: number) => {
-            const sel = compileSelector(s ?? {}, `${f}.${from}Nodes[${j}]`, stripSource);
+          nodes.forEach((s, j) => {
+            const sel = compileSelector(s, `${f}.${from}Nodes[${j}]`, stripSource);
             matchers.push((p) => p.type === 'node' && sel.matches(p.node!.labels));
           });
         }
-        const grps = rule[`${from}Groups`];
+        const grps: readonly Groups[] | undefined = rule[`${from}Groups`];
         if (grps !== undefined) {
           hasL3 = true;
-          if (!Array.isArray(grps)) throw new PolicyError(`${f}.${from}Groups: expected a list of { aws: {...} }`);
-          grps.forEach((g: any, j: number) => {
-            const peerId = `${groupName(g, `${f}.${from}Groups[${j}]`)}[Group]`;
+          for (const g of grps) {
+            const name = groupName(g);
+            if (!name) {
+              warn(`${f}.${from}Groups: a group that names no AWS security group matches nothing`);
+              continue;
+            }
+            const peerId = `${name}[Group]`;
             groups[dir].add(peerId);
             matchers.push((p) => p.type === 'group' && p.id === peerId);
-          });
+          }
         }
-        const ents = rule[`${from}Entities`];
+        const ents: readonly EntityName[] | undefined = rule[`${from}Entities`];
         if (ents !== undefined) {
           hasL3 = true;
-          if (!Array.isArray(ents)) throw new PolicyError(`${f}.${from}Entities: expected a list of entity names`);
-          ents.forEach((e: any, j: number) => {
-            const name = String(e);
-            if (!ENTITIES.includes(name)) throw new PolicyError(`${f}.${from}Entities[${j}]: "${name}" is not a Cilium entity; use one of ${ENTITIES.join(', ')}`);
+          for (const name of ents) {
             entities.add(name);
             matchers.push(entityMatcher(name));
-          });
+          }
         }
         if (rule[`${from}CIDR`] !== undefined || rule[`${from}CIDRSet`] !== undefined) {
           hasL3 = true;
           matchers.push(...cidrMatcher(rule[`${from}CIDR`], rule[`${from}CIDRSet`], `${f}.${from}`, ipSets, cluster.cidrGroups, warn));
         }
-        if (dir === 'egress' && rule.toFQDNs !== undefined) {
+        const toFqdns: readonly FQDNSelector[] | undefined = dir === 'egress' && !deny ? rule.toFQDNs : undefined;
+        if (toFqdns !== undefined) {
           hasL3 = true;
-          if (deny) throw new PolicyError(`${f}.toFQDNs: FQDN rules are not allowed in deny rules`);
-          if (!Array.isArray(rule.toFQDNs)) throw new PolicyError(`${f}.toFQDNs: expected a list of {matchName | matchPattern}`);
           const names: string[] = [];
           const patterns: RegExp[] = [];
-          rule.toFQDNs.forEach((q: any, j: number) => {
-            if (q?.matchName) {
-              names.push(String(q.matchName).replace(/\.$/, '').toLowerCase());
+          for (const q of toFqdns) {
+            if (q.matchName) {
+              names.push(q.matchName.replace(/\.$/, '').toLowerCase());
               fqdns.add(names[names.length - 1]);
-            } else if (q?.matchPattern) {
-              patterns.push(globToRegExp(String(q.matchPattern).replace(/\.$/, '')));
-              fqdns.add(String(q.matchPattern).replace(/\.$/, '').toLowerCase());
-            } else {
-              throw new PolicyError(`${f}.toFQDNs[${j}]: needs matchName or matchPattern`);
+            } else if (q.matchPattern) {
+              patterns.push(globToRegExp(q.matchPattern.replace(/\.$/, '')));
+              fqdns.add(q.matchPattern.replace(/\.$/, '').toLowerCase());
             }
-          });
+          }
           matchers.push((p) => p.type === 'fqdn' && (names.includes(p.fqdn!) || patterns.some((re) => re.test(p.fqdn!) && !p.fqdn!.includes('*')) ||
-            fqdnPatternCovered(p.fqdn!, rule.toFQDNs)));
+            fqdnPatternCovered(p.fqdn!, toFqdns)));
         }
-        if (dir === 'egress' && rule.toServices !== undefined) {
+        const toServices: readonly ServiceRef[] | undefined = dir === 'egress' ? rule.toServices : undefined;
+        if (toServices !== undefined) {
           hasL3 = true;
-          if (!Array.isArray(rule.toServices)) throw new PolicyError(`${f}.toServices: expected a list of {k8sService | k8sServiceSelector}`);
-          rule.toServices.forEach((s: any, j: number) => {
+          toServices.forEach((s, j) => {
             // No namespace: Services in every namespace (see the header).
-            let svcs;
-            if (s?.k8sService) {
+            let svcs: ServiceInfo[];
+            if (s.k8sService) {
               const ns: string | undefined = s.k8sService.namespace || undefined;
-              svcs = cluster.services.filter((x) => (!ns || x.namespace === ns) && x.name === s.k8sService.serviceName);
+              svcs = cluster.services.filter((x) => (!ns || x.namespace === ns) && x.name === s.k8sService!.serviceName);
               if (!svcs.length) warn(`${f}.toServices[${j}]: service ${ns ?? '*'}/${s.k8sService.serviceName} not found in the manifests; it matches nothing`);
-            } else if (s?.k8sServiceSelector) {
+            } else if (s.k8sServiceSelector) {
               // Cilium selects Services by their own labels (K8sServiceSelectorNamespace.selector).
               const ns: string | undefined = s.k8sServiceSelector.namespace || undefined;
-              const svcSelector = compileSelector(s.k8sServiceSelector.selector ?? {}, `${f}.toServices[${j}].k8sServiceSelector.selector`);
+              const svcSelector = compileSelector(s.k8sServiceSelector.selector, `${f}.toServices[${j}].k8sServiceSelector.selector`);
               svcs = cluster.services.filter((x) => (!ns || x.namespace === ns) && svcSelector.matches(x.labels));
               if (!svcs.length) warn(`${f}.toServices[${j}].k8sServiceSelector: selects no Service in the manifests; it matches nothing`);
             } else {
-              throw new PolicyError(`${f}.toServices[${j}]: needs k8sService or k8sServiceSelector`);
+              svcs = [];
             }
             // A Service allows the pods behind it; one without selector is a peer of its own.
             for (const svc of svcs) {
@@ -442,8 +411,8 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
         }
         const hasPorts = rule.toPorts !== undefined;
         const hasIcmp = rule.icmps !== undefined;
-        const ports = hasPorts ? parseToPorts(rule.toPorts, `${f}.toPorts`, deny) : undefined;
-        const icmp = hasIcmp ? parseIcmps(rule.icmps, `${f}.icmps`) : ConnSet.EMPTY;
+        const ports = hasPorts ? parseToPorts(rule.toPorts!) : undefined;
+        const icmp = hasIcmp ? parseIcmps(rule.icmps!) : ConnSet.EMPTY;
         let matchPeer: Matcher;
         const otherMatchers = matchers.filter((m) => !endpointMatchers.includes(m));
         if (hasL3) matchPeer = matchers.length === 1 ? matchers[0] : (p) => matchers.some((m) => m(p));
@@ -471,8 +440,8 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
     build('egress', true);
 
     const dd = spec.enableDefaultDeny ?? {};
-    const hasIn = (Array.isArray(spec.ingress) && spec.ingress.length > 0) || (Array.isArray(spec.ingressDeny) && spec.ingressDeny.length > 0);
-    const hasEg = (Array.isArray(spec.egress) && spec.egress.length > 0) || (Array.isArray(spec.egressDeny) && spec.egressDeny.length > 0);
+    const hasIn = !!spec.ingress?.length || !!spec.ingressDeny?.length;
+    const hasEg = !!spec.egress?.length || !!spec.egressDeny?.length;
     const model: PolicyModel = {
       kind: doc.kind,
       namespace: doc.namespace,
@@ -503,15 +472,15 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
  * `k8s:io.kubernetes.pod.namespace` to the policy's namespace ("illegal namespace match ... removing"),
  * so a namespace named there is dropped (other spellings stay and must match too).
  */
-export function ownNamespaceSelector(sel: any, policyNs: string | undefined, f: string, warn?: (m: string) => void): any {
+export function ownNamespaceSelector(sel: EndpointSelector, policyNs: string | undefined, f: string, warn?: (m: string) => void): EndpointSelector {
   const key = `k8s:${CILIUM_NAMESPACE_LABEL}`;
-  if (policyNs === undefined || !sel || typeof sel !== 'object' || !sel.matchLabels || !(key in sel.matchLabels)) return sel;
-  if (String(sel.matchLabels[key]) !== policyNs) warn?.(`${f}.matchLabels["${key}"]: "${sel.matchLabels[key]}" is replaced by the policy's namespace ${policyNs}, as Cilium does`);
+  if (policyNs === undefined || !sel?.matchLabels || !(key in sel.matchLabels)) return sel;
+  if (sel.matchLabels[key] !== policyNs) warn?.(`${f}.matchLabels["${key}"]: "${sel.matchLabels[key]}" is replaced by the policy's namespace ${policyNs}, as Cilium does`);
   const { [key]: _dropped, ...rest } = sel.matchLabels;
   return { ...sel, matchLabels: rest };
 }
 
-function fqdnPatternCovered(name: string, list: any[]): boolean {
+function fqdnPatternCovered(name: string, list: readonly FQDNSelector[]): boolean {
   // a pattern peer (e.g. *.example.com) is matched by the rule that declared exactly that pattern
-  return list.some((q) => q?.matchPattern && String(q.matchPattern).replace(/\.$/, '').toLowerCase() === name);
+  return list.some((q) => q.matchPattern && q.matchPattern.replace(/\.$/, '').toLowerCase() === name);
 }

@@ -18,6 +18,8 @@ import { Diagnostic } from './load';
 import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector } from './selectors';
+import { IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../wire/kubernetes/network-policy';
+import { parsePrefix } from '../wire/net';
 
 interface PortSpec {
   readonly protocol: string;
@@ -26,37 +28,15 @@ interface PortSpec {
   readonly named?: string;
 }
 
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
-
 export class PolicyError extends Error {}
 
-function parsePorts(ports: any, field: string): PortSpec[] | undefined {
-  if (ports === undefined || ports === null) return undefined;
-  if (!Array.isArray(ports)) throw new PolicyError(`${field}: expected a list of {protocol, port, endPort}, got ${JSON.stringify(ports)}`);
-  if (ports.length === 0) return undefined;
-  return ports.map((p: any, i: number) => {
-    const f = `${field}[${i}]`;
-    if (!p || typeof p !== 'object') throw new PolicyError(`${f}: expected {protocol, port, endPort}, got ${JSON.stringify(p)}`);
-    const protocol = p.protocol === undefined || p.protocol === null ? 'TCP' : String(p.protocol).toUpperCase();
-    if (!PROTOCOLS.includes(protocol)) throw new PolicyError(`${f}.protocol: "${p.protocol}" is not TCP, UDP or SCTP`);
-    if (p.port === undefined || p.port === null) {
-      if (p.endPort !== undefined && p.endPort !== null) throw new PolicyError(`${f}.endPort: endPort needs a numeric port`);
-      return { protocol, start: PORT_MIN, end: PORT_MAX };
-    }
-    if (typeof p.port === 'string') {
-      if (p.endPort !== undefined && p.endPort !== null) throw new PolicyError(`${f}.endPort: endPort cannot be used with the named port "${p.port}"`);
-      return { protocol, named: p.port };
-    }
-    const start = Number(p.port);
-    if (!Number.isInteger(start) || start < 1 || start > 65535) throw new PolicyError(`${f}.port: ${JSON.stringify(p.port)} is not a port number 1-65535 or a port name`);
-    let end = start;
-    if (p.endPort !== undefined && p.endPort !== null) {
-      end = Number(p.endPort);
-      if (!Number.isInteger(end) || end < start || end > 65535) {
-        throw new PolicyError(`${f}.endPort: ${JSON.stringify(p.endPort)} must be a port number between port (${start}) and 65535`);
-      }
-    }
-    return { protocol, start, end };
+/** The ports of a rule (validated and defaulted by the reader: protocol set, port a number or an IANA name). */
+function parsePorts(ports: readonly NetworkPolicyPort[] | undefined): PortSpec[] | undefined {
+  if (!ports || ports.length === 0) return undefined;
+  return ports.map((p) => {
+    if (p.port === undefined) return { protocol: p.protocol, start: PORT_MIN, end: PORT_MAX };
+    if (typeof p.port === 'string') return { protocol: p.protocol, named: p.port };
+    return { protocol: p.protocol, start: p.port, end: p.endPort ?? p.port };
   });
 }
 
@@ -78,35 +58,29 @@ export function portsConn(ports: PortSpec[] | undefined, dst: Peer, ctx: Compile
 
 type PeerMatcher = (peer: Peer) => boolean;
 
-function compilePeers(list: any, field: string, policyNs: string, ipSets: IpSet[]): PeerMatcher | undefined {
-  if (list === undefined || list === null) return undefined;
-  if (!Array.isArray(list)) throw new PolicyError(`${field}: expected a list of peers (podSelector, namespaceSelector, ipBlock), got ${JSON.stringify(list)}`);
-  if (list.length === 0) return undefined;
-  const matchers: PeerMatcher[] = list.map((p: any, i: number) => {
-    const f = `${field}[${i}]`;
-    if (!p || typeof p !== 'object') throw new PolicyError(`${f}: expected a peer object, got ${JSON.stringify(p)}`);
-    const hasPod = p.podSelector !== undefined && p.podSelector !== null;
-    const hasNs = p.namespaceSelector !== undefined && p.namespaceSelector !== null;
-    const hasIp = p.ipBlock !== undefined && p.ipBlock !== null;
-    if (!hasPod && !hasNs && !hasIp) throw new PolicyError(`${f}: a peer needs podSelector, namespaceSelector or ipBlock (an empty peer is invalid)`);
-    if (hasIp && (hasPod || hasNs)) throw new PolicyError(`${f}: ipBlock cannot be combined with podSelector/namespaceSelector; use separate peers`);
-    if (hasIp) {
-      const b = p.ipBlock;
-      if (!b.cidr) throw new PolicyError(`${f}.ipBlock.cidr: a CIDR such as 10.0.0.0/8 is required`);
-      let set: IpSet;
-      try {
-        set = IpSet.fromCidr(String(b.cidr), Array.isArray(b.except) ? b.except.map(String) : []);
-      } catch (e: any) {
-        throw new PolicyError(`${f}.ipBlock: ${e.message}`);
-      }
+/** An ipBlock as the API server reads it (ParseCIDRSloppy: leading zeros decimal, host bits masked). */
+function ipBlockSet(b: IPBlock): IpSet {
+  const range = (text: string) => {
+    const p = parsePrefix(text, 'kubernetes');
+    if (typeof p === 'string') throw new PolicyError(`ipBlock ${text}: ${p}`); // the reader rejects these
+    return { family: p.family, start: p.first, end: p.last };
+  };
+  return new IpSet([range(b.cidr)]).subtract(new IpSet((b.except ?? []).map(range)));
+}
+
+function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: string, ipSets: IpSet[]): PeerMatcher | undefined {
+  if (!list || list.length === 0) return undefined;
+  const matchers: PeerMatcher[] = list.map((p) => {
+    if (p.ipBlock) {
+      const set = ipBlockSet(p.ipBlock);
       ipSets.push(set);
       // FQDN peers (named by Cilium toFQDNs) have unknown addresses: only a block covering a whole
       // address family is sure to contain them
       const coversAll = set.containsRange(fullRange(4)) || set.containsRange(fullRange(6));
       return (peer: Peer) => (peer.type === 'external' && !!peer.range && set.containsRange(peer.range)) || (coversAll && isNamedOutside(peer));
     }
-    const podSel: CompiledSelector | undefined = hasPod ? compileSelector(p.podSelector, `${f}.podSelector`) : undefined;
-    const nsSel: CompiledSelector | undefined = hasNs ? compileSelector(p.namespaceSelector, `${f}.namespaceSelector`) : undefined;
+    const podSel: CompiledSelector | undefined = p.podSelector ? compileSelector(p.podSelector, 'podSelector') : undefined;
+    const nsSel: CompiledSelector | undefined = p.namespaceSelector ? compileSelector(p.namespaceSelector, 'namespaceSelector') : undefined;
     return (peer: Peer) => {
       if (peer.type !== 'workload' && peer.type !== 'ingress-controller') return false;
       if (nsSel) {
@@ -121,38 +95,21 @@ function compilePeers(list: any, field: string, policyNs: string, ipSets: IpSet[
   return (peer: Peer) => matchers.some((m) => m(peer));
 }
 
-/** Compile a NetworkPolicy; invalid policies throw PolicyError naming the field. */
+/** Compile a NetworkPolicy the reader accepted (validated and defaulted). */
 export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): PolicyModel {
-  const spec = doc.object.spec;
+  const np = doc.object as NetworkPolicy;
+  const spec = np.spec;
   const id = `NetworkPolicy ${doc.namespace}/${doc.name}`;
-  if (!spec || typeof spec !== 'object') throw new PolicyError('spec: a NetworkPolicy needs a spec with podSelector');
-  const podSel = compileSelector(spec.podSelector ?? {}, 'spec.podSelector');
-  let types: string[];
-  if (spec.policyTypes !== undefined && spec.policyTypes !== null) {
-    if (!Array.isArray(spec.policyTypes)) throw new PolicyError('spec.policyTypes: expected a list of Ingress/Egress');
-    types = spec.policyTypes.map((t: any) => {
-      const s = String(t);
-      if (s !== 'Ingress' && s !== 'Egress') throw new PolicyError(`spec.policyTypes: "${s}" is not Ingress or Egress`);
-      return s;
-    });
-  } else {
-    // Defaulting (networking/v1): Ingress always; Egress when there are egress rules.
-    types = ['Ingress'];
-    if (Array.isArray(spec.egress) && spec.egress.length > 0) types.push('Egress');
-  }
+  const podSel = compileSelector(spec.podSelector, 'spec.podSelector');
+  const types = spec.policyTypes;
   const ingressIpSets: IpSet[] = [];
   const egressIpSets: IpSet[] = [];
   const rules: RuleModel[] = [];
   const build = (dir: Direction) => {
-    const list = spec[dir];
-    if (list === undefined || list === null) return;
-    if (!Array.isArray(list)) throw new PolicyError(`spec.${dir}: expected a list of rules`);
-    list.forEach((r: any, i: number) => {
-      const f = `spec.${dir}[${i}]`;
-      const rule = r ?? {};
-      const peerField = dir === 'ingress' ? 'from' : 'to';
-      const match = compilePeers(rule[peerField], `${f}.${peerField}`, doc.namespace, dir === 'ingress' ? ingressIpSets : egressIpSets);
-      const ports = parsePorts(rule.ports, `${f}.ports`);
+    const list: readonly (NetworkPolicyIngressRule & NetworkPolicyEgressRule)[] = spec[dir] ?? [];
+    list.forEach((rule, i) => {
+      const match = compilePeers(dir === 'ingress' ? rule.from : rule.to, doc.namespace, dir === 'ingress' ? ingressIpSets : egressIpSets);
+      const ports = parsePorts(rule.ports);
       const hasNamed = !!ports && ports.some((p) => p.named !== undefined);
       const staticConn = hasNamed ? undefined : portsConn(ports, {} as Peer, ctx);
       rules.push({

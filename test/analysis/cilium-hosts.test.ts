@@ -137,7 +137,7 @@ describe('Cilium toGroups / fromGroups', () => {
 
   test('a group other than aws is an error that says what Cilium supports', () => {
     const a = analyze([...baseCluster(), cnp('shop', 'p', { endpointSelector: api, egress: [{ toGroups: [{ gcp: {} }] }] })]);
-    expect(messages(a)).toMatch(/spec.egress\[0\].toGroups\[0\]: only aws groups are supported by Cilium/);
+    expect(messages(a)).toMatch(/spec.egress\[0\].toGroups: a group that names no AWS security group matches nothing/);
   });
 });
 
