@@ -222,7 +222,8 @@ function entityMatcher(entity: EntityName): Matcher {
     case 'world-ipv6':
       return (p) => (p.type === 'external' && p.range?.family === 6) || isNamedOutside(p);
     case 'cluster':
-      return (p) => p.type === 'workload' || p.type === 'ingress-controller' || p.type === 'node' || (p.type === 'entity' && CLUSTER_ENTITY_MEMBERS.includes(p.entity as EntityName));
+      return (p) => p.type === 'workload' || p.type === 'ingress-controller' || p.type === 'node'
+        || (p.type === 'entity' && CLUSTER_ENTITY_MEMBERS.includes(p.entity as EntityName));
     case 'remote-node':
       return (p) => p.type === 'node' || (p.type === 'entity' && p.entity === entity);
     default:
