@@ -240,8 +240,8 @@ function ciliumRange(text: string): IpRange {
   return { family: a.family, start: a.value, end: a.value };
 }
 
-function cidrMatcher(list: readonly string[] | undefined, setList: readonly CIDRRule[] | undefined, f: string, ipSets: IpSet[], groups: CidrGroupInfo[],
-  warn: (m: string) => void): Matcher[] {
+function cidrMatcher(list: readonly string[] | undefined, setList: readonly CIDRRule[] | undefined, f: string, ipSets: IpSet[],
+  groups: CidrGroupInfo[], warn: (m: string) => void): Matcher[] {
   const sets: IpSet[] = [];
   for (const c of list ?? []) sets.push(new IpSet([ciliumRange(c)]));
   (setList ?? []).forEach((c, i) => {
