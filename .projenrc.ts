@@ -1,5 +1,9 @@
 import { cdk8s, javascript, JsonFile } from 'projen';
 
+// The account that owns the published names on Maven Central (io.github.<owner>) and GitHub (Go
+// module repository). One constant so a release owner changes all of them at once.
+const PUBLISH_OWNER = 'cdk8snetpol';
+
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-netpol',
   description: 'Network policy as code for Kubernetes and Cilium: typed constructs, connectivity analysis, patterns and lint.',
@@ -30,6 +34,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
   ],
   bin: { 'cdk8s-netpol': 'lib/cli/main.js' },
+  // jsii targets, named the way cdk8s-plus names its own (distName/module, groupId/artifactId,
+  // packageId, Go module repository). The owner segment is one placeholder, see PUBLISH_OWNER.
+  publishToPypi: { distName: 'cdk8s-netpol', module: 'cdk8s_netpol' },
+  publishToMaven: {
+    javaPackage: `io.github.${PUBLISH_OWNER}`,
+    mavenGroupId: `io.github.${PUBLISH_OWNER}`,
+    mavenArtifactId: 'cdk8s-netpol',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sNetpol', packageId: 'Cdk8sNetpol' },
+  publishToGo: { moduleName: `github.com/${PUBLISH_OWNER}/cdk8s-netpol-go`, packageName: 'cdk8snetpol' },
   jestOptions: {
     // Snapshots never update silently: a changed manifest is a failing test.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -65,6 +79,12 @@ project.addTask('conformance', {
 const benchTask = project.addTask('bench', { description: 'Run the benchmarks in bench/' });
 benchTask.spawn(project.compileTask);
 benchTask.exec('ts-node --project bench/tsconfig.json bench/run.ts');
+
+// tsc writes lib/ files 0644 and npm pack keeps the mode, so the bin would not be executable in the
+// tarball. npm sets the bit itself when it links a bin, but jsii runtimes do not: the jsii kernel
+// (aws/jsii @jsii/kernel kernel.ts, #getBinScriptCommand) spawns the bin path directly, so the
+// Python/Java/.NET/Go wrappers failed with "Permission denied".
+project.compileTask.exec(`node -e "for (const f of Object.values(require('./package.json').bin)) require('fs').chmodSync(f, 0o755)"`);
 
 // jsii must accept the public API, so the test task compiles with jsii first.
 project.testTask.prependSpawn(project.compileTask);
