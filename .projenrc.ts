@@ -89,6 +89,14 @@ benchTask.exec('ts-node --project bench/tsconfig.json bench/run.ts');
 // Python/Java/.NET/Go wrappers failed with "Permission denied".
 project.compileTask.exec(`node -e "for (const f of Object.values(require('./package.json').bin)) require('fs').chmodSync(f, 0o755)"`);
 
+// API reference for TypeScript (API.md) and Python (API.python.md), from the .jsii assembly.
+// Both are committed; test/packaging/api-docs.test.ts fails when either is stale.
+const docgenTask = project.tasks.tryFind('docgen')!;
+docgenTask.reset('jsii-docgen -l typescript -o API.md');
+docgenTask.exec('jsii-docgen -l python -o API.python.md');
+project.gitignore.include('/API.python.md');
+project.annotateGenerated('/API.python.md');
+
 // jsii must accept the public API, so the test task compiles with jsii first.
 project.testTask.prependSpawn(project.compileTask);
 project.eslint?.addIgnorePattern('src/imports/');
