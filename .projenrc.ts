@@ -87,7 +87,7 @@ benchTask.exec('ts-node --project bench/tsconfig.json bench/run.ts');
 // tarball. npm sets the bit itself when it links a bin, but jsii runtimes do not: the jsii kernel
 // (aws/jsii @jsii/kernel kernel.ts, #getBinScriptCommand) spawns the bin path directly, so the
 // Python/Java/.NET/Go wrappers failed with "Permission denied".
-project.compileTask.exec(`node -e "for (const f of Object.values(require('./package.json').bin)) require('fs').chmodSync(f, 0o755)"`);
+project.compileTask.exec('node -e "for (const f of Object.values(require(\'./package.json\').bin)) require(\'fs\').chmodSync(f, 0o755)"');
 
 // API reference for TypeScript (API.md) and Python (API.python.md), from the .jsii assembly.
 // Both are committed; test/packaging/api-docs.test.ts fails when either is stale.
