@@ -25,4 +25,11 @@ describe('API reference', () => {
     }
     expect(committed.length).toBeGreaterThan(0);
   }, 60_000);
+
+  test('every @example compiles (jsii-rosetta, with rosetta/default.ts-fixture), so the Python reference shows real Python', async () => {
+    const python = (await docs.toMarkdown({ language: Language.PYTHON, allSubmodules: true })).render();
+    expect(python).toContain('```python');
+    const failed = python.split('\n').filter((l) => l.includes('automatically generated from non-compiling source')).length;
+    expect(failed).toBe(0);
+  }, 60_000);
 });
