@@ -1,5 +1,9 @@
 import { cdk8s, javascript, JsonFile } from 'projen';
 
+// The account that owns the published names on Maven Central (io.github.<owner>) and GitHub (Go
+// module repository). One constant so a release owner changes all of them at once.
+const PUBLISH_OWNER = 'cdk8snetpol';
+
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-netpol',
   description: 'Network policy as code for Kubernetes and Cilium: typed constructs, connectivity analysis, patterns and lint.',
@@ -30,6 +34,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
   ],
   bin: { 'cdk8s-netpol': 'lib/cli/main.js' },
+  // jsii targets, named the way cdk8s-plus names its own (distName/module, groupId/artifactId,
+  // packageId, Go module repository). The owner segment is one placeholder, see PUBLISH_OWNER.
+  publishToPypi: { distName: 'cdk8s-netpol', module: 'cdk8s_netpol' },
+  publishToMaven: {
+    javaPackage: `io.github.${PUBLISH_OWNER}`,
+    mavenGroupId: `io.github.${PUBLISH_OWNER}`,
+    mavenArtifactId: 'cdk8s-netpol',
+  },
+  publishToNuget: { dotNetNamespace: 'Cdk8sNetpol', packageId: 'Cdk8sNetpol' },
+  publishToGo: { moduleName: `github.com/${PUBLISH_OWNER}/cdk8s-netpol-go`, packageName: 'cdk8snetpol' },
   jestOptions: {
     // Snapshots never update silently: a changed manifest is a failing test.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -46,7 +60,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 const importTask = project.addTask('import', {
   description: 'Regenerate src/imports from ../shared (offline cdk8s import)',
 });
-importTask.exec('node ../shared/tools/cdk8s-import-offline.js k8s@1.33.0 ../shared/schemas/kubernetes-v1.33/_definitions.json src/imports');
+// Only NetworkPolicy and what it refers to: the package re-exports these L1 types as `k8s`
+// (NetworkPolicy extends KubeNetworkPolicy), and the rest of the 721 are no part of our API.
+importTask.exec('ts-node --project projenrc/tsconfig.json projenrc/k8s-schema-subset.ts ../shared/schemas/kubernetes-v1.33/_definitions.json .synth/k8s-networkpolicy-definitions.json io.k8s.api.networking.v1.NetworkPolicy');
+importTask.exec('node ../shared/tools/cdk8s-import-offline.js k8s@1.33.0 .synth/k8s-networkpolicy-definitions.json src/imports');
 importTask.exec('node ../shared/tools/cdk8s-import-offline.js crd ../shared/crds/cilium.io.yaml src/imports');
 
 // The main job: synthesise the example app to dist/*.yaml.
@@ -65,6 +82,20 @@ project.addTask('conformance', {
 const benchTask = project.addTask('bench', { description: 'Run the benchmarks in bench/' });
 benchTask.spawn(project.compileTask);
 benchTask.exec('ts-node --project bench/tsconfig.json bench/run.ts');
+
+// tsc writes lib/ files 0644 and npm pack keeps the mode, so the bin would not be executable in the
+// tarball. npm sets the bit itself when it links a bin, but jsii runtimes do not: the jsii kernel
+// (aws/jsii @jsii/kernel kernel.ts, #getBinScriptCommand) spawns the bin path directly, so the
+// Python/Java/.NET/Go wrappers failed with "Permission denied".
+project.compileTask.exec('node -e "for (const f of Object.values(require(\'./package.json\').bin)) require(\'fs\').chmodSync(f, 0o755)"');
+
+// API reference for TypeScript (API.md) and Python (API.python.md), from the .jsii assembly.
+// Both are committed; test/packaging/api-docs.test.ts fails when either is stale.
+const docgenTask = project.tasks.tryFind('docgen')!;
+docgenTask.reset('jsii-docgen -l typescript -o API.md');
+docgenTask.exec('jsii-docgen -l python -o API.python.md');
+project.gitignore.include('/API.python.md');
+project.annotateGenerated('/API.python.md');
 
 // jsii must accept the public API, so the test task compiles with jsii first.
 project.testTask.prependSpawn(project.compileTask);

@@ -20,6 +20,10 @@ export interface CiliumCidrGroupProps {
 /**
  * A CiliumCIDRGroup (cilium.io/v2alpha1): a named, labelled set of CIDRs that policies select
  * with `CidrGroup.named(...)` (or `group.peer`) or `CidrGroup.withLabels(...)`. Cluster-scoped.
+ * @example
+ * const partners = new CiliumCidrGroup(chart, 'partners', { metadata: { name: 'partners' }, cidrs: ['192.0.2.0/24'] });
+ * new CiliumNetworkPolicy(chart, 'api', { endpointSelector: Endpoints.withLabels({ app: 'api' }) })
+ *   .allowFrom(partners.peer).toPort(443);
  */
 export class CiliumCidrGroup extends Construct {
   /** The underlying ApiObject (GVK of the generated L1 class). */
@@ -27,6 +31,12 @@ export class CiliumCidrGroup extends Construct {
   /** The CIDRs, canonical text. */
   public readonly cidrs: string[];
 
+  /**
+   * Defines a CiliumCIDRGroup in `scope`.
+   * @param scope the scope (usually a Chart) the group is created in
+   * @param id the construct id, unique within `scope`
+   * @param props the CIDRs and metadata
+   */
   public constructor(scope: Construct, id: string, props: CiliumCidrGroupProps) {
     super(scope, id);
     if (!props || !Array.isArray(props.cidrs)) {

@@ -178,22 +178,34 @@ export class CiliumPolicySpec {
     return this.nodeSelector !== undefined;
   }
 
-  /** Allow traffic from these peers (an `ingress` rule). */
+  /**
+   * Allow traffic from these peers (an `ingress` rule).
+   * @param peers the sources, any of which may connect (`Endpoints`, `Entity`, `Cidr`, `CidrGroup`, `Nodes`, ...); at least one (`Entity.ALL` for every peer)
+   */
   public allowFrom(...peers: ICiliumPeer[]): CiliumPolicyRule {
     return this.addRule('ingress', 'allowFrom', peers);
   }
 
-  /** Allow traffic to these peers (an `egress` rule). */
+  /**
+   * Allow traffic to these peers (an `egress` rule).
+   * @param peers the destinations, any of which may be reached (`Endpoints`, `Entity`, `Cidr`, `CidrGroup`, `Fqdn`, `Service`, `Nodes`, ...), at least one
+   */
   public allowTo(...peers: ICiliumPeer[]): CiliumPolicyRule {
     return this.addRule('egress', 'allowTo', peers);
   }
 
-  /** Deny traffic from these peers (an `ingressDeny` rule; deny wins over allow). */
+  /**
+   * Deny traffic from these peers (an `ingressDeny` rule; deny wins over allow).
+   * @param peers the sources whose traffic is dropped, whatever else allows it; at least one
+   */
   public denyFrom(...peers: ICiliumPeer[]): CiliumPolicyRule {
     return this.addRule('ingressDeny', 'denyFrom', peers);
   }
 
-  /** Deny traffic to these peers (an `egressDeny` rule; deny wins over allow). */
+  /**
+   * Deny traffic to these peers (an `egressDeny` rule; deny wins over allow).
+   * @param peers the destinations traffic to which is dropped, whatever else allows it; at least one
+   */
   public denyTo(...peers: ICiliumPeer[]): CiliumPolicyRule {
     return this.addRule('egressDeny', 'denyTo', peers);
   }
@@ -356,6 +368,11 @@ function dnsCovers(dns: { matchName?: string; matchPattern?: string }, fqdn: Cil
 /**
  * Shared implementation of CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy: a first
  * spec given by the props, more with `addSpec`, rendered lazily at synth.
+ * @example
+ * function allowMonitoring(policy: CiliumPolicyBase) {
+ *   policy.allowFrom(Endpoints.withLabels({ app: 'prometheus' }).inNamespace('monitoring')).toPort(9090);
+ * }
+ * allowMonitoring(new CiliumNetworkPolicy(chart, 'api', { endpointSelector: Endpoints.withLabels({ app: 'api' }) }));
  */
 export abstract class CiliumPolicyBase extends Construct {
   /** The underlying ApiObject (GVK of the generated L1 class): the escape hatch for anything not modelled. */
@@ -373,6 +390,13 @@ export abstract class CiliumPolicyBase extends Construct {
   private readonly kindName: string;
   private readonly clusterwide: boolean;
 
+  /**
+   * Shared constructor of the two policy kinds (subclasses only).
+   * @param scope the scope the policy is created in
+   * @param id the construct id, unique within `scope`
+   * @param props the first spec, metadata and Cilium version
+   * @param clusterwide true for a CiliumClusterwideNetworkPolicy
+   */
   protected constructor(scope: Construct, id: string, props: CiliumClusterwideNetworkPolicyProps, clusterwide: boolean) {
     super(scope, id);
     this.kindName = clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy';
@@ -418,22 +442,34 @@ export abstract class CiliumPolicyBase extends Construct {
     Lint.enable(this);
   }
 
-  /** Allow traffic from these peers (an ingress rule of the first spec). */
+  /**
+   * Allow traffic from these peers (an ingress rule of the first spec).
+   * @param peers the sources, any of which may connect (`Endpoints`, `Entity`, `Cidr`, `CidrGroup`, `Nodes`, ...); at least one (`Entity.ALL` for every peer)
+   */
   public allowFrom(...peers: ICiliumPeer[]): CiliumPolicyRule {
     return this.spec.allowFrom(...peers);
   }
 
-  /** Allow traffic to these peers (an egress rule of the first spec). */
+  /**
+   * Allow traffic to these peers (an egress rule of the first spec).
+   * @param peers the destinations, any of which may be reached (`Endpoints`, `Entity`, `Cidr`, `CidrGroup`, `Fqdn`, `Service`, `Nodes`, ...), at least one
+   */
   public allowTo(...peers: ICiliumPeer[]): CiliumPolicyRule {
     return this.spec.allowTo(...peers);
   }
 
-  /** Deny traffic from these peers (an ingressDeny rule of the first spec). */
+  /**
+   * Deny traffic from these peers (an ingressDeny rule of the first spec).
+   * @param peers the sources whose traffic is dropped, whatever else allows it; at least one
+   */
   public denyFrom(...peers: ICiliumPeer[]): CiliumPolicyRule {
     return this.spec.denyFrom(...peers);
   }
 
-  /** Deny traffic to these peers (an egressDeny rule of the first spec). */
+  /**
+   * Deny traffic to these peers (an egressDeny rule of the first spec).
+   * @param peers the destinations traffic to which is dropped, whatever else allows it; at least one
+   */
   public denyTo(...peers: ICiliumPeer[]): CiliumPolicyRule {
     return this.spec.denyTo(...peers);
   }
@@ -523,13 +559,17 @@ function withServiceNamespace(model: CiliumSpecModel, namespace: string | undefi
 
 /**
  * A CiliumNetworkPolicy (cilium.io/v2): namespaced rules for the endpoints of its namespace.
- *
- * ```ts
+ * @example
  * const cnp = new CiliumNetworkPolicy(chart, 'l7policy', { endpointSelector: Endpoints.withLabels({ app: 'hello-world' }) });
  * cnp.allowFrom(Entity.WORLD).toPort(80).withHttp(L7Http.get('/api'));
- * ```
  */
 export class CiliumNetworkPolicy extends CiliumPolicyBase {
+  /**
+   * Defines a CiliumNetworkPolicy in `scope`.
+   * @param scope the scope (usually a Chart) the policy is created in; its namespace becomes the policy's namespace unless `props.metadata` names one
+   * @param id the construct id, unique within `scope`
+   * @param props the first spec (subject and options), metadata and Cilium version
+   */
   public constructor(scope: Construct, id: string, props: CiliumNetworkPolicyProps) {
     if (props && (props as CiliumClusterwideSpecOptions).nodeSelector !== undefined) {
       throw invalid('CiliumNetworkPolicyProps.nodeSelector', String((props as CiliumClusterwideSpecOptions).nodeSelector),
@@ -538,7 +578,10 @@ export class CiliumNetworkPolicy extends CiliumPolicyBase {
     super(scope, id, props, false);
   }
 
-  /** Add another spec (another subject with its own rules); the object is then written with `specs`. */
+  /**
+   * Add another spec (another subject with its own rules); the object is then written with `specs`.
+   * @param options the new spec's subject and options
+   */
   public addSpec(options: CiliumSpecOptions): CiliumPolicySpec {
     return this._addSpec(options, false);
   }
@@ -547,13 +590,25 @@ export class CiliumNetworkPolicy extends CiliumPolicyBase {
 /**
  * A CiliumClusterwideNetworkPolicy (cilium.io/v2): cluster-scoped rules for endpoints of any
  * namespace (`endpointSelector`) or for nodes (`nodeSelector`, a host policy).
+ * @example
+ * const ccnp = new CiliumClusterwideNetworkPolicy(chart, 'host-ssh', { nodeSelector: Nodes.withLabels({ role: 'worker' }) });
+ * ccnp.allowFrom(Cidr.of('10.0.0.0/8')).toPort(22);
  */
 export class CiliumClusterwideNetworkPolicy extends CiliumPolicyBase {
+  /**
+   * Defines a CiliumClusterwideNetworkPolicy in `scope`.
+   * @param scope the scope (usually a Chart) the policy is created in
+   * @param id the construct id, unique within `scope`
+   * @param props the first spec (endpoint or node subject and options), metadata and Cilium version
+   */
   public constructor(scope: Construct, id: string, props: CiliumClusterwideNetworkPolicyProps) {
     super(scope, id, props, true);
   }
 
-  /** Add another spec (another subject with its own rules); the object is then written with `specs`. */
+  /**
+   * Add another spec (another subject with its own rules); the object is then written with `specs`.
+   * @param options the new spec's subject and options
+   */
   public addSpec(options: CiliumClusterwideSpecOptions): CiliumPolicySpec {
     return this._addSpec(options, true);
   }

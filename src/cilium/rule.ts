@@ -87,12 +87,18 @@ export class CiliumPolicyRule {
     return this.direction === 'ingress' || this.direction === 'ingressDeny';
   }
 
-  /** TCP port `port` (call again or use `toPorts` for more). */
+  /**
+   * TCP port `port` (call again or use `toPorts` for more).
+   * @param port a TCP port number, 1-65535
+   */
   public toPort(port: number): CiliumPolicyRule {
     return this.toPorts(Port.tcp(port));
   }
 
-  /** These ports (TCP, UDP, SCTP or ANY; numbers, ranges, named ports, or every port of a protocol). */
+  /**
+   * These ports (TCP, UDP, SCTP or ANY; numbers, ranges, named ports, or every port of a protocol).
+   * @param ports the ports, built with `Port`
+   */
   public toPorts(...ports: Port[]): CiliumPolicyRule {
     ports.forEach((p, i) => {
       if (!(p instanceof Port)) throw invalid(`${this.field}.toPorts[${this.portList.length + i}]`, p, 'is not a Port', 'use Port.tcp(80), Port.udp(53), Port.any(53), Port.tcpRange(8000, 8080)...');
@@ -105,7 +111,10 @@ export class CiliumPolicyRule {
     return this;
   }
 
-  /** ICMP / ICMPv6 types (`icmps`); a rule has either ICMP types or ports, not both. */
+  /**
+   * ICMP / ICMPv6 types (`icmps`); a rule has either ICMP types or ports, not both.
+   * @param types ICMP or ICMPv6 types built with `Icmp`
+   */
   public toIcmp(...types: Icmp[]): CiliumPolicyRule {
     types.forEach((t, i) => {
       if (!(t instanceof Icmp)) throw invalid(`${this.field}.icmps[${this.icmpList.length + i}]`, t, 'is not an Icmp', 'use Icmp.ipv4(8), Icmp.ipv6Named("EchoRequest")...');
@@ -119,7 +128,10 @@ export class CiliumPolicyRule {
     return this;
   }
 
-  /** HTTP L7 rules: only requests matching one of them are allowed (allow rules on TCP ports only). */
+  /**
+   * HTTP L7 rules: only requests matching one of them are allowed (allow rules on TCP ports only).
+   * @param rules the requests to allow, built with `L7Http`
+   */
   public withHttp(...rules: L7Http[]): CiliumPolicyRule {
     rules.forEach((r, i) => {
       if (!(r instanceof L7Http)) throw invalid(`${this.field}.toPorts[0].rules.http[${i}]`, r, 'is not an L7Http rule', 'use L7Http.get("/path"), L7Http.method("GET|HEAD")...');
@@ -128,7 +140,10 @@ export class CiliumPolicyRule {
     return this;
   }
 
-  /** DNS L7 rules: the names the DNS proxy lets the pods look up (egress only; UDP, TCP or ANY ports). */
+  /**
+   * DNS L7 rules: the names the DNS proxy lets the pods look up (egress only; UDP, TCP or ANY ports).
+   * @param rules the names or patterns the pods may look up, built with `L7Dns`
+   */
   public withDns(...rules: L7Dns[]): CiliumPolicyRule {
     rules.forEach((r, i) => {
       if (!(r instanceof L7Dns)) throw invalid(`${this.field}.toPorts[0].rules.dns[${i}]`, r, 'is not an L7Dns rule', 'use L7Dns.named("example.com"), L7Dns.pattern("*.example.com") or L7Dns.all()');
@@ -142,7 +157,10 @@ export class CiliumPolicyRule {
     return this;
   }
 
-  /** Kafka L7 rules (deprecated in Cilium 1.18, removed in 1.20). */
+  /**
+   * Kafka L7 rules (deprecated in Cilium 1.18, removed in 1.20).
+   * @param rules the Kafka requests to allow, built with `L7Kafka`
+   */
   public withKafka(...rules: L7Kafka[]): CiliumPolicyRule {
     rules.forEach((r, i) => {
       if (!(r instanceof L7Kafka)) throw invalid(`${this.field}.toPorts[0].rules.kafka[${i}]`, r, 'is not an L7Kafka rule', 'use L7Kafka.produce("topic"), L7Kafka.consume("topic") or L7Kafka.of({...})');
@@ -152,7 +170,11 @@ export class CiliumPolicyRule {
     return this;
   }
 
-  /** Generic L7 rules for a proxylib parser (`l7proto` + `l7`; deprecated in Cilium 1.18, removed in 1.20). */
+  /**
+   * Generic L7 rules for a proxylib parser (`l7proto` + `l7`; deprecated in Cilium 1.18, removed in 1.20).
+   * @param protocol the proxylib parser name (`l7proto`)
+   * @param rules the parser's rules, each a map of string keys to string values (`l7`)
+   */
   public withL7(protocol: string, rules: { [key: string]: string }[]): CiliumPolicyRule {
     validateGenericL7(protocol, rules);
     this.context.checkFeature(CiliumFeature.GENERIC_L7, `${this.field}.toPorts[0].rules.l7proto`);
@@ -160,7 +182,10 @@ export class CiliumPolicyRule {
     return this;
   }
 
-  /** TLS server names (SNI) the rule is limited to (`serverNames`). */
+  /**
+   * TLS server names (SNI) the rule is limited to (`serverNames`).
+   * @param names TLS server names (SNI), at least one
+   */
   public serverNames(...names: string[]): CiliumPolicyRule {
     this.checkNotDeny('serverNames', names);
     if (names.length === 0) throw invalid(`${this.field}.toPorts[0].serverNames`, names, 'is empty', 'give at least one server name');
@@ -175,7 +200,10 @@ export class CiliumPolicyRule {
     return this;
   }
 
-  /** Terminate TLS in the proxy with this certificate (`terminatingTLS`), so L7 rules see the plain text. */
+  /**
+   * Terminate TLS in the proxy with this certificate (`terminatingTLS`), so L7 rules see the plain text.
+   * @param options the Secret and the keys of the certificate and private key the proxy presents
+   */
   public terminatingTls(options: CiliumTlsOptions): CiliumPolicyRule {
     this.checkNotDeny('terminatingTLS', options);
     if (this.terminating) throw invalid(`${this.field}.toPorts[0].terminatingTLS`, options?.secret?.name, 'is set twice', 'set it once');
@@ -183,7 +211,10 @@ export class CiliumPolicyRule {
     return this;
   }
 
-  /** Originate TLS from the proxy towards the destination with this trust/certificate (`originatingTLS`). */
+  /**
+   * Originate TLS from the proxy towards the destination with this trust/certificate (`originatingTLS`).
+   * @param options the Secret and the keys of the trusted CA bundle (and client certificate) in it
+   */
   public originatingTls(options: CiliumTlsOptions): CiliumPolicyRule {
     this.checkNotDeny('originatingTLS', options);
     if (this.originating) throw invalid(`${this.field}.toPorts[0].originatingTLS`, options?.secret?.name, 'is set twice', 'set it once');
@@ -191,7 +222,10 @@ export class CiliumPolicyRule {
     return this;
   }
 
-  /** Redirect matching traffic to a listener of a CiliumEnvoyConfig (`listener`; egress allow rules without L7 rules). */
+  /**
+   * Redirect matching traffic to a listener of a CiliumEnvoyConfig (`listener`; egress allow rules without L7 rules).
+   * @param options the CiliumEnvoyConfig and listener name
+   */
   public listener(options: CiliumListenerOptions): CiliumPolicyRule {
     const f = `${this.field}.toPorts[0].listener`;
     this.checkNotDeny('listener', options);
@@ -231,6 +265,7 @@ export class CiliumPolicyRule {
   /**
    * Additional requirements every peer of the policy's subject must meet (`fromRequires` /
    * `toRequires`; deprecated in Cilium 1.17, removed in 1.19).
+   * @param endpoints endpoint selectors every peer must also match
    */
   public requires(...endpoints: Endpoints[]): CiliumPolicyRule {
     const f = `${this.field}.${this.isIngress ? 'fromRequires' : 'toRequires'}`;

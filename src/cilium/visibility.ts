@@ -21,19 +21,25 @@ export enum VisibilityParser {
 
 /** One direction/port/parser for which Cilium should show L7 flows. */
 export class VisibilityRule {
-  /** HTTP requests received on TCP `port`. */
+  /**
+   * HTTP requests received on TCP `port`.
+   * @param port the TCP port, 1-65535
+   */
   public static ingressHttp(port: number): VisibilityRule {
     return new VisibilityRule('Ingress', port, VisibilityParser.HTTP);
   }
 
-  /** HTTP requests sent to TCP `port`. */
+  /**
+   * HTTP requests sent to TCP `port`.
+   * @param port the TCP port, 1-65535
+   */
   public static egressHttp(port: number): VisibilityRule {
     return new VisibilityRule('Egress', port, VisibilityParser.HTTP);
   }
 
   /**
    * DNS look-ups sent to `port`.
-   * @param port @default 53
+   * @param port the DNS server port. Default: 53
    */
   public static egressDns(port?: number): VisibilityRule {
     return new VisibilityRule('Egress', port ?? 53, VisibilityParser.DNS);
@@ -104,6 +110,11 @@ export interface L7VisibilityProps {
  * - Older releases, or no endpointSelector: the `policy.cilium.io/proxy-visibility`
  *   annotation on the workload's pods (deprecated in 1.15 — a warning —, removed in 1.17 — an
  *   error).
+ * @example
+ * new L7Visibility(chart, 'api-visibility', {
+ *   endpointSelector: Endpoints.withLabels({ app: 'api' }),
+ *   rules: [VisibilityRule.ingressHttp(8080), VisibilityRule.egressDns()],
+ * });
  */
 export class L7Visibility extends Construct {
   /** How the visibility is realised. */
@@ -115,6 +126,12 @@ export class L7Visibility extends Construct {
   /** Warnings (deprecated annotation). */
   public readonly warnings: string[] = [];
 
+  /**
+   * Defines L7 visibility for the endpoints or workload in `props`.
+   * @param scope the scope (usually a Chart) the visibility policy is created in
+   * @param id the construct id, unique within `scope`
+   * @param props the rules, the endpoints or workload, the peers and the Cilium version
+   */
   public constructor(scope: Construct, id: string, props: L7VisibilityProps) {
     super(scope, id);
     if (!props || !Array.isArray(props.rules) || props.rules.length === 0) {

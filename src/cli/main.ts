@@ -5,6 +5,8 @@
  *   cdk8s-netpol explain PATH... --from X --to Y [--port P] [--protocol TCP]
  *   cdk8s-netpol lint PATH... [--format text|json] [--disable IDS] [--fail-on error|warning|info] [--list]
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { ConnectivityAnalysis, OutputFormat } from '../analysis';
 import { registerLintCommand } from './lint';
@@ -25,15 +27,21 @@ function reportLoad(a: ConnectivityAnalysis, io: CliIo, quiet: boolean) {
   }
 }
 
-/** Run the CLI in-process; returns the exit code (0 ok, 1 usage or input error). */
+/** The installed package's version: package.json sits two folders up from both src/cli and lib/cli. */
+export function packageVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+}
+
 const PROCESS_IO: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
+/** Run the CLI in-process; returns the exit code (0 ok, 1 usage or input error). */
 export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
   let code = 0;
   const program = new Command();
   program
     .name('cdk8s-netpol')
     .description('Network policy as code: connectivity analysis of Kubernetes NetworkPolicy and Cilium policies')
+    .version(packageVersion(), '-V, --version', 'print the cdk8s-netpol version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
 

@@ -35,25 +35,37 @@ export interface NetworkPolicyProps {
  * Returned by `allowFrom`/`allowTo`; with no port given it allows every port.
  */
 export class NetworkPolicyRule {
+  /**
+   * Rules come from `NetworkPolicy.allowFrom`/`allowTo` only: jsii ignores `@internal` on a
+   * constructor, so a public one would be part of every language's API.
+   * @internal
+   */
+  public static _create(policy: Construct, direction: string, index: number, peerList: PeerConfig[] | undefined): NetworkPolicyRule {
+    return new NetworkPolicyRule(policy, direction, index, peerList);
+  }
+
   private readonly portList: Port[] = [];
 
-  /**
-   * @internal
-   * The field path for messages is built only when an error is thrown (cheap rules at scale).
-   */
-  constructor(private readonly policy: Construct, private readonly direction: string, private readonly index: number,
+  // The field path for messages is built only when an error is thrown (cheap rules at scale).
+  private constructor(private readonly policy: Construct, private readonly direction: string, private readonly index: number,
     private readonly peerList: PeerConfig[] | undefined) {}
 
   private get field(): string {
     return `NetworkPolicy(${this.policy.node.path}).${this.direction}[${this.index}]`;
   }
 
-  /** Allow TCP port `port` (call again or use `toPorts` for more). */
+  /**
+   * Allow TCP port `port` (call again or use `toPorts` for more).
+   * @param port a TCP port number, 1-65535
+   */
   public toPort(port: number): NetworkPolicyRule {
     return this.toPorts(Port.tcp(port));
   }
 
-  /** Allow these ports. */
+  /**
+   * Allow these ports.
+   * @param ports the ports to allow, built with `Port` (numbers, ranges, named ports, every port of a protocol)
+   */
   public toPorts(...ports: Port[]): NetworkPolicyRule {
     ports.forEach((p, i) => {
       if (!(p instanceof Port)) {
@@ -153,6 +165,10 @@ function checkProps(scope: Construct, props: NetworkPolicyProps): void {
  *
  * The policy is itself the `KubeNetworkPolicy` API object (no wrapper construct, which keeps
  * large apps as cheap as raw cdk8s); `apiObject` returns it for the escape hatch.
+ * @example
+ * const np = new NetworkPolicy(chart, 'db', { podSelector: Pods.withLabels({ role: 'db' }) });
+ * np.allowFrom(Pods.withLabels({ role: 'frontend' })).toPort(6379);
+ * np.allowTo(Pods.withLabels({ 'k8s-app': 'kube-dns' }).inNamespace('kube-system')).toPorts(Port.udp(53), Port.tcp(53));
  */
 export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   /** The pods the policy applies to. */
@@ -164,6 +180,12 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   private denyEgress = false;
   private readonly explicitPolicyTypes?: PolicyType[];
 
+  /**
+   * Defines a NetworkPolicy in `scope`.
+   * @param scope the scope (usually a Chart) the policy is created in; its namespace becomes the policy's namespace unless `props.metadata` names one
+   * @param id the construct id, unique within `scope`
+   * @param props the subject pods, metadata and policy types
+   */
   public constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
     checkProps(scope, props);
     const producer = new SpecProducer();
@@ -196,26 +218,32 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
     return this;
   }
 
-  /** Allow traffic from these peers (one ingress rule); add ports on the returned rule. */
+  /**
+   * Allow traffic from these peers (one ingress rule); add ports on the returned rule.
+   * @param peers the sources, any of which may connect (`Pods`, `Namespaces`, `IpBlock` or your own `INetworkPolicyPeer`), at least one (`allowFromAnywhere()` allows every source)
+   */
   public allowFrom(...peers: INetworkPolicyPeer[]): NetworkPolicyRule {
     return this.addRule(this.ingressRules, 'ingress', 'from', 'allowFrom', 'allowFromAnywhere', peers);
   }
 
-  /** Allow traffic to these peers (one egress rule); add ports on the returned rule. */
+  /**
+   * Allow traffic to these peers (one egress rule); add ports on the returned rule.
+   * @param peers the destinations, any of which may be reached (`Pods`, `Namespaces`, `IpBlock` or your own `INetworkPolicyPeer`), at least one (`allowToAnywhere()` allows every destination)
+   */
   public allowTo(...peers: INetworkPolicyPeer[]): NetworkPolicyRule {
     return this.addRule(this.egressRules, 'egress', 'to', 'allowTo', 'allowToAnywhere', peers);
   }
 
   /** Allow traffic from every source: pods in all namespaces and any address (an ingress rule with no `from`). */
   public allowFromAnywhere(): NetworkPolicyRule {
-    const rule = new NetworkPolicyRule(this, 'ingress', this.ingressRules.length, undefined);
+    const rule = NetworkPolicyRule._create(this, 'ingress', this.ingressRules.length, undefined);
     this.ingressRules.push(rule);
     return rule;
   }
 
   /** Allow traffic to every destination (an egress rule with no `to`). */
   public allowToAnywhere(): NetworkPolicyRule {
-    const rule = new NetworkPolicyRule(this, 'egress', this.egressRules.length, undefined);
+    const rule = NetworkPolicyRule._create(this, 'egress', this.egressRules.length, undefined);
     this.egressRules.push(rule);
     return rule;
   }
@@ -273,7 +301,7 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
       }
       return config;
     });
-    const rule = new NetworkPolicyRule(this, direction, rules.length, configs);
+    const rule = NetworkPolicyRule._create(this, direction, rules.length, configs);
     rules.push(rule);
     return rule;
   }

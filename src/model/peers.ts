@@ -40,23 +40,35 @@ export interface INetworkPolicyPeer {
 
 /** Namespaces, selected by labels or names. Usable as a peer: all pods in those namespaces. */
 export class Namespaces implements INetworkPolicyPeer {
-  /** Namespaces with these labels. */
+  /**
+   * Namespaces with these labels.
+   * @param labels label keys and values, all of which must match (validated like the API server does)
+   */
   public static withLabels(labels: { [key: string]: string }): Namespaces {
     const selector = LabelSelector.withLabels(labels);
     return new Namespaces(selector, `namespaces(${selector.toString()})`);
   }
 
-  /** Namespaces matching a selector. */
+  /**
+   * Namespaces matching a selector.
+   * @param selector a label selector built with `LabelSelector`
+   */
   public static matching(selector: LabelSelector): Namespaces {
     return new Namespaces(selector, `namespaces(${selector.toString() || '*'})`);
   }
 
-  /** Namespaces matching these selector options. */
+  /**
+   * Namespaces matching these selector options.
+   * @param options `matchLabels` and `matchExpressions`, validated like the API server does
+   */
   public static matchingOptions(options: LabelSelectorOptions): Namespaces {
     return Namespaces.matching(LabelSelector.of(options));
   }
 
-  /** Namespaces by name, through the `kubernetes.io/metadata.name` label every namespace has. */
+  /**
+   * Namespaces by name, through the `kubernetes.io/metadata.name` label every namespace has.
+   * @param names namespace names (DNS-1123 labels), at least one
+   */
   public static named(...names: string[]): Namespaces {
     if (names.length === 0) {
       throw invalid('Namespaces.named', names, 'needs at least one namespace name', 'pass names, or use Namespaces.all()');
@@ -97,17 +109,26 @@ export class Namespaces implements INetworkPolicyPeer {
  * Also the subject of a NetworkPolicy (its `podSelector`).
  */
 export class Pods implements INetworkPolicyPeer {
-  /** Pods with these labels. */
+  /**
+   * Pods with these labels.
+   * @param labels label keys and values, all of which must match (validated like the API server does)
+   */
   public static withLabels(labels: { [key: string]: string }): Pods {
     return new Pods(LabelSelector.withLabels(labels), undefined);
   }
 
-  /** Pods matching a selector. */
+  /**
+   * Pods matching a selector.
+   * @param selector a label selector built with `LabelSelector`
+   */
   public static matching(selector: LabelSelector): Pods {
     return new Pods(selector, undefined);
   }
 
-  /** Pods matching these selector options. */
+  /**
+   * Pods matching these selector options.
+   * @param options `matchLabels` and `matchExpressions`, validated like the API server does
+   */
   public static matchingOptions(options: LabelSelectorOptions): Pods {
     return new Pods(LabelSelector.of(options), undefined);
   }
@@ -127,7 +148,10 @@ export class Pods implements INetworkPolicyPeer {
     this.namespaces = namespaces;
   }
 
-  /** The same pods, but in the selected namespaces instead of the policy's own. */
+  /**
+   * The same pods, but in the selected namespaces instead of the policy's own.
+   * @param namespaces the namespaces the pods are selected in
+   */
   public inNamespaces(namespaces: Namespaces): Pods {
     if (this.namespaces) {
       throw invalid('Pods.inNamespaces', namespaces.toString(), `is set twice (already ${this.namespaces.toString()})`,
@@ -136,7 +160,10 @@ export class Pods implements INetworkPolicyPeer {
     return new Pods(this.selector, namespaces);
   }
 
-  /** The same pods, in the namespace named `name`. */
+  /**
+   * The same pods, in the namespace named `name`.
+   * @param name the namespace name (a DNS-1123 label)
+   */
   public inNamespace(name: string): Pods {
     return this.inNamespaces(Namespaces.named(name));
   }
@@ -157,7 +184,8 @@ export class Pods implements INetworkPolicyPeer {
 export class IpBlock implements INetworkPolicyPeer {
   /**
    * Addresses in `cidr` except those in `except`.
-   * @param except blocks strictly inside `cidr` to exclude @default - none
+   * @param cidr an IPv4 or IPv6 block in canonical form (no host bits set), e.g. `"10.0.0.0/8"`
+   * @param except blocks strictly inside `cidr` to exclude. Default: none
    */
   public static cidr(cidr: string, except?: string[]): IpBlock {
     const parsed = parseCidrWithExcept('IpBlock', cidr, except ?? []);

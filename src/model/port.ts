@@ -41,49 +41,82 @@ export function validatePortName(field: string, name: string): void {
  * A destination port, port range, named port, or all ports of a protocol.
  */
 export class Port {
-  /** TCP port `port`. */
+  /**
+   * TCP port `port`.
+   * @param port a port number, 1-65535
+   */
   public static tcp(port: number): Port {
     return Port.of(Protocol.TCP, port);
   }
 
-  /** UDP port `port`. */
+  /**
+   * UDP port `port`.
+   * @param port a port number, 1-65535
+   */
   public static udp(port: number): Port {
     return Port.of(Protocol.UDP, port);
   }
 
-  /** SCTP port `port`. */
+  /**
+   * SCTP port `port`.
+   * @param port a port number, 1-65535
+   */
   public static sctp(port: number): Port {
     return Port.of(Protocol.SCTP, port);
   }
 
-  /** Port `port` on any protocol (Cilium only). */
+  /**
+   * Port `port` on any protocol (Cilium only).
+   * @param port a port number, 1-65535
+   */
   public static any(port: number): Port {
     return Port.of(Protocol.ANY, port);
   }
 
-  /** TCP ports `from` to `to`, inclusive. */
+  /**
+   * TCP ports `from` to `to`, inclusive.
+   * @param from the first port, 1-65535
+   * @param to the last port, `from` to 65535
+   */
   public static tcpRange(from: number, to: number): Port {
     return Port.range(Protocol.TCP, from, to);
   }
 
-  /** UDP ports `from` to `to`, inclusive. */
+  /**
+   * UDP ports `from` to `to`, inclusive.
+   * @param from the first port, 1-65535
+   * @param to the last port, `from` to 65535
+   */
   public static udpRange(from: number, to: number): Port {
     return Port.range(Protocol.UDP, from, to);
   }
 
-  /** SCTP ports `from` to `to`, inclusive. */
+  /**
+   * SCTP ports `from` to `to`, inclusive.
+   * @param from the first port, 1-65535
+   * @param to the last port, `from` to 65535
+   */
   public static sctpRange(from: number, to: number): Port {
     return Port.range(Protocol.SCTP, from, to);
   }
 
-  /** Port `port` of `protocol`. */
+  /**
+   * Port `port` of `protocol`.
+   * @param protocol the protocol
+   * @param port a port number, 1-65535
+   */
   public static of(protocol: Protocol, port: number): Port {
     validateProtocol('Port.protocol', protocol);
     validatePortNumber('Port.port', port);
     return new Port(protocol, port, undefined, undefined);
   }
 
-  /** Ports `from` to `to` of `protocol`, inclusive (`endPort`). */
+  /**
+   * Ports `from` to `to` of `protocol`, inclusive (`endPort`).
+   * @param protocol the protocol
+   * @param from the first port, 1-65535
+   * @param to the last port, `from` to 65535
+   */
   public static range(protocol: Protocol, from: number, to: number): Port {
     validateProtocol('Port.protocol', protocol);
     validatePortNumber('Port.port', from);
@@ -96,7 +129,8 @@ export class Port {
 
   /**
    * The container port named `name` on the selected pods.
-   * @param protocol @default Protocol.TCP
+   * @param name the container port name (an IANA service name as Kubernetes checks it: at most 15 lowercase letters, digits and single inner hyphens, at least one letter)
+   * @param protocol the protocol. Default: Protocol.TCP
    */
   public static named(name: string, protocol?: Protocol): Port {
     validatePortName('Port.named', name);
@@ -120,7 +154,10 @@ export class Port {
     return new Port(Protocol.SCTP, undefined, undefined, undefined);
   }
 
-  /** Every port of `protocol`. */
+  /**
+   * Every port of `protocol`.
+   * @param protocol the protocol
+   */
   public static allOf(protocol: Protocol): Port {
     validateProtocol('Port.protocol', protocol);
     return new Port(protocol, undefined, undefined, undefined);

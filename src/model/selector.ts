@@ -20,22 +20,36 @@ export enum LabelOperator {
  * value; `Exists`/`DoesNotExist` take none.
  */
 export class LabelExpression {
-  /** The label's value is one of `values`. */
+  /**
+   * The label's value is one of `values`.
+   * @param key the label key
+   * @param values the accepted values (at least one)
+   */
   public static in(key: string, values: string[]): LabelExpression {
     return new LabelExpression(key, LabelOperator.IN, values);
   }
 
-  /** The label is absent or its value is none of `values`. */
+  /**
+   * The label is absent or its value is none of `values`.
+   * @param key the label key
+   * @param values the rejected values (at least one)
+   */
   public static notIn(key: string, values: string[]): LabelExpression {
     return new LabelExpression(key, LabelOperator.NOT_IN, values);
   }
 
-  /** The label is present. */
+  /**
+   * The label is present.
+   * @param key the label key
+   */
   public static exists(key: string): LabelExpression {
     return new LabelExpression(key, LabelOperator.EXISTS);
   }
 
-  /** The label is absent. */
+  /**
+   * The label is absent.
+   * @param key the label key
+   */
   public static doesNotExist(key: string): LabelExpression {
     return new LabelExpression(key, LabelOperator.DOES_NOT_EXIST);
   }
@@ -44,7 +58,9 @@ export class LabelExpression {
    * A requirement with any operator, checked like the API server's
    * ValidateLabelSelectorRequirement (k8s.io/apimachinery pkg/apis/meta/v1/validation):
    * `In`/`NotIn` need values, `Exists`/`DoesNotExist` must have none.
-   * @param values @default - none
+   * @param key the label key
+   * @param operator how the key and values are compared
+   * @param values the values: at least one for IN and NOT_IN, none for EXISTS and DOES_NOT_EXIST. Default: none
    */
   public static of(key: string, operator: LabelOperator, values?: string[]): LabelExpression {
     if (!Object.values(LabelOperator).includes(operator)) {
@@ -110,7 +126,10 @@ export interface LabelSelectorOptions {
  * so that it never appears by accident.
  */
 export class LabelSelector {
-  /** A selector with the given requirements; at least one is needed. */
+  /**
+   * A selector with the given requirements; at least one is needed.
+   * @param options `matchLabels` and `matchExpressions`, validated like the API server does
+   */
   public static of(options: LabelSelectorOptions): LabelSelector {
     if (options === null || typeof options !== 'object') {
       throw invalid('LabelSelector', options, 'is not a selector', 'pass { matchLabels: {...} } and/or { matchExpressions: [...] }');
@@ -133,7 +152,10 @@ export class LabelSelector {
     return new LabelSelector(matchLabels, matchExpressions);
   }
 
-  /** A selector with these labels. */
+  /**
+   * A selector with these labels.
+   * @param labels label keys and values, all of which must match (validated like the API server does)
+   */
   public static withLabels(labels: { [key: string]: string }): LabelSelector {
     return LabelSelector.of({ matchLabels: labels });
   }
@@ -166,7 +188,10 @@ export class LabelSelector {
     return Object.keys(this.matchLabels).length === 0 && this.matchExpressions.length === 0;
   }
 
-  /** A selector requiring both this selector's and the other's requirements. */
+  /**
+   * A selector requiring both this selector's and the other's requirements.
+   * @param other the selector whose requirements are added
+   */
   public and(other: LabelSelector): LabelSelector {
     const matchLabels: { [key: string]: string } = { ...this.matchLabels };
     for (const [k, v] of Object.entries(other.matchLabels)) {

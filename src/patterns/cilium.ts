@@ -156,21 +156,36 @@ export interface CiliumCloudMetadataOptions extends CiliumPatternOptions {
  * selected endpoints in default deny for that direction, as with Kubernetes policies.
  */
 export class CiliumPolicyPatterns {
-  /** Default deny ingress for the endpoints of the namespace (`ingress: [{}]`). */
+  /**
+   * Default deny ingress for the endpoints of the namespace (`ingress: [{}]`).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject endpoints and metadata. Default: every endpoint of the namespace
+   */
   public static defaultDenyIngress(scope: Construct, id: string, options: CiliumPatternOptions = {}): CiliumNetworkPolicy {
     const p = newPolicy(scope, id, options);
     p.denyAllIngress();
     return p;
   }
 
-  /** Default deny egress for the endpoints of the namespace (add `allowDns`). */
+  /**
+   * Default deny egress for the endpoints of the namespace (add `allowDns`).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject endpoints and metadata. Default: every endpoint of the namespace
+   */
   public static defaultDenyEgress(scope: Construct, id: string, options: CiliumPatternOptions = {}): CiliumNetworkPolicy {
     const p = newPolicy(scope, id, options);
     p.denyAllEgress();
     return p;
   }
 
-  /** Default deny in both directions for the endpoints of the namespace. */
+  /**
+   * Default deny in both directions for the endpoints of the namespace.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject endpoints and metadata. Default: every endpoint of the namespace
+   */
   public static defaultDenyAll(scope: Construct, id: string, options: CiliumPatternOptions = {}): CiliumNetworkPolicy {
     const p = newPolicy(scope, id, options);
     p.denyAllIngress();
@@ -181,6 +196,9 @@ export class CiliumPolicyPatterns {
   /**
    * Cluster-wide default deny for every endpoint outside `excludedNamespaces`, keeping DNS to
    * kube-dns (with the DNS proxy rule) when egress is denied.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the excluded namespaces and metadata. Default: see `ClusterwideDefaultDenyOptions`
    */
   public static clusterwideDefaultDeny(scope: Construct, id: string, options: ClusterwideDefaultDenyOptions = {}): CiliumClusterwideNetworkPolicy {
     const ingress = options.ingress ?? true;
@@ -212,6 +230,9 @@ export class CiliumPolicyPatterns {
   /**
    * Allow DNS to kube-dns through Cilium's DNS proxy (`rules.dns`), which `toFQDNs` rules need
    * to learn addresses. Puts the endpoints in egress default deny, like any egress rule.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject endpoints, metadata and the DNS server. Default: see `CiliumDnsOptions`
    */
   public static allowDns(scope: Construct, id: string, options: CiliumDnsOptions = {}): CiliumNetworkPolicy {
     const names = options.allowedNames ?? ['*'];
@@ -227,6 +248,9 @@ export class CiliumPolicyPatterns {
   /**
    * Allow egress to these DNS names (`toFQDNs`). The policy construct adds the DNS proxy rule to
    * kube-dns the names depend on (FqdnDnsRule.ADD).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the DNS names or patterns, ports, subject endpoints and metadata
    */
   public static allowFqdnEgress(scope: Construct, id: string, options: FqdnEgressOptions): CiliumNetworkPolicy {
     if (!options || !Array.isArray(options.fqdns) || options.fqdns.length === 0) {
@@ -237,14 +261,24 @@ export class CiliumPolicyPatterns {
     return p;
   }
 
-  /** Allow ingress from every endpoint of the policy's own namespace. */
+  /**
+   * Allow ingress from every endpoint of the policy's own namespace.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject endpoints and metadata. Default: every endpoint of the namespace
+   */
   public static allowSameNamespace(scope: Construct, id: string, options: CiliumPatternOptions = {}): CiliumNetworkPolicy {
     const p = newPolicy(scope, id, options);
     p.allowFrom(Endpoints.all());
     return p;
   }
 
-  /** Allow ingress from every endpoint of the named namespace (`k8s:io.kubernetes.pod.namespace`). */
+  /**
+   * Allow ingress from every endpoint of the named namespace (`k8s:io.kubernetes.pod.namespace`).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the namespace, ports, subject endpoints and metadata
+   */
   public static allowFromNamespace(scope: Construct, id: string, options: CiliumFromNamespaceOptions): CiliumNetworkPolicy {
     if (!options || typeof options.namespace !== 'string') {
       throw new Error(`CiliumFromNamespaceOptions.namespace: ${JSON.stringify(options?.namespace)} is required; give the name of the namespace, e.g. "frontend"`);
@@ -254,7 +288,12 @@ export class CiliumPolicyPatterns {
     return p;
   }
 
-  /** Allow ingress from the ingress controller (Cilium's `ingress` entity by default). */
+  /**
+   * Allow ingress from the ingress controller (Cilium's `ingress` entity by default).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the ports, subject endpoints and metadata. Default: see `CiliumIngressControllerOptions`
+   */
   public static allowFromIngressController(scope: Construct, id: string, options: CiliumIngressControllerOptions = {}): CiliumNetworkPolicy {
     const p = newPolicy(scope, id, options);
     const peer: ICiliumPeer = options.controller ?? Entity.INGRESS;
@@ -262,7 +301,12 @@ export class CiliumPolicyPatterns {
     return p;
   }
 
-  /** Allow Prometheus to scrape the metrics port. */
+  /**
+   * Allow Prometheus to scrape the metrics port.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the metrics port, the Prometheus endpoints, subject endpoints and metadata
+   */
   public static allowPrometheusScrape(scope: Construct, id: string, options: CiliumPrometheusOptions): CiliumNetworkPolicy {
     if (!options || !(options.metricsPort instanceof Port)) {
       throw new Error(`CiliumPrometheusOptions.metricsPort: ${String(options?.metricsPort)} is required; give the port Prometheus scrapes, e.g. Port.tcp(9090)`);
@@ -273,7 +317,12 @@ export class CiliumPolicyPatterns {
     return p;
   }
 
-  /** Allow egress to the Kubernetes API server through the `kube-apiserver` entity (no addresses needed). */
+  /**
+   * Allow egress to the Kubernetes API server through the `kube-apiserver` entity (no addresses needed).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the port, subject endpoints and metadata. Default: see `CiliumApiServerOptions`
+   */
   public static allowToApiServer(scope: Construct, id: string, options: CiliumApiServerOptions = {}): CiliumNetworkPolicy {
     const p = newPolicy(scope, id, options);
     p.allowTo(Entity.KUBE_APISERVER).toPorts(...(options.ports ?? [Port.tcp(443), Port.tcp(6443)]));
@@ -283,6 +332,9 @@ export class CiliumPolicyPatterns {
   /**
    * Deny egress to the cloud metadata endpoint 169.254.169.254 with a deny rule, which wins over
    * every allow, without switching on default deny (`enableDefaultDeny.egress: false`, Cilium 1.16+).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject endpoints, metadata and the metadata CIDRs. Default: see `CiliumCloudMetadataOptions`
    */
   public static denyCloudMetadata(scope: Construct, id: string, options: CiliumCloudMetadataOptions = {}): CiliumPolicyBase {
     const props = {

@@ -136,21 +136,36 @@ export const CLOUD_METADATA_CIDR = '169.254.169.254/32';
  * Policies are additive: combine a default deny with the allow patterns you need.
  */
 export class NetworkPolicyPatterns {
-  /** Default deny ingress: the selected pods accept no traffic unless another policy allows it. */
+  /**
+   * Default deny ingress: the selected pods accept no traffic unless another policy allows it.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject pods and metadata. Default: every pod of the namespace
+   */
   public static defaultDenyIngress(scope: Construct, id: string, options: PatternOptions = {}): NetworkPolicy {
     const np = newPolicy(scope, id, options);
     np.denyAllIngress();
     return np;
   }
 
-  /** Default deny egress: the selected pods send no traffic unless another policy allows it (add `allowDnsEgress`). */
+  /**
+   * Default deny egress: the selected pods send no traffic unless another policy allows it (add `allowDnsEgress`).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject pods and metadata. Default: every pod of the namespace
+   */
   public static defaultDenyEgress(scope: Construct, id: string, options: PatternOptions = {}): NetworkPolicy {
     const np = newPolicy(scope, id, options);
     np.denyAllEgress();
     return np;
   }
 
-  /** Default deny in both directions. */
+  /**
+   * Default deny in both directions.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject pods and metadata. Default: every pod of the namespace
+   */
   public static defaultDenyAll(scope: Construct, id: string, options: PatternOptions = {}): NetworkPolicy {
     const np = newPolicy(scope, id, options);
     np.denyAllIngress();
@@ -158,7 +173,12 @@ export class NetworkPolicyPatterns {
     return np;
   }
 
-  /** Allow DNS (UDP and TCP 53) from the selected pods to the cluster DNS pods only. */
+  /**
+   * Allow DNS (UDP and TCP 53) from the selected pods to the cluster DNS pods only.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject pods, metadata, DNS namespace, pod labels and port. Default: every pod, to kube-system/k8s-app=kube-dns on 53
+   */
   public static allowDnsEgress(scope: Construct, id: string, options: DnsEgressOptions = {}): NetworkPolicy {
     const np = newPolicy(scope, id, options);
     const port = options.port ?? 53;
@@ -167,14 +187,24 @@ export class NetworkPolicyPatterns {
     return np;
   }
 
-  /** Allow ingress from every pod of the policy's own namespace (and only from there). */
+  /**
+   * Allow ingress from every pod of the policy's own namespace (and only from there).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject pods and metadata. Default: every pod of the namespace
+   */
   public static allowSameNamespace(scope: Construct, id: string, options: PatternOptions = {}): NetworkPolicy {
     const np = newPolicy(scope, id, options);
     np.allowFrom(Pods.all());
     return np;
   }
 
-  /** Allow ingress from the named namespace (optionally only some of its pods, some ports). */
+  /**
+   * Allow ingress from the named namespace (optionally only some of its pods, some ports).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the namespace, its pods, the ports, subject pods and metadata
+   */
   public static allowFromNamespace(scope: Construct, id: string, options: FromNamespaceOptions): NetworkPolicy {
     if (!options || typeof options.namespace !== 'string') {
       throw invalid('FromNamespaceOptions.namespace', options?.namespace, 'is required', 'give the name of the namespace, e.g. "frontend"');
@@ -187,7 +217,12 @@ export class NetworkPolicyPatterns {
     return np;
   }
 
-  /** Allow ingress from the ingress controller's pods. */
+  /**
+   * Allow ingress from the ingress controller's pods.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the controller namespace and pod labels, the ports, subject pods and metadata. Default: see `IngressControllerOptions`
+   */
   public static allowFromIngressController(scope: Construct, id: string, options: IngressControllerOptions = {}): NetworkPolicy {
     const np = newPolicy(scope, id, options);
     const controller = Pods.withLabels(options.controllerPodLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' })
@@ -196,7 +231,12 @@ export class NetworkPolicyPatterns {
     return np;
   }
 
-  /** Allow a Prometheus scraper to reach the metrics port of the selected pods. */
+  /**
+   * Allow a Prometheus scraper to reach the metrics port of the selected pods.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the metrics port, the Prometheus namespace and pod labels, subject pods and metadata
+   */
   public static allowPrometheusScrape(scope: Construct, id: string, options: PrometheusScrapeOptions): NetworkPolicy {
     if (!options || !(options.metricsPort instanceof Port)) {
       throw invalid('PrometheusScrapeOptions.metricsPort', options?.metricsPort, 'is required',
@@ -209,7 +249,12 @@ export class NetworkPolicyPatterns {
     return np;
   }
 
-  /** Allow egress to the Kubernetes API server, given by address (Kubernetes has no API-server peer). */
+  /**
+   * Allow egress to the Kubernetes API server, given by address (Kubernetes has no API-server peer).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the API server addresses and port, subject pods and metadata
+   */
   public static allowToApiServer(scope: Construct, id: string, options: ApiServerEgressOptions): NetworkPolicy {
     if (!options || !Array.isArray(options.cidrs) || options.cidrs.length === 0) {
       throw invalid('ApiServerEgressOptions.cidrs', options?.cidrs, 'is empty',
@@ -227,6 +272,9 @@ export class NetworkPolicyPatterns {
    * but the metadata endpoint, so it only blocks the endpoint while no other policy selecting the
    * same pods allows it (a broader egress rule elsewhere re-opens it). Use the Cilium flavour, a deny
    * rule, where available.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the subject pods, metadata and whether IPv6 stays allowed. Default: every pod of the namespace
    */
   public static denyCloudMetadata(scope: Construct, id: string, options: CloudMetadataOptions = {}): NetworkPolicy {
     const np = newPolicy(scope, id, options);
@@ -238,7 +286,11 @@ export class NetworkPolicyPatterns {
     return np;
   }
 
-  /** The cluster DNS pods as a peer (for your own egress rules). */
+  /**
+   * The cluster DNS pods as a peer (for your own egress rules).
+   * @param namespace the cluster DNS namespace. Default: "kube-system"
+   * @param podLabels labels of the cluster DNS pods. Default: { "k8s-app": "kube-dns" }
+   */
   public static clusterDns(namespace?: string, podLabels?: { [key: string]: string }): Pods {
     return Pods.withLabels(podLabels ?? { 'k8s-app': 'kube-dns' }).inNamespace(namespace ?? 'kube-system');
   }

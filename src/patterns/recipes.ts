@@ -79,39 +79,74 @@ export interface EgressRecipeOptions extends NamespaceRecipeOptions {
 
 /** The recipes of the "Kubernetes Network Policy Recipes" catalogue. */
 export class NetworkPolicyRecipes {
-  /** 01: deny all traffic to an application. */
+  /**
+   * 01: deny all traffic to an application.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels and metadata
+   */
   public static denyAllToApp(scope: Construct, id: string, options: AppRecipeOptions): NetworkPolicy {
     return NetworkPolicyPatterns.defaultDenyIngress(scope, id, { metadata: options.metadata, podSelector: options.app });
   }
 
-  /** 02: limit traffic to an application to some pods of its namespace. */
+  /**
+   * 02: limit traffic to an application to some pods of its namespace.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels, the peers, ports and metadata
+   */
   public static limitTrafficToApp(scope: Construct, id: string, options: AllowFromRecipeOptions): NetworkPolicy {
     return NetworkPolicyRecipes.allowFrom(scope, id, options);
   }
 
-  /** 02a: allow all traffic to an application (even when a default deny is in place). */
+  /**
+   * 02a: allow all traffic to an application (even when a default deny is in place).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels and metadata
+   */
   public static allowAllToApp(scope: Construct, id: string, options: AppRecipeOptions): NetworkPolicy {
     const np = lintedPolicy(scope, id, options);
     np.allowFromAnywhere();
     return np;
   }
 
-  /** 03: deny all non-whitelisted traffic to the namespace (default deny ingress for every pod). */
+  /**
+   * 03: deny all non-whitelisted traffic to the namespace (default deny ingress for every pod).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the metadata. Default: see `NamespaceRecipeOptions`
+   */
   public static denyAllNonWhitelisted(scope: Construct, id: string, options: NamespaceRecipeOptions = {}): NetworkPolicy {
     return NetworkPolicyPatterns.defaultDenyIngress(scope, id, { metadata: options.metadata });
   }
 
-  /** 04: deny traffic from other namespaces (allow only the policy's own namespace). */
+  /**
+   * 04: deny traffic from other namespaces (allow only the policy's own namespace).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the metadata. Default: see `NamespaceRecipeOptions`
+   */
   public static denyFromOtherNamespaces(scope: Construct, id: string, options: NamespaceRecipeOptions = {}): NetworkPolicy {
     return NetworkPolicyPatterns.allowSameNamespace(scope, id, { metadata: options.metadata });
   }
 
-  /** 05: allow traffic to an application from all namespaces. */
+  /**
+   * 05: allow traffic to an application from all namespaces.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels and metadata
+   */
   public static allowFromAllNamespaces(scope: Construct, id: string, options: AppRecipeOptions): NetworkPolicy {
     return NetworkPolicyRecipes.allowFrom(scope, id, { ...options, from: [Namespaces.all()] });
   }
 
-  /** 06: allow traffic to an application from the namespaces with these labels. */
+  /**
+   * 06: allow traffic to an application from the namespaces with these labels.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels, namespace labels and metadata
+   */
   public static allowFromNamespace(scope: Construct, id: string, options: NamespaceLabelsRecipeOptions): NetworkPolicy {
     return NetworkPolicyRecipes.allowFrom(scope, id, {
       app: options.app,
@@ -120,7 +155,12 @@ export class NetworkPolicyRecipes {
     });
   }
 
-  /** 07: allow traffic to an application from some pods (by label) of the namespaces with these labels: one combined peer. */
+  /**
+   * 07: allow traffic to an application from some pods (by label) of the namespaces with these labels: one combined peer.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels, namespace labels, pod labels and metadata
+   */
   public static allowFromPodsInNamespace(scope: Construct, id: string, options: NamespaceLabelsRecipeOptions): NetworkPolicy {
     if (!options.podLabels) {
       throw new Error('NamespaceLabelsRecipeOptions.podLabels: undefined is required for recipe 07; give the labels of the allowed pods, or use allowFromNamespace');
@@ -129,7 +169,12 @@ export class NetworkPolicyRecipes {
     return NetworkPolicyRecipes.allowFrom(scope, id, { app: options.app, metadata: options.metadata, from: [peer] });
   }
 
-  /** 09: allow traffic only to some ports of an application. */
+  /**
+   * 09: allow traffic only to some ports of an application.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels, the peers, ports and metadata
+   */
   public static allowToPort(scope: Construct, id: string, options: AllowFromRecipeOptions): NetworkPolicy {
     if (!options.ports?.length) {
       throw new Error('AllowFromRecipeOptions.ports: [] is empty for recipe 09; give the ports to open, e.g. [Port.tcp(5000)]');
@@ -137,12 +182,22 @@ export class NetworkPolicyRecipes {
     return NetworkPolicyRecipes.allowFrom(scope, id, options);
   }
 
-  /** 10: allow traffic to an application from pods matching any of several selectors. */
+  /**
+   * 10: allow traffic to an application from pods matching any of several selectors.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels, the peers, ports and metadata
+   */
   public static allowFromMultipleSelectors(scope: Construct, id: string, options: AllowFromRecipeOptions): NetworkPolicy {
     return NetworkPolicyRecipes.allowFrom(scope, id, options);
   }
 
-  /** 08: allow external traffic (every source, for a public application). */
+  /**
+   * 08: allow external traffic (every source, for a public application).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels, ports and metadata
+   */
   public static allowExternal(scope: Construct, id: string, options: ExternalRecipeOptions): NetworkPolicy {
     const np = lintedPolicy(scope, id, options);
     const rule = np.allowFromAnywhere();
@@ -150,12 +205,22 @@ export class NetworkPolicyRecipes {
     return np;
   }
 
-  /** 11: deny egress traffic from an application (optionally keeping DNS). */
+  /**
+   * 11: deny egress traffic from an application (optionally keeping DNS).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels, metadata and whether DNS stays allowed
+   */
   public static denyEgressFromApp(scope: Construct, id: string, options: AppEgressRecipeOptions): NetworkPolicy {
     return NetworkPolicyRecipes.denyEgress(scope, id, options.metadata, options.app, options.allowDns);
   }
 
-  /** 12: deny all non-whitelisted egress traffic from the namespace (optionally keeping DNS). */
+  /**
+   * 12: deny all non-whitelisted egress traffic from the namespace (optionally keeping DNS).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the metadata and whether DNS stays allowed. Default: see `EgressRecipeOptions`
+   */
   public static denyAllEgressInNamespace(scope: Construct, id: string, options: EgressRecipeOptions = {}): NetworkPolicy {
     return NetworkPolicyRecipes.denyEgress(scope, id, options.metadata, undefined, options.allowDns);
   }
@@ -163,6 +228,9 @@ export class NetworkPolicyRecipes {
   /**
    * 14: deny external egress: allow egress only to pods of the cluster (which includes the cluster
    * DNS, so no separate DNS rule is needed: the lint reports such a rule as shadowed, NP004).
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels and metadata
    */
   public static denyExternalEgress(scope: Construct, id: string, options: AppRecipeOptions): NetworkPolicy {
     const np = lintedPolicy(scope, id, options);
@@ -170,7 +238,12 @@ export class NetworkPolicyRecipes {
     return np;
   }
 
-  /** The base of 02, 07, 09 and 10: allow `from` peers (any of them) to reach the application, on `ports`. */
+  /**
+   * The base of 02, 07, 09 and 10: allow `from` peers (any of them) to reach the application, on `ports`.
+   * @param scope the scope (usually a Chart) to create the policy in
+   * @param id the construct id of the policy, unique within `scope`
+   * @param options the application labels, the peers, ports and metadata
+   */
   public static allowFrom(scope: Construct, id: string, options: AllowFromRecipeOptions): NetworkPolicy {
     const np = lintedPolicy(scope, id, options);
     const rule = np.allowFrom(...options.from);

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 
@@ -11,6 +12,13 @@ async function run(...args: string[]) {
 }
 
 describe('cdk8s-netpol CLI', () => {
+  test.each(['--version', '-V'])('%s prints the package version', async (flag) => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const r = await run(flag);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`${pkg.version}\n`);
+  });
+
   test('analyze prints the sorted connlist and reports skipped kinds on stderr', async () => {
     const r = await run('analyze', app);
     expect(r.code).toBe(0);

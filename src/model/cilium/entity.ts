@@ -30,7 +30,10 @@ export class Entity implements ICiliumPeer {
   /** Nothing (selects no peer). */
   public static readonly NONE = new Entity('none');
 
-  /** An entity by its Cilium name, e.g. `"remote-node"`. */
+  /**
+   * An entity by its Cilium name, e.g. `"remote-node"`.
+   * @param name one of the entity names Cilium 1.18 accepts: `all`, `world`, `cluster`, `host`, `init`, `ingress`, `unmanaged`, `remote-node`, `health`, `none`, `kube-apiserver`
+   */
   public static of(name: string): Entity {
     if (!ENTITY_NAMES.includes(name)) {
       throw invalid('Entity', name, 'is not a Cilium entity', `use one of ${ENTITY_NAMES.join(', ')} (Entity.WORLD, Entity.CLUSTER, ...)`);

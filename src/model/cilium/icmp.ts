@@ -11,22 +11,34 @@ const SCHEMA_REJECTED_NAMES = new Set(['ExtendedEchoReply']);
 
 /** An ICMP (IPv4) or ICMPv6 message type, for a rule's `icmps` field. */
 export class Icmp {
-  /** ICMP (IPv4) type by number, 0-255. */
+  /**
+   * ICMP (IPv4) type by number, 0-255.
+   * @param type the ICMP type number, 0-255
+   */
   public static ipv4(type: number): Icmp {
     return Icmp.ofNumber(IpFamily.IPV4, type);
   }
 
-  /** ICMPv6 type by number, 0-255. */
+  /**
+   * ICMPv6 type by number, 0-255.
+   * @param type the ICMPv6 type number, 0-255
+   */
   public static ipv6(type: number): Icmp {
     return Icmp.ofNumber(IpFamily.IPV6, type);
   }
 
-  /** ICMP (IPv4) type by Cilium's CamelCase name, e.g. `"EchoRequest"`. */
+  /**
+   * ICMP (IPv4) type by Cilium's CamelCase name, e.g. `"EchoRequest"`.
+   * @param name Cilium's name of the ICMP type
+   */
   public static ipv4Named(name: string): Icmp {
     return Icmp.ofName(IpFamily.IPV4, name);
   }
 
-  /** ICMPv6 type by Cilium's CamelCase name, e.g. `"EchoRequest"`, `"NeighborSolicitation"`. */
+  /**
+   * ICMPv6 type by Cilium's CamelCase name, e.g. `"EchoRequest"`, `"NeighborSolicitation"`.
+   * @param name Cilium's name of the ICMPv6 type
+   */
   public static ipv6Named(name: string): Icmp {
     return Icmp.ofName(IpFamily.IPV6, name);
   }

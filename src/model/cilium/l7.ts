@@ -90,34 +90,50 @@ export class L7Http {
     return new L7Http(undefined, undefined, undefined, [], []);
   }
 
-  /** GET requests whose path matches `path` (RE2). */
+  /**
+   * GET requests whose path matches `path` (RE2).
+   * @param path an RE2 regular expression the whole request path must match. Default: any path
+   */
   public static get(path?: string): L7Http {
     return L7Http.method('GET', path);
   }
 
-  /** POST requests whose path matches `path` (RE2). */
+  /**
+   * POST requests whose path matches `path` (RE2).
+   * @param path an RE2 regular expression the whole request path must match. Default: any path
+   */
   public static post(path?: string): L7Http {
     return L7Http.method('POST', path);
   }
 
-  /** PUT requests whose path matches `path` (RE2). */
+  /**
+   * PUT requests whose path matches `path` (RE2).
+   * @param path an RE2 regular expression the whole request path must match. Default: any path
+   */
   public static put(path?: string): L7Http {
     return L7Http.method('PUT', path);
   }
 
-  /** PATCH requests whose path matches `path` (RE2). */
+  /**
+   * PATCH requests whose path matches `path` (RE2).
+   * @param path an RE2 regular expression the whole request path must match. Default: any path
+   */
   public static patch(path?: string): L7Http {
     return L7Http.method('PATCH', path);
   }
 
-  /** HEAD requests whose path matches `path` (RE2). */
+  /**
+   * HEAD requests whose path matches `path` (RE2).
+   * @param path an RE2 regular expression the whole request path must match. Default: any path
+   */
   public static head(path?: string): L7Http {
     return L7Http.method('HEAD', path);
   }
 
   /**
    * Requests whose method matches `method` and path matches `path` (both RE2, e.g. `"GET|HEAD"`).
-   * @param path @default - any path
+   * @param method an RE2 regular expression the request method must match
+   * @param path an RE2 regular expression the whole request path must match. Default: any path
    */
   public static method(method: string, path?: string): L7Http {
     validateRe2('L7Http.method', method, '"GET" or "GET|HEAD"');
@@ -125,7 +141,10 @@ export class L7Http {
     return new L7Http(method, path, undefined, [], []);
   }
 
-  /** Requests of any method whose path matches `path` (RE2). */
+  /**
+   * Requests of any method whose path matches `path` (RE2).
+   * @param path an RE2 regular expression the whole request path must match
+   */
   public static path(path: string): L7Http {
     validateRe2('L7Http.path', path, '"/api/v1/.*"');
     return new L7Http(undefined, path, undefined, [], []);
@@ -148,7 +167,10 @@ export class L7Http {
     this.headerMatchList = headerMatches;
   }
 
-  /** The same rule, also requiring the Host header to match `host` (RE2, e.g. `"api\\.example\\.com"`). */
+  /**
+   * The same rule, also requiring the Host header to match `host` (RE2, e.g. `"api\\.example\\.com"`).
+   * @param host an RE2 regular expression the Host header must match
+   */
   public withHost(host: string): L7Http {
     validateRe2('L7Http.host', host, '"api\\\\.example\\\\.com"');
     if (/[\s/]/.test(host)) {
@@ -161,7 +183,8 @@ export class L7Http {
   /**
    * The same rule, also requiring header `name` (with `value`, when given) — Cilium's `headers`
    * list, written `Name: value`.
-   * @param value @default - the header only has to be present
+   * @param name the header name
+   * @param value the exact header value. Default: the header only has to be present
    */
   public withHeader(name: string, value?: string): L7Http {
     validateHeaderName('L7Http.headers name', name);
@@ -173,7 +196,11 @@ export class L7Http {
     return new L7Http(this.httpMethod, this.httpPath, this.host, [...this.headerList, entry], this.headerMatchList);
   }
 
-  /** The same rule, with a header match (`headerMatches`): a value or secret, and a mismatch action. */
+  /**
+   * The same rule, with a header match (`headerMatches`): a value or secret, and a mismatch action.
+   * @param name the header name
+   * @param options the expected value or secret and the mismatch action. Default: the header only has to be present
+   */
   public withHeaderMatch(name: string, options?: HeaderMatchOptions): L7Http {
     validateHeaderName('L7Http.headerMatches name', name);
     const o = options ?? {};
@@ -209,12 +236,18 @@ export class L7Http {
 
 /** One DNS L7 rule (the names the DNS proxy lets pods look up). */
 export class L7Dns {
-  /** Look-ups of exactly this name (`matchName`). The issue's `L7Dns.name` (TS2699 forbids a static `name`). */
+  /**
+   * Look-ups of exactly this name (`matchName`). The issue's `L7Dns.name` (TS2699 forbids a static `name`).
+   * @param name a DNS name
+   */
   public static named(name: string): L7Dns {
     return new L7Dns(validateFqdnName('L7Dns.named', name), undefined);
   }
 
-  /** Look-ups of names matching the pattern (`matchPattern`, `*` wildcard). */
+  /**
+   * Look-ups of names matching the pattern (`matchPattern`, `*` wildcard).
+   * @param pattern a DNS name pattern, `*` matching any run of DNS characters
+   */
   public static pattern(pattern: string): L7Dns {
     return new L7Dns(undefined, validateFqdnPattern('L7Dns.pattern', pattern));
   }
@@ -268,17 +301,26 @@ const KAFKA_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 
 /** One Kafka L7 rule (deprecated in Cilium 1.18, removed in 1.20; see CILIUM_FEATURE_LIFECYCLE). */
 export class L7Kafka {
-  /** Producing to `topic`. */
+  /**
+   * Producing to `topic`.
+   * @param topic the Kafka topic
+   */
   public static produce(topic: string): L7Kafka {
     return L7Kafka.of({ role: KafkaRole.PRODUCE, topic });
   }
 
-  /** Consuming from `topic`. */
+  /**
+   * Consuming from `topic`.
+   * @param topic the Kafka topic
+   */
   public static consume(topic: string): L7Kafka {
     return L7Kafka.of({ role: KafkaRole.CONSUME, topic });
   }
 
-  /** A rule from options. */
+  /**
+   * A rule from options.
+   * @param options role or API key, topic, client id and API version
+   */
   public static of(options: L7KafkaOptions): L7Kafka {
     const o = options ?? {};
     if (o.role !== undefined && !Object.values(KafkaRole).includes(o.role)) {

@@ -70,17 +70,26 @@ export interface ICiliumPeer {
  * CiliumClusterwideNetworkPolicy selectors are cluster-wide.
  */
 export class Endpoints implements ICiliumPeer {
-  /** Endpoints with these labels. */
+  /**
+   * Endpoints with these labels.
+   * @param labels label keys and values, all of which must match (validated like the API server does)
+   */
   public static withLabels(labels: { [key: string]: string }): Endpoints {
     return new Endpoints(LabelSelector.withLabels(labels), {}, [], 'own');
   }
 
-  /** Endpoints matching a shared label selector. */
+  /**
+   * Endpoints matching a shared label selector.
+   * @param selector a label selector built with `LabelSelector`
+   */
   public static matching(selector: LabelSelector): Endpoints {
     return new Endpoints(selector, {}, [], 'own');
   }
 
-  /** Endpoints matching these selector options. */
+  /**
+   * Endpoints matching these selector options.
+   * @param options `matchLabels` and `matchExpressions`, validated like the API server does
+   */
   public static matchingOptions(options: LabelSelectorOptions): Endpoints {
     return new Endpoints(LabelSelector.of(options), {}, [], 'own');
   }
@@ -108,12 +117,18 @@ export class Endpoints implements ICiliumPeer {
     return this.scope !== 'own';
   }
 
-  /** The same endpoints, in the namespace named `name`. */
+  /**
+   * The same endpoints, in the namespace named `name`.
+   * @param name the namespace name (a DNS-1123 label)
+   */
   public inNamespace(name: string): Endpoints {
     return this.inNamespaces(name);
   }
 
-  /** The same endpoints, in any of these namespaces. */
+  /**
+   * The same endpoints, in any of these namespaces.
+   * @param names namespace names (DNS-1123 labels), at least one
+   */
   public inNamespaces(...names: string[]): Endpoints {
     this.checkUnscoped('Endpoints.inNamespaces', names);
     const r = namespaceRequirement('Endpoints.inNamespaces', names);
@@ -123,6 +138,7 @@ export class Endpoints implements ICiliumPeer {
   /**
    * The same endpoints, in namespaces carrying these labels (`k8s:io.cilium.k8s.namespace.labels.<key>`,
    * plus `k8s:io.kubernetes.pod.namespace` Exists so that a CiliumNetworkPolicy does not narrow it to its own namespace).
+   * @param labels namespace labels, all of which must match
    */
   public inNamespacesWithLabels(labels: { [key: string]: string }): Endpoints {
     this.checkUnscoped('Endpoints.inNamespacesWithLabels', labels);
@@ -165,12 +181,18 @@ export class Endpoints implements ICiliumPeer {
  * needs the agent option `--enable-node-selector-labels`).
  */
 export class Nodes implements ICiliumPeer {
-  /** Nodes with these labels. */
+  /**
+   * Nodes with these labels.
+   * @param labels node labels, all of which must match
+   */
   public static withLabels(labels: { [key: string]: string }): Nodes {
     return new Nodes(LabelSelector.withLabels(labels));
   }
 
-  /** Nodes matching a shared label selector. */
+  /**
+   * Nodes matching a shared label selector.
+   * @param selector a label selector on the nodes
+   */
   public static matching(selector: LabelSelector): Nodes {
     return new Nodes(selector);
   }
@@ -206,7 +228,8 @@ export class Cidr implements ICiliumPeer {
   /**
    * The block `cidr` minus the blocks in `except` (same rules as the Kubernetes ipBlock:
    * no host bits, exceptions strictly inside and of the same family).
-   * @param except blocks strictly inside `cidr` to exclude @default - none
+   * @param cidr an IPv4 or IPv6 block in canonical form (no host bits set)
+   * @param except blocks strictly inside `cidr` to exclude. Default: none
    */
   public static of(cidr: string, except?: string[]): Cidr {
     const parsed = parseCidrWithExcept('Cidr', cidr, except ?? []);
@@ -246,18 +269,27 @@ export class Cidr implements ICiliumPeer {
 
 /** The addresses of CiliumCIDRGroup objects, by name (`cidrGroupRef`) or by labels (`cidrGroupSelector`, Cilium 1.17+). */
 export class CidrGroup implements ICiliumPeer {
-  /** The CiliumCIDRGroup named `name`. */
+  /**
+   * The CiliumCIDRGroup named `name`.
+   * @param name the CiliumCIDRGroup name (a DNS-1123 subdomain)
+   */
   public static named(name: string): CidrGroup {
     validateDns1123Subdomain('CidrGroup.named', name);
     return new CidrGroup(name, undefined);
   }
 
-  /** CiliumCIDRGroups with these labels (Cilium 1.17+). */
+  /**
+   * CiliumCIDRGroups with these labels (Cilium 1.17+).
+   * @param labels labels of the CiliumCIDRGroups, all of which must match
+   */
   public static withLabels(labels: { [key: string]: string }): CidrGroup {
     return new CidrGroup(undefined, LabelSelector.withLabels(labels));
   }
 
-  /** CiliumCIDRGroups matching a selector (Cilium 1.17+). */
+  /**
+   * CiliumCIDRGroups matching a selector (Cilium 1.17+).
+   * @param selector a label selector on the CiliumCIDRGroups
+   */
   public static matching(selector: LabelSelector): CidrGroup {
     if (selector.isAll) {
       throw invalid('CidrGroup.matching', '{}', 'selects every CiliumCIDRGroup', 'give labels, or use Cidr.anyIpv4()/anyIpv6() or Entity.WORLD for every address');
@@ -326,12 +358,18 @@ export function validateFqdnPattern(field: string, pattern: string): string {
  * (TS2699, it clashes with Function.name).
  */
 export class Fqdn implements ICiliumPeer {
-  /** Exactly this name (`matchName`). */
+  /**
+   * Exactly this name (`matchName`).
+   * @param name a fully qualified DNS name, e.g. `"api.example.com"`
+   */
   public static named(name: string): Fqdn {
     return new Fqdn(validateFqdnName('Fqdn.named', name), undefined);
   }
 
-  /** Names matching a pattern where `*` matches any run of DNS characters (`matchPattern`). */
+  /**
+   * Names matching a pattern where `*` matches any run of DNS characters (`matchPattern`).
+   * @param pattern a DNS name pattern, e.g. `"*.example.com"`
+   */
   public static pattern(pattern: string): Fqdn {
     return new Fqdn(undefined, validateFqdnPattern('Fqdn.pattern', pattern));
   }
@@ -361,7 +399,8 @@ export class Fqdn implements ICiliumPeer {
 export class Service implements ICiliumPeer {
   /**
    * The service named `name`.
-   * @param namespace @default - the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy)
+   * @param name the service name (a DNS-1123 label)
+   * @param namespace the service's namespace. Default: the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy)
    */
   public static named(name: string, namespace?: string): Service {
     validateDns1123Label('Service.named', name);
@@ -371,7 +410,8 @@ export class Service implements ICiliumPeer {
 
   /**
    * Services with these labels.
-   * @param namespace @default - the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy)
+   * @param labels service labels, all of which must match
+   * @param namespace the service's namespace. Default: the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy)
    */
   public static withLabels(labels: { [key: string]: string }, namespace?: string): Service {
     return Service.matching(LabelSelector.withLabels(labels), namespace);
@@ -379,7 +419,8 @@ export class Service implements ICiliumPeer {
 
   /**
    * Services matching a selector.
-   * @param namespace @default - the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy)
+   * @param selector a label selector on the services
+   * @param namespace the service's namespace. Default: the policy's namespace (every namespace in a CiliumClusterwideNetworkPolicy)
    */
   public static matching(selector: LabelSelector, namespace?: string): Service {
     if (namespace !== undefined) validateDns1123Label('Service.matching namespace', namespace);

@@ -27,7 +27,10 @@ export class CiliumVersion {
   /** The default when neither the policy nor the scope sets a version. */
   public static readonly DEFAULT = CiliumVersion.V1_18;
 
-  /** A version from text such as `"1.17"` or `"1.17.3"` (the patch level is ignored). */
+  /**
+   * A version from text such as `"1.17"` or `"1.17.3"` (the patch level is ignored).
+   * @param version `major.minor` or `major.minor.patch`
+   */
   public static of(version: string): CiliumVersion {
     const m = typeof version === 'string' ? /^v?1\.(\d{1,2})(\.\d+)?$/.exec(version.trim()) : null;
     if (!m) {
@@ -43,6 +46,8 @@ export class CiliumVersion {
   /**
    * Sets the Cilium version for every policy created below `scope` (e.g. a chart), through
    * the construct context key `cdk8s-netpol:ciliumVersion`. Call it before adding policies.
+   * @param scope the construct (usually a chart or the app) whose descendants use `version`
+   * @param version the Cilium release the policies target
    */
   public static setForScope(scope: IConstruct, version: CiliumVersion): void {
     scope.node.setContext(CILIUM_VERSION_CONTEXT_KEY, version.toString());
@@ -51,6 +56,7 @@ export class CiliumVersion {
   /**
    * The version in force for `scope`: the context key `cdk8s-netpol:ciliumVersion` (a string
    * such as "1.17", set with `setForScope` or `cdk8s.yaml`/app context), else 1.18.
+   * @param scope any construct; the version set on it or its nearest ancestor applies
    */
   public static forScope(scope: IConstruct): CiliumVersion {
     const ctx = scope.node.tryGetContext(CILIUM_VERSION_CONTEXT_KEY);
@@ -69,7 +75,10 @@ export class CiliumVersion {
     this.minor = minor;
   }
 
-  /** True when this release is `other` or newer. */
+  /**
+   * True when this release is `other` or newer.
+   * @param other the release to compare with
+   */
   public isAtLeast(other: CiliumVersion): boolean {
     return this.major > other.major || (this.major === other.major && this.minor >= other.minor);
   }
