@@ -53,7 +53,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       setupFilesAfterEnv: ['<rootDir>/test/quiet-warnings.ts'],
     },
   },
-  gitignore: ['/dist/', '/.synth/', '/bench/node_modules/', '/bench/results/'],
+  gitignore: ['/dist/', '/.synth/', '/bench/node_modules/', '/bench/results/', '__pycache__/'],
 });
 
 // Typed L1 imports, generated offline from the schemas in ../shared (never downloaded).
