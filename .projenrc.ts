@@ -49,6 +49,12 @@ const importTask = project.addTask('import', {
 importTask.exec('node ../shared/tools/cdk8s-import-offline.js k8s@1.33.0 ../shared/schemas/kubernetes-v1.33/_definitions.json src/imports');
 importTask.exec('node ../shared/tools/cdk8s-import-offline.js crd ../shared/crds/cilium.io.yaml src/imports');
 
+// Schema tables of the wire layer, generated from the official schemas in ../shared (committed, like src/imports).
+project.addTask('gen:schemas', {
+  description: 'Regenerate src/wire/schema/tables.generated.ts from ../shared/schemas',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/gen-schema-validators.ts',
+});
+
 // The main job: synthesise the example app to dist/*.yaml.
 project.addTask('synth:examples', {
   description: 'Synthesise the example app in examples/ to dist/*.yaml',
