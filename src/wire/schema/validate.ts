@@ -180,6 +180,8 @@ function goJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+const DEFAULTED = new WeakMap<SchemaNode, readonly string[]>();
+
 interface PendingCel {
   readonly path: (string | number)[];
   readonly checks: readonly CelCheck[];
@@ -207,7 +209,10 @@ class Walk {
   }
 
   private typeError(node: SchemaNode, v: unknown): typeof DROP {
-    this.report('type', `must be ${typeNames(node.t ?? 0)}, not ${describe(v)}`, true);
+    const t = node.t ?? 0;
+    // YAML reads `1.0`, `true` or `yes`-like words unquoted as numbers and booleans.
+    const quote = t === TYPE_STRING && (typeof v === 'number' || typeof v === 'boolean') ? `: quote it ("${v}")` : '';
+    this.report('type', `must be ${typeNames(t)}, not ${describe(v)}${quote}`, true);
     return DROP;
   }
 
@@ -470,9 +475,9 @@ class Walk {
       if (r !== DROP) out[k] = r;
     }
     // Default: absent fields with a schema default.
-    for (const k of Object.keys(props)) {
+    for (const k of this.defaulted(node)) {
       const child = this.nodes[props[k]];
-      if (child.d === undefined || v[k] !== undefined || this.branch) continue;
+      if (v[k] !== undefined || this.branch) continue;
       if (root && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
       this.path.push(k);
       const r = this.crd(cloneJson(child.d), child);
@@ -494,6 +499,17 @@ class Walk {
       this.report('properties', this.propertiesMessage(node, present));
     }
     return { out, present };
+  }
+
+  /** The fields of a node that have a schema default (computed once per node). */
+  private defaulted(node: SchemaNode): readonly string[] {
+    let fields = DEFAULTED.get(node);
+    if (!fields) {
+      const props = node.p ?? {};
+      fields = Object.keys(props).filter(k => this.nodes[props[k]].d !== undefined);
+      DEFAULTED.set(node, fields);
+    }
+    return fields;
   }
 
   private propertiesMessage(node: SchemaNode, present: Set<string>): string {
@@ -681,7 +697,7 @@ class Walk {
   }
 }
 
-const SHOWN_PATTERN_LENGTH = 100;
+const SHOWN_PATTERN_LENGTH = 160;
 
 /** Names the pattern (shortened) and, when the pattern lists words (Cilium's ICMP types), the closest one. */
 function patternMessage(pattern: string, v: string): string {
