@@ -3,7 +3,7 @@
  * compiled in lib/) against the alternative technique, ajv standalone code generated from the same
  * schemas (objects closed as in conformance/schema-validator.ts, patterns on RE2).
  *
- *   npx projen compile && npx ts-node --project test/tsconfig.json bench/schema.ts [--pods 20000]
+ *   npx projen compile && npx ts-node -T --project test/tsconfig.json bench/schema.ts [--pods 20000]
  *
  * Measures the size of each technique's code, its `require` time (a fresh process each time,
  * median of 7), and the time to validate a synthetic cluster (bench/analysis.ts generateCluster:
@@ -112,15 +112,18 @@ function timeMs(fn: () => void): number {
   return median(times);
 }
 
+/** Bytes of JavaScript, without the inline source maps the compiler appends. */
 function bytes(files: string[]): number {
-  return files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  return files.reduce((n, f) => n + Buffer.byteLength(fs.readFileSync(f, 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/s, '')), 0);
 }
 
 function main(): void {
   if (!fs.existsSync(path.join(LIB_SCHEMA, 'index.js'))) throw new Error(`${LIB_SCHEMA} is missing: run \`npx projen compile\` first`);
   const p = process.argv.indexOf('--pods');
   const pods = p > 0 ? Number(process.argv[p + 1]) : 20000;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-schema-bench-'));
+  // Inside the project (bench/results is ignored), so the generated code resolves ajv's runtime.
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  const dir = fs.mkdtempSync(path.join(__dirname, 'results', 'schema-'));
   const ajvFile = writeAjvStandalone(dir);
 
   const libFiles = fs.readdirSync(LIB_SCHEMA).filter(f => f.endsWith('.js')).map(f => path.join(LIB_SCHEMA, f));

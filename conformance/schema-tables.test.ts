@@ -34,7 +34,7 @@ test('the manifests of ../shared/conformance pass, except what the API server re
     }
   }
   expect(validated).toBeGreaterThan(2000);
-  // NetworkPolicy has had no status since Kubernetes 1.29 (k8s.io/api networking/v1 types.go: "Status is
+  // NetworkPolicy has no status in Kubernetes 1.33 (k8s.io/api networking/v1 types.go: "Status is
   // tombstoned"), and field names are case-sensitive: both fail strict decoding.
   const statusFiles = [
     'netpol-analyzer/netpol-analysis-example-minimal/input/netpols.yaml',
@@ -45,5 +45,8 @@ test('the manifests of ../shared/conformance pass, except what the API server re
   expect(violations.sort()).toEqual([
     ...statusFiles.flatMap(f => ['backend-netpol', 'default-deny-in-namespace', 'frontend-netpol'].map(n => `${f} NetworkPolicy/${n}: status unknown-field`)),
     'netpol-analyzer/netpol_named_port_test/input/pods.yaml Deployment/pod-a: spec.template.spec.containers[0].ports[1].containerport unknown-field',
+    // Owner references with a name only: apimachinery validateOwnerReference requires apiVersion, kind, name and uid.
+    ...['netpol-analyzer-admin/example_pods_w_same_owner_and_labels_gap_anp_good', 'netpol-analyzer/example_pods_w_same_owner_and_labels_gap_no_policy']
+      .flatMap(c => ['pod-1', 'pod-2'].flatMap(pod => ['apiVersion', 'kind', 'uid'].map(f => `${c}/input/pods.yaml Pod/${pod}: metadata.ownerReferences[0].${f} required`))),
   ].sort());
 });

@@ -50,8 +50,9 @@ const CRD_KINDS: readonly { apiVersion: string; kind: string; file: string; stat
 /**
  * Built-in types are decoded into Go structs, so the API server enforces no OpenAPI `required` and no
  * enum at decode time: absent fields get the Go zero value, which the type's validation then judges.
- * These are the Go validation rules the schema layer owns for the NetworkPolicy family (create):
- * each rejects every value outside the list, or the zero value of an absent field.
+ * These are the Go validation rules the schema layer owns (create), for the NetworkPolicy family,
+ * label selectors and owner references: each rejects every value outside the list, or the zero
+ * value of an absent field.
  */
 const GO_VALIDATION: readonly { def: string; field?: string; items?: boolean; add: Partial<Record<'enum' | 'maxItems' | 'r', unknown>> }[] = [
   // kubernetes pkg/apis/networking/validation/validation.go ValidateNetworkPolicyPort: protocol TCP, UDP or SCTP
@@ -64,6 +65,8 @@ const GO_VALIDATION: readonly { def: string; field?: string; items?: boolean; ad
   // apimachinery pkg/apis/meta/v1/validation ValidateLabelSelectorRequirement: a known operator, a qualified-name key
   { def: 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement', add: { r: ['key', 'operator'] } },
   { def: 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement', field: 'operator', add: { enum: ['In', 'NotIn', 'Exists', 'DoesNotExist'] } },
+  // apimachinery pkg/api/validation/objectmeta.go validateOwnerReference: version, kind, name and uid must not be empty
+  { def: 'io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference', add: { r: ['apiVersion', 'kind', 'name', 'uid'] } },
 ];
 
 /**

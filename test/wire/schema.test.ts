@@ -223,6 +223,15 @@ describe('other built-in kinds', () => {
     ]);
   });
 
+  test('owner references need apiVersion, kind, name and uid (validateOwnerReference)', () => {
+    const r = validateObject({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', ownerReferences: [{ name: 'rs' }] }, spec: { containers: [{ name: 'c' }] } });
+    expect(problems(r)).toEqual([
+      'metadata.ownerReferences[0].apiVersion required: missing required field "apiVersion": add it',
+      'metadata.ownerReferences[0].kind required: missing required field "kind": add it',
+      'metadata.ownerReferences[0].uid required: missing required field "uid": add it',
+    ]);
+  });
+
   test('Deployment: template: null is the zero PodTemplateSpec {}', () => {
     const r = validateObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: web, template: null } })!;
     expect(problems(r)).toEqual([]);

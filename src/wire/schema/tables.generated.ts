@@ -32,7 +32,7 @@ export const SCHEMA_TABLE: SchemaTable = JSON.parse(`{"sources":["kubernetes-v1.
 {"go":1,"name":"ManagedFieldsEntry","p":{"apiVersion":0,"fieldsType":0,"fieldsV1":5,"manager":0,"operation":0,"subresource":0,"time":2},"t":1},
 {"go":1,"i":6,"t":2},
 {"go":1,"t":32},
-{"go":1,"name":"OwnerReference","p":{"apiVersion":0,"blockOwnerDeletion":8,"controller":8,"kind":0,"name":0,"uid":0},"t":1},
+{"go":1,"name":"OwnerReference","p":{"apiVersion":0,"blockOwnerDeletion":8,"controller":8,"kind":0,"name":0,"uid":0},"r":["apiVersion","kind","name","uid"],"t":1},
 {"go":1,"i":9,"t":2},
 {"go":1,"name":"ObjectMeta","p":{"annotations":1,"creationTimestamp":2,"deletionGracePeriodSeconds":3,"deletionTimestamp":2,"finalizers":4,"generateName":0,"generation":3,"labels":1,"managedFields":7,"name":0,"namespace":0,"ownerReferences":10,"resourceVersion":0,"selfLink":0,"uid":0},"t":1},
 {"f":"int32","go":1,"t":8},

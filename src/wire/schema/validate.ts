@@ -151,18 +151,19 @@ function runeCount(s: string): number {
   return n;
 }
 
-// re2js ships ESM types with a CommonJS build, which node16 resolution will not import typed.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RE2JS } = require('re2js') as { RE2JS: { compile(pattern: string): GoRegExp } };
 interface GoRegExp { matcher(input: string): { find(): boolean } }
-
+let re2: { compile(pattern: string): GoRegExp } | undefined;
 const patterns = new Map<string, GoRegExp>();
 
 /** Go regexp.MatchString: RE2 syntax, matched anywhere unless the pattern anchors itself. */
 function matchesPattern(pattern: string, s: string): boolean {
   let re = patterns.get(pattern);
   if (!re) {
-    re = RE2JS.compile(pattern);
+    // Loaded on first use: most kinds have no pattern, and the CLI should start fast. re2js ships
+    // ESM types with a CommonJS build, which node16 resolution will not import typed.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    re2 ??= (require('re2js') as { RE2JS: { compile(pattern: string): GoRegExp } }).RE2JS;
+    re = re2.compile(pattern);
     patterns.set(pattern, re);
   }
   return re.matcher(s).find();
