@@ -14,7 +14,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+// ajv is a dev dependency of the project root; bench/package.json lists only bench-only ones.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import Ajv, { _ } from 'ajv';
+// eslint-disable-next-line import/no-extraneous-dependencies
 import standaloneCode from 'ajv/dist/standalone';
 import { generateCluster } from './analysis';
 import { closeObjects, SHARED } from '../conformance/schema-validator';
@@ -54,7 +57,7 @@ function writeAjvStandalone(dir: string): string {
     "exports.formats = { cidr: f.isSloppyCIDR, 'date-time': f.isOpenAPIDateTime };",
   ].join('\n'));
   const goRegExp: any = (p: string) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
     const { RE2JS } = require('re2js');
     const re = RE2JS.compile(p);
     return { test: (s: string) => re.matcher(s).find(), toString: () => `re2:${p}` };

@@ -227,8 +227,9 @@ class GoSchemas {
     if (schema.format === 'int32' || schema.format === 'int64') node.f = schema.format;
     else if (schema.format !== undefined) fail(where, `unexpected format ${schema.format}`);
     // The cdk8s copy of the definitions adds `kind` enums; upstream has none and the kind selects the schema anyway.
-    if (schema.type === 'array') node.i = this.property(`${where}[]`, schema.items, items.map(o => ({ ...o, items: false })));
-    else if (schema.type === 'object') {
+    if (schema.type === 'array') {
+      node.i = this.property(`${where}[]`, schema.items, items.map(o => ({ ...o, items: false })));
+    } else if (schema.type === 'object') {
       if (schema.additionalProperties) node.a = this.property(`${where}{}`, schema.additionalProperties, []);
       else node.u = 1;
     }

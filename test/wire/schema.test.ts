@@ -1,5 +1,5 @@
-import { formatFieldPath } from '../../src/wire/source';
 import { kindViolation, knownKinds, SchemaResult, validateObject } from '../../src/wire/schema';
+import { formatFieldPath } from '../../src/wire/source';
 
 /** `path code: message`, one line per violation, in the order found. */
 function problems(r: SchemaResult | undefined): string[] {
@@ -481,6 +481,17 @@ describe('output', () => {
       'spec.aaa unknown-field: unknown field "aaa": remove it (NetworkPolicySpec fields: egress, ingress, podSelector, policyTypes)',
     ]);
     expect(problems(np(spec))).toEqual(first);
+  });
+
+  test('field names like Object.prototype members are fields like any other', () => {
+    const spec = JSON.parse('{"podSelector":{"matchLabels":{"__proto__":"x","constructor":"y"}},"__proto__":{},"toString":1}');
+    const r = np(spec);
+    expect(problems(r)).toEqual([
+      'spec.__proto__ unknown-field: unknown field "__proto__": remove it (NetworkPolicySpec fields: egress, ingress, podSelector, policyTypes)',
+      'spec.toString unknown-field: unknown field "toString": remove it (NetworkPolicySpec fields: egress, ingress, podSelector, policyTypes)',
+    ]);
+    expect(Object.getPrototypeOf(r.value.spec.podSelector.matchLabels)).toBe(Object.prototype);
+    expect(JSON.stringify(r.value.spec.podSelector.matchLabels)).toBe('{"__proto__":"x","constructor":"y"}');
   });
 
   test('the input object is not modified', () => {

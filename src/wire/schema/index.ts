@@ -17,6 +17,11 @@ export interface KindRef {
   readonly kind: string;
 }
 
+// Field maps without a prototype, so that a field named like an Object.prototype member is unknown.
+for (const node of SCHEMA_TABLE.nodes) {
+  if (node.p) (node as { p: object }).p = Object.assign(Object.create(null), node.p);
+}
+
 const KINDS = new Map<string, SchemaKind>(SCHEMA_TABLE.kinds.map(k => [`${k.apiVersion} ${k.kind}`, k]));
 
 /** The kinds this tool reads, sorted by apiVersion then kind. */

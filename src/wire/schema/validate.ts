@@ -86,6 +86,12 @@ function isPlainObject(v: unknown): v is { [k: string]: unknown } {
   return proto === Object.prototype || proto === null;
 }
 
+/** out[k] = v, also for a key named `__proto__` (a JSON key like any other). */
+function put(out: { [k: string]: unknown }, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[k] = v;
+}
+
 /** The type bits of a JSON value (integers also count as numbers). */
 function typeBits(v: unknown): number {
   switch (typeof v) {
@@ -263,7 +269,7 @@ class Walk {
         this.path.push(k);
         const r = item === null ? this.goZero(child) : this.go(item, child);
         this.path.pop();
-        if (r !== DROP) out[k] = r;
+        if (r !== DROP) put(out, k, r);
       }
       return out;
     }
@@ -304,7 +310,7 @@ class Walk {
       this.path.push(k);
       const r = this.go(item, this.nodes[index]);
       this.path.pop();
-      if (r !== DROP) out[k] = r;
+      if (r !== DROP) put(out, k, r);
     }
     if (node.z) {
       for (const f of node.z) {
@@ -430,7 +436,7 @@ class Walk {
       const item = v[k];
       if (item === undefined) continue;
       if (root && (k === 'apiVersion' || k === 'kind')) {
-        out[k] = item;
+        put(out, k, item);
         present.add(k);
         continue;
       }
@@ -439,13 +445,13 @@ class Walk {
         const r = this.go(item === null ? {} : item, this.nodes[props.metadata]);
         this.path.pop();
         present.add(k);
-        if (r !== DROP) out[k] = r;
+        if (r !== DROP) put(out, k, r);
         continue;
       }
       const index: number | undefined = props[k] ?? node.a;
       if (index === undefined) {
         if (node.u || this.branch) {
-          out[k] = item;
+          put(out, k, item);
           present.add(k);
         } else {
           this.unknownField(k, node);
@@ -473,7 +479,7 @@ class Walk {
       }
       this.path.pop();
       present.add(k);
-      if (r !== DROP) out[k] = r;
+      if (r !== DROP) put(out, k, r);
     }
     // Default: absent fields with a schema default.
     for (const k of this.defaulted(node)) {
@@ -484,7 +490,7 @@ class Walk {
       const r = this.crd(cloneJson(child.d), child);
       this.path.pop();
       present.add(k);
-      if (r !== DROP) out[k] = r;
+      if (r !== DROP) put(out, k, r);
     }
     if (node.r) {
       for (const f of node.r) {
