@@ -244,15 +244,16 @@ function validDate(year: number, month: number, day: number): boolean {
 }
 
 /**
- * metav1.Time.UnmarshalJSON: Go time.Parse(time.RFC3339, …) — `2006-01-02T15:04:05Z07:00`, an
- * optional fraction after the seconds, `Z` or a ±hh:mm offset, upper-case T and Z.
+ * metav1.Time.UnmarshalJSON: Go time.Parse(time.RFC3339, …). Go's strict RFC 3339 checks are
+ * disabled (time/format_rfc3339.go parseStrictRFC3339), so the layout parser decides: a one- or
+ * two-digit hour, a fraction after `.` or `,`, upper-case T and Z, an offset ±hh:mm up to 24:60.
  */
 export function isGoRFC3339(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(s);
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2}):(\d{2})(?:[.,]\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/.exec(s);
   if (!m) return false;
   if (!validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return false;
   if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return false;
-  return m[7] === undefined || (Number(m[7]) <= 23 && Number(m[8]) <= 59);
+  return m[7] === undefined || (Number(m[7]) <= 24 && Number(m[8]) <= 60);
 }
 
 /**
