@@ -492,6 +492,9 @@ describe('output', () => {
     ]);
     expect(Object.getPrototypeOf(r.value.spec.podSelector.matchLabels)).toBe(Object.prototype);
     expect(JSON.stringify(r.value.spec.podSelector.matchLabels)).toBe('{"__proto__":"x","constructor":"y"}');
+    const c = cnp(JSON.parse('{"endpointSelector":{"matchLabels":{"constructor":"y","toString":"z"}},"ingress":[{}],"hasOwnProperty":1}'));
+    expect(problems(c)).toEqual(['spec.hasOwnProperty unknown-field: unknown field "hasOwnProperty": remove it (fields here: description, egress, egressDeny, enableDefaultDeny, endpointSelector, ingress, ingressDeny, labels, log, nodeSelector)']);
+    expect(c.value.spec.endpointSelector).toEqual({ matchLabels: { constructor: 'y', toString: 'z' } });
   });
 
   test('the input object is not modified', () => {

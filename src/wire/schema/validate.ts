@@ -187,6 +187,9 @@ function goJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** The fields of a node without any (no prototype, so `constructor` is no field either). */
+const NO_FIELDS: { readonly [field: string]: number } = Object.freeze(Object.create(null));
+
 const DEFAULTED = new WeakMap<SchemaNode, readonly string[]>();
 
 interface PendingCel {
@@ -428,7 +431,7 @@ class Walk {
 
   private crdObject(v: { [k: string]: unknown }, node: SchemaNode, root: boolean, statusSubresource: boolean):
   { out: { [k: string]: unknown }; present: Set<string> } {
-    const props = node.p ?? {};
+    const props = node.p ?? NO_FIELDS;
     const out: { [k: string]: unknown } = {};
     /** Fields the API server sees after pruning (including ill-typed ones, which it would report, not remove). */
     const present = new Set<string>();
