@@ -32,6 +32,7 @@ describe('kinds', () => {
   test.each([
     [{ apiVersion: 'apps/v1beta1', kind: 'Deployment' }, 'apiVersion unknown-kind: apps/v1beta1 Deployment is not a kind this tool reads (apps/v1beta1 does not serve Deployment in Kubernetes 1.33): use apiVersion apps/v1'],
     [{ apiVersion: 'extensions/v1beta1', kind: 'NetworkPolicy' }, 'apiVersion unknown-kind: extensions/v1beta1 NetworkPolicy is not a kind this tool reads (extensions/v1beta1 does not serve NetworkPolicy in Kubernetes 1.33): use apiVersion networking.k8s.io/v1'],
+    [{ apiVersion: 'cilium.io/v2', kind: 'CiliumCIDRGroup' }, 'apiVersion unknown-kind: cilium.io/v2 CiliumCIDRGroup is not a kind this tool reads (it reads the CiliumCIDRGroup schema of cilium.io/v2alpha1): use apiVersion cilium.io/v2alpha1'],
     [{ apiVersion: 'networking.k8s.io/v1', kind: 'networkpolicy' }, 'kind unknown-kind: networking.k8s.io/v1 networkpolicy is not a kind this tool reads: kinds are case-sensitive, did you mean NetworkPolicy?'],
     [{ apiVersion: 'Networking.k8s.io/v1', kind: 'NetworkPolicy' }, 'apiVersion unknown-kind: Networking.k8s.io/v1 NetworkPolicy is not a kind this tool reads: apiVersion is case-sensitive, use networking.k8s.io/v1'],
     [{ apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy' }, 'kind unknown-kind: projectcalico.org/v3 NetworkPolicy is not a kind this tool reads (it reads NetworkPolicy of networking.k8s.io/v1)'],

@@ -95,10 +95,13 @@ export function kindViolation(object: unknown): SchemaViolation | undefined {
   }
   const served = sameKind.filter(k => groupOf(k.apiVersion) === group || (MOVED_GROUPS[group] ?? []).includes(groupOf(k.apiVersion)));
   if (served.length) {
+    // Built-in groups have no dot or end in .k8s.io; the others are the CRDs' own schema versions.
+    const builtin = !group.includes('.') || group.endsWith('.k8s.io');
+    const why = builtin ? `${apiVersion} does not serve ${kind} in Kubernetes 1.33` : `it reads the ${kind} schema of ${served.map(k => k.apiVersion).join(', ')}`;
     return {
       path: ['apiVersion'],
       code: 'unknown-kind',
-      message: `${what} is not a kind this tool reads (${apiVersion} does not serve ${kind} in Kubernetes 1.33): use apiVersion ${served.map(k => k.apiVersion).join(' or ')}`,
+      message: `${what} is not a kind this tool reads (${why}): use apiVersion ${served.map(k => k.apiVersion).join(' or ')}`,
     };
   }
   const kindGuess = inVersion.length ? closest(kind, inVersion.map(k => k.kind)) : undefined;
