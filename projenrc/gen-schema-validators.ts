@@ -70,11 +70,14 @@ const GO_VALIDATION: readonly { def: string; field?: string; items?: boolean; ad
 ];
 
 /**
- * Required struct-valued fields of the built-in types, by their Go type in k8s.io/api v0.33: a
- * value struct decodes `null` (and absence) to its zero value, which the encoder writes as `{}`;
- * a pointer decodes it to nil. Every required struct field reached must be listed in one of the two.
+ * Struct-valued fields of the built-in types, by their Go type in k8s.io/api v0.33: a value struct
+ * decodes `null` (and absence) to its zero value, which the encoder always writes (`{}` here); a
+ * pointer decodes it to nil. Every required struct field reached must be listed in one of the two;
+ * of the optional value structs, NetworkPolicy.spec is listed because its zero value means
+ * something: a policy selecting every pod of its namespace and allowing no ingress.
  */
 const GO_VALUE_STRUCT_FIELDS = new Set([
+  'io.k8s.api.networking.v1.NetworkPolicy.spec',
   'io.k8s.api.networking.v1.NetworkPolicySpec.podSelector',
   'io.k8s.api.networking.v1.HTTPIngressPath.backend',
   'io.k8s.api.apps.v1.DeploymentSpec.template',
@@ -196,12 +199,13 @@ class GoSchemas {
       const prop = schema.properties[field];
       const fieldOverlays = overlays.filter(o => o.field === field);
       p[field] = this.property(`${def}.${field}`, prop, fieldOverlays);
-      if ((schema.required ?? []).includes(field) && prop.$ref) {
+      const key = `${def}.${field}`;
+      if (GO_VALUE_STRUCT_FIELDS.has(key)) {
+        z.push(field);
+      } else if ((schema.required ?? []).includes(field) && prop.$ref) {
         const target = this.defs[refName(prop.$ref)];
-        if (target?.type === 'object' && target.properties) {
-          const key = `${def}.${field}`;
-          if (GO_VALUE_STRUCT_FIELDS.has(key)) z.push(field);
-          else if (!GO_POINTER_FIELDS.has(key)) fail(key, 'required struct field: add it to GO_VALUE_STRUCT_FIELDS or GO_POINTER_FIELDS from its Go type');
+        if (target?.type === 'object' && target.properties && !GO_POINTER_FIELDS.has(key)) {
+          fail(key, 'required struct field: add it to GO_VALUE_STRUCT_FIELDS or GO_POINTER_FIELDS from its Go type');
         }
       }
     }

@@ -165,6 +165,14 @@ describe('NetworkPolicy (decoded as the Go struct)', () => {
       expect(r.value.spec.ingress).toEqual([{}, { ports: [{}], from: [{ podSelector: web }] }]);
     });
 
+    test('spec: null (or no spec) is the zero NetworkPolicySpec: every pod selected, no ingress allowed', () => {
+      for (const spec of [null, undefined]) {
+        const r = validateObject({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec })!;
+        expect(problems(r)).toEqual([]);
+        expect(r.value.spec).toEqual({ podSelector: {} });
+      }
+    });
+
     test('from: null and egress: null are nil slices: as if absent', () => {
       const r = np({ podSelector: {}, ingress: [{ from: null }], egress: null });
       expect(problems(r)).toEqual([]);

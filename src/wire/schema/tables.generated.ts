@@ -54,7 +54,7 @@ export const SCHEMA_TABLE: SchemaTable = JSON.parse(`{"sources":["kubernetes-v1.
 {"enum":["Ingress","Egress"],"go":1,"t":4},
 {"go":1,"i":28,"maxItems":2,"t":2},
 {"go":1,"name":"NetworkPolicySpec","p":{"egress":25,"ingress":27,"podSelector":21,"policyTypes":29},"t":1,"z":["podSelector"]},
-{"go":1,"name":"NetworkPolicy","p":{"apiVersion":0,"kind":0,"metadata":11,"spec":30},"t":1},
+{"go":1,"name":"NetworkPolicy","p":{"apiVersion":0,"kind":0,"metadata":11,"spec":30},"t":1,"z":["spec"]},
 {"go":1,"name":"NamespaceSpec","p":{"finalizers":4},"t":1},
 {"go":1,"name":"NamespaceCondition","p":{"lastTransitionTime":2,"message":0,"reason":0,"status":0,"type":0},"t":1},
 {"go":1,"i":33,"t":2},
