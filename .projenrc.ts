@@ -66,6 +66,12 @@ importTask.exec('ts-node --project projenrc/tsconfig.json projenrc/k8s-schema-su
 importTask.exec('node ../shared/tools/cdk8s-import-offline.js k8s@1.33.0 .synth/k8s-networkpolicy-definitions.json src/imports');
 importTask.exec('node ../shared/tools/cdk8s-import-offline.js crd ../shared/crds/cilium.io.yaml src/imports');
 
+// Schema tables of the wire layer, generated from the official schemas in ../shared (committed, like src/imports).
+project.addTask('gen:schemas', {
+  description: 'Regenerate src/wire/schema/tables.generated.ts from ../shared/schemas',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/gen-schema-validators.ts',
+});
+
 // The main job: synthesise the example app to dist/*.yaml.
 project.addTask('synth:examples', {
   description: 'Synthesise the example app in examples/ to dist/*.yaml',

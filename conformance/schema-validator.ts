@@ -12,7 +12,7 @@ export const SHARED = path.resolve(__dirname, '..', '..', 'shared');
 // Branches of oneOf/anyOf/allOf/not only add constraints, so they are left open.
 const COMBINATORS = new Set(['oneOf', 'anyOf', 'allOf', 'not']);
 
-function closeObjects(schema: any, isBranch = false): any {
+export function closeObjects(schema: any, isBranch = false): any {
   if (Array.isArray(schema)) return schema.map(s => closeObjects(s, isBranch));
   if (!schema || typeof schema !== 'object') return schema;
   const out: any = {};
