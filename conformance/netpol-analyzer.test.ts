@@ -3,8 +3,8 @@
 //
 // netpol-analyzer reads manifests without validating them; some cases contain objects the API
 // server would reject (e.g. an owner reference without kind and uid). Every case is run twice,
-// by one rule: read as netpol-analyzer reads it (lenientWorkloads: invalid workloads are read as
-// written, with a warning), the output must equal the expected connlist; read strictly (the
+// by one rule: read as netpol-analyzer reads it (lenient: invalid workloads are read as written,
+// and policies with a valid spec despite other problems, with warnings), the output must equal the expected connlist; read strictly (the
 // default), it must equal it too unless the reader rejected objects, which it must then report as
 // errors naming the API server's rule.
 import * as fs from 'fs';
@@ -25,7 +25,7 @@ describe.each(cases.map((c) => [c]))('netpol-analyzer case %s', (c) => {
   const expected = () => fs.readFileSync(path.join(root, c, 'expected-connlist.txt'), 'utf8').trimEnd();
 
   test('reproduces expected-connlist.txt exactly, read as netpol-analyzer reads it', () => {
-    const analysis = ConnectivityAnalysis.fromFiles([input], { lenientWorkloads: true });
+    const analysis = ConnectivityAnalysis.fromFiles([input], { lenient: true });
     expect(analysis.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(analysis.toText().trimEnd()).toBe(expected());
   });

@@ -43,12 +43,13 @@ export interface AnalysisOptions {
    */
   readonly ciliumAgent?: CiliumAgentOptions;
   /**
-   * Read workloads, namespaces, nodes and services that the API server would reject as written,
-   * with a warning instead of an error (as netpol-analyzer reads them). Policies are always read
-   * strictly: a policy the cluster rejects is reported and not analysed.
+   * Read what the API server would reject as netpol-analyzer does, where the meaning is not in
+   * doubt, with warnings instead of errors: workloads, namespaces, nodes and services as written,
+   * and policies whose spec is valid despite problems elsewhere (e.g. a `status` field from a dump
+   * of an older cluster). A policy whose spec the API server or Cilium rejects is never analysed.
    * @default false
    */
-  readonly lenientWorkloads?: boolean;
+  readonly lenient?: boolean;
 
   /**
    * Only report connections from or to this workload (`name` or `namespace/name`), as
@@ -184,7 +185,7 @@ export class ConnectivityAnalysis {
   private cached?: ConnectionResult[];
 
   private constructor(loaded: LoadResult, options?: AnalysisOptions) {
-    const read = readDocuments(loaded.documents, { ciliumAgent: options?.ciliumAgent, lenientWorkloads: options?.lenientWorkloads });
+    const read = readDocuments(loaded.documents, { ciliumAgent: options?.ciliumAgent, lenient: options?.lenient });
     const cluster = buildCluster(read, [...loaded.diagnostics, ...read.diagnostics]);
     this.engine = new Engine(cluster);
     this.focus = options?.focusWorkload;

@@ -107,7 +107,7 @@ function ref(d: SourceDoc): SourceRef {
   return { file: d.file, line: d.line, column: d.column };
 }
 
-// Objects read with the lenient-workloads option are taken as written, so what is read from
+// Objects read with the lenient option are taken as written, so what is read from
 // workloads is checked here too: a value of the wrong type is left out.
 
 function labelsOf(x: { readonly [key: string]: string } | undefined): Record<string, string> {

@@ -57,24 +57,6 @@ export const OTHER_POLICY_GROUPS: readonly { readonly group: string; readonly na
   { group: 'k8s.cni.cncf.io', name: 'Multus' },
 ];
 
-/** API versions that used to serve a kind we read and were removed (what to write instead). */
-export const REMOVED_API_VERSIONS: { readonly [apiVersionKind: string]: string } = {
-  'extensions/v1beta1/NetworkPolicy': 'networking.k8s.io/v1 (extensions/v1beta1 was removed in Kubernetes 1.16)',
-  'extensions/v1beta1/Deployment': 'apps/v1 (removed in Kubernetes 1.16)',
-  'extensions/v1beta1/DaemonSet': 'apps/v1 (removed in Kubernetes 1.16)',
-  'extensions/v1beta1/ReplicaSet': 'apps/v1 (removed in Kubernetes 1.16)',
-  'extensions/v1beta1/Ingress': 'networking.k8s.io/v1 (removed in Kubernetes 1.22)',
-  'apps/v1beta1/Deployment': 'apps/v1 (removed in Kubernetes 1.16)',
-  'apps/v1beta2/Deployment': 'apps/v1 (removed in Kubernetes 1.16)',
-  'apps/v1beta1/StatefulSet': 'apps/v1 (removed in Kubernetes 1.16)',
-  'apps/v1beta2/StatefulSet': 'apps/v1 (removed in Kubernetes 1.16)',
-  'apps/v1beta2/DaemonSet': 'apps/v1 (removed in Kubernetes 1.16)',
-  'apps/v1beta2/ReplicaSet': 'apps/v1 (removed in Kubernetes 1.16)',
-  'batch/v1beta1/CronJob': 'batch/v1 (removed in Kubernetes 1.25)',
-  'networking.k8s.io/v1beta1/Ingress': 'networking.k8s.io/v1 (removed in Kubernetes 1.22)',
-  'cilium.io/v2alpha1/CiliumNetworkPolicy': 'cilium.io/v2',
-};
-
 export function kindInfo(apiVersion: string, kind: string): KindInfo | undefined {
   return READ_KINDS.find((x) => x.kind === kind && x.apiVersion === apiVersion);
 }

@@ -14,8 +14,9 @@
 import { CILIUM_AGENT_DEFAULTS, CiliumAgentConfig } from './cilium/agent';
 import { validateCiliumPolicy } from './cilium/validation';
 import { Diagnostic } from './diagnostic';
-import { KindInfo, kindInfo, OTHER_POLICY_GROUPS, READ_KINDS, REMOVED_API_VERSIONS, TEMPLATED_WORKLOAD_KINDS } from './kinds';
+import { KindInfo, kindInfo, OTHER_POLICY_GROUPS, TEMPLATED_WORKLOAD_KINDS } from './kinds';
 import { defaultNetworkPolicy, validateNetworkPolicy, validateObjectMeta, validatePodSpecPorts } from './kubernetes/validation';
+import { kindViolation, SchemaViolation, validateObject } from './schema';
 import { FieldPath, formatFieldPath, SourceDoc } from './source';
 import { violation, Violation } from './violation';
 
@@ -30,12 +31,14 @@ export interface ReadOptions {
   /** The schema layer. @default - the generated validators */
   readonly schema?: SchemaCheck;
   /**
-   * Read workloads, namespaces, nodes and services that the API server would reject anyway, as
-   * written, with a warning instead of an error (netpol-analyzer reads them so). Policies are
-   * always read strictly: an invalid policy has no meaning to analyse.
+   * Read what the API server would reject as netpol-analyzer does, where the meaning is not in
+   * doubt, with warnings instead of errors: workloads, namespaces, nodes and services as written,
+   * and policies whose spec is valid despite problems elsewhere (e.g. a `status` field that
+   * Kubernetes 1.33 no longer has, from a dump of an older cluster). A policy whose spec the API
+   * server or Cilium rejects is never read: it has no meaning to analyse.
    * @default false
    */
-  readonly lenientWorkloads?: boolean;
+  readonly lenient?: boolean;
 }
 
 /** One object as the cluster would store it. */
@@ -66,6 +69,28 @@ export interface ReadResult {
 }
 
 export const DEFAULT_NAMESPACE = 'default';
+
+/**
+ * A schema violation as a reader violation. The schema layer writes "problem: fix"; the fix is
+ * split off at the first ": " outside a quoted value.
+ */
+export function schemaViolation(v: SchemaViolation | Violation): Violation {
+  if ('problem' in v && v.problem !== undefined) return v as Violation;
+  let inQuote = false;
+  for (let i = 0; i < v.message.length - 1; i++) {
+    const c = v.message[i];
+    if (c === '\\' && inQuote) {i++;} else if (c === '"') {inQuote = !inQuote;} else if (!inQuote && c === ':' && v.message[i + 1] === ' ') {
+      return { path: v.path, code: v.code, message: v.message, problem: v.message.slice(0, i), fix: v.message.slice(i + 2) };
+    }
+  }
+  return { path: v.path, code: v.code, message: v.message, problem: v.message };
+}
+
+/** The generated validators of the official schemas. */
+export const generatedSchemaCheck: SchemaCheck = (o) => {
+  const r = validateObject(o);
+  return r && { value: r.value, violations: r.violations.map(schemaViolation) };
+};
 
 function objectId(kind: string, namespace: string | undefined, name: string): string {
   return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
@@ -143,6 +168,14 @@ function semantic(info: KindInfo, value: any, config: CiliumAgentConfig): { viol
   return { violations, cilium };
 }
 
+/** The API server's defaulting of the policy kinds (before validation, as the API server runs them). */
+function defaultPolicy(kind: string, value: any): void {
+  if (kind !== 'NetworkPolicy') return;
+  if (!value.spec || typeof value.spec !== 'object') value.spec = {};
+  if (!value.spec.podSelector) value.spec.podSelector = {};
+  defaultNetworkPolicy(value);
+}
+
 /** Reads documents strictly; see the module comment. */
 export function readDocuments(docs: readonly SourceDoc[], options: ReadOptions = {}): ReadResult {
   const config: CiliumAgentConfig = { ...CILIUM_AGENT_DEFAULTS, ...(options.ciliumAgent ?? {}) };
@@ -155,74 +188,63 @@ export function readDocuments(docs: readonly SourceDoc[], options: ReadOptions =
 
   for (const doc of docs) {
     const o = doc.object;
-    const header: Violation[] = [];
-    if (typeof o.apiVersion !== 'string' || o.apiVersion === '') {
-      const twin = caseTwin(o, 'apiVersion');
-      header.push(violation(['apiVersion'], 'required', o.apiVersion ?? null, 'is missing', twin ? `"${twin}" is spelt "apiVersion" (field names are case-sensitive)` : 'every manifest needs apiVersion and kind, e.g. apiVersion: networking.k8s.io/v1'));
-    }
-    if (typeof o.kind !== 'string' || o.kind === '') {
-      const twin = caseTwin(o, 'kind');
-      header.push(violation(['kind'], 'required', o.kind ?? null, 'is missing', twin ? `"${twin}" is spelt "kind" (field names are case-sensitive)` : 'every manifest needs apiVersion and kind, e.g. kind: NetworkPolicy'));
-    }
+    const apiVersion: unknown = o.apiVersion;
+    const kind: unknown = o.kind;
     const name = typeof o.metadata?.name === 'string' ? o.metadata.name : undefined;
-    if (header.length) {
-      for (const v of header) diagnostics.push(diag(doc, 'error', name ? `object ${name}` : undefined, v, 'the API server rejects a manifest without them; it is not analysed'));
-      continue;
-    }
-    const apiVersion: string = o.apiVersion;
-    const kind: string = o.kind;
-    const info = kindInfo(apiVersion, kind);
+    const info = typeof apiVersion === 'string' && typeof kind === 'string' ? kindInfo(apiVersion, kind) : undefined;
     if (!info) {
-      const sameKind = READ_KINDS.filter((x) => x.kind === kind);
-      const caseKind = READ_KINDS.find((x) => x.kind.toLowerCase() === kind.toLowerCase() && x.kind !== kind && x.apiVersion === apiVersion);
-      const group = groupOf(apiVersion);
+      const v = kindViolation(o) ?? violation(['kind'], 'unknown-kind', kind, 'is not a kind this tool reads');
+      const id = typeof kind === 'string' && kind ? objectId(kind, o.metadata?.namespace, name ?? '<unnamed>') : undefined;
+      const group = typeof apiVersion === 'string' ? groupOf(apiVersion) : '';
       const other = OTHER_POLICY_GROUPS.find((g) => g.group === group || group.endsWith(`.${g.group}`));
-      const id = objectId(kind, o.metadata?.namespace, name ?? '<unnamed>');
-      if (caseKind) {
-        diagnostics.push(diag(doc, 'error', id, violation(['kind'], 'unknown-kind', kind, `is not a kind of ${apiVersion}`, `write "${caseKind.kind}" (kinds are case-sensitive)`), 'the API server rejects it; it is not analysed'));
+      if (v.code === 'required' || v.code === 'type') {
+        const twin = caseTwin(o, v.path[0] === 'kind' ? 'kind' : 'apiVersion');
+        const hint = twin ? { ...v, message: `${v.message} ("${twin}" must be spelt "${v.path[0]}": field names are case-sensitive)` } : v;
+        diagnostics.push(diag(doc, 'error', id ?? (name ? `object ${name}` : undefined), schemaViolation(hint), 'the API server rejects a manifest without them; it is not analysed'));
       } else if (other) {
         diagnostics.push(diag(doc, 'warning', id, violation(['apiVersion'], 'not-analysed', apiVersion, `is ${other.name}'s API, whose policies this tool does not analyse`,
-          `the results ignore this ${kind}; check it with ${other.name}'s own tools`)));
-        skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
-      } else if (sameKind.length) {
-        const removed = REMOVED_API_VERSIONS[`${apiVersion}/${kind}`];
-        diagnostics.push(diag(doc, 'error', id, violation(['apiVersion'], 'unknown-api-version', apiVersion, `does not serve ${kind}`,
-          `use ${removed ?? sameKind.map((x) => x.apiVersion).join(' or ')}`), 'the API server rejects it; it is not analysed'));
+          `the results ignore this ${String(kind)}; check it with ${other.name}'s own tools`)));
+        skipped.set(String(kind), (skipped.get(String(kind)) ?? 0) + 1);
+      } else if (/did you mean|case-sensitive|use apiVersion/.test(v.message)) {
+        // a kind of ours in a version that does not serve it, or a misspelt kind: the API server rejects it
+        diagnostics.push(diag(doc, 'error', id, schemaViolation(v), 'the API server rejects it; it is not analysed'));
       } else {
-        skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
+        skipped.set(String(kind), (skipped.get(String(kind)) ?? 0) + 1);
       }
       continue;
     }
+    const kindName = info.kind;
     const namespace = info.namespaced ? (typeof o.metadata?.namespace === 'string' && o.metadata.namespace !== '' ? o.metadata.namespace : defaultNamespace) : undefined;
-    const id = objectId(kind, namespace, name ?? '<unnamed>');
-    const checked = options.schema?.(o);
+    const id = objectId(kindName, namespace, name ?? '<unnamed>');
+    const checked = (options.schema ?? generatedSchemaCheck)(o);
     // the schema layer returns a decoded copy; without one, work on a copy too (defaulting writes)
     const value = checked ? checked.value : JSON.parse(JSON.stringify(o));
     const errors: Violation[] = [...(checked?.violations ?? [])];
-    if (kind === 'Route') errors.push(...routeChecks(value));
-    if (!errors.length && kind === 'NetworkPolicy') {
-      if (!value.spec || typeof value.spec !== 'object') value.spec = {};
-      if (!value.spec.podSelector) value.spec.podSelector = {};
-      defaultNetworkPolicy(value);
-    }
+    if (kindName === 'Route') errors.push(...routeChecks(value));
+    if (!errors.length) defaultPolicy(kindName, value);
     let cilium: Violation[] = [];
     if (!errors.length) {
       const s = semantic(info, value, config);
       errors.push(...s.violations);
       cilium = s.cilium;
     }
-    const lenient = errors.length > 0 && !cilium.length && !!options.lenientWorkloads && info.role !== 'policy';
-    // read leniently, an object is taken as written (its decoding may have failed)
-    const obj: ReadObject = { info, kind, apiVersion, name: name ?? '', namespace, id, value: lenient ? JSON.parse(JSON.stringify(o)) : value, raw: o, doc };
+    const policy = info.role === 'policy';
+    const outsideSpec = (v: Violation) => v.path[0] !== 'spec' && v.path[0] !== 'specs';
+    const lenient = errors.length > 0 && !cilium.length && !!options.lenient && (!policy || errors.every(outsideSpec));
+    // read leniently, a workload is taken as written (its decoding may have failed); a policy keeps
+    // its decoded, valid spec
+    const taken = lenient && !policy ? JSON.parse(JSON.stringify(o)) : value;
+    if (lenient && policy) defaultPolicy(kindName, taken);
+    const obj: ReadObject = { info, kind: kindName, apiVersion: info.apiVersion, name: name ?? '', namespace, id, value: taken, raw: o, doc };
     if (lenient) {
-      for (const v of errors) diagnostics.push(diag(doc, 'warning', id, v, `the API server rejects this ${kind}; read as written because of the lenient-workloads option`));
+      for (const v of errors) diagnostics.push(diag(doc, 'warning', id, v, `the API server rejects this ${kindName}; read anyway because of the lenient option`));
     } else if (errors.length || cilium.length) {
-      for (const v of errors) diagnostics.push(diag(doc, 'error', id, v, `the API server rejects this ${kind}; it is not analysed`));
+      for (const v of errors) diagnostics.push(diag(doc, 'error', id, v, `the API server rejects this ${kindName}; it is not analysed`));
       for (const v of cilium) diagnostics.push(diag(doc, 'error', id, v, 'Cilium rejects this policy and enforces none of it; it is not analysed'));
       rejected.push(obj);
       continue;
     }
-    const key = `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+    const key = `${kindName}\u0000${namespace ?? ''}\u0000${name}`;
     const earlier = valid.get(key);
     if (earlier) {
       diagnostics.push({

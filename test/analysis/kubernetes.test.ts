@@ -165,8 +165,8 @@ describe('Kubernetes NetworkPolicy semantics', () => {
 
   test('an invalid operator names the field, the value and the fix', () => {
     const a = analyze([...baseCluster(), netpol('shop', 'bad', { podSelector: { matchExpressions: [{ key: 'a', operator: 'Equals', values: ['x'] }] } })]);
-    expect(a.diagnostics[0].message).toBe('NetworkPolicy shop/bad spec.podSelector.matchExpressions[0].operator: "Equals" is not a valid selector operator;'
-      + ' use one of In, NotIn, Exists, DoesNotExist (the API server rejects this NetworkPolicy; it is not analysed)');
+    expect(a.diagnostics[0].message).toBe('NetworkPolicy shop/bad spec.podSelector.matchExpressions[0].operator: unsupported value "Equals":'
+      + ' use one of "In", "NotIn", "Exists", "DoesNotExist" (the API server rejects this NetworkPolicy; it is not analysed)');
   });
 
   test('pods are grouped by their controller owner; owner-less pods are [Pod]', () => {

@@ -36,8 +36,7 @@ describe('loader', () => {
     const r = loadText('metadata: {name: x}\n', 'x.yaml');
     const a = ConnectivityAnalysis.fromManifests(r.documents.map((d) => d.object));
     expect(a.diagnostics.map((d) => d.message)).toEqual([
-      'object x apiVersion: null is missing; every manifest needs apiVersion and kind, e.g. apiVersion: networking.k8s.io/v1 (the API server rejects a manifest without them; it is not analysed)',
-      'object x kind: null is missing; every manifest needs apiVersion and kind, e.g. kind: NetworkPolicy (the API server rejects a manifest without them; it is not analysed)',
+      'object x kind: missing kind: add the kind, e.g. kind: NetworkPolicy (the API server rejects a manifest without them; it is not analysed)',
     ]);
   });
 

@@ -8,7 +8,7 @@ const visit = (manifests: any[], options?: Parameters<typeof policyRules>[1]) =>
   policyRules(buildContext(readDocuments(fromObjects(manifests).documents), {}).policies, options).map(r => `${r.policy.name} ${r.field} ${r.peerKey}`);
 
 test('policy by policy, direction by direction, in manifest order; Cilium deny lists too; Cilium specs each with its path', () => {
-  const k8s = np('k', { podSelector: {}, policyTypes: ['Ingress'], egress: [{}], ingress: [{}, {}], ingressDeny: [{}] });
+  const k8s = np('k', { podSelector: {}, policyTypes: ['Ingress'], egress: [{}], ingress: [{}, {}] });
   const cilium = cnp('c', { endpointSelector: {}, egressDeny: [{}], ingress: [{}] });
   const multi = { ...cnp('m', undefined), specs: [{ endpointSelector: {}, egress: [{}] }, { endpointSelector: {}, ingressDeny: [{}] }] };
   expect(visit([k8s, cilium, multi])).toEqual([

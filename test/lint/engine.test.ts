@@ -255,12 +255,10 @@ test('malformed manifests never crash the lint; non-objects are LINT000 errors',
   // every one of them is invalid: the reader rejects it, so no check sees it
   expect(invalid.map(f => f.message)).toEqual(expect.arrayContaining([
     'manifest #8 is not an object; skipped', 'manifest #9 is not an object; skipped', 'manifest #10 is not an object; skipped',
-    'null is missing (the API server rejects a manifest without them; it is not analysed)',
-    '"x" is not a port number 1-65535 (the API server rejects this Pod; it is not analysed)',
+    'missing apiVersion (the API server rejects a manifest without them; it is not analysed)',
+    'must be a string, not the number 5 (the API server rejects this Pod; it is not analysed)',
   ]));
-  expect(invalid.find(f => f.message.startsWith('"x"'))).toMatchObject({
-    object: { kind: 'Pod', namespace: 'default', name: 'p' }, field: 'spec.containers[0].ports[0].containerPort', fix: 'use a number from 1 to 65535',
-  });
+  expect(invalid.find(f => f.object.name === 'a')).toMatchObject({ object: { kind: 'NetworkPolicy' }, field: 'apiVersion', fix: 'add apiVersion: networking.k8s.io/v1' });
   expect(r.findings.filter(f => f.checkId !== 'LINT000')).toEqual([]);
   expect(Linter.formatText(r)).toContain('error(s)');
 });
