@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Linter } from './linter';
 import { LINT_IGNORE_ANNOTATION, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
 import { CiliumVersion } from '../model/cilium/versions';
+import { onPolicyConstruct } from '../model/policy-hooks';
 
 /** Options of `Lint.enable`. */
 export interface LintEnableOptions extends LintOptions {
@@ -161,3 +162,10 @@ function validateEnableOptions(options: LintEnableOptions): void {
   // Check ids and the Cilium version are validated by a dry run on no manifests.
   Linter.lintManifests([], { disabledChecks: options.disabledChecks, ciliumVersion: options.ciliumVersion });
 }
+
+// Loading the lint (the package entry point does) turns it on for every chart that gets a policy
+// construct: each NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy enables
+// it on its chart with the default options, as if it called Lint.enable(policy) itself.
+onPolicyConstruct(policy => {
+  Lint.enable(policy);
+});
