@@ -1,9 +1,12 @@
 import { invalid } from '../errors';
 import { CiliumPeerConfig, CiliumPeerKind, ICiliumPeer } from './peers';
 
-// The entity names Cilium 1.18 accepts (pkg/policy/api/entity.go EntitySelectorMapping; the
-// CRD schema enum of fromEntities/toEntities lists exactly these).
+// The entity names a CiliumNetworkPolicy manifest may carry: the CRD enum of fromEntities/toEntities
+// (pkg/policy/api/entity.go, kubebuilder Enum marker of Entity). Cilium's Go EntitySelectorMapping
+// also knows world-ipv4 and world-ipv6, but the enum does not list them, so the API server rejects
+// a CNP/CCNP that names them (Cilium 1.14 to 1.18 alike).
 const ENTITY_NAMES = ['all', 'world', 'cluster', 'host', 'init', 'ingress', 'unmanaged', 'remote-node', 'health', 'none', 'kube-apiserver'];
+const GO_ONLY_ENTITIES = new Map([['world-ipv4', 'Cidr.anyIpv4()'], ['world-ipv6', 'Cidr.anyIpv6()']]);
 
 /** A Cilium entity: a class of peers without individual identity (`fromEntities` / `toEntities`). */
 export class Entity implements ICiliumPeer {
@@ -32,7 +35,12 @@ export class Entity implements ICiliumPeer {
 
   /** An entity by its Cilium name, e.g. `"remote-node"`. */
   public static of(name: string): Entity {
-    if (!ENTITY_NAMES.includes(name)) {
+    const familyCidr = GO_ONLY_ENTITIES.get(name);
+    if (familyCidr) {
+      throw invalid('Entity', name, 'is known to Cilium\'s policy engine but not in the CiliumNetworkPolicy CRD\'s entity enum, so the API server rejects it',
+        `use Entity.WORLD, or ${familyCidr} for the outside addresses of one family`);
+    }
+    if (typeof name !== 'string' || !ENTITY_NAMES.includes(name)) {
       throw invalid('Entity', name, 'is not a Cilium entity', `use one of ${ENTITY_NAMES.join(', ')} (Entity.WORLD, Entity.CLUSTER, ...)`);
     }
     return new Entity(name);
