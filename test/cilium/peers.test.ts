@@ -62,6 +62,10 @@ describe('entities', () => {
 
   test('unknown entity names are rejected with the list', () => {
     expectError(() => Entity.of('internet'), 'Entity', '"internet"', 'is not a Cilium entity', 'world');
+    // pkg/policy/api/entity.go: EntitySelectorMapping has world-ipv4/world-ipv6, the CRD enum does not.
+    expectError(() => Entity.of('world-ipv4'), 'Entity: "world-ipv4"', 'not in the CiliumNetworkPolicy CRD\'s entity enum', 'Cidr.anyIpv4()');
+    expectError(() => Entity.of('world-ipv6'), 'Entity: "world-ipv6"', 'Cidr.anyIpv6()');
+    expectError(() => Entity.of('constructor'), 'Entity: "constructor" is not a Cilium entity');
   });
 });
 

@@ -23,10 +23,10 @@ const SERVER_NAME = /^(?:\*{1,2}\.)?[-a-zA-Z0-9_]+(?:\.[-a-zA-Z0-9_]+)*\.?$/;
 
 const LABEL_CHAR = /[-a-zA-Z0-9_]/;
 
-/** Position and text of the first character of `value` that `allowed` rejects, for messages. */
+/** Position and text of the first character of `value` that is neither a dot nor `allowed`, for messages. */
 function firstBadCharacter(value: string, allowed: RegExp): { index: number; text: string } | undefined {
   for (let i = 0; i < value.length; i++) {
-    if (!allowed.test(value[i])) return { index: i, text: JSON.stringify(value[i]) };
+    if (value[i] !== '.' && !allowed.test(value[i])) return { index: i, text: JSON.stringify(value[i]) };
   }
   return undefined;
 }
