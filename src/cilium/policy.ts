@@ -6,7 +6,7 @@ import { CiliumPeerConfig, CiliumPeerKind, Endpoints, ICiliumPeer, Nodes, cilium
 import { CILIUM_POD_NAMESPACE_LABEL, CiliumSelectorConfig } from '../model/cilium/selector';
 import { CiliumFeature, CiliumVersion, CiliumVersionCheck, checkFeature } from '../model/cilium/versions';
 import { invalid } from '../model/errors';
-import { validateDns1123Label, validateDns1123Subdomain, validatedLabels } from '../model/names';
+import { validateDns1123Label, validateDns1123Subdomain, validatedLabels, validateMetadataLabelsAndAnnotations } from '../model/names';
 import { policyConstructCreated } from '../model/policy-hooks';
 import { Port } from '../model/port';
 import { CiliumDirection, CiliumRuleModel, CiliumSpecModel, renderCiliumSpec } from '../render/cilium';
@@ -392,6 +392,7 @@ export abstract class CiliumPolicyBase extends Construct {
     this.dnsServer = props.dnsServer ? props.dnsServer.toSelector() : KUBE_DNS;
     const md = props.metadata;
     if (md?.name !== undefined) validateDns1123Subdomain(`${this.kindName}.metadata.name`, md.name);
+    validateMetadataLabelsAndAnnotations(this.kindName, md);
     const chartNamespace = Chart.of(this).namespace;
     if (clusterwide) {
       if (md?.namespace !== undefined) {

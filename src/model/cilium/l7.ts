@@ -1,5 +1,5 @@
 import { invalid } from '../errors';
-import { validateDns1123Label, validateDns1123Subdomain } from '../names';
+import { validateDns1123Label, validateDns1123Subdomain, validateRenderableKey } from '../names';
 import { validateDnsName, validateDnsPattern } from './dns-names';
 
 // re2js ships ESM types with a CommonJS build; TypeScript's node16 resolution refuses the typed
@@ -403,6 +403,7 @@ export function validateGenericL7(protocol: string, rules: { [key: string]: stri
       throw invalid(`withL7("${protocol}").rules[${i}]`, r, 'is not a map of strings', 'pass { key: "value" } objects');
     }
     for (const [k, v] of Object.entries(r)) {
+      validateRenderableKey(`withL7("${protocol}").rules[${i}] key`, k);
       if (k.length === 0 || typeof v !== 'string') {
         throw invalid(`withL7("${protocol}").rules[${i}]["${k}"]`, v, 'is not a string value with a non-empty key', 'use string keys and string values');
       }
