@@ -132,7 +132,8 @@ const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
  * The labels and annotations of an object's metadata, as the API server's ValidateObjectMeta
  * checks them (label keys and values, annotation keys, the total annotation size). @internal
  */
-export function validateMetadataLabelsAndAnnotations(kind: string, metadata: { labels?: { [key: string]: string }; annotations?: { [key: string]: string } } | undefined): void {
+export function validateMetadataLabelsAndAnnotations(kind: string,
+  metadata: { labels?: { [key: string]: string }; annotations?: { [key: string]: string } } | undefined): void {
   if (metadata === undefined) return;
   if (metadata === null || typeof metadata !== 'object') {
     throw invalid(`${kind}.metadata`, metadata, 'is not an object', 'pass { name: "my-policy", labels: {...} }');

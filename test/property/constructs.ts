@@ -88,7 +88,13 @@ const operator = fc.oneof(
 );
 const expression = fc.tuple(labelKey, operator, fc.option(stringList(labelValue), { nil: undefined }));
 const selectorOptions = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ matchLabels: fc.option(labels, { nil: undefined }), matchExpressions: fc.option(fc.array(expression, { maxLength: 2 }), { nil: undefined }) }, { requiredKeys: [] }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      matchLabels: fc.option(labels, { nil: undefined }),
+      matchExpressions: fc.option(fc.array(expression, { maxLength: 2 }), { nil: undefined }),
+    }, { requiredKeys: [] }),
+  },
   { weight: 1, arbitrary: junk },
 );
 function toSelectorOptions(o: any): any {
@@ -164,7 +170,11 @@ const ENTITY_NAMES = ['all', 'world', 'cluster', 'host', 'init', 'ingress', 'unm
 const entityName = hostile(fc.constantFrom(...ENTITY_NAMES), ['a', '-', 'w']).map(n => (n === 'a' ? 'world-ipv4' : n));
 
 const icmpName = (table: { [name: string]: number }) => hostile(fc.constantFrom(...Object.keys(table)), ['E', 'c', 'h', 'o', ' ']);
-const icmpType = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 255 }) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 300 }) }, { weight: 1, arbitrary: junk });
+const icmpType = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 255 }) },
+  { weight: 1, arbitrary: fc.integer({ min: -2, max: 300 }) },
+  { weight: 1, arbitrary: junk },
+);
 const icmpCall: fc.Arbitrary<[string, () => Icmp]> = fc.oneof(
   icmpType.map(t => [call('Icmp.ipv4', t), () => Icmp.ipv4(t)] as [string, () => Icmp]),
   icmpType.map(t => [call('Icmp.ipv6', t), () => Icmp.ipv6(t)] as [string, () => Icmp]),
@@ -351,12 +361,15 @@ export const FACTORY_CASES: FactoryCase[] = [
   },
   {
     name: 'terminatingTls / originatingTls',
-    programs: fc.tuple(fc.boolean(), fc.oneof({ weight: 5, arbitrary: fc.record({
-      secret,
-      certificate: hostile(fc.constantFrom('tls.crt', 'cert.pem'), ['a', '.', '/', ' ']),
-      privateKey: hostile(fc.constant('tls.key'), ['a', '.', '/', ' ']),
-      trustedCa: hostile(fc.constant('ca.crt'), ['a', '.', '/', ' ']),
-    }, { requiredKeys: ['secret'] }) }, { weight: 1, arbitrary: junk }))
+    programs: fc.tuple(fc.boolean(), fc.oneof({
+      weight: 5,
+      arbitrary: fc.record({
+        secret,
+        certificate: hostile(fc.constantFrom('tls.crt', 'cert.pem'), ['a', '.', '/', ' ']),
+        privateKey: hostile(fc.constant('tls.key'), ['a', '.', '/', ' ']),
+        trustedCa: hostile(fc.constant('ca.crt'), ['a', '.', '/', ' ']),
+      }, { requiredKeys: ['secret'] }),
+    }, { weight: 1, arbitrary: junk }))
       .map(([terminating, o]) => program(call(terminating ? 'terminatingTls' : 'originatingTls', o), c => {
         const r = tlsRule(c);
         if (terminating) r.terminatingTls(o); else r.originatingTls(o);
@@ -364,12 +377,15 @@ export const FACTORY_CASES: FactoryCase[] = [
   },
   {
     name: 'listener',
-    programs: fc.oneof({ weight: 5, arbitrary: fc.record({
-      envoyConfigName: dnsSubdomain,
-      envoyConfigKind: fc.constantFrom(EnvoyConfigKind.CILIUM_ENVOY_CONFIG, EnvoyConfigKind.CILIUM_CLUSTERWIDE_ENVOY_CONFIG, 'Other' as any),
-      name: hostile(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), ['a', ' ', '/', '.']),
-      priority: fc.oneof(fc.integer({ min: -1, max: 102 }), junk),
-    }, { requiredKeys: ['envoyConfigName', 'name'] }) }, { weight: 1, arbitrary: junk })
+    programs: fc.oneof({
+      weight: 5,
+      arbitrary: fc.record({
+        envoyConfigName: dnsSubdomain,
+        envoyConfigKind: fc.constantFrom(EnvoyConfigKind.CILIUM_ENVOY_CONFIG, EnvoyConfigKind.CILIUM_CLUSTERWIDE_ENVOY_CONFIG, 'Other' as any),
+        name: hostile(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), ['a', ' ', '/', '.']),
+        priority: fc.oneof(fc.integer({ min: -1, max: 102 }), junk),
+      }, { requiredKeys: ['envoyConfigName', 'name'] }),
+    }, { weight: 1, arbitrary: junk })
       .map(o => program(call('listener', o), c => tlsRule(c).listener(o))),
   },
   {
@@ -385,7 +401,10 @@ export const FACTORY_CASES: FactoryCase[] = [
       description: hostile(fc.string({ minLength: 1, maxLength: 10 }), [' ', 'a', '\n']),
       labels,
       log: hostile(fc.string({ minLength: 1, maxLength: 32 }), ['a', '\u0007', '\u200b', 'é', ' ']),
-      enableDefaultDeny: fc.oneof(fc.record({ ingress: fc.oneof(fc.boolean(), junk), egress: fc.boolean() }, { requiredKeys: [] }), fc.constant(undefined)),
+      enableDefaultDeny: fc.oneof(
+        fc.record({ ingress: fc.oneof(fc.boolean(), junk), egress: fc.boolean() }, { requiredKeys: [] }),
+        fc.constant(undefined),
+      ),
     }, { requiredKeys: [] }), fc.constantFrom('1.16', '1.18', '1.14', 'v1.17.3', '2.0', '1.x'), fc.boolean())
       .map(([md, options, version, addSpec]) => program(call('new CiliumNetworkPolicy', { metadata: md, ...options, ciliumVersion: version }, addSpec), c => {
         const p = new CiliumNetworkPolicy(c, 'cnp', { metadata: md, endpointSelector: Endpoints.all(), ciliumVersion: CiliumVersion.of(version), ...options });
@@ -439,7 +458,8 @@ const DIRECTIONS = ['allowFrom', 'allowTo', 'denyFrom', 'denyTo'] as const;
 
 /** A Cilium policy with one rule built by a chain of builder calls, in either kind of policy. */
 export const BUILDER_CHAINS: fc.Arbitrary<Program> = fc.tuple(
-  fc.boolean(), fc.constantFrom(...DIRECTIONS), fc.array(peerCall, { minLength: 1, maxLength: 2 }), fc.array(ruleStep, { minLength: 1, maxLength: 5 }),
+  fc.boolean(), fc.constantFrom(...DIRECTIONS),
+  fc.array(peerCall, { minLength: 1, maxLength: 2 }), fc.array(ruleStep, { minLength: 1, maxLength: 5 }),
 ).map(([clusterwide, direction, peers, steps]) => program(
   `${clusterwide ? 'CCNP' : 'CNP'}.${direction}(${peers.map(p => p[0]).join(', ')})${steps.map(s => s[0]).join('')}`,
   c => {
