@@ -133,6 +133,11 @@ const portCall: fc.Arbitrary<[string, () => Port]> = fc.oneof(
   fc.tuple(protocol, portNumber, portNumber).map(([p, a, b]) => [call('Port.range', p, a, b), () => Port.range(p, a, b)] as [string, () => Port]),
   fc.tuple(portName, fc.option(protocol, { nil: undefined })).map(([n, p]) => [call('Port.named', n, p), () => Port.named(n, p)] as [string, () => Port]),
   protocol.map(p => [call('Port.allOf', p), () => Port.allOf(p)] as [string, () => Port]),
+  fc.tuple(fc.constantFrom('tcp', 'udp', 'sctp', 'any'), portNumber).map(([f, n]) =>
+    [call(`Port.${f}`, n), () => (Port as any)[f](n)] as [string, () => Port]),
+  fc.tuple(fc.constantFrom('tcpRange', 'udpRange', 'sctpRange'), portNumber, portNumber).map(([f, a, b]) =>
+    [call(`Port.${f}`, a, b), () => (Port as any)[f](a, b)] as [string, () => Port]),
+  fc.constantFrom('allTcp', 'allUdp', 'allSctp').map(f => [call(`Port.${f}`), () => (Port as any)[f]()] as [string, () => Port]),
 );
 
 const DNS_UNITS = ['a', 'Z', '0', '-', '_', '.', '*', ':', ' ', 'é'];
@@ -204,6 +209,7 @@ const endpointsCall: fc.Arbitrary<[string, () => Endpoints]> = fc.oneof(
     () => Endpoints.withLabels(l).inNamespacesWithLabels(nl)] as [string, () => Endpoints]),
   selectorOptions.map(o => [call('Endpoints.matching(LabelSelector.of(..)).inAnyNamespace', o),
     () => Endpoints.matching(LabelSelector.of(toSelectorOptions(o))).inAnyNamespace()] as [string, () => Endpoints]),
+  dnsLabel.map(ns => [call('Endpoints.all().inNamespace', ns), () => Endpoints.all().inNamespace(ns)] as [string, () => Endpoints]),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -254,6 +260,14 @@ export const FACTORY_CASES: FactoryCase[] = [
       stringList(dnsLabel).map(ns => program(call('Namespaces.named', ...(Array.isArray(ns) ? ns : [ns])),
         c => k8sPolicy(c).allowFrom(Namespaces.named(...(Array.isArray(ns) ? ns : [ns]))))),
       labels.map(l => program(call('Namespaces.withLabels', l), c => k8sPolicy(c).allowFrom(Namespaces.withLabels(l)))),
+      selectorOptions.map(o => program(call('Namespaces.matchingOptions', o), c => k8sPolicy(c).allowTo(Namespaces.matchingOptions(toSelectorOptions(o))))),
+      fc.tuple(selectorOptions, labels).map(([o, l]) => program(call('Pods.matching(LabelSelector.of(..)).inNamespaces(Namespaces.withLabels(..))', o, l),
+        c => k8sPolicy(c).allowTo(Pods.matching(LabelSelector.of(toSelectorOptions(o))).inNamespaces(Namespaces.withLabels(l))))),
+      labels.map(l => program(call('allowToAnywhere; allowFrom(Namespaces.matching(LabelSelector.withLabels', l), c => {
+        const np = k8sPolicy(c);
+        np.allowToAnywhere();
+        np.allowFrom(Namespaces.matching(LabelSelector.withLabels(l)), Pods.all());
+      })),
     ),
   },
   {
@@ -281,8 +295,10 @@ export const FACTORY_CASES: FactoryCase[] = [
   { name: 'Endpoints factories', programs: endpointsCall.map(([label, make]) => program(`allowFrom(${label})`, c => cnp(c).allowFrom(make()))) },
   {
     name: 'Nodes factories (host policy subject and peer)',
-    programs: labels.map(l => program(call('Nodes.withLabels', l), c => {
-      new CiliumClusterwideNetworkPolicy(c, 'ccnp', { metadata: { name: 'ccnp' }, nodeSelector: Nodes.withLabels(l) }).allowTo(Nodes.withLabels(l));
+    programs: fc.tuple(labels, selectorOptions).map(([l, o]) => program(call('Nodes.withLabels / Nodes.matching(LabelSelector.of(..))', l, o), c => {
+      const p = new CiliumClusterwideNetworkPolicy(c, 'ccnp', { metadata: { name: 'ccnp' }, nodeSelector: Nodes.withLabels(l) });
+      p.allowTo(Nodes.withLabels(l));
+      p.addSpec({ nodeSelector: Nodes.matching(LabelSelector.of(toSelectorOptions(o))) }).allowFrom(Nodes.all());
     })),
   },
   { name: 'Entity.of', programs: entityName.map(n => program(call('Entity.of', n), c => cnp(c).allowTo(Entity.of(n)))) },
@@ -296,6 +312,7 @@ export const FACTORY_CASES: FactoryCase[] = [
     programs: fc.oneof(
       dnsSubdomain.map(n => program(call('CidrGroup.named', n), c => cnp(c).allowTo(CidrGroup.named(n)))),
       labels.map(l => program(call('CidrGroup.withLabels', l), c => cnp(c).allowFrom(CidrGroup.withLabels(l)))),
+      selectorOptions.map(o => program(call('CidrGroup.matching(LabelSelector.of(..))', o), c => cnp(c).denyTo(CidrGroup.matching(LabelSelector.of(toSelectorOptions(o)))))),
     ),
   },
   {
@@ -310,6 +327,8 @@ export const FACTORY_CASES: FactoryCase[] = [
     programs: fc.oneof(
       fc.tuple(dnsLabel, fc.option(dnsLabel, { nil: undefined })).map(([n, ns]) => program(call('Service.named', n, ns), c => cnp(c).allowTo(Service.named(n, ns)))),
       fc.tuple(labels, fc.option(dnsLabel, { nil: undefined })).map(([l, ns]) => program(call('Service.withLabels', l, ns), c => cnp(c).allowTo(Service.withLabels(l, ns)))),
+      fc.tuple(selectorOptions, fc.option(dnsLabel, { nil: undefined })).map(([o, ns]) => program(call('Service.matching(LabelSelector.of(..))', o, ns),
+        c => new CiliumClusterwideNetworkPolicy(c, 'ccnp', { endpointSelector: Endpoints.all() }).allowTo(Service.matching(LabelSelector.of(toSelectorOptions(o)), ns)))),
     ),
   },
   {
@@ -322,13 +341,14 @@ export const FACTORY_CASES: FactoryCase[] = [
   { name: 'Icmp factories (toIcmp)', programs: icmpCall.map(([label, make]) => program(`allowTo(Entity.WORLD).toIcmp(${label})`, c => cnp(c).allowTo(Entity.WORLD).toIcmp(make()))) },
   {
     name: 'L7Http factories and builders (withHttp)',
-    programs: fc.tuple(fc.constantFrom('method', 'path', 'get', 'any'), regex, fc.option(regex, { nil: undefined }), fc.option(hostRegex, { nil: undefined }),
+    programs: fc.tuple(fc.constantFrom('method', 'path', 'get', 'post', 'put', 'patch', 'head', 'any'), regex, fc.option(regex, { nil: undefined }), fc.option(hostRegex, { nil: undefined }),
       fc.option(fc.tuple(headerName, fc.option(headerValue, { nil: undefined })), { nil: undefined }),
       fc.option(fc.tuple(headerName, fc.record({ value: headerValue, secret, mismatch: fc.constantFrom(...Object.values(HeaderMismatchAction), 'DROP' as any) }, { requiredKeys: [] })), { nil: undefined }))
       .map(([kind, a, b, host, header, match]) => program(
-        `L7Http.${kind}(${fc.stringify(a)}, ${fc.stringify(b)})${host !== undefined ? `.withHost(${fc.stringify(host)})` : ''}${header ? call('.withHeader', ...header) : ''}${match ? call('.withHeaderMatch', ...match) : ''}`,
+        (kind === 'method' ? call('L7Http.method', a, b) : kind === 'path' ? call('L7Http.path', a) : kind === 'any' ? call('L7Http.any') : call(`L7Http.${kind}`, b))
+          + (host !== undefined ? call('.withHost', host) : '') + (header ? call('.withHeader', ...header) : '') + (match ? call('.withHeaderMatch', ...match) : ''),
         c => {
-          let h = kind === 'method' ? L7Http.method(a, b) : kind === 'path' ? L7Http.path(a) : kind === 'get' ? L7Http.get(b) : L7Http.any();
+          let h = kind === 'method' ? L7Http.method(a, b) : kind === 'path' ? L7Http.path(a) : kind === 'any' ? L7Http.any() : (L7Http as any)[kind](b) as L7Http;
           if (host !== undefined) h = h.withHost(host);
           if (header) h = h.withHeader(header[0], header[1]);
           if (match) h = h.withHeaderMatch(match[0], match[1]);
@@ -340,6 +360,11 @@ export const FACTORY_CASES: FactoryCase[] = [
     programs: fc.oneof(
       dnsName.map(n => program(call('withDns(L7Dns.named', n), c => cnp(c).allowTo(Endpoints.all()).toPorts(Port.any(53)).withDns(L7Dns.named(n)))),
       dnsPattern.map(p => program(call('withDns(L7Dns.pattern', p), c => cnp(c).allowTo(Endpoints.all()).toPorts(Port.udp(53)).withDns(L7Dns.pattern(p)))),
+      dnsName.map(n => program(call('allowTo(Fqdn.named(..)) with withDns(L7Dns.all())', n), c => {
+        const p = cnp(c);
+        p.allowTo(Fqdn.named(n));
+        p.allowTo(Endpoints.all().inNamespace('kube-system')).toPorts(Port.tcp(53)).withDns(L7Dns.all());
+      })),
     ),
   },
   {
