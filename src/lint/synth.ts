@@ -28,7 +28,9 @@ const LINT_ID = 'cdk8s-netpol-lint';
  *
  * Enabled on a chart (or, with an App, on every chart of the app together, so cross-chart checks
  * such as "is DNS allowed" see all policies) by `Lint.enable`; every pattern and recipe enables it on
- * its chart. Enabling twice keeps one lint (the last options win).
+ * its chart, and so does every policy construct once this module is loaded (the package entry point
+ * loads it; `lib/kubernetes` or `lib/cilium` alone do not). Enabling twice keeps one lint (the last
+ * options win).
  */
 export class Lint extends Construct {
   /** Enables the lint for the chart of `scope`, or for a whole App when `scope` is the App. */
