@@ -31,10 +31,18 @@ function firstBadCharacter(value: string, allowed: RegExp): { index: number; tex
   return undefined;
 }
 
-/** Checks type, emptiness and length; returns the string. */
+/** Checks type and emptiness; returns the string. */
 function checkString(field: string, value: unknown, example: string): string {
   if (typeof value !== 'string') throw invalid(field, value, 'is not a string', `give a DNS name such as ${example}`);
   if (value.length === 0) throw invalid(field, value, 'is empty', `give a DNS name such as ${example}`);
+  return value;
+}
+
+/**
+ * The CRD's maxLength, checked once the characters are known to be ASCII (where JSON-schema
+ * code points and string length agree); returns the string.
+ */
+function checkLength(field: string, value: string): string {
   if (value.length > MAX_DNS_NAME_LENGTH) {
     throw invalid(field, `${value.slice(0, 40)}…`, `is ${value.length} characters long, more than the CRD's ${MAX_DNS_NAME_LENGTH}`,
       `shorten it to at most ${MAX_DNS_NAME_LENGTH} characters`);
@@ -63,20 +71,20 @@ function explainLabels(field: string, value: string, kind: string, allowed: RegE
 export function validateDnsName(field: string, name: string): string {
   const value = checkString(field, name, '"api.example.com"');
   if (!DNS_NAME.test(value)) throw explainLabels(field, value, 'DNS name', LABEL_CHAR, 'letters, digits, "-", "_"');
-  return value;
+  return checkLength(field, value);
 }
 
 /** A `matchPattern` (toFQDNs, DNS rules): a DNS name in which "*" may stand anywhere. @internal */
 export function validateDnsPattern(field: string, pattern: string): string {
   const value = checkString(field, pattern, '"*.example.com"');
   if (!DNS_PATTERN.test(value)) throw explainLabels(field, value, 'DNS pattern', /[-a-zA-Z0-9_*]/, 'letters, digits, "-", "_", "*"');
-  return value;
+  return checkLength(field, value);
 }
 
 /** A TLS server name (`serverNames`): a DNS name, optionally after a leading "*." or "**.". @internal */
 export function validateServerName(field: string, name: string): string {
   const value = checkString(field, name, '"api.example.com"');
-  if (SERVER_NAME.test(value)) return value;
+  if (SERVER_NAME.test(value)) return checkLength(field, value);
   const stars = /^\**/.exec(value)![0].length;
   const rest = value.slice(stars);
   if (stars > 0 && (stars > 2 || !rest.startsWith('.') || rest === '.')) {
