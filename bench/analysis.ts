@@ -20,6 +20,17 @@ import { stringify } from 'yaml';
 const PODS_PER_WORKLOAD = 5;
 const TIERS = ['web', 'api', 'db', 'cache', 'worker'];
 const CIDRS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '203.0.113.0/24', '198.51.100.0/24', '0.0.0.0/0', '100.64.0.0/10', '8.8.8.0/24'];
+/** An exception strictly inside each of CIDRS (the API server and Cilium reject one outside). */
+const EXCEPT: { [cidr: string]: string } = {
+  '10.0.0.0/8': '10.1.0.0/16',
+  '172.16.0.0/12': '172.17.0.0/16',
+  '192.168.0.0/16': '192.168.1.0/24',
+  '203.0.113.0/24': '203.0.113.128/25',
+  '198.51.100.0/24': '198.51.100.0/26',
+  '0.0.0.0/0': '10.1.0.0/16',
+  '100.64.0.0/10': '100.65.0.0/16',
+  '8.8.8.0/24': '8.8.8.8/32',
+};
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -61,7 +72,7 @@ export function generateCluster(pods: number, seed = 42, maxClusterwide = Infini
         out.push({
           apiVersion: 'v1',
           kind: 'Pod',
-          metadata: { name: `w${w}-${p}`, namespace: ns, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `w${w}-rs`, controller: true }] },
+          metadata: { name: `w${w}-${p}`, namespace: ns, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `w${w}-rs`, uid: `uid-w${w}-rs`, controller: true }] },
           spec,
         });
       }
@@ -91,7 +102,7 @@ export function generateCluster(pods: number, seed = 42, maxClusterwide = Infini
       } else {
         spec.egress = [
           { toEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': `ns${Math.floor(r() * namespaces)}`, 'tier': pick(TIERS) } }] },
-          { toCIDRSet: [{ cidr: pick(CIDRS), except: ['10.1.0.0/16'] }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },
+          ((c: string) => ({ toCIDRSet: [{ cidr: c, except: [EXCEPT[c]] }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }))(pick(CIDRS)),
           ...(r() < 0.3 ? [{ toFQDNs: [{ matchName: `svc${Math.floor(r() * 20)}.example.com` }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] }] : []),
         ];
       }
@@ -105,7 +116,8 @@ export function generateCluster(pods: number, seed = 42, maxClusterwide = Infini
       if (k < 0.35) return { podSelector: sel() };
       if (k < 0.6) return { namespaceSelector: { matchLabels: { team: `team${Math.floor(r() * 7)}` } } };
       if (k < 0.8) return { namespaceSelector: { matchLabels: { env: pick(['prod', 'dev']) } }, podSelector: sel() };
-      return { ipBlock: { cidr: pick(CIDRS), except: r() < 0.5 ? ['10.1.0.0/16'] : [] } };
+      const cidr = pick(CIDRS);
+      return { ipBlock: { cidr, except: r() < 0.5 ? [EXCEPT[cidr]] : [] } };
     };
     const spec: any = { podSelector: sel(), ingress: [{ from: [peer(), peer()], ports: [port(), port()] }] };
     if (r() < 0.4) {

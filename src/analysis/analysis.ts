@@ -13,6 +13,8 @@ import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
 import { ConnSet } from './ports';
 import { compileSelector } from './selectors';
+import { CiliumAgentOptions } from '../model/cilium/agent';
+import { readDocuments } from '../wire/reader';
 
 /** Output formats of the connectivity report. */
 export enum OutputFormat {
@@ -35,6 +37,19 @@ function focusPredicate(f: string): (p: Peer) => boolean {
 }
 
 export interface AnalysisOptions {
+  /**
+   * Cilium agent settings (see CiliumAgentOptions).
+   * @default - Cilium 1.18's defaults
+   */
+  readonly ciliumAgent?: CiliumAgentOptions;
+  /**
+   * Read workloads, namespaces, nodes and services that the API server would reject as written,
+   * with a warning instead of an error (as netpol-analyzer reads them). Policies are always read
+   * strictly: a policy the cluster rejects is reported and not analysed.
+   * @default false
+   */
+  readonly lenientWorkloads?: boolean;
+
   /**
    * Only report connections from or to this workload (`name` or `namespace/name`), as
    * netpol-analyzer's `--focusworkload`; also a node name (Cilium host policies) or `ingress-controller`.
@@ -169,7 +184,8 @@ export class ConnectivityAnalysis {
   private cached?: ConnectionResult[];
 
   private constructor(loaded: LoadResult, options?: AnalysisOptions) {
-    const cluster = buildCluster(loaded.documents, loaded.diagnostics.slice());
+    const read = readDocuments(loaded.documents, { ciliumAgent: options?.ciliumAgent, lenientWorkloads: options?.lenientWorkloads });
+    const cluster = buildCluster(read, [...loaded.diagnostics, ...read.diagnostics]);
     this.engine = new Engine(cluster);
     this.focus = options?.focusWorkload;
     if (this.focus) {

@@ -2,15 +2,19 @@
  * The cluster model built from plain manifests: namespaces, workloads (pods grouped by their owner
  * as netpol-analyzer does), policies, services and ingress resources (Route, Ingress).
  */
-import { Diagnostic, SourceDoc } from './load';
 import { CompiledSelector, compileSelector, Labels } from './selectors';
+import { CiliumCIDRGroup } from '../wire/cilium/objects';
+import { Diagnostic } from '../wire/diagnostic';
+import { TEMPLATED_WORKLOAD_KINDS } from '../wire/kinds';
+import { OwnerReference } from '../wire/kubernetes/meta';
+import { CronJob, Ingress, IngressBackend, Pod, PodSpec, Route, Service, TemplatedWorkload } from '../wire/kubernetes/workloads';
+import { NAMESPACE_NAME_LABEL } from '../wire/labels';
+import { ReadResult } from '../wire/reader';
+import { SourceDoc } from '../wire/source';
 
-export const DEFAULT_NAMESPACE = 'default';
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController'];
-export const POLICY_KINDS = ['NetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'];
-const OTHER_USED_KINDS = ['Namespace', 'Pod', 'Service', 'Route', 'Ingress', 'CiliumCIDRGroup', 'Node'];
+export { DEFAULT_NAMESPACE } from '../wire/reader';
+export { NAMESPACE_NAME_LABEL };
+export { TEMPLATED_WORKLOAD_KINDS as WORKLOAD_KINDS };
 
 export interface ContainerPort {
   readonly name?: string;
@@ -103,35 +107,27 @@ function ref(d: SourceDoc): SourceRef {
   return { file: d.file, line: d.line, column: d.column };
 }
 
-function labelsOf(x: any): Record<string, string> {
+// Objects read with the lenient-workloads option are taken as written, so what is read from
+// workloads is checked here too: a value of the wrong type is left out.
+
+function labelsOf(x: { readonly [key: string]: string } | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  if (x && typeof x === 'object' && !Array.isArray(x)) {
-    for (const k of Object.keys(x)) out[k] = x[k] === null || x[k] === undefined ? '' : String(x[k]);
-  }
+  if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) out[k] = v === null || v === undefined ? '' : String(v);
   return out;
 }
 
-function containerPorts(spec: any, where: string, src: SourceRef, diags: Diagnostic[]): ContainerPort[] {
+function list<T>(x: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(x) ? x : [];
+}
+
+function containerPorts(spec: PodSpec | undefined): ContainerPort[] {
   const out: ContainerPort[] = [];
-  const containers = Array.isArray(spec?.containers) ? spec.containers : [];
-  containers.forEach((c: any, ci: number) => {
-    const ports = Array.isArray(c?.ports) ? c.ports : [];
-    ports.forEach((p: any, pi: number) => {
-      const n = Number(p?.containerPort);
-      const protocol = String(p?.protocol ?? 'TCP').toUpperCase();
-      if (!Number.isInteger(n) || n < 1 || n > 65535) {
-        diags.push({
-          ...src,
-          severity: 'warning',
-          message: `${where}.containers[${ci}].ports[${pi}].containerPort: ${JSON.stringify(p?.containerPort)} is not a port number 1-65535; ` +
-            'this container port is ignored (check the spelling: containerPort)',
-        });
-        if (p?.name) out.push({ name: String(p.name), port: -1, protocol });
-        return;
-      }
-      out.push({ name: p?.name ? String(p.name) : undefined, port: n, protocol });
-    });
-  });
+  for (const c of list(spec?.containers)) {
+    for (const p of list(c?.ports)) {
+      if (!Number.isInteger(p?.containerPort) || p.containerPort < 1 || p.containerPort > 65535) continue;
+      out.push({ name: typeof p.name === 'string' && p.name ? p.name : undefined, port: p.containerPort, protocol: typeof p.protocol === 'string' ? p.protocol : 'TCP' });
+    }
+  }
   return out;
 }
 
@@ -139,8 +135,8 @@ function implicitNamespace(name: string): NamespaceInfo {
   return { name, labels: { [NAMESPACE_NAME_LABEL]: name }, declared: false };
 }
 
-/** Build the cluster model from loaded documents. */
-export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []): Cluster {
+/** Build the cluster model from the objects the strict reader accepted. */
+export function buildCluster(read: ReadResult, diagnostics: Diagnostic[] = []): Cluster {
   const diags = diagnostics;
   const namespaces = new Map<string, NamespaceInfo>();
   const groups = new Map<string, { w: Workload; labelKey: string; variants: Set<string> }>();
@@ -149,8 +145,7 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
   const cidrGroups: CidrGroupInfo[] = [];
   const nodes: NodeInfo[] = [];
   const ingressTargets: IngressTarget[] = [];
-  const skipped = new Map<string, number>();
-  const policyKeys = new Set<string>();
+  const skipped = new Map<string, number>(read.skipped);
 
   const addWorkload = (w: Workload) => {
     const key = w.id;
@@ -164,25 +159,13 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
     }
   };
 
-  for (const d of docs) {
-    const o = d.object;
-    const src = ref(d);
-    const kind = typeof o.kind === 'string' ? o.kind : undefined;
-    if (!kind) {
-      diags.push({ ...src, severity: 'error', message: 'document has no "kind"; skipped (every manifest needs apiVersion and kind)' });
-      continue;
-    }
-    const meta = o.metadata && typeof o.metadata === 'object' ? o.metadata : {};
-    const name = typeof meta.name === 'string' ? meta.name : undefined;
-    const ns = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : DEFAULT_NAMESPACE;
-    if (!WORKLOAD_KINDS.includes(kind) && !POLICY_KINDS.includes(kind) && !OTHER_USED_KINDS.includes(kind)) {
-      skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
-      continue;
-    }
-    if (!name) {
-      diags.push({ ...src, severity: 'error', message: `${kind} has no metadata.name; skipped` });
-      continue;
-    }
+  for (const obj of read.objects) {
+    const src = ref(obj.doc);
+    const kind = obj.kind;
+    const name = obj.name;
+    const ns = obj.namespace ?? '';
+    const o = obj.value;
+    const meta = o.metadata ?? {};
     switch (kind) {
       case 'Namespace': {
         const labels = labelsOf(meta.labels);
@@ -192,11 +175,11 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
         break;
       }
       case 'Pod': {
+        const pod = o as Pod;
         let ownerName = name;
         let ownerKind = 'Pod';
-        const refs = Array.isArray(meta.ownerReferences) ? meta.ownerReferences : [];
         // netpol-analyzer: the controller owner reference (not a Node) names the workload.
-        const ctl = refs.find((r: any) => r && r.controller === true);
+        const ctl = list<OwnerReference>(meta.ownerReferences).find((r) => r?.controller === true);
         if (ctl && ctl.kind !== 'Node' && ctl.name) {
           ownerName = String(ctl.name);
           ownerKind = ctl.kind ? String(ctl.kind) : 'Pod';
@@ -207,8 +190,8 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
           kind: ownerKind,
           id: `${ns}/${ownerName}[${ownerKind}]`,
           labels: labelsOf(meta.labels),
-          ports: containerPorts(o.spec, 'spec', src, diags),
-          serviceAccount: String(o.spec?.serviceAccountName ?? 'default'),
+          ports: containerPorts(pod.spec),
+          serviceAccount: String(pod.spec?.serviceAccountName || pod.spec?.serviceAccount || 'default'),
           podCount: 1,
           source: src,
         });
@@ -217,89 +200,62 @@ export function buildCluster(docs: SourceDoc[], diagnostics: Diagnostic[] = []):
       case 'Node':
         nodes.push({ name, labels: labelsOf(meta.labels), source: src });
         break;
-      case 'CiliumCIDRGroup': {
-        const cidrs = o.spec?.externalCIDRs;
-        if (!name || !Array.isArray(cidrs)) {
-          diags.push({ ...src, severity: 'error', message: 'CiliumCIDRGroup needs metadata.name and a spec.externalCIDRs list; ignored' });
-          break;
-        }
-        cidrGroups.push({ name, labels: labelsOf(meta.labels), cidrs: cidrs.map(String) });
+      case 'CiliumCIDRGroup':
+        cidrGroups.push({ name, labels: labelsOf(meta.labels), cidrs: [...((o as CiliumCIDRGroup).spec?.externalCIDRs ?? [])] });
         break;
-      }
       case 'Service': {
-        const spec = o.spec ?? {};
+        const spec = (o as Service).spec ?? {};
         services.push({
           namespace: ns,
           name,
-          labels: labelsOf(o.metadata?.labels),
-          selector: spec.selector && typeof spec.selector === 'object' ? compileSelector({ matchLabels: labelsOf(spec.selector) }, 'spec.selector') : undefined,
-          ports: (Array.isArray(spec.ports) ? spec.ports : []).map((p: any) => ({
-            name: p?.name ? String(p.name) : undefined,
-            port: Number(p?.port),
-            targetPort: p?.targetPort,
-            protocol: String(p?.protocol ?? 'TCP').toUpperCase(),
-          })),
+          labels: labelsOf(meta.labels),
+          selector: spec.selector ? compileSelector({ matchLabels: labelsOf(spec.selector) }, 'spec.selector') : undefined,
+          ports: (spec.ports ?? []).map((p) => ({ name: p.name || undefined, port: p.port, targetPort: p.targetPort, protocol: p.protocol ?? 'TCP' })),
         });
         break;
       }
       case 'Route': {
-        const spec = o.spec ?? {};
+        const spec = (o as Route).spec;
         const port = spec.port?.targetPort;
-        const targets = [spec.to, ...(Array.isArray(spec.alternateBackends) ? spec.alternateBackends : [])];
-        for (const t of targets) {
-          if (!t || !t.name) continue;
+        for (const t of [spec.to, ...(spec.alternateBackends ?? [])]) {
+          if (!t?.name) continue;
           if (t.kind && t.kind !== 'Service') {
             diags.push({ ...src, severity: 'warning', message: `Route ${ns}/${name}: target kind ${t.kind} is not supported (only Service); ignored` });
             continue;
           }
-          ingressTargets.push({ kind: 'Route', namespace: ns, name, service: String(t.name), port });
+          ingressTargets.push({ kind: 'Route', namespace: ns, name, service: t.name, port });
         }
         break;
       }
       case 'Ingress': {
-        const spec = o.spec ?? {};
-        const backends: any[] = [];
+        const spec = (o as Ingress).spec ?? {};
+        const backends: IngressBackend[] = [];
         if (spec.defaultBackend) backends.push(spec.defaultBackend);
-        for (const r of Array.isArray(spec.rules) ? spec.rules : []) {
-          for (const p of Array.isArray(r?.http?.paths) ? r.http.paths : []) backends.push(p?.backend);
-        }
+        for (const r of spec.rules ?? []) for (const p of r.http?.paths ?? []) backends.push(p.backend);
         for (const b of backends) {
           const svc = b?.service;
           if (!svc?.name) continue;
-          const port = svc.port?.name ?? svc.port?.number;
-          ingressTargets.push({ kind: 'Ingress', namespace: ns, name, service: String(svc.name), port });
+          ingressTargets.push({ kind: 'Ingress', namespace: ns, name, service: svc.name, port: svc.port?.name || svc.port?.number });
         }
         break;
       }
       default: {
-        if (POLICY_KINDS.includes(kind)) {
-          const pns = kind === 'CiliumClusterwideNetworkPolicy' ? '' : ns;
-          const key = `${kind}/${pns}/${name}`;
-          if (policyKeys.has(key)) {
-            diags.push({ ...src, severity: 'error', message: `duplicate ${kind} ${pns ? pns + '/' : ''}${name}: a later document with the same name replaces nothing; this one is ignored (rename it)` });
-            break;
-          }
-          policyKeys.add(key);
-          policies.push({ kind, namespace: pns, name, object: o, source: src });
+        if (obj.info.role === 'policy') {
+          policies.push({ kind, namespace: ns, name, object: o, source: src });
           break;
         }
-        // workloads: one equivalence class per workload, from the pod template
-        let template: any;
-        if (kind === 'CronJob') template = o.spec?.jobTemplate?.spec?.template;
-        else template = o.spec?.template;
-        if (!template || typeof template !== 'object') {
-          diags.push({ ...src, severity: 'error', message: `${kind} ${ns}/${name}: no pod template (spec${kind === 'CronJob' ? '.jobTemplate.spec' : ''}.template); skipped` });
-          break;
-        }
-        const replicas = kind === 'Job' ? o.spec?.parallelism : o.spec?.replicas;
+        if (!TEMPLATED_WORKLOAD_KINDS.includes(kind)) break;
+        const w = o as TemplatedWorkload & CronJob;
+        const template = (kind === 'CronJob' ? w.spec?.jobTemplate?.spec?.template : w.spec?.template) ?? ({} as any);
+        const replicas = kind === 'Job' ? w.spec?.parallelism : w.spec?.replicas;
         addWorkload({
           namespace: ns,
           name,
           kind,
           id: `${ns}/${name}[${kind}]`,
           labels: labelsOf(template.metadata?.labels),
-          ports: containerPorts(template.spec, 'spec.template.spec', src, diags),
-          serviceAccount: String(template.spec?.serviceAccountName ?? 'default'),
+          ports: containerPorts(template.spec),
+          serviceAccount: String(template.spec?.serviceAccountName || template.spec?.serviceAccount || 'default'),
           podCount: typeof replicas === 'number' ? replicas : 1,
           source: src,
         });

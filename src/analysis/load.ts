@@ -147,7 +147,9 @@ function addDocument(obj: any, file: string, start: { line: number; column: numb
         diagnostics.push({ severity: 'error', file, ...p, message: `items[${i}] of ${obj.kind} is not an object; skipped` });
         return;
       }
+      // items of a typed list (NamespaceList, PodList) take their kind and version from the list
       if (itemKind && !item.kind) item.kind = itemKind;
+      if (itemKind && !item.apiVersion && typeof obj.apiVersion === 'string') item.apiVersion = obj.apiVersion;
       documents.push({ object: item, file, line: p.line, column: p.column });
     });
     return;
@@ -167,7 +169,9 @@ export function fromObjects(objects: any[], file = '<manifests>'): LoadResult {
     if (typeof obj.kind === 'string' && /List$/.test(obj.kind) && Array.isArray(obj.items)) {
       const itemKind = obj.kind === 'List' ? undefined : obj.kind.replace(/List$/, '');
       obj.items.forEach((item: any) => {
-        if (item && typeof item === 'object') documents.push({ object: itemKind && !item.kind ? { ...item, kind: itemKind } : item, file, line: i + 1, column: 0 });
+        if (!item || typeof item !== 'object') return;
+        const typed = itemKind && !item.kind ? { ...item, kind: itemKind, ...(!item.apiVersion && typeof obj.apiVersion === 'string' ? { apiVersion: obj.apiVersion } : {}) } : item;
+        documents.push({ object: typed, file, line: i + 1, column: 0 });
       });
       return;
     }

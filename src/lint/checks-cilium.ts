@@ -1,6 +1,6 @@
 // Checks specific to CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
 import {
-  CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, ruleCheck, stripSource,
+  CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, stripSource,
 } from './context';
 import { LintSeverity } from './types';
 import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
@@ -154,28 +154,6 @@ export const denyOnlyDefaultDeny: LintCheck = {
     }
   },
 };
-
-const L7_KEYS = ['http', 'kafka', 'l7', 'l7proto'];
-
-/** CNP005: L7 rules on non-TCP ports. */
-export const l7OnNonTcp: LintCheck = ruleCheck({
-  id: 'CNP005',
-  name: 'l7-on-non-tcp',
-  severity: LintSeverity.ERROR,
-  description: 'HTTP/Kafka/generic L7 rules on a UDP or SCTP port (only DNS rules apply to UDP): the proxy never sees the traffic.',
-  kinds: CILIUM_KINDS,
-  needsWorkloads: false,
-}, ({ policy: p, rule: r, field }, emit) => list(r?.toPorts).forEach((pr, j) => {
-  const l7 = L7_KEYS.filter(k => pr?.rules?.[k] !== undefined);
-  if (l7.length === 0) return;
-  list(pr?.ports).forEach((port, k) => {
-    const proto = String(port?.protocol ?? 'ANY').toUpperCase();
-    if (proto === 'TCP' || proto === 'ANY') return;
-    emit(p, `${field}.toPorts[${j}].ports[${k}].protocol`,
-      `is ${proto}, but the entry has ${l7.join('/')} rules, which apply to TCP only`,
-      'use protocol TCP for the L7 rules (put UDP ports in a separate toPorts entry without L7 rules)');
-  });
-}));
 
 /** Where each version-dependent feature shows in a manifest: [feature, field path, present?]. */
 function featureUses(p: LintPolicy): [CiliumFeature, string][] {

@@ -1,8 +1,8 @@
 // Internal model of a lint run: the policies and (optionally) the cluster built by the analyser's
 // loader, and the helpers the checks share. Everything works on plain manifests.
 import { LintCheckInfo, LintFinding, LintObjectRef, LintOptions, LintSeverity } from './types';
-import { buildCluster, Cluster, WORKLOAD_KINDS } from '../analysis/cluster';
-import { SourceDoc } from '../analysis/load';
+import { buildCluster, Cluster } from '../analysis/cluster';
+import { ReadResult } from '../wire/reader';
 
 export const K8S_POLICY = 'NetworkPolicy';
 export const CNP = 'CiliumNetworkPolicy';
@@ -74,21 +74,20 @@ export function ruleCheck(info: LintCheckInfo, visit: (r: PolicyRule, emit: Emit
   };
 }
 
-/** Builds the context from loaded documents. */
-export function buildContext(docs: SourceDoc[], options: LintOptions): LintContext {
+/** Builds the context from the objects the strict reader accepted (rejected ones are findings already). */
+export function buildContext(read: ReadResult, options: LintOptions): LintContext {
   const policies: LintPolicy[] = [];
   const objects: LintObject[] = [];
   let hasWorkloads = false;
-  for (const d of docs) {
-    const o = d.object;
-    const kind = o?.kind;
-    if (typeof kind !== 'string') continue;
-    if (WORKLOAD_KINDS.includes(kind) || kind === 'Pod') hasWorkloads = true;
-    const name = String(o?.metadata?.name ?? '<unnamed>');
-    const clusterScoped = kind === CCNP || kind === 'Namespace' || (kind !== K8S_POLICY && kind !== CNP && !o?.metadata?.namespace);
-    const namespace = clusterScoped ? undefined : String(o?.metadata?.namespace ?? 'default');
+  for (const r of read.objects) {
+    const o = r.raw;
+    const kind = r.kind;
+    if (r.info.role === 'workload') hasWorkloads = true;
+    const name = r.name;
+    const namespace = r.namespace;
     const ref: LintObjectRef = namespace === undefined ? { kind, name } : { kind, namespace, name };
-    const base = { kind, namespace, name, object: o, ref, file: d.file === '<manifests>' ? undefined : d.file, line: d.file === '<manifests>' ? undefined : d.line };
+    const fromFile = r.doc.file !== '<manifests>';
+    const base = { kind, namespace, name, object: o, ref, file: fromFile ? r.doc.file : undefined, line: fromFile ? r.doc.line : undefined };
     objects.push(base);
     if (kind !== K8S_POLICY && !CILIUM_KINDS.includes(kind)) continue;
     if (CILIUM_KINDS.includes(kind) && Array.isArray(o?.specs)) {
@@ -98,7 +97,7 @@ export function buildContext(docs: SourceDoc[], options: LintOptions): LintConte
       policies.push({ ...base, spec: o?.spec ?? {}, specPath: 'spec' });
     }
   }
-  const cluster = hasWorkloads ? buildCluster(docs, []) : undefined;
+  const cluster = hasWorkloads ? buildCluster(read, []) : undefined;
   return { policies, objects, cluster, options };
 }
 

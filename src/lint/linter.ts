@@ -1,5 +1,5 @@
 import {
-  ciliumVersionFields, cnpSubjectNamespace, denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, l7OnNonTcp, namespacePlainLabels,
+  ciliumVersionFields, cnpSubjectNamespace, denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, namespacePlainLabels,
   serviceWithoutNamespace,
 } from './checks-cilium';
 import { andOrPeers, duplicateRule, egressWithoutDns, emptyPeerList, implicitPolicyTypes, shadowedRule } from './checks-kubernetes';
@@ -8,11 +8,12 @@ import { buildContext, LintCheck, LintObject, sortFindings } from './context';
 import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
 import { fromObjects, loadFiles, LoadResult } from '../analysis/load';
 import { CiliumVersion } from '../model/cilium/versions';
+import { readDocuments } from '../wire/reader';
 
 const CHECKS: LintCheck[] = [
   egressWithoutDns, andOrPeers, duplicateRule, shadowedRule, emptyPeerList, implicitPolicyTypes,
   selectsNoWorkload, peerMatchesNothing, undeclaredNamedPort,
-  fqdnWithoutDnsProxy, namespacePlainLabels, emptyLists, denyOnlyDefaultDeny, l7OnNonTcp, ciliumVersionFields,
+  fqdnWithoutDnsProxy, namespacePlainLabels, emptyLists, denyOnlyDefaultDeny, ciliumVersionFields,
   cnpSubjectNamespace, serviceWithoutNamespace,
 ];
 
@@ -20,9 +21,17 @@ const CHECKS: LintCheck[] = [
 const META_CHECKS: LintCheckInfo[] = [
   {
     id: 'LINT000',
-    name: 'unreadable-manifest',
+    name: 'invalid-manifest',
     severity: LintSeverity.ERROR,
-    description: 'A file or document that cannot be read as a manifest (CLI only).',
+    description: 'A file or document that cannot be read, or an object the API server or Cilium would reject (so it is not linted).',
+    kinds: ['*'],
+    needsWorkloads: false,
+  },
+  {
+    id: 'LINT004',
+    name: 'manifest-warning',
+    severity: LintSeverity.WARNING,
+    description: 'A warning from reading the manifests: the same object defined twice (the last one wins, as with kubectl apply), or a policy of another implementation that is not analysed.',
     kinds: ['*'],
     needsWorkloads: false,
   },
@@ -56,6 +65,13 @@ interface Suppression {
   readonly id: string;
   readonly reason: string;
   used: boolean;
+}
+
+/** `Kind ns/name` or `Kind name` (a reader diagnostic's object) as a finding's object. */
+function objectRef(id: string): { kind: string; namespace?: string; name: string } {
+  const [kind, rest] = [id.slice(0, id.indexOf(' ')), id.slice(id.indexOf(' ') + 1)];
+  const slash = rest.indexOf('/');
+  return slash < 0 ? { kind, name: rest } : { kind, namespace: rest.slice(0, slash), name: rest.slice(slash + 1) };
 }
 
 /** Parses `"NP003: reason; CNP001: other reason"` (entries separated by newlines or ";" before an id). */
@@ -140,19 +156,23 @@ export class Linter {
       }
     }
     const disabled = new Set(options.disabledChecks ?? []);
-    const ctx = buildContext(loaded.documents, options);
+    // The analyser's reader decides what is valid, so lint and analyze agree: a document that
+    // cannot be read or an object the API server or Cilium rejects is a LINT000 error, and only
+    // the accepted objects are linted.
+    const read = readDocuments(loaded.documents, { ciliumAgent: options.ciliumAgent });
+    const ctx = buildContext(read, options);
     const raw: LintFinding[] = [];
-    for (const d of loaded.diagnostics) {
-      if (d.severity !== 'error') continue;
+    for (const d of [...loaded.diagnostics, ...read.diagnostics]) {
+      if (d.severity === 'info') continue;
+      const ref = d.object ? objectRef(d.object) : { kind: 'File', name: d.file };
       raw.push({
-        checkId: 'LINT000',
-        severity: LintSeverity.ERROR,
-        object: { kind: 'File', name: d.file },
-        field: `${d.line}:${d.column}`,
-        message: d.message,
-        fix: 'fix the YAML/JSON so the document can be read',
-        file: d.file,
-        line: d.line,
+        checkId: d.severity === 'error' ? 'LINT000' : 'LINT004',
+        severity: d.severity === 'error' ? LintSeverity.ERROR : LintSeverity.WARNING,
+        object: ref,
+        field: d.field ?? `${d.line}:${d.column}`,
+        message: d.problem ?? d.message,
+        fix: d.fix ?? (d.severity === 'error' ? 'fix the document so that it can be read as a manifest' : 'see the message'),
+        ...(d.file && d.file !== '<manifests>' ? { file: d.file, line: d.line } : {}),
       });
     }
     for (const check of CHECKS) {

@@ -1,3 +1,4 @@
+import { CiliumAgentOptions } from '../model/cilium/agent';
 /** Severity of a lint finding. */
 export enum LintSeverity {
   /** A policy that does not do what it says: fails synth and makes `cdk8s-netpol lint` exit 1. */
@@ -77,6 +78,13 @@ export interface LintOptions {
    * elsewhere "1.18"
    */
   readonly ciliumVersion?: string;
+
+  /**
+   * Cilium agent settings that decide which Cilium policies the agent accepts (a policy it
+   * rejects is a LINT000 error), e.g. `enableNodeSelectorLabels` for `fromNodes`/`toNodes`.
+   * @default - Cilium 1.18's defaults
+   */
+  readonly ciliumAgent?: CiliumAgentOptions;
 }
 
 /** The result of a lint run. */

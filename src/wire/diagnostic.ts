@@ -22,6 +22,10 @@ export interface Diagnostic {
   readonly field?: string;
   /** Stable machine-readable code, e.g. `unknown-field`, `yaml-syntax`. */
   readonly code?: string;
+  /** The problem alone (no object, field or fix), when the message has more. */
+  readonly problem?: string;
+  /** How to fix it, when known. */
+  readonly fix?: string;
 }
 
 /** `file:line:col: severity: message`, the format of every diagnostic line the CLI prints. */

@@ -2,8 +2,12 @@
  * Cilium rules whose peers or subjects are not pods: nodes (`toNodes`/`fromNodes`, host policies),
  * cloud groups (`toGroups`/`fromGroups`), plus `*Requires` and `toServices` namespaces.
  */
-import { analyze, baseCluster, API, CLIENT, ccnp, cnp, netpol, WEB } from './helpers';
+import { analyze as analyzeWithDefaults, baseCluster, API, CLIENT, ccnp, cnp, netpol, WEB } from './helpers';
 import { ConnectivityAnalysis } from '../../src/analysis';
+
+/** fromNodes/toNodes need the agent's enable-node-selector-labels (off by default). */
+const NODE_SELECTOR_LABELS = { ciliumAgent: { enableNodeSelectorLabels: true } };
+const analyze = (manifests: any[]) => ConnectivityAnalysis.fromManifests(manifests, NODE_SELECTOR_LABELS);
 
 function node(name: string, labels: Record<string, string> = {}): any {
   return { apiVersion: 'v1', kind: 'Node', metadata: { name, labels } };
@@ -52,6 +56,14 @@ describe('Cilium toNodes / fromNodes', () => {
     expect(plain.isAllowed({ from: 'worker-1', to: 'shop/api' }).allowed).toBe(false);
   });
 
+  test('Cilium rejects toNodes unless enable-node-selector-labels is set (rule_validation.go ErrFromToNodesRequiresNodeSelectorOption)', () => {
+    const a = analyzeWithDefaults([...baseCluster(), ...nodes(), cnp('shop', 'p', { endpointSelector: api, egress: [{ toNodes: [{}] }] })]);
+    expect(messages(a)).toBe('CiliumNetworkPolicy shop/p spec.egress[0].toNodes: 1 toNodes rules need the agent flag --enable-node-selector-labels, which is off by default;'
+      + ' set enable-node-selector-labels in Cilium and say so with the ciliumAgent option (enableNodeSelectorLabels: true), or use toEntities: [remote-node]'
+      + ' (Cilium rejects this policy and enforces none of it; it is not analysed)');
+    expect(a.isAllowed({ from: 'shop/api', to: 'shop/web' }).allowed).toBe(true); // the policy does not exist
+  });
+
   test('without Node manifests toNodes matches nothing, with a warning', () => {
     const a = analyze([...baseCluster(), cnp('shop', 'p', { endpointSelector: api, egress: [{ toNodes: [{}] }] })]);
     expect(messages(a)).toMatch(/spec.egress\[0\].toNodes: no Node is among the manifests; it matches nothing/);
@@ -97,9 +109,9 @@ describe('Cilium host policies (nodeSelector)', () => {
 
   test('bad host policies are reported with the fix', () => {
     const onCnp = analyze([...baseCluster(), ...nodes(), cnp('shop', 'h', { nodeSelector: {}, ingress: [{}] })]);
-    expect(messages(onCnp)).toMatch(/spec.nodeSelector: host policies can only be CiliumClusterwideNetworkPolicies/);
+    expect(messages(onCnp)).toMatch(/spec.nodeSelector: {} is not allowed in a CiliumNetworkPolicy \("rule cannot have NodeSelector"\); move this rule to a CiliumClusterwideNetworkPolicy/);
     const both = analyze([...baseCluster(), ...nodes(), ccnp('h', { nodeSelector: {}, endpointSelector: {}, ingress: [{}] })]);
-    expect(messages(both)).toMatch(/spec: endpointSelector and nodeSelector are mutually exclusive; keep one/);
+    expect(messages(both)).toMatch(/spec: "both selectors" has both endpointSelector and nodeSelector; keep one/);
     const noNodes = analyze([...baseCluster(), hostPolicy]);
     expect(messages(noNodes)).toMatch(/a host policy applies to nodes, and no Node is among the manifests; add the Node manifests/);
   });

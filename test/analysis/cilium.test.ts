@@ -183,7 +183,7 @@ describe('Cilium policy semantics', () => {
 
   test('invalid entity names the field and the accepted values', () => {
     const a = analyze([...baseCluster(), cnp('shop', 'p', { endpointSelector: api, ingress: [{ fromEntities: ['internet'] }] })]);
-    expect(a.diagnostics[0].message).toMatch(/spec.ingress\[0\].fromEntities\[0\]: "internet" is not a Cilium entity; use one of all, world/);
+    expect(a.diagnostics[0].message).toMatch(/spec.ingress\[0\].fromEntities\[0\]: "internet" is not an entity Cilium knows \("unsupported entity"\); use one of all, world/);
   });
 
   test('explain of a Cilium denial names the isolating policy', () => {

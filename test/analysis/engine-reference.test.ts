@@ -9,6 +9,7 @@ import { Engine } from '../../src/analysis/engine';
 import { fromObjects, LoadResult, loadFiles } from '../../src/analysis/load';
 import { Direction, Peer } from '../../src/analysis/model';
 import { ConnSet } from '../../src/analysis/ports';
+import { readDocuments } from '../../src/wire/reader';
 
 function referenceSide(e: Engine, dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
   if (subject.type !== 'workload') return e.all;
@@ -51,7 +52,7 @@ function engineLines(e: Engine): string[] {
 }
 
 function engineOf(loaded: LoadResult): Engine {
-  return new Engine(buildCluster(loaded.documents, loaded.diagnostics.slice()));
+  return new Engine(buildCluster(readDocuments(loaded.documents), loaded.diagnostics.slice()));
 }
 
 describe('engine vs naive reference', () => {

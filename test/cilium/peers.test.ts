@@ -2,6 +2,7 @@ import {
   CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy, Cidr, CidrGroup, Endpoints, Entity, Fqdn, Icmp, LabelExpression,
   LabelSelector, Nodes, Port, Service,
 } from '../../src';
+import { Lint } from '../../src/lint';
 import { expectError, newChart, synth, toYaml } from '../util';
 
 function cnp(chart = newChart('prod')) {
@@ -108,6 +109,9 @@ describe('FQDNs, services and nodes', () => {
     p.allowTo(Fqdn.named('api.example.com'), Fqdn.pattern('*.cdn.example.com')).toPort(443);
     p.allowTo(Service.named('db', 'data'), Service.withLabels({ tier: 'cache' }), Service.matching(LabelSelector.withLabels({ a: 'b' }), 'other')).toPort(5432);
     p.allowFrom(Nodes.withLabels({ 'node-role.kubernetes.io/control-plane': '' }), Nodes.all());
+    // fromNodes needs the agent's enable-node-selector-labels (Cilium rejects the policy without it)
+    expect(() => synth(chart)).toThrow(/fromNodes rules need the agent flag --enable-node-selector-labels/);
+    Lint.enable(chart, { ciliumAgent: { enableNodeSelectorLabels: true } });
     const [m] = synth(chart);
     expect(toYaml([m])).toMatchSnapshot();
     expect(m.spec.egress.slice(0, 2)).toEqual([

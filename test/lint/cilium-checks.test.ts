@@ -66,7 +66,7 @@ describe('CNP003 empty-list-semantics', () => {
   });
 
   test('specs[] entries are checked with their own path', () => {
-    const policy = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'multi', namespace: 'shop' }, specs: [{ endpointSelector: WEB, egress: [KUBE_DNS_CILIUM] }, { endpointSelector: WEB, ingress: [] }] };
+    const policy = { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'multi', namespace: 'shop' }, specs: [{ endpointSelector: WEB, egress: [KUBE_DNS_CILIUM] }, { endpointSelector: WEB, ingress: [], egress: [KUBE_DNS_CILIUM] }] };
     expect(only('CNP003', [policy])).toEqual(['CNP003 specs[1].ingress']);
   });
 });
@@ -90,17 +90,20 @@ describe('CNP004 deny-only-default-deny', () => {
   });
 });
 
-describe('CNP005 l7-on-non-tcp', () => {
+describe('L7 rules on a port that is not TCP (formerly CNP005)', () => {
   const http = { http: [{ method: 'GET', path: '/' }] };
 
-  test('HTTP rules on a UDP port are an error', () => {
-    const f = Linter.lintManifests([cnp('p', { endpointSelector: WEB, ingress: [{ fromEntities: ['cluster'], toPorts: [{ ports: [{ port: '80', protocol: 'UDP' }], rules: http }] }] })])
-      .findings.filter(x => x.checkId === 'CNP005');
-    expect(f.map(x => `${x.severity} ${x.field}`)).toEqual([`${LintSeverity.ERROR} spec.ingress[0].toPorts[0].ports[0].protocol`]);
+  test('Cilium rejects the policy, so the lint reports it as an invalid manifest, with Cilium\'s rule', () => {
+    for (const protocol of ['UDP', 'ANY']) {
+      const f = Linter.lintManifests([cnp('p', { endpointSelector: WEB, ingress: [{ fromEntities: ['cluster'], toPorts: [{ ports: [{ port: '80', protocol }], rules: http }] }] })]).findings;
+      expect(f.map(x => `${x.checkId} ${x.severity} ${x.field}`)).toEqual([`LINT000 ${LintSeverity.ERROR} spec.ingress[0].toPorts[0].ports[0].protocol`]);
+      expect(f[0].message).toContain('is not TCP, and L7 rules other than DNS apply to TCP only');
+    }
   });
 
-  test('HTTP on TCP, and DNS rules on UDP, do not', () => {
-    expect(only('CNP005', [cnp('p', { endpointSelector: WEB, ingress: [{ fromEntities: ['cluster'], toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: http }] }], egress: [{ ...KUBE_DNS_CILIUM, toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] }] })])).toEqual([]);
+  test('HTTP on TCP, and DNS rules on UDP, are valid', () => {
+    const f = Linter.lintManifests([cnp('p', { endpointSelector: WEB, ingress: [{ fromEntities: ['cluster'], toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: http }] }], egress: [{ ...KUBE_DNS_CILIUM, toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] }] })]).findings;
+    expect(f.filter(x => x.checkId === 'LINT000')).toEqual([]);
   });
 });
 

@@ -2,9 +2,10 @@
 import { cnp, np } from './helpers';
 import { fromObjects } from '../../src/analysis/load';
 import { buildContext, policyRules } from '../../src/lint/context';
+import { readDocuments } from '../../src/wire/reader';
 
 const visit = (manifests: any[], options?: Parameters<typeof policyRules>[1]) =>
-  policyRules(buildContext(fromObjects(manifests).documents, {}).policies, options).map(r => `${r.policy.name} ${r.field} ${r.peerKey}`);
+  policyRules(buildContext(readDocuments(fromObjects(manifests).documents), {}).policies, options).map(r => `${r.policy.name} ${r.field} ${r.peerKey}`);
 
 test('policy by policy, direction by direction, in manifest order; Cilium deny lists too; Cilium specs each with its path', () => {
   const k8s = np('k', { podSelector: {}, policyTypes: ['Ingress'], egress: [{}], ingress: [{}, {}], ingressDeny: [{}] });

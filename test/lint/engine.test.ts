@@ -16,7 +16,7 @@ describe('check registry', () => {
   test('ids are unique, stable and documented', () => {
     const checks = Linter.checks();
     expect(checks.map(c => c.id)).toEqual([
-      'CNP001', 'CNP002', 'CNP003', 'CNP004', 'CNP005', 'CNP006', 'CNP007', 'CNP008', 'LINT000', 'LINT001', 'LINT002', 'LINT003',
+      'CNP001', 'CNP002', 'CNP003', 'CNP004', 'CNP006', 'CNP007', 'CNP008', 'LINT000', 'LINT001', 'LINT002', 'LINT003', 'LINT004',
       'NP001', 'NP002', 'NP003', 'NP004', 'NP005', 'NP006', 'NP007', 'NP008', 'NP009',
     ]);
     for (const c of checks) {
@@ -251,9 +251,17 @@ test('malformed manifests never crash the lint; non-objects are LINT000 errors',
     null, 5, 'text',
   ];
   const r = Linter.lintManifests(weird);
-  expect(r.findings.filter(f => f.checkId === 'LINT000').map(f => f.message)).toEqual([
+  const invalid = r.findings.filter(f => f.checkId === 'LINT000');
+  // every one of them is invalid: the reader rejects it, so no check sees it
+  expect(invalid.map(f => f.message)).toEqual(expect.arrayContaining([
     'manifest #8 is not an object; skipped', 'manifest #9 is not an object; skipped', 'manifest #10 is not an object; skipped',
-  ]);
+    'null is missing (the API server rejects a manifest without them; it is not analysed)',
+    '"x" is not a port number 1-65535 (the API server rejects this Pod; it is not analysed)',
+  ]));
+  expect(invalid.find(f => f.message.startsWith('"x"'))).toMatchObject({
+    object: { kind: 'Pod', namespace: 'default', name: 'p' }, field: 'spec.containers[0].ports[0].containerPort', fix: 'use a number from 1 to 65535',
+  });
+  expect(r.findings.filter(f => f.checkId !== 'LINT000')).toEqual([]);
   expect(Linter.formatText(r)).toContain('error(s)');
 });
 

@@ -1,55 +1,10 @@
+import { ICMPV4, ICMPV6 } from '../../wire/cilium/icmp';
 import { IpFamily } from '../cidr';
 import { invalid } from '../errors';
 
-// ICMP type names Cilium accepts, per family (pkg/policy/api/icmp.go; RFC 792 / IANA ICMP
-// and ICMPv6 parameters for the numbers).
-/** ICMPv4 type names Cilium accepts, with their numbers. @internal */
-export const ICMPV4: { [name: string]: number } = {
-  EchoReply: 0,
-  DestinationUnreachable: 3,
-  Redirect: 5,
-  Echo: 8,
-  EchoRequest: 8,
-  RouterAdvertisement: 9,
-  RouterSelection: 10,
-  TimeExceeded: 11,
-  ParameterProblem: 12,
-  Timestamp: 13,
-  TimestampReply: 14,
-  Photuris: 40,
-  ExtendedEchoRequest: 42,
-  ExtendedEchoReply: 43,
-};
-/** ICMPv6 type names Cilium accepts, with their numbers. @internal */
-export const ICMPV6: { [name: string]: number } = {
-  DestinationUnreachable: 1,
-  PacketTooBig: 2,
-  TimeExceeded: 3,
-  ParameterProblem: 4,
-  EchoRequest: 128,
-  EchoReply: 129,
-  MulticastListenerQuery: 130,
-  MulticastListenerReport: 131,
-  MulticastListenerDone: 132,
-  RouterSolicitation: 133,
-  RouterAdvertisement: 134,
-  NeighborSolicitation: 135,
-  NeighborAdvertisement: 136,
-  RedirectMessage: 137,
-  RouterRenumbering: 138,
-  ICMPNodeInformationQuery: 139,
-  ICMPNodeInformationResponse: 140,
-  InverseNeighborDiscoverySolicitation: 141,
-  InverseNeighborDiscoveryAdvertisement: 142,
-  HomeAgentAddressDiscoveryRequest: 144,
-  HomeAgentAddressDiscoveryReply: 145,
-  MobilePrefixSolicitation: 146,
-  MobilePrefixAdvertisement: 147,
-  DuplicateAddressRequestCodeSuffix: 157,
-  DuplicateAddressConfirmationCodeSuffix: 158,
-  ExtendedEchoRequest: 160,
-  ExtendedEchoReply: 161,
-};
+/** ICMP type tables (the one copy lives in the wire layer). @internal */
+export { ICMPV4, ICMPV6 };
+
 // The Cilium 1.18 CRD pattern spells this name "ExtendedEcho Reply" (with a space), so the
 // API server rejects "ExtendedEchoReply"; it is written as its number instead.
 const SCHEMA_REJECTED_NAMES = new Set(['ExtendedEchoReply']);

@@ -9,3 +9,4 @@ export { Entity } from './entity';
 export { Icmp } from './icmp';
 export { HeaderMismatchAction, KafkaRole, L7Dns, L7Http, L7Kafka } from './l7';
 export type { HeaderMatchOptions, L7KafkaOptions, SecretRef } from './l7';
+export type { CiliumAgentOptions } from './agent';
