@@ -7,10 +7,11 @@
  * language without ambiguity (labels separated by single dots), which backtracks at most once per
  * character; test/cilium/dns-names.test.ts checks the rewrite against the CRD patterns under RE2.
  */
+import { FQDN_MAX_LENGTH } from '../../wire/cilium/fqdn';
 import { invalid } from '../errors';
 
 /** CRD maxLength of matchName, matchPattern and serverNames items (Cilium's MaxFQDNLength, pkg/fqdn/matchpattern). */
-export const MAX_DNS_NAME_LENGTH = 255;
+const MAX_DNS_NAME_LENGTH = FQDN_MAX_LENGTH;
 
 // toFQDNs[].matchName / rules.dns[].matchName: CRD `^([-a-zA-Z0-9_]+[.]?)+$` (pkg/policy/api/fqdn.go
 // FQDNSelector.MatchName); Cilium's own check (allowedMatchNameChars `^[-a-zA-Z0-9_.]+$`) accepts a superset.

@@ -1,11 +1,9 @@
+import { KAFKA_API_KEYS, KAFKA_MAX_API_VERSION, KAFKA_MAX_TOPIC_LENGTH, KAFKA_TOPIC_CHARS } from '../../wire/cilium/l7';
+import { compileGoRegExp } from '../../wire/goregexp';
 import { invalid } from '../errors';
 import { validateDns1123Label, validateDns1123Subdomain, validateRenderableKey } from '../names';
 import { validateDnsName, validateDnsPattern } from './dns-names';
 
-// re2js ships ESM types with a CommonJS build; TypeScript's node16 resolution refuses the typed
-// import from a CommonJS module, so the CommonJS build is required directly.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RE2JS } = require('re2js') as { RE2JS: { compile(pattern: string): unknown } };
 
 /**
  * Cilium (Envoy) evaluates HTTP method, path and host as RE2 regular expressions
@@ -19,10 +17,8 @@ function validateRe2(field: string, value: string, example: string): void {
   if (value.length === 0) {
     throw invalid(field, value, 'is empty', `give a regular expression such as ${example}, or leave it out to match everything`);
   }
-  try {
-    RE2JS.compile(value);
-  } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
+  const detail = compileGoRegExp(value);
+  if (detail !== undefined) {
     throw invalid(field, value, `is not a valid RE2 regular expression (${detail})`,
       'RE2 has no lookahead/lookbehind ("(?=", "(?!", "(?<=") and no backreferences ("\\1"); rewrite it without them');
   }
@@ -280,23 +276,10 @@ export interface L7KafkaOptions {
 // any string) and cilium/proxy pkg/policy/api/kafka PortRule.Sanitize, which Cilium's
 // L7Rules.Validate calls (vendored in cilium/cilium).
 
-/** API key names Cilium knows (cilium/proxy kafka.go APIKeyMap; matched case-insensitively, numbers are not accepted). */
-const KAFKA_API_KEYS = [
-  'produce', 'fetch', 'offsets', 'metadata', 'leaderandisr', 'stopreplica', 'updatemetadata', 'controlledshutdown',
-  'offsetcommit', 'offsetfetch', 'findcoordinator', 'joingroup', 'heartbeat', 'leavegroup', 'syncgroup',
-  'describegroups', 'listgroups', 'saslhandshake', 'apiversions', 'createtopics', 'deletetopics', 'deleterecords',
-  'initproducerid', 'offsetforleaderepoch', 'addpartitionstotxn', 'addoffsetstotxn', 'endtxn', 'writetxnmarkers',
-  'txnoffsetcommit', 'describeacls', 'createacls', 'deleteacls', 'describeconfigs', 'alterconfigs',
-];
-
-/** Longest topic Cilium accepts (kafka.go MaxTopicLen, and the CRD's maxLength). */
-const KAFKA_MAX_TOPIC_LENGTH = 255;
-// kafka.go TopicValidChar is the Go raw string `^[a-zA-Z0-9\\._\\-]+$`: its doubled backslashes put a
-// literal backslash into the class, so Cilium accepts "\" in a topic (Kafka itself never names a topic so).
-const KAFKA_TOPIC = /^[a-zA-Z0-9\\._-]+$/;
-// kafka.go: strconv.ParseInt(apiVersion, 10, 16) with n >= 0, so an optional sign, decimal digits, 0..32767.
+// The tables (API key names, compared lowercased, never numbers; topic length and characters, which
+// admit a backslash; the int16 API version) are the wire layer's, wire/cilium/l7.ts.
+// kafka.go: strconv.ParseInt(apiVersion, 10, 16) with n >= 0, so an optional sign and decimal digits.
 const KAFKA_API_VERSION = /^[+-]?[0-9]+$/;
-const KAFKA_MAX_API_VERSION = 32767;
 
 const KAFKA_OPTION_KEYS = ['role', 'apiKey', 'apiVersion', 'clientId', 'topic'];
 
@@ -367,7 +350,7 @@ export class L7Kafka {
       throw invalid('L7Kafka.topic', `${topic.slice(0, 40)}…`, `is ${topic.length} characters long, more than Cilium's ${KAFKA_MAX_TOPIC_LENGTH}`,
         `shorten it to at most ${KAFKA_MAX_TOPIC_LENGTH} characters (Kafka itself allows 249)`);
     }
-    if (topic !== undefined && !KAFKA_TOPIC.test(topic)) {
+    if (topic !== undefined && !KAFKA_TOPIC_CHARS.test(topic)) {
       throw invalid('L7Kafka.topic', topic, 'is not a valid Kafka topic', 'use letters, digits, ".", "_" and "-"');
     }
     return new L7Kafka({ role: role as KafkaRole | undefined, apiKey, apiVersion, clientId, topic });
