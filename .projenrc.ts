@@ -32,6 +32,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@types/node@^20',
     'ajv@^8.17.1', // JSON-schema validation of synthesised manifests (conformance)
     'ajv-formats@^3.0.1',
+    'fast-check@^4.10.0', // property-based tests: every input a construct accepts must synthesise a valid manifest
   ],
   bin: { 'cdk8s-netpol': 'lib/cli/main.js' },
   // jsii targets, named the way cdk8s-plus names its own (distName/module, groupId/artifactId,

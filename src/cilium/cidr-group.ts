@@ -4,7 +4,7 @@ import * as l1 from '../imports/cilium.io';
 import { parseCidr } from '../model/cidr';
 import { CidrGroup } from '../model/cilium/peers';
 import { invalid } from '../model/errors';
-import { validateDns1123Subdomain } from '../model/names';
+import { validateDns1123Subdomain, validateMetadataLabelsAndAnnotations } from '../model/names';
 
 /** Properties of a CiliumCIDRGroup. */
 export interface CiliumCidrGroupProps {
@@ -43,6 +43,7 @@ export class CiliumCidrGroup extends Construct {
       throw invalid('CiliumCidrGroupProps.cidrs', props?.cidrs, 'is required', 'pass a list of CIDRs such as ["192.0.2.0/24"]');
     }
     if (props.metadata?.name !== undefined) validateDns1123Subdomain('CiliumCidrGroup.metadata.name', props.metadata.name);
+    validateMetadataLabelsAndAnnotations('CiliumCidrGroup', props.metadata);
     if (props.metadata?.namespace !== undefined) {
       throw invalid('CiliumCidrGroup.metadata.namespace', props.metadata.namespace, 'is set on a cluster-scoped object', 'leave it out');
     }

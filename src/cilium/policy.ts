@@ -2,12 +2,12 @@ import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CiliumPolicyRule, CiliumRuleContext } from './rule';
 import * as l1 from '../imports/cilium.io';
-import { Lint } from '../lint/synth';
 import { CiliumPeerConfig, CiliumPeerKind, Endpoints, ICiliumPeer, Nodes, ciliumPeerKey } from '../model/cilium/peers';
 import { CILIUM_POD_NAMESPACE_LABEL, CiliumSelectorConfig } from '../model/cilium/selector';
 import { CiliumFeature, CiliumVersion, CiliumVersionCheck, checkFeature } from '../model/cilium/versions';
 import { invalid } from '../model/errors';
-import { validateDns1123Label, validateDns1123Subdomain, validatedLabels } from '../model/names';
+import { validateDns1123Label, validateDns1123Subdomain, validatedLabels, validateMetadataLabelsAndAnnotations } from '../model/names';
+import { policyConstructCreated } from '../model/policy-hooks';
 import { Port } from '../model/port';
 import { CiliumDirection, CiliumRuleModel, CiliumSpecModel, renderCiliumSpec } from '../render/cilium';
 
@@ -416,6 +416,7 @@ export abstract class CiliumPolicyBase extends Construct {
     this.dnsServer = props.dnsServer ? props.dnsServer.toSelector() : KUBE_DNS;
     const md = props.metadata;
     if (md?.name !== undefined) validateDns1123Subdomain(`${this.kindName}.metadata.name`, md.name);
+    validateMetadataLabelsAndAnnotations(this.kindName, md);
     const chartNamespace = Chart.of(this).namespace;
     if (clusterwide) {
       if (md?.namespace !== undefined) {
@@ -437,9 +438,9 @@ export abstract class CiliumPolicyBase extends Construct {
     // cdk8s gives every object of a namespaced chart the chart's namespace; a clusterwide policy has none.
     if (clusterwide && chartNamespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     this.node.addValidation({ validate: () => this.validatePolicy() });
-    // The pitfall lint runs at synth for every chart with a policy (issue 5); Lint.enable with
-    // options, or on the App, configures it; Lint.suppress silences a check per policy.
-    Lint.enable(this);
+    // The synth-time lint (src/lint, installed when it is loaded) enables itself on the chart here;
+    // the constructs never import it (see src/model/policy-hooks.ts).
+    policyConstructCreated(this);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { validateServerName } from '../model/cilium/dns-names';
 import { Icmp } from '../model/cilium/icmp';
 import { L7Dns, L7Http, L7Kafka, SecretRef, validateGenericL7 } from '../model/cilium/l7';
 import { Endpoints, CiliumPeerConfig } from '../model/cilium/peers';
@@ -189,14 +190,15 @@ export class CiliumPolicyRule {
   public serverNames(...names: string[]): CiliumPolicyRule {
     this.checkNotDeny('serverNames', names);
     if (names.length === 0) throw invalid(`${this.field}.toPorts[0].serverNames`, names, 'is empty', 'give at least one server name');
-    names.forEach((n, i) => {
-      // pkg/policy/api: empty server names are rejected; names follow the toFQDNs syntax, with "*" allowed.
-      if (typeof n !== 'string' || n.length === 0 || n.length > 255 || !/^([-a-zA-Z0-9_*]+[.]?)+$/.test(n)) {
-        throw invalid(`${this.field}.toPorts[0].serverNames[${this.serverNameList.length + i}]`, n, 'is not a valid server name', 'use a DNS name such as "api.example.com" (or "*.example.com")');
-      }
-      if (this.serverNameList.includes(n)) throw invalid(`${this.field}.toPorts[0].serverNames`, n, 'is listed twice', 'remove the duplicate');
-      this.serverNameList.push(n);
+    // Every name is checked before any is added, so a rejected call leaves the rule unchanged.
+    const all = [...this.serverNameList];
+    names.forEach(n => {
+      validateServerName(`${this.field}.toPorts[0].serverNames[${all.length}]`, n);
+      // The CRD's serverNames is a set (x-kubernetes-list-type: set): the API server rejects duplicates.
+      if (all.includes(n)) throw invalid(`${this.field}.toPorts[0].serverNames`, n, 'is listed twice', 'remove the duplicate');
+      all.push(n);
     });
+    this.serverNameList.push(...names);
     return this;
   }
 

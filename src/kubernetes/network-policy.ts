@@ -1,10 +1,10 @@
 import { ApiObjectMetadata, Chart, IAnyProducer, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../imports/k8s';
-import { Lint } from '../lint/synth';
 import { invalid } from '../model/errors';
-import { validateDns1123Label, validateDns1123Subdomain, validateLabelKey, validateLabelValue } from '../model/names';
+import { validateDns1123Label, validateDns1123Subdomain, validateMetadataLabelsAndAnnotations } from '../model/names';
 import { INetworkPolicyPeer, IpBlock, Namespaces, PeerConfig, peerKey, Pods, validatePeerConfig } from '../model/peers';
+import { policyConstructCreated } from '../model/policy-hooks';
 import { Port, Protocol, validateDistinctPorts } from '../model/port';
 import { KubernetesPolicyModel, KubernetesRuleModel, PolicyType, renderNetworkPolicySpec } from '../render/kubernetes';
 
@@ -125,15 +125,7 @@ function checkProps(scope: Construct, props: NetworkPolicyProps): void {
   if (metadata) {
     if (metadata.name !== undefined) validateDns1123Subdomain('NetworkPolicy.metadata.name', metadata.name);
     if (metadata.namespace !== undefined) validateDns1123Label('NetworkPolicy.metadata.namespace', metadata.namespace);
-    if (metadata.labels) {
-      for (const k of Object.keys(metadata.labels)) {
-        validateLabelKey('NetworkPolicy.metadata.labels key', k);
-        validateLabelValue(`NetworkPolicy.metadata.labels["${k}"]`, metadata.labels[k]);
-      }
-    }
-    if (metadata.annotations) {
-      for (const k of Object.keys(metadata.annotations)) validateLabelKey('NetworkPolicy.metadata.annotations key', k);
-    }
+    validateMetadataLabelsAndAnnotations('NetworkPolicy', metadata);
   }
   if (metadata?.namespace === undefined) {
     const chartNamespace = Chart.of(scope).namespace;
@@ -205,9 +197,9 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
       }
     }
     this.node.addValidation({ validate: () => this.validatePolicy() });
-    // The pitfall lint runs at synth for every chart with a policy (issue 5); Lint.enable with
-    // options, or on the App, configures it; Lint.suppress silences a check per policy.
-    Lint.enable(this);
+    // The synth-time lint (src/lint, installed when it is loaded) enables itself on the chart here;
+    // the constructs never import it (see src/model/policy-hooks.ts).
+    policyConstructCreated(this);
   }
 
   /**

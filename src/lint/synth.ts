@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Linter } from './linter';
 import { LINT_IGNORE_ANNOTATION, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
 import { CiliumVersion } from '../model/cilium/versions';
+import { onPolicyConstruct } from '../model/policy-hooks';
 
 /** Options of `Lint.enable`. */
 export interface LintEnableOptions extends LintOptions {
@@ -27,7 +28,9 @@ const LINT_ID = 'cdk8s-netpol-lint';
  *
  * Enabled on a chart (or, with an App, on every chart of the app together, so cross-chart checks
  * such as "is DNS allowed" see all policies) by `Lint.enable`; every pattern and recipe enables it on
- * its chart. Enabling twice keeps one lint (the last options win).
+ * its chart, and so does every policy construct once this module is loaded (the package entry point
+ * loads it; `lib/kubernetes` or `lib/cilium` alone do not). Enabling twice keeps one lint (the last
+ * options win).
  */
 export class Lint extends Construct {
   /** Enables the lint for the chart of `scope`, or for a whole App when `scope` is the App. */
@@ -161,3 +164,10 @@ function validateEnableOptions(options: LintEnableOptions): void {
   // Check ids and the Cilium version are validated by a dry run on no manifests.
   Linter.lintManifests([], { disabledChecks: options.disabledChecks, ciliumVersion: options.ciliumVersion });
 }
+
+// Loading the lint (the package entry point does) turns it on for every chart that gets a policy
+// construct: each NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy enables
+// it on its chart with the default options, as if it called Lint.enable(policy) itself.
+onPolicyConstruct(policy => {
+  Lint.enable(policy);
+});

@@ -98,6 +98,18 @@ function checkLabelValue(field: string, value: string): void {
   }
 }
 
+/**
+ * cdk8s renders every map of a manifest through its sanitizeValue (cdk8s src/_util.ts), which
+ * rejects an object whose `constructor` is not Object: a map with a key named "constructor" fails
+ * synth with "can't render non-simple object". The API server would accept the key; cdk8s cannot
+ * write it, so the constructs refuse it where it is given. @internal
+ */
+export function validateRenderableKey(field: string, key: string): void {
+  if (key === 'constructor') {
+    throw invalid(field, key, 'is a map key cdk8s cannot render (its sanitizeValue reads obj.constructor)', 'rename the key');
+  }
+}
+
 /** Validates a label map and returns a copy with keys in sorted order. @internal */
 export function validatedLabels(field: string, labels: { [key: string]: string }): { [key: string]: string } {
   if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) {
@@ -106,8 +118,43 @@ export function validatedLabels(field: string, labels: { [key: string]: string }
   const out: { [key: string]: string } = {};
   for (const key of Object.keys(labels).sort()) {
     validateLabelKey(`${field} key`, key);
+    validateRenderableKey(`${field} key`, key);
     validateLabelValue(`${field}["${key}"]`, labels[key]);
     out[key] = labels[key];
   }
   return out;
+}
+
+// apimachinery pkg/api/validation ValidateAnnotations: TotalAnnotationSizeLimitB, keys plus values.
+const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+/**
+ * The labels and annotations of an object's metadata, as the API server's ValidateObjectMeta
+ * checks them (label keys and values, annotation keys, the total annotation size). @internal
+ */
+export function validateMetadataLabelsAndAnnotations(kind: string,
+  metadata: { labels?: { [key: string]: string }; annotations?: { [key: string]: string } } | undefined): void {
+  if (metadata === undefined) return;
+  if (metadata === null || typeof metadata !== 'object') {
+    throw invalid(`${kind}.metadata`, metadata, 'is not an object', 'pass { name: "my-policy", labels: {...} }');
+  }
+  if (metadata.labels !== undefined) validatedLabels(`${kind}.metadata.labels`, metadata.labels);
+  const annotations = metadata.annotations;
+  if (annotations === undefined) return;
+  if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) {
+    throw invalid(`${kind}.metadata.annotations`, annotations, 'is not a map of annotations', 'pass an object such as { "example.com/owner": "team-a" }');
+  }
+  let size = 0;
+  for (const key of Object.keys(annotations).sort()) {
+    validateLabelKey(`${kind}.metadata.annotations key`, key);
+    validateRenderableKey(`${kind}.metadata.annotations key`, key);
+    const value = annotations[key];
+    if (typeof value !== 'string') {
+      throw invalid(`${kind}.metadata.annotations["${key}"]`, value, 'is not a string', 'annotation values are strings; quote numbers and booleans');
+    }
+    size += key.length + value.length;
+  }
+  if (size > TOTAL_ANNOTATION_SIZE_LIMIT) {
+    throw invalid(`${kind}.metadata.annotations`, `${size} bytes`, `exceed the API server's total of ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes`, 'move large data out of annotations');
+  }
 }

@@ -63,11 +63,16 @@ export class LabelExpression {
    * @param values the values: at least one for IN and NOT_IN, none for EXISTS and DOES_NOT_EXIST. Default: none
    */
   public static of(key: string, operator: LabelOperator, values?: string[]): LabelExpression {
+    // The key first: the messages below name it.
+    validateLabelKey('LabelExpression.key', key);
     if (!Object.values(LabelOperator).includes(operator)) {
       throw invalid(`LabelExpression(${key}).operator`, operator, 'is not a label selector operator',
         'use LabelOperator.IN, NOT_IN, EXISTS or DOES_NOT_EXIST');
     }
-    if ((operator === LabelOperator.EXISTS || operator === LabelOperator.DOES_NOT_EXIST) && values !== undefined && values.length > 0) {
+    if (values !== undefined && values !== null && !Array.isArray(values)) {
+      throw invalid(`LabelExpression(${key} ${operator}).values`, values, 'is not a list', 'pass a list of label values such as ["web"]');
+    }
+    if ((operator === LabelOperator.EXISTS || operator === LabelOperator.DOES_NOT_EXIST) && values && values.length > 0) {
       throw invalid(`LabelExpression(${key} ${operator}).values`, values, `must be empty for ${operator}`,
         `drop the values, or use LabelOperator.${operator === LabelOperator.EXISTS ? 'IN' : 'NOT_IN'} to compare values`);
     }

@@ -44,6 +44,12 @@ describe('HTTP', () => {
     expectError(() => L7Http.any().withHost('(?=x)'), 'L7Http.host', 'RE2');
     expectError(() => L7Http.any().withHost('https://a.example.com/'), 'L7Http.host', 'whitespace or "/"');
     expectError(() => L7Http.any().withHost('a').withHost('b'), 'L7Http.host', 'set twice');
+    // The CRD's idn-hostname format: at most 253 characters, no whitespace or "/".
+    expect(L7Http.any().withHost('a'.repeat(253)).host).toHaveLength(253);
+    expectError(() => L7Http.any().withHost('a'.repeat(254)), 'L7Http.host', 'is 254 characters long', 'at most 253');
+    expectError(() => L7Http.any().withHost('api\u00a0example'), 'L7Http.host', 'whitespace');
+    expectError(() => L7Http.any().withHost(5 as any), 'L7Http.host: 5 is not a string');
+    expectError(() => L7Http.any().withHost(''), 'L7Http.host: "" is empty', 'leave it out');
   });
 
   test('header syntax', () => {
@@ -135,6 +141,45 @@ describe('Kafka and generic L7', () => {
     expectError(() => L7Kafka.of({ role: 'write' as any }), 'L7Kafka.role', 'write');
     expectError(() => L7Kafka.of({ apiVersion: 'v1' }), 'L7Kafka.apiVersion', 'v1');
     expectError(() => L7Kafka.of({ apiKey: 'Produce!' }), 'L7Kafka.apiKey', 'Produce!');
+  });
+
+  const kafka = (o: any) => L7Kafka.of(o).toJson();
+
+  test('API keys: the names of cilium/proxy kafka.go APIKeyMap in any case, never numbers (PortRule.Sanitize)', () => {
+    expect(kafka({ apiKey: 'Produce' })).toEqual({ apiKey: 'Produce' });
+    expect(kafka({ apiKey: 'OFFSETFORLEADEREPOCH' })).toEqual({ apiKey: 'OFFSETFORLEADEREPOCH' });
+    expect(kafka({ apiKey: 'alterconfigs' })).toEqual({ apiKey: 'alterconfigs' });
+    expectError(() => kafka({ apiKey: '0' }), 'L7Kafka.apiKey: "0"', 'names only, not numbers', 'produce, fetch');
+    expectError(() => kafka({ apiKey: 'describecluster' }), 'L7Kafka.apiKey: "describecluster"', 'is not a Kafka API key Cilium knows');
+  });
+
+  test('roles: exactly the CRD enum (Cilium ignores case, the API server does not)', () => {
+    expectError(() => kafka({ role: 'Produce' }), 'L7Kafka.role: "Produce"', 'KafkaRole.PRODUCE');
+  });
+
+  test('API versions: what Go strconv.ParseInt(v, 10, 16) reads as 0..32767', () => {
+    for (const v of ['0', '+5', '-0', '007', '32767']) expect(kafka({ apiVersion: v })).toEqual({ apiVersion: v });
+    for (const v of ['-1', '32768', '1.0', ' 1', '0x1', '1_0', '99999999999']) {
+      expectError(() => kafka({ apiVersion: v }), `L7Kafka.apiVersion: ${JSON.stringify(v)}`, 'from 0 to 32767');
+    }
+  });
+
+  test('topics: 255 characters of kafka.go TopicValidChar, which admits a backslash', () => {
+    expect(kafka({ topic: 't'.repeat(255) }).topic).toHaveLength(255);
+    expect(kafka({ topic: 'a\\b' })).toEqual({ topic: 'a\\b' });
+    expectError(() => kafka({ topic: 't'.repeat(256) }), 'L7Kafka.topic', 'is 256 characters long', 'at most 255');
+    expectError(() => kafka({ topic: 'a/b' }), 'L7Kafka.topic: "a/b"', 'letters, digits');
+  });
+
+  test('every field is a string; empty strings and unknown options are errors', () => {
+    expectError(() => kafka({ topic: 5 }), 'L7Kafka.topic: 5 is not a string');
+    expectError(() => kafka({ clientId: ['a'] }), 'L7Kafka.clientId: ["a"] is not a string');
+    expectError(() => kafka({ apiVersion: 1 }), 'L7Kafka.apiVersion: 1 is not a string', '"0"');
+    expectError(() => kafka({ topic: '' }), 'L7Kafka.topic: "" is empty, which Cilium reads as any topic', 'leave topic out');
+    expectError(() => kafka({ clientID: 'svc' }), 'L7Kafka.clientID: "svc" is not a Kafka rule option', '(clientId)');
+    expectError(() => L7Kafka.of('produce' as any), 'L7Kafka.of: "produce" is not an options object');
+    expect(kafka({ clientId: 'any client \u00e9' })).toEqual({ clientID: 'any client \u00e9' });
+    expect(kafka({})).toEqual({});
   });
 
   test('generic L7 (l7proto + l7)', () => {

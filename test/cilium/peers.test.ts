@@ -63,6 +63,10 @@ describe('entities', () => {
 
   test('unknown entity names are rejected with the list', () => {
     expectError(() => Entity.of('internet'), 'Entity', '"internet"', 'is not a Cilium entity', 'world');
+    // pkg/policy/api/entity.go: EntitySelectorMapping has world-ipv4/world-ipv6, the CRD enum does not.
+    expectError(() => Entity.of('world-ipv4'), 'Entity: "world-ipv4"', 'not in the CiliumNetworkPolicy CRD\'s entity enum', 'Cidr.anyIpv4()');
+    expectError(() => Entity.of('world-ipv6'), 'Entity: "world-ipv6"', 'Cidr.anyIpv6()');
+    expectError(() => Entity.of('constructor'), 'Entity: "constructor" is not a Cilium entity');
   });
 });
 
@@ -152,7 +156,7 @@ describe('FQDNs, services and nodes', () => {
   test('FQDN syntax (toFQDNs matchName/matchPattern rules of the CRD)', () => {
     expectError(() => Fqdn.named('*.example.com'), 'Fqdn.named', 'is not a valid DNS name', 'Fqdn.pattern');
     expectError(() => Fqdn.named('exa mple.com'), 'Fqdn.named', 'exa mple.com');
-    expectError(() => Fqdn.named('a..b'), 'Fqdn.named', 'a..b', 'single dots');
+    expectError(() => Fqdn.named('a..b'), 'Fqdn.named', 'a..b', 'empty label', 'remove the extra "."');
     expectError(() => Fqdn.pattern('*.exa$mple.com'), 'Fqdn.pattern', 'not a valid DNS pattern');
     expectError(() => Fqdn.named('a'.repeat(256)), 'Fqdn.named', '255');
     expectError(() => Service.named('Bad'), 'Service.named', 'Bad');

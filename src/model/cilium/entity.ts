@@ -1,9 +1,13 @@
+import { AGENT_ENTITY_NAMES, CRD_ENTITY_NAMES } from '../../wire/cilium/entity';
 import { invalid } from '../errors';
 import { CiliumPeerConfig, CiliumPeerKind, ICiliumPeer } from './peers';
 
-// The entity names Cilium 1.18 accepts (pkg/policy/api/entity.go EntitySelectorMapping; the
-// CRD schema enum of fromEntities/toEntities lists exactly these).
-const ENTITY_NAMES = ['all', 'world', 'cluster', 'host', 'init', 'ingress', 'unmanaged', 'remote-node', 'health', 'none', 'kube-apiserver'];
+// A manifest can only carry the CRD's entity names (wire/cilium/entity.ts): the agent also knows
+// world-ipv4 and world-ipv6, but the API server rejects a CNP/CCNP that names them.
+const ENTITY_NAMES: readonly string[] = CRD_ENTITY_NAMES;
+/** What to write instead of an agent-only entity. */
+const FAMILY_CIDRS = new Map([['world-ipv4', 'Cidr.anyIpv4()'], ['world-ipv6', 'Cidr.anyIpv6()']]);
+const AGENT_ONLY_ENTITIES: readonly string[] = AGENT_ENTITY_NAMES.filter(n => !ENTITY_NAMES.includes(n));
 
 /** A Cilium entity: a class of peers without individual identity (`fromEntities` / `toEntities`). */
 export class Entity implements ICiliumPeer {
@@ -35,7 +39,12 @@ export class Entity implements ICiliumPeer {
    * @param name one of the entity names Cilium 1.18 accepts: `all`, `world`, `cluster`, `host`, `init`, `ingress`, `unmanaged`, `remote-node`, `health`, `none`, `kube-apiserver`
    */
   public static of(name: string): Entity {
-    if (!ENTITY_NAMES.includes(name)) {
+    if (AGENT_ONLY_ENTITIES.includes(name)) {
+      const familyCidr = FAMILY_CIDRS.get(name);
+      throw invalid('Entity', name, 'is known to Cilium\'s policy engine but not in the CiliumNetworkPolicy CRD\'s entity enum, so the API server rejects it',
+        `use Entity.WORLD${familyCidr ? `, or ${familyCidr} for the outside addresses of one family` : ''}`);
+    }
+    if (typeof name !== 'string' || !ENTITY_NAMES.includes(name)) {
       throw invalid('Entity', name, 'is not a Cilium entity', `use one of ${ENTITY_NAMES.join(', ')} (Entity.WORLD, Entity.CLUSTER, ...)`);
     }
     return new Entity(name);

@@ -1,11 +1,9 @@
+import { KAFKA_API_KEYS, KAFKA_MAX_API_VERSION, KAFKA_MAX_TOPIC_LENGTH, KAFKA_TOPIC_CHARS } from '../../wire/cilium/l7';
+import { compileGoRegExp } from '../../wire/goregexp';
 import { invalid } from '../errors';
-import { validateDns1123Label, validateDns1123Subdomain } from '../names';
-import { validateFqdnName, validateFqdnPattern } from './peers';
+import { validateDns1123Label, validateDns1123Subdomain, validateRenderableKey } from '../names';
+import { validateDnsName, validateDnsPattern } from './dns-names';
 
-// re2js ships ESM types with a CommonJS build; TypeScript's node16 resolution refuses the typed
-// import from a CommonJS module, so the CommonJS build is required directly.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RE2JS } = require('re2js') as { RE2JS: { compile(pattern: string): unknown } };
 
 /**
  * Cilium (Envoy) evaluates HTTP method, path and host as RE2 regular expressions
@@ -13,17 +11,21 @@ const { RE2JS } = require('re2js') as { RE2JS: { compile(pattern: string): unkno
  * lookaround and no backreferences. The same engine (re2js) checks them here.
  */
 function validateRe2(field: string, value: string, example: string): void {
-  if (typeof value !== 'string' || value.length === 0) {
+  if (typeof value !== 'string') {
+    throw invalid(field, value, 'is not a string', `give a regular expression such as ${example}, or leave it out to match everything`);
+  }
+  if (value.length === 0) {
     throw invalid(field, value, 'is empty', `give a regular expression such as ${example}, or leave it out to match everything`);
   }
-  try {
-    RE2JS.compile(value);
-  } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
+  const detail = compileGoRegExp(value);
+  if (detail !== undefined) {
     throw invalid(field, value, `is not a valid RE2 regular expression (${detail})`,
       'RE2 has no lookahead/lookbehind ("(?=", "(?!", "(?<=") and no backreferences ("\\1"); rewrite it without them');
   }
 }
+
+/** Longest host name the CRD's `format: idn-hostname` admits (RFC 1034 names, as schema checkers apply it). */
+const MAX_HOST_LENGTH = 253;
 
 // RFC 9110 field-name token.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -173,8 +175,16 @@ export class L7Http {
    */
   public withHost(host: string): L7Http {
     validateRe2('L7Http.host', host, '"api\\\\.example\\\\.com"');
+    // The CRD types host as `format: idn-hostname`, which schema checkers read as a host name of at
+    // most 253 characters without whitespace or "/" (the API server itself ignores that format:
+    // apiextensions-apiserver pkg/apiserver/validation/formats.go lists no idn-hostname). Cilium
+    // itself does not check the host; Envoy matches it as an RE2 regex on the :authority header.
     if (/[\s/]/.test(host)) {
-      throw invalid('L7Http.host', host, 'contains whitespace or "/"', 'give only the host name (no scheme or path)');
+      throw invalid('L7Http.host', host, 'contains whitespace or "/", which the CRD\'s idn-hostname format rejects', 'give only the host name regex (no scheme or path)');
+    }
+    if (host.length > MAX_HOST_LENGTH) {
+      throw invalid('L7Http.host', `${host.slice(0, 40)}…`, `is ${host.length} characters long, more than the ${MAX_HOST_LENGTH} of the CRD's idn-hostname format`,
+        `shorten the regex to at most ${MAX_HOST_LENGTH} characters`);
     }
     if (this.host !== undefined) throw invalid('L7Http.host', host, `is set twice (already "${this.host}")`, 'use one host regex, with "|" for alternatives');
     return new L7Http(this.httpMethod, this.httpPath, host, this.headerList, this.headerMatchList);
@@ -241,7 +251,7 @@ export class L7Dns {
    * @param name a DNS name
    */
   public static named(name: string): L7Dns {
-    return new L7Dns(validateFqdnName('L7Dns.named', name), undefined);
+    return new L7Dns(validateDnsName('L7Dns.named', name), undefined);
   }
 
   /**
@@ -249,7 +259,7 @@ export class L7Dns {
    * @param pattern a DNS name pattern, `*` matching any run of DNS characters
    */
   public static pattern(pattern: string): L7Dns {
-    return new L7Dns(undefined, validateFqdnPattern('L7Dns.pattern', pattern));
+    return new L7Dns(undefined, validateDnsPattern('L7Dns.pattern', pattern));
   }
 
   /** Look-ups of any name (`matchPattern: "*"`). */
@@ -285,9 +295,9 @@ export enum KafkaRole {
 export interface L7KafkaOptions {
   /** Role; excludes apiKey. @default - no role */
   readonly role?: KafkaRole;
-  /** Kafka API key name or number, e.g. "produce", "fetch", "metadata". @default - any API key */
+  /** Kafka API key name (any case), e.g. "produce", "fetch", "metadata"; excludes role. @default - any API key */
   readonly apiKey?: string;
-  /** Kafka API version. @default - any version */
+  /** Kafka API version, a whole number from 0 to 32767 as text. @default - any version */
   readonly apiVersion?: string;
   /** Client ID. @default - any client */
   readonly clientId?: string;
@@ -295,9 +305,36 @@ export interface L7KafkaOptions {
   readonly topic?: string;
 }
 
-// Kafka topic names (Kafka's Topic.validate): [a-zA-Z0-9._-], at most 249 characters; Cilium's
-// CRD allows 255.
-const KAFKA_TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
+// Kafka rules as Cilium 1.18 accepts them: the CRD (role enum, topic maxLength 255, every other field
+// any string) and cilium/proxy pkg/policy/api/kafka PortRule.Sanitize, which Cilium's
+// L7Rules.Validate calls (vendored in cilium/cilium).
+
+// The tables (API key names, compared lowercased, never numbers; topic length and characters, which
+// admit a backslash; the int16 API version) are the wire layer's, wire/cilium/l7.ts.
+// kafka.go: strconv.ParseInt(apiVersion, 10, 16) with n >= 0, so an optional sign and decimal digits.
+const KAFKA_API_VERSION = /^[+-]?[0-9]+$/;
+
+const KAFKA_OPTION_KEYS = ['role', 'apiKey', 'apiVersion', 'clientId', 'topic'];
+
+/** A decimal string as Go's ParseInt(s, 10, 16) reads it, when it is a Kafka API version (0..32767). */
+function kafkaApiVersionValue(text: string): number | undefined {
+  if (!KAFKA_API_VERSION.test(text)) return undefined;
+  const negative = text.startsWith('-');
+  const digits = text.replace(/^[+-]/, '').replace(/^0+(?=\d)/, '');
+  if (digits.length > 5) return undefined;
+  const n = Number(digits);
+  if (n > KAFKA_MAX_API_VERSION || (negative && n !== 0)) return undefined;
+  return n;
+}
+
+/** One Kafka option: a non-empty string, or left out. */
+function kafkaString(field: string, value: unknown, what: string, example: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalid(field, value, 'is not a string', `give ${what} as a string, e.g. ${example}`);
+  // Cilium reads an empty value as "any" (kafka.go: "If omitted or empty"); leaving it out says so plainly.
+  if (value.length === 0) throw invalid(field, value, `is empty, which Cilium reads as any ${what}`, `leave ${field.replace('L7Kafka.', '')} out to allow any ${what}`);
+  return value;
+}
 
 /** One Kafka L7 rule (deprecated in Cilium 1.18, removed in 1.20; see CILIUM_FEATURE_LIFECYCLE). */
 export class L7Kafka {
@@ -323,32 +360,48 @@ export class L7Kafka {
    */
   public static of(options: L7KafkaOptions): L7Kafka {
     const o = options ?? {};
-    if (o.role !== undefined && !Object.values(KafkaRole).includes(o.role)) {
-      throw invalid('L7Kafka.role', o.role, 'is not a Kafka role', 'use KafkaRole.PRODUCE or KafkaRole.CONSUME');
+    if (typeof o !== 'object' || Array.isArray(o)) {
+      throw invalid('L7Kafka.of', o, 'is not an options object', 'pass { role: KafkaRole.PRODUCE, topic: "orders" } or { apiKey: "fetch" }');
     }
-    if (o.role !== undefined && o.apiKey !== undefined) {
-      // pkg/policy/api/kafka: "Cannot set both Role and APIKey"
+    for (const key of Object.keys(o)) {
+      if (!KAFKA_OPTION_KEYS.includes(key) && (o as any)[key] !== undefined) {
+        throw invalid(`L7Kafka.${key}`, (o as any)[key], 'is not a Kafka rule option', `use ${KAFKA_OPTION_KEYS.join(', ')}${key === 'clientID' ? ' (clientId)' : ''}`);
+      }
+    }
+    const role = kafkaString('L7Kafka.role', o.role, 'role', 'KafkaRole.PRODUCE');
+    // The CRD's role enum is exact (Cilium's own check ignores case, but the API server rejects "Produce").
+    if (role !== undefined && !Object.values(KafkaRole).includes(role as KafkaRole)) {
+      throw invalid('L7Kafka.role', role, 'is not a Kafka role', 'use KafkaRole.PRODUCE or KafkaRole.CONSUME');
+    }
+    const apiKey = kafkaString('L7Kafka.apiKey', o.apiKey, 'API key', '"fetch"');
+    if (role !== undefined && apiKey !== undefined) {
+      // kafka.go Sanitize: "cannot set both Role and APIKey together"
       throw invalid('L7Kafka', o, 'sets both role and apiKey', 'give either a role or an apiKey');
     }
-    if (o.apiKey !== undefined && !/^([a-z][a-z0-9-]*|\d{1,5})$/.test(o.apiKey)) {
-      throw invalid('L7Kafka.apiKey', o.apiKey, 'is not a Kafka API key', 'use a lowercase key name such as "produce", "fetch", "metadata", or its number');
+    if (apiKey !== undefined && !KAFKA_API_KEYS.includes(apiKey.toLowerCase())) {
+      throw invalid('L7Kafka.apiKey', apiKey, 'is not a Kafka API key Cilium knows (names only, not numbers)',
+        `use one of ${KAFKA_API_KEYS.join(', ')}`);
     }
-    if (o.apiVersion !== undefined && !/^\d{1,5}$/.test(o.apiVersion)) {
-      throw invalid('L7Kafka.apiVersion', o.apiVersion, 'is not a Kafka API version', 'use a number such as "0"');
+    const apiVersion = kafkaString('L7Kafka.apiVersion', o.apiVersion, 'API version', '"0"');
+    if (apiVersion !== undefined && kafkaApiVersionValue(apiVersion) === undefined) {
+      throw invalid('L7Kafka.apiVersion', apiVersion, 'is not a Kafka API version', `use a whole number from 0 to ${KAFKA_MAX_API_VERSION}, e.g. "0"`);
     }
-    if (o.topic !== undefined && !KAFKA_TOPIC.test(o.topic)) {
-      throw invalid('L7Kafka.topic', o.topic, 'is not a valid Kafka topic', 'use 1-249 letters, digits, ".", "_" and "-"');
+    const clientId = kafkaString('L7Kafka.clientId', o.clientId, 'client ID', '"svc-a"');
+    const topic = kafkaString('L7Kafka.topic', o.topic, 'topic', '"orders"');
+    if (topic !== undefined && topic.length > KAFKA_MAX_TOPIC_LENGTH) {
+      throw invalid('L7Kafka.topic', `${topic.slice(0, 40)}…`, `is ${topic.length} characters long, more than Cilium's ${KAFKA_MAX_TOPIC_LENGTH}`,
+        `shorten it to at most ${KAFKA_MAX_TOPIC_LENGTH} characters (Kafka itself allows 249)`);
     }
-    if (o.clientId !== undefined && (typeof o.clientId !== 'string' || o.clientId.length === 0)) {
-      throw invalid('L7Kafka.clientId', o.clientId, 'is empty', 'give the client ID or leave it out');
+    if (topic !== undefined && !KAFKA_TOPIC_CHARS.test(topic)) {
+      throw invalid('L7Kafka.topic', topic, 'is not a valid Kafka topic', 'use letters, digits, ".", "_" and "-"');
     }
-    return new L7Kafka(o);
+    return new L7Kafka({ role: role as KafkaRole | undefined, apiKey, apiVersion, clientId, topic });
   }
 
   private readonly options: L7KafkaOptions;
 
   private constructor(options: L7KafkaOptions) {
-    this.options = { ...options };
+    this.options = options;
   }
 
   /** The wire form (`PortRuleKafka`). */
@@ -375,6 +428,7 @@ export function validateGenericL7(protocol: string, rules: { [key: string]: stri
       throw invalid(`withL7("${protocol}").rules[${i}]`, r, 'is not a map of strings', 'pass { key: "value" } objects');
     }
     for (const [k, v] of Object.entries(r)) {
+      validateRenderableKey(`withL7("${protocol}").rules[${i}] key`, k);
       if (k.length === 0 || typeof v !== 'string') {
         throw invalid(`withL7("${protocol}").rules[${i}]["${k}"]`, v, 'is not a string value with a non-empty key', 'use string keys and string values');
       }

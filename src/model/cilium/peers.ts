@@ -2,6 +2,7 @@ import { parseCidrWithExcept } from '../cidr';
 import { invalid } from '../errors';
 import { validateDns1123Label, validateDns1123Subdomain } from '../names';
 import { LabelSelector, LabelSelectorOptions } from '../selector';
+import { validateDnsName, validateDnsPattern } from './dns-names';
 import {
   CILIUM_POD_NAMESPACE_LABEL, CiliumSelectorConfig, CiliumSelectorRequirement, ciliumSelector, namespaceLabels,
   namespaceRequirement, selectorText,
@@ -318,37 +319,6 @@ export class CidrGroup implements ICiliumPeer {
   }
 }
 
-// toFQDNs syntax (CRD schema, pkg/policy/api/fqdn.go): matchName `^([-a-zA-Z0-9_]+[.]?)+$`,
-// matchPattern also allows `*`; both at most 255 characters.
-const FQDN_NAME = /^([-a-zA-Z0-9_]+[.]?)+$/;
-const FQDN_PATTERN = /^([-a-zA-Z0-9_*]+[.]?)+$/;
-
-/** @internal */
-export function validateFqdnName(field: string, name: string): string {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 255 || !FQDN_NAME.test(name)) {
-    throw invalid(field, name, 'is not a valid DNS name',
-      name && typeof name === 'string' && name.includes('*')
-        ? 'use the pattern factory for wildcards, e.g. Fqdn.pattern("*.example.com")'
-        : 'use letters, digits, "-", "_" and single dots, at most 255 characters, e.g. "api.example.com"');
-  }
-  if (name.includes('..') || name.startsWith('.')) {
-    throw invalid(field, name, 'has an empty label', 'remove the extra "."');
-  }
-  return name;
-}
-
-/** @internal */
-export function validateFqdnPattern(field: string, pattern: string): string {
-  if (typeof pattern !== 'string' || pattern.length === 0 || pattern.length > 255 || !FQDN_PATTERN.test(pattern)) {
-    throw invalid(field, pattern, 'is not a valid DNS pattern',
-      'use letters, digits, "-", "_", "*" and single dots, at most 255 characters, e.g. "*.example.com"');
-  }
-  if (pattern.includes('..') || pattern.startsWith('.')) {
-    throw invalid(field, pattern, 'has an empty label', 'remove the extra "."');
-  }
-  return pattern;
-}
-
 /**
  * Destinations by DNS name (`toFQDNs`, egress only). Cilium learns the addresses from DNS
  * answers seen by its DNS proxy, so the policy's pods must resolve names through a DNS L7
@@ -363,7 +333,7 @@ export class Fqdn implements ICiliumPeer {
    * @param name a fully qualified DNS name, e.g. `"api.example.com"`
    */
   public static named(name: string): Fqdn {
-    return new Fqdn(validateFqdnName('Fqdn.named', name), undefined);
+    return new Fqdn(validateDnsName('Fqdn.named', name), undefined);
   }
 
   /**
@@ -371,7 +341,7 @@ export class Fqdn implements ICiliumPeer {
    * @param pattern a DNS name pattern, e.g. `"*.example.com"`
    */
   public static pattern(pattern: string): Fqdn {
-    return new Fqdn(undefined, validateFqdnPattern('Fqdn.pattern', pattern));
+    return new Fqdn(undefined, validateDnsPattern('Fqdn.pattern', pattern));
   }
 
   /** The exact name. @default - a pattern */

@@ -3,6 +3,7 @@
  * listeners); deny rules take `PortDenyRule`, which has only ports: a deny rule cannot carry L7.
  */
 import { L7Rules } from './l7';
+import { Secret } from './secret';
 
 /** `L4Proto` values accepted on the wire (ParseL4Proto upper-cases; the CRD enum is exact). */
 export const CILIUM_L4_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ANY'] as const;
@@ -16,10 +17,8 @@ export interface PortProtocol {
   readonly protocol?: CiliumL4Protocol;
 }
 
-export interface Secret {
-  readonly namespace?: string;
-  readonly name: string;
-}
+// In its own module, so that l7.ts (header matches) and this file (TLS contexts) both use it without importing each other.
+export type { Secret } from './secret';
 
 export interface TLSContext {
   readonly secret: Secret;

@@ -1,5 +1,5 @@
 /** Cilium L7 rules (pkg/policy/api l7.go, http.go, kafka, dns): at most one kind per port rule. */
-import { Secret } from './l4';
+import { Secret } from './secret';
 
 export const HEADER_MISMATCH_ACTIONS = ['LOG', 'ADD', 'DELETE', 'REPLACE'] as const;
 export type HeaderMismatchActionName = typeof HEADER_MISMATCH_ACTIONS[number];

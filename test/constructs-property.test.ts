@@ -1,0 +1,26 @@
+// Property: whatever a factory or builder of the constructs accepts synthesises without error, and
+// nothing ever throws an internal error (TypeError, ...): only the library's validation errors.
+// conformance/constructs-property.test.ts runs the same programs and checks every manifest against
+// the official schemas in ../shared.
+import * as fc from 'fast-check';
+import { BUILDER_CHAINS, FACTORY_CASES, runProgram, SEED } from './property/constructs';
+
+const RUNS_PER_FACTORY = 150;
+
+describe('accepted inputs synthesise; rejected ones get validation errors only', () => {
+  test.each(FACTORY_CASES.map(c => [c.name, c] as const))('%s', (_name, factoryCase) => {
+    let accepted = 0;
+    fc.assert(fc.property(factoryCase.programs, program => {
+      if (runProgram(program, false)) accepted++;
+    }), { seed: SEED, numRuns: RUNS_PER_FACTORY });
+    // The generators are meant to hit both sides: some inputs are accepted, some rejected.
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(RUNS_PER_FACTORY);
+  }, 60_000);
+
+  test('builder chains on one Cilium rule: synth fails only through validation with our messages', () => {
+    fc.assert(fc.property(BUILDER_CHAINS, program => {
+      runProgram(program, true);
+    }), { seed: SEED, numRuns: 400 });
+  }, 60_000);
+});
