@@ -226,6 +226,9 @@ function entityMatcher(entity: EntityName): Matcher {
         || (p.type === 'entity' && CLUSTER_ENTITY_MEMBERS.includes(p.entity as EntityName));
     case 'remote-node':
       return (p) => p.type === 'node' || (p.type === 'entity' && p.entity === entity);
+    case 'none':
+      // entity.go: "an entity that can be selected but never exist"
+      return () => false;
     default:
       return (p) => p.type === 'entity' && p.entity === entity;
   }
@@ -353,7 +356,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
         if (ents !== undefined) {
           hasL3 = true;
           for (const name of ents) {
-            entities.add(name);
+            if (name !== 'none') entities.add(name);
             matchers.push(entityMatcher(name));
           }
         }

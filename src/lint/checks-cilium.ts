@@ -5,6 +5,7 @@ import {
 import { LintSeverity } from './types';
 import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
 import { checkFeature, CiliumFeature, CiliumVersion, CiliumVersionCheck } from '../model/cilium/versions';
+import { CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, NAMESPACE_NAME_LABEL } from '../wire/labels';
 
 const PEER_SELECTOR_FIELDS = ['fromEndpoints', 'toEndpoints'];
 
@@ -52,9 +53,9 @@ function selectorKeys(sel: any, field: string): [string, string][] {
 }
 
 const NAMESPACE_KEYS: { [key: string]: string } = {
-  'kubernetes.io/metadata.name': 'io.kubernetes.pod.namespace',
-  'namespace': 'io.kubernetes.pod.namespace',
-  'io.kubernetes.namespace': 'io.kubernetes.pod.namespace',
+  [NAMESPACE_NAME_LABEL]: CILIUM_POD_NAMESPACE_KEY,
+  'namespace': CILIUM_POD_NAMESPACE_KEY,
+  'io.kubernetes.namespace': CILIUM_POD_NAMESPACE_KEY,
 };
 
 /** CNP002: namespace selection through plain labels. */
@@ -87,7 +88,7 @@ export const namespacePlainLabels: LintCheck = {
           if (suggestion) {
             emit(p, keyField, `selects on "${key}", which Cilium reads as a pod label, so the namespace is not selected (it matches no endpoint unless pods carry that label)`,
               `use "k8s:${suggestion}" for the namespace name, or "k8s:io.cilium.k8s.namespace.labels.${plain}" for a namespace label`);
-          } else if (nsKeys.has(plain) && !podKeys.has(plain) && !plain.startsWith('io.cilium.k8s.namespace.labels.')) {
+          } else if (nsKeys.has(plain) && !podKeys.has(plain) && !plain.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX)) {
             emit(p, keyField, `selects on "${key}", a label of the given namespaces that no given pod carries: as an endpoint label it matches nothing`,
               `use "k8s:io.cilium.k8s.namespace.labels.${plain}" to select by namespace label`);
           }
@@ -233,7 +234,7 @@ export const cnpSubjectNamespace: LintCheck = {
     // and sets k8s:io.kubernetes.pod.namespace to the policy's namespace.
     for (const p of ctx.policies.filter(x => x.kind === CNP)) {
       for (const [key, field] of selectorKeys(p.spec?.endpointSelector, `${p.specPath}.endpointSelector`)) {
-        if (stripSource(key) !== 'io.kubernetes.pod.namespace') continue;
+        if (stripSource(key) !== CILIUM_POD_NAMESPACE_KEY) continue;
         emit(p, field, `names the namespace, but a CiliumNetworkPolicy only ever selects endpoints of its own namespace (${p.namespace}): Cilium replaces this match, or the selector matches nothing`,
           'drop it and create the policy in the namespace you mean (metadata.namespace), or use a CiliumClusterwideNetworkPolicy to select across namespaces');
       }

@@ -2,6 +2,7 @@
 // loader, and the helpers the checks share. Everything works on plain manifests.
 import { LintCheckInfo, LintFinding, LintObjectRef, LintOptions, LintSeverity } from './types';
 import { buildCluster, Cluster } from '../analysis/cluster';
+import { CILIUM_POD_NAMESPACE_KEY, ciliumKeyWithoutK8sSource } from '../wire/labels';
 import { ReadResult } from '../wire/reader';
 
 export const K8S_POLICY = 'NetworkPolicy';
@@ -175,11 +176,8 @@ export function subjectSelector(p: LintPolicy): any {
   return p.spec?.endpointSelector ?? {};
 }
 
-/** Strips Cilium's label source prefix (`k8s:`, `any:`...). */
-export function stripSource(key: string): string {
-  const m = /^(k8s|any|reserved|container|cidr|fqdn|unspec):(.*)$/.exec(key);
-  return m ? m[2] : key;
-}
+/** A Cilium selector key as the pod (or namespace) label key it matches (only `k8s:`/`any:` name Kubernetes labels). */
+export const stripSource = ciliumKeyWithoutK8sSource;
 
 /** Cilium selector with source prefixes stripped, for comparisons. */
 export function plainSelector(sel: any): any {
@@ -202,8 +200,8 @@ export function covers(other: LintPolicy, p: LintPolicy): boolean {
   if (other.namespace === undefined && p.namespace !== undefined) {
     // A cluster-wide selector may pin the namespace with io.kubernetes.pod.namespace; ignore that key.
     const b = plainSelector(broad);
-    delete b.matchLabels['io.kubernetes.pod.namespace'];
-    b.matchExpressions = b.matchExpressions.filter((e: any) => e.key !== 'io.kubernetes.pod.namespace');
+    delete b.matchLabels[CILIUM_POD_NAMESPACE_KEY];
+    b.matchExpressions = b.matchExpressions.filter((e: any) => e.key !== CILIUM_POD_NAMESPACE_KEY);
     return selectorCovers(b, narrow);
   }
   return selectorCovers(broad, narrow);

@@ -2,9 +2,11 @@ import { parseCidrWithExcept } from './cidr';
 import { invalid } from './errors';
 import { validateDns1123Label } from './names';
 import { LabelExpression, LabelSelector, LabelSelectorOptions } from './selector';
+import { NAMESPACE_NAME_LABEL as WIRE_NAMESPACE_NAME_LABEL } from '../wire/labels';
 
 /** The label every namespace carries with its own name (Kubernetes 1.22+). */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** Set by the API server on every Namespace (the one copy of the key is the wire layer's). */
+export const NAMESPACE_NAME_LABEL = WIRE_NAMESPACE_NAME_LABEL;
 
 /** An IP block with exceptions, validated. */
 export interface IpBlockConfig {

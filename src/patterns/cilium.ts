@@ -7,7 +7,7 @@ import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy, CiliumPolicyBase }
 import { Lint } from '../lint';
 import { LabelExpression, Port } from '../model';
 import { CLOUD_METADATA_CIDR } from './kubernetes';
-import { Cidr, CiliumVersion, Endpoints, Entity, Fqdn, ICiliumPeer, L7Dns } from '../model/cilium';
+import { Cidr, CILIUM_POD_NAMESPACE_KEY, CiliumVersion, Endpoints, Entity, Fqdn, ICiliumPeer, L7Dns } from '../model/cilium';
 
 /** Options shared by the Cilium patterns. */
 export interface CiliumPatternOptions {
@@ -214,7 +214,7 @@ export class CiliumPolicyPatterns {
     });
     // Unprefixed keys match any label source, as in the Cilium documentation's default-deny example.
     const endpoints = excluded.length
-      ? Endpoints.matchingOptions({ matchExpressions: [LabelExpression.notIn('io.kubernetes.pod.namespace', excluded)] })
+      ? Endpoints.matchingOptions({ matchExpressions: [LabelExpression.notIn(CILIUM_POD_NAMESPACE_KEY, excluded)] })
       : Endpoints.all();
     const p = new CiliumClusterwideNetworkPolicy(scope, id, {
       metadata: options.metadata,

@@ -193,3 +193,13 @@ describe('Cilium policy semantics', () => {
     expect(v.reason).toBe('denied on ingress of shop/api[Deployment]: isolated by CiliumNetworkPolicy shop/api-in and no rule allows it');
   });
 });
+
+describe('entity none (selects nothing, entity.go EntityNone)', () => {
+  test('a rule to none allows nothing but still isolates; no {none} peer appears', () => {
+    const a = analyze([...baseCluster(), cnp('shop', 'p', { endpointSelector: { matchLabels: { app: 'api' } }, ingress: [{ fromEntities: ['none'] }] })]);
+    expect(a.diagnostics).toEqual([]);
+    expect(a.toText()).not.toContain('{none}');
+    expect(a.isAllowed({ from: 'shop/web', to: 'shop/api' })).toMatchObject({ allowed: false });
+    expect(a.isAllowed({ from: 'shop/web', to: 'shop/api' }).reason).toMatch(/isolated by CiliumNetworkPolicy shop\/p/);
+  });
+});

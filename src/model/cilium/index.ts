@@ -10,3 +10,5 @@ export { Icmp } from './icmp';
 export { HeaderMismatchAction, KafkaRole, L7Dns, L7Http, L7Kafka } from './l7';
 export type { HeaderMatchOptions, L7KafkaOptions, SecretRef } from './l7';
 export type { CiliumAgentOptions } from './agent';
+/** The label key of a pod's namespace in Cilium selectors (`io.kubernetes.pod.namespace`). */
+export { CILIUM_POD_NAMESPACE_KEY } from '../../wire/labels';

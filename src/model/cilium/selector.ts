@@ -1,3 +1,4 @@
+import { CILIUM_NAMESPACE_LABELS_PREFIX as WIRE_NS_PREFIX, CILIUM_POD_NAMESPACE_LABEL } from '../../wire/labels';
 import { invalid } from '../errors';
 import { validateDns1123Label, validateLabelKey, validateLabelValue } from '../names';
 import { LabelOperator, LabelSelector } from '../selector';
@@ -6,9 +7,9 @@ import { LabelOperator, LabelSelector } from '../selector';
  * Label keys Cilium adds to every endpoint's identity (pkg/k8s/apis/cilium.io/const.go).
  * The `k8s:` source prefix makes sure they only match labels that come from Kubernetes.
  */
-export const CILIUM_POD_NAMESPACE_LABEL = 'k8s:io.kubernetes.pod.namespace';
+export { CILIUM_POD_NAMESPACE_LABEL } from '../../wire/labels';
 /** Prefix of the labels Cilium copies from an endpoint's namespace: `k8s:io.cilium.k8s.namespace.labels.<key>`. */
-export const CILIUM_NAMESPACE_LABELS_PREFIX = 'k8s:io.cilium.k8s.namespace.labels.';
+export const CILIUM_NAMESPACE_LABELS_PREFIX = `k8s:${WIRE_NS_PREFIX}`;
 
 /** One requirement of a selector in Cilium's wire format (keys may carry a source such as `k8s:`). */
 export interface CiliumSelectorRequirement {
