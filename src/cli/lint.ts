@@ -1,8 +1,11 @@
 /**
  * `cdk8s-netpol lint PATH...`: the network policy lint on any manifests (files or folders of YAML/JSON).
- * Exit code 0 when no finding reaches `--fail-on` (default: error), 1 otherwise or on a usage error.
+ * Exit codes (ExitCode): 0 when no finding reaches `--fail-on` (default: error); 1 when one does;
+ * 2 on a usage error; 3 when a manifest is invalid (LINT000: unreadable, or the API server or
+ * Cilium rejects it), which takes precedence.
  */
 import { Command } from 'commander';
+import { CILIUM_AGENT_HELP, ExitCode, parseCiliumAgent } from './options';
 import { Linter, LintSeverity } from '../lint';
 
 /** Options of the lint command. */
@@ -17,6 +20,8 @@ export interface LintCommandOptions {
   readonly failOn?: string;
   /** List the checks instead of linting. */
   readonly list?: boolean;
+  /** Cilium agent settings, as `--cilium-agent`. */
+  readonly ciliumAgent?: string;
 }
 
 /** What the command prints and returns. */
@@ -33,11 +38,11 @@ const SEVERITIES: string[] = [LintSeverity.ERROR, LintSeverity.WARNING, LintSeve
 export function runLintCommand(paths: string[], options: LintCommandOptions = {}): LintCommandResult {
   const format = options.format ?? 'text';
   if (!FORMATS.includes(format)) {
-    return { exitCode: 1, stdout: '', stderr: `error: --format "${format}" is not supported; use one of ${FORMATS.join(', ')}\n` };
+    return { exitCode: ExitCode.USAGE, stdout: '', stderr: `error: --format "${format}" is not supported; use one of ${FORMATS.join(', ')}\n` };
   }
   const failOn = options.failOn ?? LintSeverity.ERROR;
   if (!SEVERITIES.includes(failOn)) {
-    return { exitCode: 1, stdout: '', stderr: `error: --fail-on "${failOn}" is not a severity; use one of ${SEVERITIES.join(', ')}\n` };
+    return { exitCode: ExitCode.USAGE, stdout: '', stderr: `error: --fail-on "${failOn}" is not a severity; use one of ${SEVERITIES.join(', ')}\n` };
   }
   if (options.list) {
     const checks = Linter.checks();
@@ -47,21 +52,24 @@ export function runLintCommand(paths: string[], options: LintCommandOptions = {}
     return { exitCode: 0, stdout, stderr: '' };
   }
   if (paths.length === 0) {
-    return { exitCode: 1, stdout: '', stderr: 'error: give at least one file or folder of manifests, e.g. cdk8s-netpol lint dist/\n' };
+    return { exitCode: ExitCode.USAGE, stdout: '', stderr: 'error: give at least one file or folder of manifests, e.g. cdk8s-netpol lint dist/\n' };
   }
   let report;
   try {
     report = Linter.lintFiles(paths, {
       disabledChecks: options.disable ? options.disable.split(',').map(s => s.trim()).filter(s => s) : undefined,
       ciliumVersion: options.ciliumVersion,
+      ciliumAgent: parseCiliumAgent(options.ciliumAgent),
     });
   } catch (e: any) {
-    return { exitCode: 1, stdout: '', stderr: `error: ${e?.message ?? e}\n` };
+    return { exitCode: ExitCode.USAGE, stdout: '', stderr: `error: ${e?.message ?? e}\n` };
   }
   const rank = (s: string) => SEVERITIES.length - SEVERITIES.indexOf(s);
   const failing = report.findings.some(f => rank(f.severity) >= rank(failOn));
+  const invalid = report.findings.filter(f => f.checkId === 'LINT000');
+  const missingPath = invalid.some(f => /^path not found/.test(f.message));
   return {
-    exitCode: failing ? 1 : 0,
+    exitCode: missingPath ? ExitCode.USAGE : invalid.length ? ExitCode.INVALID_INPUT : failing ? ExitCode.CHECK_FAILED : ExitCode.OK,
     stdout: format === 'json' ? Linter.formatJson(report) : Linter.formatText(report),
     stderr: '',
   };
@@ -79,6 +87,7 @@ export function registerLintCommand(program: Command, io: { stdout(t: string): v
     .option('--cilium-version <version>', 'targeted Cilium version (major.minor)')
     .option('--fail-on <severity>', `lowest severity that fails: ${SEVERITIES.join('|')}`, 'error')
     .option('--list', 'list the checks')
+    .option('--cilium-agent <settings>', CILIUM_AGENT_HELP)
     .action((paths: string[], opts: LintCommandOptions) => {
       const r = runLintCommand(paths, opts);
       if (r.stdout) io.stdout(r.stdout);

@@ -8,8 +8,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError } from 'commander';
-import { ConnectivityAnalysis, OutputFormat } from '../analysis';
 import { registerLintCommand } from './lint';
+import { CILIUM_AGENT_HELP, ExitCode, LENIENT_HELP, parseCiliumAgent, UsageError } from './options';
+import { AnalysisOptions, ConnectivityAnalysis, OutputFormat } from '../analysis';
+import { QueryError } from '../analysis/explain';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -18,13 +20,26 @@ export interface CliIo {
 
 const FORMATS = ['txt', 'json', 'md', 'dot', 'mermaid'];
 
-function reportLoad(a: ConnectivityAnalysis, io: CliIo, quiet: boolean) {
+/** Prints the diagnostics; returns the exit code they call for (INVALID_INPUT on any error, USAGE for a missing path). */
+function reportLoad(a: ConnectivityAnalysis, io: CliIo, quiet: boolean): ExitCode {
   for (const d of a.diagnostics) io.stderr(`${d.file}${d.line ? `:${d.line}:${d.column}` : ''}: ${d.severity}: ${d.message}\n`);
   const skipped = a.skippedKinds;
   if (skipped.length && !quiet) {
     const n = skipped.reduce((s, k) => s + k.count, 0);
     io.stderr(`info: skipped ${n} document(s) of unrelated kinds: ${skipped.map((k) => `${k.kind} (${k.count})`).join(', ')}\n`);
   }
+  const errors = a.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.some((d) => /^path not found/.test(d.message))) return ExitCode.USAGE;
+  return errors.length ? ExitCode.INVALID_INPUT : ExitCode.OK;
+}
+
+interface ReadFlags {
+  readonly lenient?: boolean;
+  readonly ciliumAgent?: string;
+}
+
+function readOptions(opts: ReadFlags): AnalysisOptions {
+  return { lenient: opts.lenient, ciliumAgent: parseCiliumAgent(opts.ciliumAgent) };
 }
 
 /** The installed package's version: package.json sits two folders up from both src/cli and lib/cli. */
@@ -34,7 +49,7 @@ export function packageVersion(): string {
 
 const PROCESS_IO: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
-/** Run the CLI in-process; returns the exit code (0 ok, 1 usage or input error). */
+/** Run the CLI in-process; returns the exit code (see ExitCode). */
 export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
   let code = 0;
   const program = new Command();
@@ -52,16 +67,13 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
     .option('-f, --format <format>', `output format: ${FORMATS.join('|')}`, 'txt')
     .option('--focus <workload>', 'only connections from/to this workload (name or namespace/name)')
     .option('-q, --quiet', 'do not print info messages')
-    .action((paths: string[], opts: { format: string; focus?: string; quiet?: boolean }) => {
-      if (!FORMATS.includes(opts.format)) {
-        io.stderr(`error: --format "${opts.format}" is not supported; use one of ${FORMATS.join(', ')}\n`);
-        code = 1;
-        return;
-      }
-      const a = ConnectivityAnalysis.fromFiles(paths, { focusWorkload: opts.focus });
-      reportLoad(a, io, !!opts.quiet);
+    .option('--lenient', LENIENT_HELP)
+    .option('--cilium-agent <settings>', CILIUM_AGENT_HELP)
+    .action((paths: string[], opts: { format: string; focus?: string; quiet?: boolean } & ReadFlags) => {
+      if (!FORMATS.includes(opts.format)) throw new UsageError(`--format "${opts.format}" is not supported; use one of ${FORMATS.join(', ')}`);
+      const a = ConnectivityAnalysis.fromFiles(paths, { ...readOptions(opts), focusWorkload: opts.focus });
+      code = reportLoad(a, io, !!opts.quiet);
       for (const chunk of a._formatChunks(opts.format as OutputFormat)) io.stdout(chunk);
-      if (a.diagnostics.some((d) => d.severity === 'error' && /path not found/.test(d.message))) code = 1;
     });
 
   program
@@ -73,18 +85,16 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
     .option('--port <port>', 'destination port')
     .option('--protocol <protocol>', 'TCP (default with --port), UDP, SCTP, ICMP')
     .option('-q, --quiet', 'do not print info messages')
-    .action((paths: string[], opts: { from: string; to: string; port?: string; protocol?: string; quiet?: boolean }) => {
+    .option('--lenient', LENIENT_HELP)
+    .option('--cilium-agent <settings>', CILIUM_AGENT_HELP)
+    .action((paths: string[], opts: { from: string; to: string; port?: string; protocol?: string; quiet?: boolean } & ReadFlags) => {
       let port: number | undefined;
       if (opts.port !== undefined) {
         port = Number(opts.port);
-        if (!/^\d+$/.test(opts.port) || port < 1 || port > 65535) {
-          io.stderr(`error: --port "${opts.port}" is not a port number 1-65535\n`);
-          code = 1;
-          return;
-        }
+        if (!/^\d+$/.test(opts.port) || port < 1 || port > 65535) throw new UsageError(`--port "${opts.port}" is not a port number 1-65535`);
       }
-      const a = ConnectivityAnalysis.fromFiles(paths);
-      reportLoad(a, io, !!opts.quiet);
+      const a = ConnectivityAnalysis.fromFiles(paths, readOptions(opts));
+      code = reportLoad(a, io, !!opts.quiet);
       io.stdout(a.explain({ from: opts.from, to: opts.to, port, protocol: opts.protocol }).text);
     });
 
@@ -95,9 +105,11 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e: any) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    // commander has printed its own usage message
+    if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     io.stderr(`error: ${e?.message ?? e}\n`);
-    return 1;
+    // a bad option value or query (unknown workload, protocol, port); anything else is a bug to report
+    return e instanceof UsageError || e instanceof QueryError ? ExitCode.USAGE : ExitCode.INVALID_INPUT;
   }
   return code;
 }

@@ -40,7 +40,7 @@ describe('cdk8s-netpol CLI', () => {
 
   test('an unknown format is a usage error', async () => {
     const r = await run('analyze', app, '--format', 'xml');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toContain('--format "xml" is not supported; use one of txt, json, md, dot, mermaid');
   });
 
@@ -53,19 +53,50 @@ describe('cdk8s-netpol CLI', () => {
 
   test('explain with an unknown workload lists close names', async () => {
     const r = await run('explain', app, '--from', 'shop/wbe', '--to', 'shop/api');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toContain('from: workload "shop/wbe" not found; close names: shop/web[Deployment]');
   });
 
   test('explain with a bad port', async () => {
     const r = await run('explain', app, '--from', 'shop/web', '--to', 'shop/api', '--port', 'http');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toContain('--port "http" is not a port number 1-65535');
   });
 
   test('missing arguments are usage errors', async () => {
     const r = await run('explain', app);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toContain("required option '--from <peer>' not specified");
+  });
+
+  describe('exit codes (0 done, 1 check failed, 2 usage error, 3 invalid input)', () => {
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'netpol-cli-'));
+    const bad = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(bad, [
+      'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: db, namespace: shop}',
+      'spec:', '  podSelector: {matchExpressions: [{key: app, operator: in, values: [db]}]}', '  policyTypes: [Ingress]', '',
+    ].join('\n'));
+
+    test('analyze and explain print what they could read, report the rejected policy and exit 3', async () => {
+      const r = await run('analyze', app, bad, '-q');
+      expect(r.code).toBe(3);
+      expect(r.out).toContain('shop/web[Deployment] => shop/api[Deployment] : TCP 9090\n');
+      expect(r.err).toContain('bad.yaml:1:1: error: NetworkPolicy shop/db spec.podSelector.matchExpressions[0].operator: unsupported value "in": use one of "In"');
+      const e = await run('explain', app, bad, '--from', 'shop/web', '--to', 'shop/api', '-q');
+      expect(e.code).toBe(3);
+      expect(e.out).toContain('verdict: ALLOWED');
+    });
+
+    test('lint exits 3 on an invalid manifest, before its findings', async () => {
+      const r = await run('lint', bad);
+      expect(r.code).toBe(3);
+      expect(r.out).toContain('error LINT000 NetworkPolicy shop/db spec.podSelector.matchExpressions[0].operator');
+    });
+
+    test('--cilium-agent: an unknown setting is a usage error', async () => {
+      const r = await run('analyze', app, '--cilium-agent', 'enable-bgp');
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('--cilium-agent: "enable-bgp" is not a setting this tool models; use enable-node-selector-labels, enable-l7-proxy, enable-icmp-rules');
+    });
   });
 });

@@ -221,12 +221,12 @@ describe('files and the CLI', () => {
     expect(runLintCommand([path.join(FIXTURES, 'mistakes.yaml')], { disable: 'CNP001' }).exitCode).toBe(0);
     expect(runLintCommand([path.join(FIXTURES, 'mistakes.yaml')], { disable: 'CNP001', failOn: 'warning' }).exitCode).toBe(1);
     expect(runLintCommand([], { list: true }).stdout).toContain('NP002 and-or-peers (warning)');
-    expect(runLintCommand([], {})).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('give at least one file') });
-    expect(runLintCommand(['x'], { format: 'xml' })).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('--format "xml"') });
-    expect(runLintCommand(['x'], { failOn: 'fatal' })).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('--fail-on "fatal"') });
-    expect(runLintCommand(['x'], { disable: 'NOPE1' })).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('"NOPE1" is not a check id') });
+    expect(runLintCommand([], {})).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('give at least one file') });
+    expect(runLintCommand(['x'], { format: 'xml' })).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--format "xml"') });
+    expect(runLintCommand(['x'], { failOn: 'fatal' })).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('--fail-on "fatal"') });
+    expect(runLintCommand(['x'], { disable: 'NOPE1' })).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('"NOPE1" is not a check id') });
     const missing = runLintCommand([path.join(FIXTURES, 'nope.yaml')]);
-    expect(missing.exitCode).toBe(1);
+    expect(missing.exitCode).toBe(2);
     expect(missing.stdout).toContain('LINT000');
   });
 
