@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 
@@ -70,7 +71,7 @@ describe('cdk8s-netpol CLI', () => {
   });
 
   describe('exit codes (0 done, 1 check failed, 2 usage error, 3 invalid input)', () => {
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'netpol-cli-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-cli-'));
     const bad = path.join(dir, 'bad.yaml');
     fs.writeFileSync(bad, [
       'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: db, namespace: shop}',
