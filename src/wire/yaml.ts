@@ -83,7 +83,6 @@ const SYNTAX_HINTS: Record<string, string> = {
   'did not find expected key': 'keys of one mapping must start at the same column: fix the indentation of this line',
   'did not find expected \'-\' indicator': 'items of one list must all start with "- " at the same column',
   'could not find expected \':\'': 'a key must be followed by ": " on the same line (keys are limited to one line and 1024 characters)',
-  'found character that cannot start any token': 'indent with spaces, never tabs; quote values that start with "@", "`" or "%"',
   'found unexpected end of stream': 'a quoted string is not closed: add the closing quote',
   'found unexpected document indicator': 'a line starting with "---" or "..." ends the document even inside quotes: indent the line or close the quote before it',
   'did not find expected \',\' or \']\'': 'a flow list [...] is not closed or lacks a comma between items',
@@ -364,8 +363,11 @@ function readYaml(text: string, from: number, firstLine: number, file: string,
       if (badAt >= 0) throw new BadCharacter();
     } catch (e) {
       let d: Diagnostic;
+      // text cut at a forbidden character: only a syntax error before it is real
+      if (badAt >= 0 && !(e instanceof YamlSyntaxError && e.pos < badAt - chunk.start)) e = new BadCharacter();
       if (e instanceof YamlSyntaxError) {
-        const hint = SYNTAX_HINTS[e.problem] ?? (e.problem.startsWith('exceeded max depth') ? `nesting deeper than ${MAX_YAML_DEPTH} levels is go-yaml's limit: flatten the document` : undefined);
+        const hint = e.problem === 'found character that cannot start any token' ? badTokenHint(src, e.pos)
+          : SYNTAX_HINTS[e.problem] ?? (e.problem.startsWith('exceeded max depth') ? `nesting deeper than ${MAX_YAML_DEPTH} levels is go-yaml's limit: flatten the document` : undefined);
         const context = e.context && e.contextLine !== undefined ? ` (${e.context} at line ${chunk.line + e.contextLine + 1}, column ${e.contextCol! + 1})` : '';
         d = {
           severity: 'error', file, ...pos(e.line, e.col), code: 'yaml-syntax',
@@ -447,3 +449,16 @@ function readYaml(text: string, from: number, firstLine: number, file: string,
 }
 
 class BadCharacter extends Error {}
+
+/** What to do about a character no YAML token starts with, from the character and what precedes it. */
+function badTokenHint(src: string, pos: number): string {
+  const c = src.charAt(pos);
+  if (c === '\t') return 'a tab cannot indent YAML nor follow "- ", "? " or a block-context ":" on its own: use spaces';
+  let p = pos - 1;
+  while (p >= 0 && (src.charCodeAt(p) === 0x20 || src.charCodeAt(p) === 0x09)) p--;
+  const before = src.charAt(p);
+  if (before === '"' || before === '\'') {
+    return `text follows a closing quote: inside ${before === '"' ? 'double quotes write \\" for a quote' : 'single quotes write \'\' for a quote'}, or quote the whole value the other way`;
+  }
+  return `"${c}" cannot start a value: quote the value`;
+}
