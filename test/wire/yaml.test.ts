@@ -328,7 +328,9 @@ describe('characters and encodings', () => {
     expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['3:6 yaml-character']);
     expect(r.diagnostics[0].message).toMatch(/character U\+0007 is not allowed in YAML/);
     expect(where('a: "\u007f"\n')).toEqual(['1:5 yaml-character']);
-    expect(one('a: "\u0085 \u00a0 \ud83d\ude00"\n')).toEqual({ a: '\u0085 \u00a0 \ud83d\ude00' });
+    expect(one('a: "\u00a0 \ud83d\ude00"\n')).toEqual({ a: '\u00a0 \ud83d\ude00' });
+    // NEL (U+0085), LS and PS are line breaks for libyaml: NEL folds like a newline
+    expect(one('a: "x\u0085y"\n')).toEqual({ a: 'x y' });
   });
 });
 
