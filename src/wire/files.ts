@@ -62,7 +62,11 @@ export function loadFiles(paths: string[]): LoadResult {
       const size = fs.statSync(f).size;
       if (size > MAX_FILE_BYTES) {
         diagnostics.push({
-          severity: 'error', file: f, line: 0, column: 0, code: 'file-size',
+          severity: 'error',
+          file: f,
+          line: 0,
+          column: 0,
+          code: 'file-size',
           message: `file skipped: it is ${(size / 1048576).toFixed(0)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB this reader accepts; split it (no object may exceed the API server's 3 MiB request limit anyway)`,
         });
         continue;
@@ -75,7 +79,11 @@ export function loadFiles(paths: string[]): LoadResult {
     const text = decodeManifestBytes(bytes);
     if (bytes.length >= 2 && bytes.length % 2 === 0 && text.indexOf('\u0000') >= 0 && (bytes[0] === 0 || bytes[1] === 0)) {
       diagnostics.push({
-        severity: 'error', file: f, line: 1, column: 1, code: 'file-encoding',
+        severity: 'error',
+        file: f,
+        line: 1,
+        column: 1,
+        code: 'file-encoding',
         message: 'file skipped: it looks like UTF-16 without a byte order mark, which kubectl reads as UTF-8 and rejects; save it as UTF-8 (or UTF-16 with a byte order mark)',
       });
       continue;

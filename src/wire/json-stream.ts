@@ -119,9 +119,7 @@ export function scanJsonValue(text: string, pos: number, positions = false): Jso
     let j = i;
     if (text.charCodeAt(j) === 0x2d) j++;
     const d0 = text.charCodeAt(j);
-    if (d0 === 0x30) j++;
-    else if (d0 >= 0x31 && d0 <= 0x39) while (j < n && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++;
-    else {
+    if (d0 === 0x30) {j++;} else if (d0 >= 0x31 && d0 <= 0x39) {while (j < n && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++;} else {
       i = j;
       return j >= n ? fail('unexpected EOF', j) : fail(`invalid character ${quoteChar(d0)} in numeric literal`, j);
     }

@@ -272,7 +272,9 @@ class Decoder implements YamlEventSink {
         top.merged.delete(k);
       } else {
         const previousKind = top.keyKinds?.get(k) ?? KIND_STRING;
-        this.duplicates.push({ key: k, line: top.keyLine, col: top.keyCol, differentYamlKeys: previousKind !== kind, firstLine: top.pos?.keys!.get(k)?.line });
+        this.duplicates.push({
+          key: k, line: top.keyLine, col: top.keyCol, differentYamlKeys: previousKind !== kind, firstLine: top.pos?.keys!.get(k)?.line,
+        });
       }
     }
     setKey(o, k, v);

@@ -84,7 +84,8 @@ function parseUintBase0(s: string): bigint | undefined {
   let digits = s;
   if (s.charCodeAt(0) === 0x30) {
     const p = s.length >= 3 ? s.charCodeAt(1) | 0x20 : 0;
-    if (p === 0x62) { base = 2; digits = s.slice(2); } else if (p === 0x6f) { base = 8; digits = s.slice(2); } else if (p === 0x78) { base = 16; digits = s.slice(2); } else { base = 8; digits = s.slice(1); }
+    base = p === 0x62 ? 2 : p === 0x78 ? 16 : 8;
+    digits = p === 0x62 || p === 0x6f || p === 0x78 ? s.slice(2) : s.slice(1);
   }
   let n = 0n;
   const b = BigInt(base);
@@ -105,8 +106,7 @@ function parseUintBase0(s: string): bigint | undefined {
 function parseIntBase0(s: string): bigint | undefined {
   let neg = false;
   let rest = s;
-  if (s.charCodeAt(0) === 0x2b) rest = s.slice(1);
-  else if (s.charCodeAt(0) === 0x2d) { neg = true; rest = s.slice(1); }
+  if (s.charCodeAt(0) === 0x2b) {rest = s.slice(1);} else if (s.charCodeAt(0) === 0x2d) { neg = true; rest = s.slice(1); }
   const u = parseUintBase0(rest);
   if (u === undefined) return undefined;
   if (!neg && u > INT64_MAX) return undefined;

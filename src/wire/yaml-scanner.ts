@@ -982,7 +982,8 @@ export class Scanner {
     const indent = this.indent + 1;
     for (;;) {
       const c0 = this.at(this.pos);
-      if (this.col === 0 && (c0 === 0x2d || c0 === 0x2e) && this.at(this.pos + 1) === c0 && this.at(this.pos + 2) === c0 && isBlankZ(this.at(this.pos + 3))) break;
+      if (this.col === 0 && (c0 === 0x2d || c0 === 0x2e) && this.at(this.pos + 1) === c0 && this.at(this.pos + 2) === c0
+        && isBlankZ(this.at(this.pos + 3))) break;
       if (c0 === 0x23 /* # */) break;
 
       let runStart = -1;

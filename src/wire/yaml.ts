@@ -15,9 +15,9 @@
  */
 import { Diagnostic } from './diagnostic';
 import { scanJsonValue, skipJsonWhitespace, JsonPosNode } from './json-stream';
+import { FieldPath, LoadResult, Position, SourceDoc } from './source';
 import { decodeYamlDocument, DecodedDocument, PosNode, YamlConversionError, MAX_JSON_DEPTH } from './yaml-decode';
 import { YamlSyntaxError, MAX_YAML_DEPTH } from './yaml-scanner';
-import { FieldPath, LoadResult, Position, SourceDoc } from './source';
 
 /**
  * The API server rejects request bodies over 3 MiB (k8s.io/apiserver pkg/server/config.go
@@ -144,7 +144,11 @@ function splitYamlDocuments(text: string, from: number, firstLine: number, file:
       skipping = false;
       if (rest.length > 0 && rest.charCodeAt(0) !== 0x23) {
         diagnostics.push({
-          severity: 'error', file, line: line + 1, column: 4, code: 'yaml-separator',
+          severity: 'error',
+          file,
+          line: line + 1,
+          column: 4,
+          code: 'yaml-separator',
           message: `invalid document separator "---${text.slice(lineStart + 3, nl).replace(/\r$/, '')}": kubectl accepts only blanks or a comment after "---" `
             + `(k8s.io/apimachinery YAMLReader) and stops reading the file here; move "${rest}" to the next line. Document skipped`,
         });
@@ -171,11 +175,7 @@ function jsonSizeExceeds(value: any, limit: number): number | undefined {
   const stack: any[] = [value];
   while (stack.length) {
     const v = stack.pop();
-    if (v === null) size += 4;
-    else if (typeof v === 'boolean') size += v ? 4 : 5;
-    else if (typeof v === 'number') size += String(v).length;
-    else if (typeof v === 'string') size += stringJsonSize(v);
-    else if (Array.isArray(v)) {
+    if (v === null) {size += 4;} else if (typeof v === 'boolean') {size += v ? 4 : 5;} else if (typeof v === 'number') {size += String(v).length;} else if (typeof v === 'string') {size += stringJsonSize(v);} else if (Array.isArray(v)) {
       size += 2 + Math.max(0, v.length - 1);
       for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
     } else {
@@ -196,17 +196,22 @@ function stringJsonSize(s: string): number {
   let n = 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20) n += c === 0x0a || c === 0x0d || c === 0x09 || c === 0x08 || c === 0x0c ? 2 : 6;
-    else if (c === 0x22 || c === 0x5c) n += 2;
-    else if (c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) n += 6;
-    else if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
+    if (c >= 0xd800 && c <= 0xdbff) {
+      // a surrogate pair: 4 bytes of UTF-8
       n += 4;
       i++;
-    } else n += 3;
+    } else {
+      n += charJsonSize(c);
+    }
   }
   return n;
+}
+
+function charJsonSize(c: number): number {
+  if (c < 0x20) return c === 0x0a || c === 0x0d || c === 0x09 || c === 0x08 || c === 0x0c ? 2 : 6;
+  if (c === 0x22 || c === 0x5c) return 2;
+  if (c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) return 6;
+  return c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
 }
 
 /** Walks a position tree along a field path. */
@@ -256,7 +261,10 @@ function addDocument(obj: any, file: string, start: Position, itemPos: (i: numbe
   locate: ((path: FieldPath) => Position | undefined) | undefined, documents: SourceDoc[], diagnostics: Diagnostic[]): void {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     diagnostics.push({
-      severity: 'error', file, ...start, code: 'not-an-object',
+      severity: 'error',
+      file,
+      ...start,
+      code: 'not-an-object',
       message: `document is not a Kubernetes object (expected a mapping with apiVersion and kind), got ${Array.isArray(obj) ? 'a list' : typeof obj === 'string' ? `the string "${shorten(obj)}"` : String(obj)}`,
     });
     return;
@@ -304,7 +312,10 @@ function readJson(text: string, file: string, documents: SourceDoc[], diagnostic
     if (scan.end === undefined) {
       const p = lineOf(scan.errorPos!);
       const jsonError: Diagnostic = {
-        severity: 'error', file, ...p, code: 'json-syntax',
+        severity: 'error',
+        file,
+        ...p,
+        code: 'json-syntax',
         message: `malformed JSON: ${scan.error}; kubectl stops reading the file here`,
       };
       if (count > 1) {
@@ -328,7 +339,10 @@ function readJson(text: string, file: string, documents: SourceDoc[], diagnostic
     for (const d of scan.duplicates) {
       const p = lineOf(d.pos);
       diagnostics.push({
-        severity: 'error', file, ...p, code: 'duplicate-key',
+        severity: 'error',
+        file,
+        ...p,
+        code: 'duplicate-key',
         message: `duplicate key "${shorten(d.key)}" (first at line ${lineOf(d.firstPos).line}): kubectl keeps the last value silently; remove one of them`,
       });
     }
@@ -370,19 +384,29 @@ function readYaml(text: string, from: number, firstLine: number, file: string,
           : SYNTAX_HINTS[e.problem] ?? (e.problem.startsWith('exceeded max depth') ? `nesting deeper than ${MAX_YAML_DEPTH} levels is go-yaml's limit: flatten the document` : undefined);
         const context = e.context && e.contextLine !== undefined ? ` (${e.context} at line ${chunk.line + e.contextLine + 1}, column ${e.contextCol! + 1})` : '';
         d = {
-          severity: 'error', file, ...pos(e.line, e.col), code: 'yaml-syntax',
+          severity: 'error',
+          file,
+          ...pos(e.line, e.col),
+          code: 'yaml-syntax',
           message: `malformed YAML, document skipped: ${e.problem}${context}${hint ? `; ${hint}` : ''}`,
         };
       } else if (e instanceof YamlConversionError) {
         d = {
-          severity: 'error', file, ...pos(e.line, e.col), code: e.code,
+          severity: 'error',
+          file,
+          ...pos(e.line, e.col),
+          code: e.code,
           message: `document skipped: kubectl cannot convert it to JSON: ${e.message}; ${CONVERSION_HINTS[e.code] ?? CONVERSION_HINTS['yaml-decode']}`,
         };
       } else if (e instanceof BadCharacter) {
         const lines = new Lines(text);
         const p = lines.at(badAt);
         d = {
-          severity: 'error', file, line: p.line, column: p.column, code: 'yaml-character',
+          severity: 'error',
+          file,
+          line: p.line,
+          column: p.column,
+          code: 'yaml-character',
           message: `document skipped: character ${codePoint(text, badAt)} is not allowed in YAML (go-yaml: "control characters are not allowed"); remove it, or write it as an escape inside double quotes`,
         };
       } else {
@@ -406,7 +430,11 @@ function readYaml(text: string, from: number, firstLine: number, file: string,
         const before = src.slice(0, doc.endPos + m[0].length);
         const line = chunk.line + before.split('\n').length;
         diagnostics.push({
-          severity: 'warning', file, line, column: 1, code: 'yaml-ignored',
+          severity: 'warning',
+          file,
+          line,
+          column: 1,
+          code: 'yaml-ignored',
           message: 'text after the document end marker "..." is ignored: kubectl reads only the first document before the next "---" line; start a new document with "---" or remove the "..."',
         });
       }
@@ -421,7 +449,10 @@ function readYaml(text: string, from: number, firstLine: number, file: string,
     for (const [i, dup] of doc.duplicates.entries()) {
       const first = withFirst[i]?.firstLine;
       diagnostics.push({
-        severity: 'error', file, ...pos(dup.line, dup.col), code: 'duplicate-key',
+        severity: 'error',
+        file,
+        ...pos(dup.line, dup.col),
+        code: 'duplicate-key',
         message: dup.differentYamlKeys
           ? `keys at lines ${first !== undefined ? chunk.line + first + 1 : '?'} and ${chunk.line + dup.line + 1} both become the JSON key "${shorten(dup.key)}": kubectl keeps one of them at random; write the key one way only`
           : `duplicate key "${shorten(dup.key)}" (first at line ${first !== undefined ? chunk.line + first + 1 : '?'}): YAML forbids it and kubectl silently keeps the last value; remove one of them`,
@@ -429,7 +460,10 @@ function readYaml(text: string, from: number, firstLine: number, file: string,
     }
     for (const m of doc.mergeOverrides) {
       diagnostics.push({
-        severity: 'warning', file, ...pos(m.line, m.col), code: 'yaml-merge-override',
+        severity: 'warning',
+        file,
+        ...pos(m.line, m.col),
+        code: 'yaml-merge-override',
         message: `this "<<" merge replaces the key "${shorten(m.key)}" written before it: kubectl (go-yaml v2) lets the merge win, YAML 1.1 says the key wins; put "<<" first`,
       });
     }
@@ -437,7 +471,10 @@ function readYaml(text: string, from: number, firstLine: number, file: string,
       const size = jsonSizeExceeds(doc.value, MAX_OBJECT_JSON_BYTES);
       if (size !== undefined) {
         diagnostics.push({
-          severity: 'error', file, ...pos(doc.line, doc.col), code: 'document-size',
+          severity: 'error',
+          file,
+          ...pos(doc.line, doc.col),
+          code: 'document-size',
           message: `document skipped: it is over ${MAX_OBJECT_JSON_BYTES} bytes as JSON${doc.aliasCount ? ' once its aliases are expanded' : ''}, and the API server rejects request bodies over 3 MiB (k8s.io/apiserver MaxRequestBodyBytes); split the object`,
         });
         continue;
