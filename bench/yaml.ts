@@ -35,7 +35,8 @@ function main() {
     ['wire/yaml.ts loadText', (t) => loadText(t, 'cluster.yaml')],
     ['baseline (yaml package + CST fast path)', (t) => baselineLoadText(t, 'cluster.yaml')],
   ];
-  const same = JSON.stringify(readers[0][1](text).documents.map((d) => d.object)) === JSON.stringify(readers[1][1](text).documents.map((d) => d.object));
+  const objects = (i: number) => JSON.stringify(readers[i][1](text).documents.map((d) => d.object));
+  const same = objects(0) === objects(1);
   const times = readers.map(() => [] as number[]);
   for (let w = 0; w < 2; w++) readers.forEach(([, f]) => f(text));
   for (let r = 0; r < runs; r++) readers.forEach(([, f], i) => times[i].push(cpuMs(() => f(text))));
