@@ -217,7 +217,8 @@ export function scanJsonValue(text: string, pos: number, positions = false): Jso
       const keyStart = i;
       const r = scanString();
       if (typeof r !== 'number') return r;
-      const key = JSON.parse(text.slice(keyStart, r)) as string;
+      const raw = text.slice(keyStart + 1, r - 1);
+      const key = raw.indexOf('\\') < 0 ? raw : JSON.parse(text.slice(keyStart, r)) as string;
       const first = top.keys!.get(key);
       if (first !== undefined) duplicates.push({ key, pos: keyStart, firstPos: first });
       top.keys!.set(key, keyStart);

@@ -247,7 +247,8 @@ export function parseFirstDocument(scanner: Scanner, sink: YamlEventSink): First
           }
         } else if (tok.type === TOKEN_BLOCK_END) {
           pop();
-          marks.length -= 2;
+          marks.pop();
+          marks.pop();
           sink.sequenceEnd();
           scanner.skip();
         } else {
@@ -299,7 +300,8 @@ export function parseFirstDocument(scanner: Scanner, sink: YamlEventSink): First
           }
         } else if (tok.type === TOKEN_BLOCK_END) {
           pop();
-          marks.length -= 2;
+          marks.pop();
+          marks.pop();
           sink.mappingEnd();
           scanner.skip();
         } else {
@@ -363,7 +365,8 @@ export function parseFirstDocument(scanner: Scanner, sink: YamlEventSink): First
           }
         }
         pop();
-        marks.length -= 2;
+        marks.pop();
+          marks.pop();
         sink.sequenceEnd();
         scanner.skip();
         break;
@@ -443,7 +446,8 @@ export function parseFirstDocument(scanner: Scanner, sink: YamlEventSink): First
           }
         }
         pop();
-        marks.length -= 2;
+        marks.pop();
+          marks.pop();
         sink.mappingEnd();
         scanner.skip();
         break;
