@@ -13,7 +13,7 @@ import { parseFirstDocument, YamlEventSink } from './yaml-parser';
 import {
   keyString, Resolved, resolveScalar, YamlDecodeError, KIND_FLOAT, KIND_STRING, TAG_MERGE,
 } from './yaml-resolve';
-import { MAX_YAML_DEPTH, Scanner } from './yaml-scanner';
+import { Scanner } from './yaml-scanner';
 
 export { YamlDecodeError } from './yaml-resolve';
 export { YamlSyntaxError } from './yaml-scanner';
@@ -267,7 +267,8 @@ class Decoder implements YamlEventSink {
 
   private setEntry(top: Frame, k: string, kind: number, v: any, pos: PosNode | undefined) {
     const o = top.value;
-    if (hasOwn(o, k)) {
+    // (decoded values are never undefined: a defined entry is either own or inherited)
+    if (o[k] !== undefined && hasOwn(o, k)) {
       if (top.merged?.has(k)) {
         top.merged.delete(k);
       } else {
@@ -300,8 +301,8 @@ class Decoder implements YamlEventSink {
     }
   }
 
-  private startCollection(kind: number, tag: string, anchor: string, line: number, col: number): void {
-    void tag; // go-yaml v2 ignores tags on collections when decoding into interface{}
+  /** A mapping or sequence starts (go-yaml v2 ignores tags on collections decoding into interface{}). */
+  private startCollection(kind: number, anchor: string, line: number, col: number): void {
     const top = this.stack[this.stack.length - 1];
     let role = ROLE_VALUE;
     if (top && top.kind === F_MAP) {
@@ -472,22 +473,22 @@ class Decoder implements YamlEventSink {
     this.deliver(copyValue(a.value), a.kind, a.height, a.pos, line, col);
   }
 
-  sequenceStart(tag: string, anchor: string, _pos: number, line: number, col: number): void {
+  sequenceStart(_tag: string, anchor: string, _pos: number, line: number, col: number): void {
     if (this.decodeError) {
       if (anchor) this.defineAnchor(anchor, F_SEQ);
       this.stack.push(new Frame(F_SEQ, null, ROLE_VALUE, '', 0, line, col));
       return;
     }
-    this.startCollection(F_SEQ, tag, anchor, line, col);
+    this.startCollection(F_SEQ, anchor, line, col);
   }
 
-  mappingStart(tag: string, anchor: string, _pos: number, line: number, col: number): void {
+  mappingStart(_tag: string, anchor: string, _pos: number, line: number, col: number): void {
     if (this.decodeError) {
       if (anchor) this.defineAnchor(anchor, F_MAP);
       this.stack.push(new Frame(F_MAP, null, ROLE_VALUE, '', 0, line, col));
       return;
     }
-    this.startCollection(F_MAP, tag, anchor, line, col);
+    this.startCollection(F_MAP, anchor, line, col);
   }
 
   sequenceEnd(): void {
@@ -509,7 +510,7 @@ class Decoder implements YamlEventSink {
 
 /**
  * Decodes the first YAML document of `text[start, end)` (kubectl hands go-yaml one document at a
- * time). Throws YamlSyntaxError, YamlDecodeError (unknown anchor) or YamlConversionError.
+ * time). Throws YamlSyntaxError or YamlConversionError.
  */
 export function decodeYamlDocument(text: string, start: number, end: number, positions = false): DecodedDocument {
   const scanner = new Scanner(text, start, end);
@@ -531,4 +532,3 @@ export function decodeYamlDocument(text: string, start: number, end: number, pos
   };
 }
 
-export { MAX_YAML_DEPTH };

@@ -114,21 +114,18 @@ export function parseFirstDocument(scanner: Scanner, sink: YamlEventSink): First
     let startPos = tok.pos;
     let startLine = tok.line;
     let startCol = tok.col;
-    let endTok: Token | undefined;
     let anchor = '';
     let tagHandle: string | undefined;
     let tagSuffix = '';
     let tagTok: Token | undefined;
     if (tok.type === TOKEN_ANCHOR) {
       anchor = tok.value;
-      endTok = tok;
       scanner.skip();
       tok = scanner.peek();
       if (tok.type === TOKEN_TAG) {
         tagHandle = tok.value;
         tagSuffix = tok.suffix;
         tagTok = tok;
-        endTok = tok;
         scanner.skip();
         tok = scanner.peek();
       }
@@ -136,12 +133,10 @@ export function parseFirstDocument(scanner: Scanner, sink: YamlEventSink): First
       tagHandle = tok.value;
       tagSuffix = tok.suffix;
       tagTok = tok;
-      endTok = tok;
       scanner.skip();
       tok = scanner.peek();
       if (tok.type === TOKEN_ANCHOR) {
         anchor = tok.value;
-        endTok = tok;
         scanner.skip();
         tok = scanner.peek();
       }
@@ -194,7 +189,6 @@ export function parseFirstDocument(scanner: Scanner, sink: YamlEventSink): First
       sink.scalar('', tag, tag === '', anchor, startPos, startLine, startCol);
       return;
     }
-    void endTok;
     throw parserError('did not find expected node content', tok, block ? 'while parsing a block node' : 'while parsing a flow node', startLine, startCol);
   };
 
@@ -366,7 +360,7 @@ export function parseFirstDocument(scanner: Scanner, sink: YamlEventSink): First
         }
         pop();
         marks.pop();
-          marks.pop();
+        marks.pop();
         sink.sequenceEnd();
         scanner.skip();
         break;
@@ -447,7 +441,7 @@ export function parseFirstDocument(scanner: Scanner, sink: YamlEventSink): First
         }
         pop();
         marks.pop();
-          marks.pop();
+        marks.pop();
         sink.mappingEnd();
         scanner.skip();
         break;

@@ -181,7 +181,7 @@ export class Scanner {
     if (this.queue[this.head].type === TOKEN_STREAM_END) this.streamEndProduced = true;
     this.head++;
     if (this.head === this.queue.length) {
-      this.queue = [];
+      this.queue.length = 0;
       this.head = 0;
     }
   }
