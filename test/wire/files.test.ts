@@ -44,6 +44,11 @@ describe('loadFiles', () => {
     expect(r.diagnostics[0].message).toMatch(/looks like UTF-16 without a byte order mark, which kubectl reads as UTF-8 and rejects/);
   });
 
+  test('a JSON file with a UTF-8 byte order mark is JSON', () => {
+    fs.writeFileSync(path.join(dir, 'bom.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"kind": "Pod"}\n{"kind": "Service"}')]));
+    expect(loadFiles([path.join(dir, 'bom.json')]).documents.map((d) => d.object.kind)).toEqual(['Pod', 'Service']);
+  });
+
   test('a file over the size limit is skipped without being read', () => {
     const big = path.join(dir, 'big.yaml');
     fs.writeFileSync(big, '');

@@ -307,6 +307,17 @@ describe('documents (kubectl YAMLReader)', () => {
     expect(messages('just text\n')).toEqual(['document is not a Kubernetes object (expected a mapping with apiVersion and kind), got the string "just text"']);
   });
 
+  test('a document that starts with "..." is an error (go-yaml expects a node there)', () => {
+    expect(where('a: 1\n---\n...\n---\nb: 2\n')).toEqual(['3:1 yaml-syntax']);
+    expect(messages('...\n')[0]).toMatch(/did not find expected node content/);
+  });
+
+  test('separators and positions with CRLF line ends', () => {
+    const r = loadText('a: 1\r\n---\r\nb: 2\r\n--- # c\r\nc: [\r\n', 'm.yaml');
+    expect(r.documents.map((d) => [d.object, d.line])).toEqual([[{ a: 1 }, 1], [{ b: 2 }, 3]]);
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['6:1 yaml-syntax']);
+  });
+
   test('CRLF line ends and a missing final line break', () => {
     expect(objects('a: 1\r\nb: |\r\n  x\r\n---\r\nc: |+\n  y')).toEqual([{ a: 1, b: 'x\n' }, { c: 'y\n' }]);
   });
