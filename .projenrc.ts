@@ -22,13 +22,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   keywords: ['cdk8s', 'kubernetes', 'networkpolicy', 'cilium', 'network-policy', 'security'],
   // Runtime dependencies are bundled, as jsii requires for non-jsii modules.
   bundledDeps: [
-    'yaml@^2.8.0', // YAML parsing for the analyser and lint (multi-document files, positions)
     'ipaddr.js@^2.2.0', // IPv4/IPv6 address and CIDR parsing
     'commander@^12.1.0', // CLI argument parsing
     're2js@^1.1.0', // RE2 syntax checks for Cilium HTTP path/method regexes
   ],
   devDeps: [
     'cdk8s-cli@2.207.60', // offline `cdk8s import` via ../shared/tools
+    'yaml@^2.8.0', // bench only: writes the analysis benchmark's YAML and runs the previous reader for comparison
     '@types/node@^20',
     'ajv@^8.17.1', // JSON-schema validation of synthesised manifests (conformance)
     'ajv-formats@^3.0.1',

@@ -13,7 +13,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-// yaml is the library's own (bundled) dependency; bench/package.json lists only bench-only ones.
+// yaml is a root dev dependency; bench/package.json lists only the bench's own ones.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { stringify } from 'yaml';
 

@@ -42,3 +42,17 @@ export function formatFieldPath(path: FieldPath): string {
   }
   return out;
 }
+
+/**
+ * The items of a `v1 List` or a typed list (`NamespaceList`, `PodList`), or undefined when the
+ * object is not a list. Items of a typed list take their kind and apiVersion from the list when
+ * they have none (API list responses carry them only on the list). A copy is made only then.
+ */
+export function listItems(obj: any): { readonly item: unknown; readonly index: number }[] | undefined {
+  if (typeof obj?.kind !== 'string' || !/List$/.test(obj.kind) || !Array.isArray(obj.items)) return undefined;
+  const itemKind = obj.kind === 'List' ? undefined : obj.kind.replace(/List$/, '');
+  return obj.items.map((item: any, index: number) => {
+    if (!itemKind || !item || typeof item !== 'object' || Array.isArray(item) || item.kind) return { item, index };
+    return { item: { ...item, kind: itemKind, ...(item.apiVersion === undefined && typeof obj.apiVersion === 'string' ? { apiVersion: obj.apiVersion } : {}) }, index };
+  });
+}

@@ -40,6 +40,21 @@ describe('loader', () => {
     ]);
   });
 
+  test('manifests kubectl reads but YAML 1.2 parsers reject are analysed (tab in a flow sequence, as netpol-analyzer acs-security-demos-added-workloads)', () => {
+    const deployment = (name: string, args: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: shop}\n`
+      + `spec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers:\n`
+      + `        - name: main\n          image: img\n          args:\n            [\n              "-jar",\n${args}            ]\n`
+      + '          ports: [{containerPort: 8080}]\n';
+    const text = deployment('web', '\t            "-Dlisten=8080",\n') + '---\n' + deployment('api', '')
+      + '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api, namespace: shop}\n'
+      + 'spec:\n  podSelector: {matchLabels: {app: api}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {app: web}}}]\n';
+    const r = loadText(text, 'shop.yaml');
+    expect(r.diagnostics).toEqual([]);
+    const a = ConnectivityAnalysis.fromManifests(r.documents.map((d) => d.object));
+    expect(a.workloads).toEqual(['shop/api[Deployment]', 'shop/web[Deployment]']);
+    expect(a.toText().split('\n')).toContain('shop/web[Deployment] => shop/api[Deployment] : All Connections');
+  });
+
   test('a missing path is reported', () => {
     const a = ConnectivityAnalysis.fromFiles([path.join(fixtures, 'nope')]);
     expect(a.diagnostics[0].message).toMatch(/path not found/);

@@ -82,7 +82,7 @@ describe('cdk8s-netpol CLI', () => {
       const r = await run('analyze', app, bad, '-q');
       expect(r.code).toBe(3);
       expect(r.out).toContain('shop/web[Deployment] => shop/api[Deployment] : TCP 9090\n');
-      expect(r.err).toContain('bad.yaml:1:1: error: NetworkPolicy shop/db spec.podSelector.matchExpressions[0].operator: unsupported value "in": use one of "In"');
+      expect(r.err).toContain('bad.yaml:5:47: error: NetworkPolicy shop/db spec.podSelector.matchExpressions[0].operator: unsupported value "in": use one of "In"');
       const e = await run('explain', app, bad, '--from', 'shop/web', '--to', 'shop/api', '-q');
       expect(e.code).toBe(3);
       expect(e.out).toContain('verdict: ALLOWED');
