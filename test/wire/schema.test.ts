@@ -92,12 +92,12 @@ describe('NetworkPolicy (decoded as the Go struct)', () => {
 
   describe('wrong types', () => {
     test.each([
-      [{ podSelector: {}, ingress: { from: [] } }, 'spec.ingress type: must be a list, not the object {"from":[]}'],
+      [{ podSelector: {}, ingress: { from: [] } }, 'spec.ingress type: must be a list, not the object {"from":[]}: write it as a list ("- item" lines or [a, b])'],
       [{ podSelector: { matchLabels: { version: 1 } } }, 'spec.podSelector.matchLabels.version type: must be a string, not the number 1: quote it ("1")'],
       [{ podSelector: { matchLabels: { enabled: true } } }, 'spec.podSelector.matchLabels.enabled type: must be a string, not true: quote it ("true")'],
-      [{ podSelector: 'all' }, 'spec.podSelector type: must be an object (a mapping of fields), not the string "all"'],
-      [{ podSelector: {}, ingress: [{ ports: [{ endPort: '90' }] }] }, 'spec.ingress[0].ports[0].endPort type: must be an integer, not the string "90"'],
-      [{ podSelector: {}, ingress: [{ ports: [{ endPort: 90.5 }] }] }, 'spec.ingress[0].ports[0].endPort type: must be an integer, not the number 90.5'],
+      [{ podSelector: 'all' }, 'spec.podSelector type: must be an object (a mapping of fields), not the string "all": write it as a mapping of fields (key: value lines, or {key: value}); check the indentation'],
+      [{ podSelector: {}, ingress: [{ ports: [{ endPort: '90' }] }] }, 'spec.ingress[0].ports[0].endPort type: must be an integer, not the string "90": write 90 without quotes'],
+      [{ podSelector: {}, ingress: [{ ports: [{ endPort: 90.5 }] }] }, 'spec.ingress[0].ports[0].endPort type: must be an integer, not the number 90.5: write an integer here'],
     ])('%j', (spec, expected) => {
       expect(problems(np(spec))).toEqual([expected]);
     });
@@ -115,9 +115,9 @@ describe('NetworkPolicy (decoded as the Go struct)', () => {
     });
 
     test.each([
-      [80.5, 'type: must be a string or an integer, not the number 80.5'],
-      [true, 'type: must be a string or an integer, not true'],
-      [{ number: 80 }, 'type: must be a string or an integer, not the object {"number":80}'],
+      [80.5, 'type: must be a string or an integer, not the number 80.5: write a string or an integer here'],
+      [true, 'type: must be a string or an integer, not true: write a string or an integer here'],
+      [{ number: 80 }, 'type: must be a string or an integer, not the object {"number":80}: write a string or an integer here'],
       [2147483648, 'range: 2147483648 does not fit IntOrString (int32): use a value in -2147483648..2147483647'],
     ])('port %j does not', (port, expected) => {
       expect(problems(np({ podSelector: {}, ingress: [{ ports: [{ port }] }] }))).toEqual([`spec.ingress[0].ports[0].port ${expected}`]);
@@ -267,7 +267,7 @@ describe('CiliumNetworkPolicy (custom resource: pruning, nulls, defaults, then v
 
   describe('wrong types and values', () => {
     test.each([
-      [{ endpointSelector: web, ingress: 'all' }, 'spec.ingress type: must be a list, not the string "all"'],
+      [{ endpointSelector: web, ingress: 'all' }, 'spec.ingress type: must be a list, not the string "all": write it as a list, e.g. ["all"]'],
       [{ endpointSelector: web, ingress: [{ toPorts: [{ ports: [{ port: '80', protocol: 'tcp' }] }] }] }, 'spec.ingress[0].toPorts[0].ports[0].protocol enum: unsupported value "tcp": use one of "TCP", "UDP", "SCTP", "ANY" (did you mean "TCP"?)'],
       [{ endpointSelector: web, ingress: [{ fromEntities: ['World'] }] }, 'spec.ingress[0].fromEntities[0] enum: unsupported value "World": use one of "all", "world", "cluster", "host", "init", "ingress", "unmanaged", "remote-node", "health", "none", "kube-apiserver" (did you mean "world"?)'],
       [{ endpointSelector: web, ingress: [{ toPorts: [{ ports: [{ protocol: 'TCP' }] }] }] }, 'spec.ingress[0].toPorts[0].ports[0].port required: missing required field "port": add it'],
@@ -344,7 +344,7 @@ describe('CiliumNetworkPolicy (custom resource: pruning, nulls, defaults, then v
     });
 
     test.each([[true], [8.5]])('ICMP type %j is neither an integer nor a string', (type) => {
-      expect(problems(icmp(type))).toEqual([`spec.ingress[0].icmps[0].fields[0].type type: must be a string or an integer, not ${type === true ? 'true' : 'the number 8.5'}`]);
+      expect(problems(icmp(type))).toEqual([`spec.ingress[0].icmps[0].fields[0].type type: must be a string or an integer, not ${type === true ? 'true' : 'the number 8.5'}: write a string or an integer here`]);
     });
   });
 

@@ -107,6 +107,18 @@ function typeBits(v: unknown): number {
   }
 }
 
+/** How to write a value of type `t` instead of `v`. */
+function typeFix(t: number, v: unknown): string {
+  // YAML reads `1.0`, `true` or `yes`-like words unquoted as numbers and booleans.
+  if (t === TYPE_STRING && (typeof v === 'number' || typeof v === 'boolean')) return `quote it ("${v}")`;
+  if (t === TYPE_BOOLEAN && (v === 'true' || v === 'false')) return `write ${v} without quotes`;
+  if ((t & (TYPE_INTEGER | TYPE_NUMBER)) && typeof v === 'string' && /^-?\d+$/.test(v) && !(t & TYPE_STRING)) return `write ${v} without quotes`;
+  if (t === TYPE_ARRAY && v !== null && typeof v !== 'object') return `write it as a list, e.g. [${JSON.stringify(v)}]`;
+  if (t === TYPE_ARRAY) return 'write it as a list ("- item" lines or [a, b])';
+  if (t === TYPE_OBJECT) return 'write it as a mapping of fields (key: value lines, or {key: value}); check the indentation';
+  return `write ${typeNames(t)} here`;
+}
+
 function typeNames(t: number): string {
   const names: string[] = [];
   if (t & TYPE_OBJECT) names.push('an object (a mapping of fields)');
@@ -220,9 +232,7 @@ class Walk {
 
   private typeError(node: SchemaNode, v: unknown): typeof DROP {
     const t = node.t ?? 0;
-    // YAML reads `1.0`, `true` or `yes`-like words unquoted as numbers and booleans.
-    const quote = t === TYPE_STRING && (typeof v === 'number' || typeof v === 'boolean') ? `: quote it ("${v}")` : '';
-    this.report('type', `must be ${typeNames(t)}, not ${describe(v)}${quote}`, true);
+    this.report('type', `must be ${typeNames(t)}, not ${describe(v)}: ${typeFix(t, v)}`, true);
     return DROP;
   }
 
