@@ -256,7 +256,9 @@ export function ciliumPatterns(shop: Construct): void {
 }
 
 export function patternExamples(app: App): void {
-  shopPatterns(new Chart(app, 'network-policy-patterns', { namespace: 'shop' }));
+  // its own namespace: the shop chart of kubernetes.ts has a default-deny and allow-dns too, and one
+  // object per kind, namespace and name is what a cluster keeps
+  shopPatterns(new Chart(app, 'network-policy-patterns', { namespace: 'store' }));
   batchPatterns(new Chart(app, 'cloud-metadata-pattern', { namespace: 'batch' }));
   ciliumPatterns(new Chart(app, 'cilium-patterns', { namespace: 'shop-cilium' }));
   for (const r of RECIPE_EXAMPLES) {

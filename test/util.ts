@@ -1,11 +1,28 @@
 import { Chart, Testing, Yaml } from 'cdk8s';
+import { ConnectivityAnalysis } from '../src/analysis';
+import { fromObjects } from '../src/wire/files';
+import { readDocuments } from '../src/wire/reader';
 
 /**
- * Synthesises a chart for a test. Under `npm run conformance` every manifest is also
- * validated against the official schemas in ../shared (see conformance/schema-setup.ts).
+ * Round trip: what the constructs synthesise reads back through the strict reader (as the API
+ * server and Cilium would decide) with no diagnostic, and analyses without an error. Throws
+ * naming the first problems. `readOptions` is for charts that target agent settings.
  */
-export function synth(chart: Chart): any[] {
+export function expectReadsBack(manifests: any[], readOptions: Parameters<typeof readDocuments>[1] = {}): void {
+  const read = readDocuments(fromObjects(manifests).documents, readOptions);
+  const analysis = ConnectivityAnalysis.fromManifests(manifests, readOptions);
+  const problems = [...read.diagnostics.map(d => d.message), ...analysis.diagnostics.filter(d => d.severity === 'error').map(d => d.message)];
+  if (problems.length) throw new Error(`synthesised manifests do not read back cleanly:\n${[...new Set(problems)].join('\n')}`);
+}
+
+/**
+ * Synthesises a chart for a test; every manifest reads back through the strict reader
+ * (expectReadsBack). Under `npm run conformance` every manifest is also validated against the
+ * official schemas in ../shared (see conformance/schema-setup.ts).
+ */
+export function synth(chart: Chart, readOptions?: Parameters<typeof readDocuments>[1]): any[] {
   const manifests = Testing.synth(chart);
+  expectReadsBack(manifests, readOptions);
   const validate = (globalThis as any).__netpolValidateManifest;
   if (validate) manifests.forEach(m => validate(m));
   return manifests;

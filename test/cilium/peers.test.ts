@@ -112,7 +112,7 @@ describe('FQDNs, services and nodes', () => {
     // fromNodes needs the agent's enable-node-selector-labels (Cilium rejects the policy without it)
     expect(() => synth(chart)).toThrow(/fromNodes rules need the agent flag --enable-node-selector-labels/);
     Lint.enable(chart, { ciliumAgent: { enableNodeSelectorLabels: true } });
-    const [m] = synth(chart);
+    const [m] = synth(chart, { ciliumAgent: { enableNodeSelectorLabels: true } });
     expect(toYaml([m])).toMatchSnapshot();
     expect(m.spec.egress.slice(0, 2)).toEqual([
       { toFQDNs: [{ matchName: 'api.example.com' }, { matchPattern: '*.cdn.example.com' }], toPorts: [{ ports: [{ port: '443', protocol: 'TCP' }] }] },

@@ -5,6 +5,7 @@ import { AcmePatterns } from './acme-patterns';
 import { namespace, pod } from './fixtures';
 import { Lint, Pods } from '../../src';
 import { withManifests } from '../../src/testing';
+import { expectReadsBack } from '../util';
 
 const DOC = path.join(__dirname, '..', '..', 'docs', 'publishing-patterns.md');
 
@@ -20,6 +21,7 @@ test('the example pattern does what the guide says: the gateway reaches the serv
   const lint = Lint.enable(chart, { printWarnings: false });
   AcmePatterns.service(chart, 'web', { app: Pods.withLabels({ app: 'web' }) });
   const manifests = chart.toJson();
+  expectReadsBack(manifests);
   const workloads = [
     namespace('shop'), namespace('mesh-gateway'), namespace('dns'), namespace('other'),
     pod('mesh-gateway', 'gateway', { app: 'gateway' }),
