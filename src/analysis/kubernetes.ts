@@ -143,7 +143,17 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
   };
 }
 
+/**
+ * A policy the reader accepted but the analyser could not compile: a bug of this tool (the reader
+ * decides validity), reported as such instead of a crash, and the policy left out.
+ */
 export function policyDiagnostic(doc: PolicyDoc, e: any): Diagnostic {
   const where = doc.namespace ? `${doc.namespace}/${doc.name}` : doc.name;
-  return { ...doc.source, severity: 'error', message: `${doc.kind} ${where}: ${e?.message ?? e}; the policy is ignored, so results for the pods it selects are incomplete` };
+  return {
+    ...doc.source,
+    severity: 'error',
+    code: 'internal-error',
+    message: `${doc.kind} ${where}: internal error of cdk8s-netpol while analysing a valid policy (${e?.message ?? e}); the policy is left out, `
+      + 'so results for the pods it selects are incomplete; please report this with the manifest',
+  };
 }

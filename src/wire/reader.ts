@@ -15,7 +15,8 @@ import { CILIUM_AGENT_DEFAULTS, CiliumAgentConfig } from './cilium/agent';
 import { validateCiliumPolicy } from './cilium/validation';
 import { Diagnostic } from './diagnostic';
 import { KindInfo, kindInfo, OTHER_POLICY_GROUPS, TEMPLATED_WORKLOAD_KINDS } from './kinds';
-import { defaultNetworkPolicy, validateNetworkPolicy, validateObjectMeta, validatePodSpecPorts } from './kubernetes/validation';
+import { defaultNetworkPolicy, validateNetworkPolicy, validateObjectMeta } from './kubernetes/validation';
+import { validatePodSpec, validateService, validateWorkload } from './kubernetes/workload-validation';
 import { kindViolation, SchemaViolation, validateObject } from './schema';
 import { FieldPath, formatFieldPath, SourceDoc } from './source';
 import { violation, Violation } from './violation';
@@ -153,16 +154,15 @@ function semantic(info: KindInfo, value: any, config: CiliumAgentConfig): { viol
       break;
     case 'Pod':
       validateObjectMeta(value.metadata ?? {}, info.nameRule, info.namespaced, violations);
-      if (value.spec) validatePodSpecPorts(value.spec, ['spec'], violations);
+      validatePodSpec(value.spec, ['spec'], violations);
+      break;
+    case 'Service':
+      validateObjectMeta(value.metadata ?? {}, info.nameRule, info.namespaced, violations);
+      validateService(value, violations);
       break;
     default: {
       validateObjectMeta(value.metadata ?? {}, info.nameRule, info.namespaced, violations);
-      if (TEMPLATED_WORKLOAD_KINDS.includes(info.kind)) {
-        const cron = info.kind === 'CronJob';
-        const template = cron ? value.spec?.jobTemplate?.spec?.template : value.spec?.template;
-        const base: FieldPath = cron ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
-        if (template?.spec) validatePodSpecPorts(template.spec, [...base, 'spec'], violations);
-      }
+      if (TEMPLATED_WORKLOAD_KINDS.includes(info.kind)) validateWorkload(info.kind, value, violations);
     }
   }
   return { violations, cilium };
@@ -193,7 +193,9 @@ export function readDocuments(docs: readonly SourceDoc[], options: ReadOptions =
     const name = typeof o.metadata?.name === 'string' ? o.metadata.name : undefined;
     const info = typeof apiVersion === 'string' && typeof kind === 'string' ? kindInfo(apiVersion, kind) : undefined;
     if (!info) {
-      const v = kindViolation(o) ?? violation(['kind'], 'unknown-kind', kind, 'is not a kind this tool reads');
+      // an empty apiVersion or kind is as missing as an absent one
+      const v = kindViolation({ ...o, apiVersion: apiVersion === '' ? undefined : apiVersion, kind: kind === '' ? undefined : kind })
+        ?? violation(['kind'], 'unknown-kind', kind, 'is not a kind this tool reads');
       const id = typeof kind === 'string' && kind ? objectId(kind, o.metadata?.namespace, name ?? '<unnamed>') : undefined;
       const group = typeof apiVersion === 'string' ? groupOf(apiVersion) : '';
       const other = OTHER_POLICY_GROUPS.find((g) => g.group === group || group.endsWith(`.${g.group}`));

@@ -3,57 +3,9 @@
  * naive reference that folds every selecting policy's rules for every pair.
  */
 import * as path from 'path';
+import { engineLines, engineOf, referenceLines } from './reference';
 import { generateCluster } from '../../bench/analysis';
-import { buildCluster } from '../../src/analysis/cluster';
-import { Engine } from '../../src/analysis/engine';
-import { fromObjects, LoadResult, loadFiles } from '../../src/analysis/load';
-import { Direction, Peer } from '../../src/analysis/model';
-import { ConnSet } from '../../src/analysis/ports';
-import { readDocuments } from '../../src/wire/reader';
-
-function referenceSide(e: Engine, dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
-  if (subject.type !== 'workload') return e.all;
-  const policies = e.policies.filter((p) => p.selects(subject));
-  const isolated = policies.some((p) => (dir === 'ingress' ? p.isolatesIngress : p.isolatesEgress));
-  let allowed = isolated ? ConnSet.EMPTY : e.all;
-  let denied = ConnSet.EMPTY;
-  for (const p of policies) {
-    for (const r of p.rules) {
-      if (r.direction !== dir || !r.matchPeer(remote)) continue;
-      if (r.deny) denied = denied.union(r.conn(dst));
-      else if (isolated) allowed = allowed.union(r.conn(dst));
-    }
-  }
-  return denied.isEmpty() ? allowed : allowed.subtract(denied);
-}
-
-function referenceLines(e: Engine): string[] {
-  const out: string[] = [];
-  const ic = e.ingressController;
-  for (const src of ic ? [...e.srcPeers, ic] : e.srcPeers) {
-    for (const dst of e.dstPeers) {
-      if (src === dst || (src.type !== 'workload' && dst.type !== 'workload')) continue;
-      const eg = referenceSide(e, 'egress', src, dst, dst);
-      const ing = referenceSide(e, 'ingress', dst, src, dst);
-      let c = eg.intersect(ing);
-      if (src === ic) {
-        const target = e.ingressTargetConn(dst);
-        if (!target) continue;
-        c = target.intersect(c);
-      }
-      if (!c.isEmpty()) out.push(`${src.id} => ${dst.id} : ${c.toString(e.universe)}`);
-    }
-  }
-  return out.sort();
-}
-
-function engineLines(e: Engine): string[] {
-  return e.connections().map((c) => `${c.src.id} => ${c.dst.id} : ${c.conn.toString(e.universe)}`);
-}
-
-function engineOf(loaded: LoadResult): Engine {
-  return new Engine(buildCluster(readDocuments(loaded.documents), loaded.diagnostics.slice()));
-}
+import { fromObjects, loadFiles } from '../../src/analysis/load';
 
 describe('engine vs naive reference', () => {
   test.each([

@@ -170,7 +170,7 @@ describe('Kubernetes NetworkPolicy semantics', () => {
   });
 
   test('pods are grouped by their controller owner; owner-less pods are [Pod]', () => {
-    const pod = (name: string, owner?: any) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels: { app: 'rs' }, ownerReferences: owner ? [owner] : undefined }, spec: { containers: [] } });
+    const pod = (name: string, owner?: any) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels: { app: 'rs' }, ownerReferences: owner ? [owner] : undefined }, spec: { containers: [{ name: 'c', image: 'i' }] } });
     const a = analyze([
       ns('shop'),
       pod('rs-1', { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs-abc', uid: 'u1', controller: true }),
@@ -181,17 +181,37 @@ describe('Kubernetes NetworkPolicy semantics', () => {
   });
 
   test('workload kinds are read through their pod templates', () => {
-    const tmpl = (labels: any) => ({ metadata: { labels }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    const tmpl = (labels: any, restartPolicy?: string) => ({ metadata: { labels }, spec: { containers: [{ name: 'c', image: 'i' }], restartPolicy } });
+    const sel = (k: string) => ({ matchLabels: { k } });
     const a = analyze([
-      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'ss', namespace: 'a' }, spec: { template: tmpl({ k: 'ss' }) } },
-      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds', namespace: 'a' }, spec: { template: tmpl({ k: 'ds' }) } },
-      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job', namespace: 'a' }, spec: { template: tmpl({ k: 'job' }) } },
-      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj', namespace: 'a' }, spec: { jobTemplate: { spec: { template: tmpl({ k: 'cj' }) } } } },
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'ss', namespace: 'a' }, spec: { selector: sel('ss'), serviceName: 'ss', template: tmpl({ k: 'ss' }) } },
+      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds', namespace: 'a' }, spec: { selector: sel('ds'), template: tmpl({ k: 'ds' }) } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job', namespace: 'a' }, spec: { template: tmpl({ k: 'job' }, 'Never') } },
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj', namespace: 'a' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: tmpl({ k: 'cj' }, 'OnFailure') } } } },
       { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc', namespace: 'a' }, spec: { template: tmpl({ k: 'rc' }) } },
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'a' } },
     ]);
     expect(a.workloads).toEqual(['a/cj[CronJob]', 'a/ds[DaemonSet]', 'a/job[Job]', 'a/rc[ReplicationController]', 'a/ss[StatefulSet]']);
     expect(a.skippedKinds).toEqual([{ kind: 'ConfigMap', count: 1 }]);
+  });
+
+  test('workloads the API server rejects do not exist: no selector, a selector that misses the template, no container, a Job that restarts Always', () => {
+    const tmpl = (labels: any, containers: any[] = [{ name: 'c', image: 'i' }]) => ({ metadata: { labels }, spec: { containers } });
+    const a = analyze([
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a', namespace: 'x' }, spec: { template: tmpl({ app: 'a' }) } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'b', namespace: 'x' }, spec: { selector: { matchLabels: { app: 'other' } }, template: tmpl({ app: 'b' }) } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'c', namespace: 'x' }, spec: { selector: { matchLabels: { app: 'c' } }, template: tmpl({ app: 'c' }, []) } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'd', namespace: 'x' }, spec: { template: tmpl({ app: 'd' }) } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'e', namespace: 'x' }, spec: { ports: [{ port: 0 }] } },
+    ]);
+    expect(a.workloads).toEqual([]);
+    expect(a.diagnostics.map((d) => d.message)).toEqual([
+      'Deployment x/a spec.selector: null is required; give matchLabels that select the pod template, e.g. {matchLabels: {app: web}} (the API server rejects this Deployment; it is not analysed)',
+      'Deployment x/b spec.template.metadata.labels: {"app":"b"} `selector` does not match template `labels`; make the template labels match spec.selector (the API server rejects this Deployment; it is not analysed)',
+      'Deployment x/c spec.template.spec.containers: [] is required (a pod needs at least one container); add a container (the API server rejects this Deployment; it is not analysed)',
+      'Job x/d spec.template.spec.restartPolicy: null is not set (Always by default), which a Job\'s pods may not use; set restartPolicy to OnFailure or Never (the API server rejects this Job; it is not analysed)',
+      'Service x/e spec.ports[0].port: 0 is not a port number 1-65535; use a number from 1 to 65535 (the API server rejects this Service; it is not analysed)',
+    ]);
   });
 
   test('Route/Ingress targets are reached from {ingress-controller} where policies allow', () => {

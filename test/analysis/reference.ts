@@ -1,0 +1,58 @@
+/**
+ * A naive reference for the engine: every selecting policy's rules folded for every pair, with
+ * none of the engine's profiles, partitions or memos.
+ */
+import { buildCluster } from '../../src/analysis/cluster';
+import { Engine } from '../../src/analysis/engine';
+import { LoadResult } from '../../src/analysis/load';
+import { Direction, Peer } from '../../src/analysis/model';
+import { ConnSet } from '../../src/analysis/ports';
+import { readDocuments, ReadOptions } from '../../src/wire/reader';
+
+function referenceSide(e: Engine, dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
+  if (subject.type !== 'workload' && subject.type !== 'node') return e.all;
+  const policies = e.policies.filter((p) => p.selects(subject));
+  const isolated = policies.some((p) => (dir === 'ingress' ? p.isolatesIngress : p.isolatesEgress));
+  let allowed = isolated ? ConnSet.EMPTY : e.all;
+  let denied = ConnSet.EMPTY;
+  for (const p of policies) {
+    for (const r of p.rules) {
+      if (r.direction !== dir || !r.matchPeer(remote)) continue;
+      if (r.deny) denied = denied.union(r.conn(dst));
+      else if (isolated) allowed = allowed.union(r.conn(dst));
+    }
+  }
+  return denied.isEmpty() ? allowed : allowed.subtract(denied);
+}
+
+export function referenceLines(e: Engine): string[] {
+  const out: string[] = [];
+  const ic = e.ingressController;
+  for (const src of ic ? [...e.srcPeers, ic] : e.srcPeers) {
+    for (const dst of e.dstPeers) {
+      // pairs with a workload, or with a node a host policy selects
+      const listed = (p: Peer) => p.type === 'workload' || (p.type === 'node' && e.policies.some((q) => q.selects(p)));
+      if (src === dst || (!listed(src) && !listed(dst))) continue;
+      const eg = referenceSide(e, 'egress', src, dst, dst);
+      const ing = referenceSide(e, 'ingress', dst, src, dst);
+      let c = eg.intersect(ing);
+      if (src === ic) {
+        const target = e.ingressTargetConn(dst);
+        if (!target) continue;
+        c = target.intersect(c);
+      }
+      if (!c.isEmpty()) out.push(`${src.id} => ${dst.id} : ${c.toString(e.universe)}`);
+    }
+  }
+  return out.sort();
+}
+
+export function engineLines(e: Engine): string[] {
+  return e.connections().map((c) => `${c.src.id} => ${c.dst.id} : ${c.conn.toString(e.universe)}`);
+}
+
+export function engineOf(loaded: LoadResult, options: ReadOptions = {}): Engine {
+  const read = readDocuments(loaded.documents, options);
+  return new Engine(buildCluster(read, [...loaded.diagnostics, ...read.diagnostics]));
+}
+
