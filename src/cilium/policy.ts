@@ -10,6 +10,8 @@ import { validateDns1123Label, validateDns1123Subdomain, validatedLabels, valida
 import { policyConstructCreated } from '../model/policy-hooks';
 import { Port } from '../model/port';
 import { CiliumDirection, CiliumRuleModel, CiliumSpecModel, renderCiliumSpec } from '../render/cilium';
+import { PortRuleDNS } from '../wire/cilium/l7';
+import { Rule } from '../wire/cilium/rule';
 
 /** Per-direction default-deny switch (`enableDefaultDeny`, Cilium 1.16+). */
 export interface DefaultDenyOptions {
@@ -278,7 +280,7 @@ export class CiliumPolicySpec {
     return this.rules.filter(r => r._toModel().direction === 'egress').flatMap(r => r._peers).filter(p => p.kind === CiliumPeerKind.FQDN);
   }
 
-  private dnsRules(): any[] {
+  private dnsRules(): PortRuleDNS[] {
     return this.rules.flatMap(r => r._dnsRules ?? []);
   }
 
@@ -502,7 +504,7 @@ export abstract class CiliumPolicyBase extends Construct {
     return spec;
   }
 
-  private renderSpecs(): any[] {
+  private renderSpecs(): Rule[] {
     const ns = this.serviceNamespace();
     return this.specList.map(s => renderCiliumSpec(withServiceNamespace(s._toModel(this.fqdnMode, this.dnsServer), ns)));
   }

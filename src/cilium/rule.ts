@@ -8,6 +8,8 @@ import { invalid } from '../model/errors';
 import { validateDns1123Label, validateDns1123Subdomain } from '../model/names';
 import { Port, Protocol, validateDistinctPorts } from '../model/port';
 import { CiliumDirection, CiliumL7Model, CiliumRuleModel } from '../render/cilium';
+import { Listener, TLSContext } from '../wire/cilium/l4';
+import { PortRuleDNS } from '../wire/cilium/l7';
 
 /** TLS context of a port rule (`terminatingTLS` / `originatingTLS`). */
 export interface CiliumTlsOptions {
@@ -66,9 +68,9 @@ export class CiliumPolicyRule {
   private readonly serverNameList: string[] = [];
   private l7?: CiliumL7Model;
   private l7Kind?: string;
-  private terminating?: any;
-  private originating?: any;
-  private listenerRef?: any;
+  private terminating?: TLSContext;
+  private originating?: TLSContext;
+  private listenerRef?: Listener;
   private auth = false;
 
   private constructor(
@@ -286,7 +288,7 @@ export class CiliumPolicyRule {
   }
 
   /** True when the rule has DNS L7 rules. @internal */
-  public get _dnsRules(): any[] | undefined {
+  public get _dnsRules(): PortRuleDNS[] | undefined {
     return this.l7?.dns;
   }
 
@@ -379,16 +381,16 @@ export class CiliumPolicyRule {
   }
 }
 
-function tlsContext(field: string, options: CiliumTlsOptions): any {
+function tlsContext(field: string, options: CiliumTlsOptions): TLSContext {
   if (!options || !options.secret) throw invalid(`${field}.secret`, options?.secret, 'is required', 'pass { secret: { name: "my-tls" } }');
   validateDns1123Subdomain(`${field}.secret.name`, options.secret.name);
   if (options.secret.namespace !== undefined) validateDns1123Label(`${field}.secret.namespace`, options.secret.namespace);
   const secret = options.secret.namespace !== undefined
     ? { name: options.secret.name, namespace: options.secret.namespace }
     : { name: options.secret.name };
-  const out: any = { secret };
+  const out: { -readonly [K in keyof TLSContext]: TLSContext[K] } = { secret };
   for (const [k, wire] of [['certificate', 'certificate'], ['privateKey', 'privateKey'], ['trustedCa', 'trustedCA']] as const) {
-    const v = (options as any)[k];
+    const v: unknown = options[k];
     if (v !== undefined) {
       if (typeof v !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(v)) throw invalid(`${field}.${wire}`, v, 'is not a Secret data key', 'use a key such as "tls.crt"');
       out[wire] = v;

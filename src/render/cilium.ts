@@ -2,17 +2,26 @@ import { Icmp } from '../model/cilium/icmp';
 import { CiliumPeerConfig, CiliumPeerKind } from '../model/cilium/peers';
 import { CiliumSelectorConfig } from '../model/cilium/selector';
 import { Port } from '../model/port';
+import { CIDRRule } from '../wire/cilium/cidr';
+import { EntityName } from '../wire/cilium/entity';
+import { ICMPRule } from '../wire/cilium/icmp';
+import { CiliumL4Protocol, Listener, PortDenyRule, PortProtocol, PortRule, TLSContext } from '../wire/cilium/l4';
+import { L7Rules, PortRuleDNS, PortRuleHTTP, PortRuleKafka, PortRuleL7 } from '../wire/cilium/l7';
+import { EgressCommonRule, EgressDenyRule, EgressRule, IngressCommonRule, IngressDenyRule, IngressRule, Rule } from '../wire/cilium/rule';
+import { EndpointSelector } from '../wire/cilium/selector';
+import { Service } from '../wire/cilium/service';
+import { CILIUM_MAX_ICMP_FIELDS } from '../wire/limits';
 
 /** A direction of a Cilium rule, named as the spec field. @internal */
 export type CiliumDirection = 'ingress' | 'egress' | 'ingressDeny' | 'egressDeny';
 
 /** The L7 part of a port rule, in wire form. @internal */
 export interface CiliumL7Model {
-  readonly http?: any[];
-  readonly dns?: any[];
-  readonly kafka?: any[];
+  readonly http?: PortRuleHTTP[];
+  readonly dns?: PortRuleDNS[];
+  readonly kafka?: PortRuleKafka[];
   readonly l7proto?: string;
-  readonly l7?: { [key: string]: string }[];
+  readonly l7?: PortRuleL7[];
 }
 
 /** One rule of a direction, as the renderer sees it (already validated). @internal */
@@ -23,9 +32,9 @@ export interface CiliumRuleModel {
   readonly ports: Port[];
   readonly l7?: CiliumL7Model;
   readonly serverNames: string[];
-  readonly terminatingTls?: any;
-  readonly originatingTls?: any;
-  readonly listener?: any;
+  readonly terminatingTls?: TLSContext;
+  readonly originatingTls?: TLSContext;
+  readonly listener?: Listener;
   readonly authentication: boolean;
   readonly icmps: Icmp[];
 }
@@ -44,41 +53,41 @@ export interface CiliumSpecModel {
 }
 
 /** Renders a selector; an empty selector is `{}` (matches everything). @internal */
-export function renderCiliumSelector(s: CiliumSelectorConfig): any {
-  const out: any = {};
+export function renderCiliumSelector(s: CiliumSelectorConfig): EndpointSelector {
+  const out: { -readonly [K in keyof EndpointSelector]: EndpointSelector[K] } = {};
   if (Object.keys(s.matchLabels).length) out.matchLabels = { ...s.matchLabels };
   if (s.matchExpressions.length) {
+    // operators are written by LabelExpression, which only makes the four valid ones
     out.matchExpressions = s.matchExpressions.map(e => (e.values
-      ? { key: e.key, operator: e.operator, values: [...e.values] }
-      : { key: e.key, operator: e.operator }));
+      ? { key: e.key, operator: e.operator as 'In' | 'NotIn', values: [...e.values] }
+      : { key: e.key, operator: e.operator as 'Exists' | 'DoesNotExist' }));
   }
   return out;
 }
 
 /** Cilium port text: a number, a named port, or "0" for every port of the protocol. @internal */
-export function renderCiliumPort(p: Port): any {
+export function renderCiliumPort(p: Port): PortProtocol {
   const port = p.name ?? (p.number === undefined ? '0' : String(p.number));
-  const out: any = { port, protocol: p.protocol };
-  if (p.endPort !== undefined) out.endPort = p.endPort;
+  const protocol = p.protocol as CiliumL4Protocol;
+  return p.endPort !== undefined ? { port, protocol, endPort: p.endPort } : { port, protocol };
+}
+
+function renderIcmps(icmps: Icmp[]): ICMPRule[] {
+  const fields = icmps.map(i => ({ family: i.family as 'IPv4' | 'IPv6', type: i.typeName ?? i.type }));
+  const out: ICMPRule[] = [];
+  for (let i = 0; i < fields.length; i += CILIUM_MAX_ICMP_FIELDS) out.push({ fields: fields.slice(i, i + CILIUM_MAX_ICMP_FIELDS) });
   return out;
 }
 
-const MAX_ICMP_FIELDS = 40; // CRD maxItems of icmps[].fields
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function renderIcmps(icmps: Icmp[]): any[] {
-  const fields = icmps.map(i => ({ family: i.family, type: i.typeName ?? i.type }));
-  const out: any[] = [];
-  for (let i = 0; i < fields.length; i += MAX_ICMP_FIELDS) out.push({ fields: fields.slice(i, i + MAX_ICMP_FIELDS) });
-  return out;
-}
-
-function renderPortRule(r: CiliumRuleModel): any | undefined {
+function renderPortRule(r: CiliumRuleModel): PortRule | undefined {
   const hasExtras = r.l7 || r.serverNames.length || r.terminatingTls || r.originatingTls || r.listener;
   if (!r.ports.length && !hasExtras) return undefined;
-  const out: any = {};
+  const out: Mutable<PortRule> = {};
   if (r.ports.length) out.ports = r.ports.map(renderCiliumPort);
   if (r.l7) {
-    const rules: any = {};
+    const rules: Mutable<L7Rules> = {};
     if (r.l7.http) rules.http = r.l7.http.map(h => ({ ...h }));
     if (r.l7.dns) rules.dns = r.l7.dns.map(d => ({ ...d }));
     if (r.l7.kafka) rules.kafka = r.l7.kafka.map(k => ({ ...k }));
@@ -95,18 +104,21 @@ function renderPortRule(r: CiliumRuleModel): any | undefined {
   return out;
 }
 
+/** The peer fields of any rule (the prefix says which direction). */
+type PeerFields = Mutable<IngressCommonRule & EgressCommonRule & Pick<EgressRule, 'toFQDNs'>>;
+
 function familyOf(p: CiliumPeerConfig): string {
   return p.kind;
 }
 
-function renderPeers(kind: CiliumPeerKind, peers: CiliumPeerConfig[], prefix: 'from' | 'to'): any {
+function renderPeers(kind: CiliumPeerKind, peers: CiliumPeerConfig[], prefix: 'from' | 'to'): PeerFields {
   switch (kind) {
     case CiliumPeerKind.ENDPOINTS:
       return { [`${prefix}Endpoints`]: peers.map(p => renderCiliumSelector(p.selector!)) };
     case CiliumPeerKind.NODES:
       return { [`${prefix}Nodes`]: peers.map(p => renderCiliumSelector(p.selector!)) };
     case CiliumPeerKind.ENTITY:
-      return { [`${prefix}Entities`]: peers.map(p => p.entity!) };
+      return { [`${prefix}Entities`]: peers.map(p => p.entity! as EntityName) };
     case CiliumPeerKind.CIDR: {
       // fromCIDR and fromCIDRSet are distinct L3 members that one rule may not combine
       // (pkg/policy/api: "combining FromCIDR and FromCIDRSet is not supported yet"), so a rule
@@ -114,7 +126,7 @@ function renderPeers(kind: CiliumPeerKind, peers: CiliumPeerConfig[], prefix: 'f
       const needsSet = peers.some(p => p.except?.length || p.cidrGroupRef !== undefined || p.cidrGroupSelector !== undefined);
       if (!needsSet) return { [`${prefix}CIDR`]: peers.map(p => p.cidr!) };
       return {
-        [`${prefix}CIDRSet`]: peers.map(p => {
+        [`${prefix}CIDRSet`]: peers.map((p): CIDRRule => {
           if (p.cidrGroupRef !== undefined) return { cidrGroupRef: p.cidrGroupRef };
           if (p.cidrGroupSelector !== undefined) return { cidrGroupSelector: renderCiliumSelector(p.cidrGroupSelector) };
           return p.except?.length ? { cidr: p.cidr, except: [...p.except] } : { cidr: p.cidr };
@@ -125,7 +137,7 @@ function renderPeers(kind: CiliumPeerKind, peers: CiliumPeerConfig[], prefix: 'f
       return { toFQDNs: peers.map(p => (p.matchName !== undefined ? { matchName: p.matchName } : { matchPattern: p.matchPattern })) };
     case CiliumPeerKind.SERVICE:
       return {
-        toServices: peers.map(p => (p.serviceName !== undefined
+        toServices: peers.map((p): Service => (p.serviceName !== undefined
           ? { k8sService: { serviceName: p.serviceName, ...(p.serviceNamespace ? { namespace: p.serviceNamespace } : {}) } }
           : {
             k8sServiceSelector: {
@@ -144,7 +156,7 @@ function renderPeers(kind: CiliumPeerKind, peers: CiliumPeerConfig[], prefix: 'f
  * wire rule per family, each with the same ports, L7, ICMP and authentication. Allow (and deny)
  * rules are a union, so the split keeps the meaning. @internal
  */
-export function renderCiliumRule(r: CiliumRuleModel): any[] {
+export function renderCiliumRule(r: CiliumRuleModel): (IngressRule | IngressDenyRule | EgressRule | EgressDenyRule)[] {
   const prefix = r.direction === 'ingress' || r.direction === 'ingressDeny' ? 'from' : 'to';
   const families: string[] = [];
   const byFamily = new Map<string, CiliumPeerConfig[]>();
@@ -156,12 +168,14 @@ export function renderCiliumRule(r: CiliumRuleModel): any[] {
     }
     byFamily.get(f)!.push(p);
   }
-  const common: any = {};
+  const deny = r.direction === 'ingressDeny' || r.direction === 'egressDeny';
+  const common: Mutable<PeerFields & IngressRule & EgressRule> = {};
   if (r.requires.length) common[`${prefix}Requires`] = r.requires.map(renderCiliumSelector);
   const portRule = renderPortRule(r);
-  if (portRule) common.toPorts = [portRule];
+  // a deny rule takes ports only (PortDenyRule): the rule builder refuses L7, TLS and listeners on it
+  if (portRule) common.toPorts = [deny ? { ports: portRule.ports } as PortDenyRule : portRule];
   if (r.icmps.length) common.icmps = renderIcmps(r.icmps);
-  if (r.authentication) common.authentication = { mode: 'required' };
+  if (r.authentication && !deny) common.authentication = { mode: 'required' };
   if (families.length === 0) return [{ ...common }];
   return families.map(f => ({ ...renderPeers(f as CiliumPeerKind, byFamily.get(f)!, prefix), ...JSON.parse(JSON.stringify(common)) }));
 }
@@ -171,12 +185,12 @@ export function renderCiliumRule(r: CiliumRuleModel): any[] {
  * Cilium documentation's default-deny form (an empty rule that selects no peer), because an
  * absent list does not isolate the endpoints. @internal
  */
-export function renderCiliumSpec(model: CiliumSpecModel): any {
-  const out: any = {};
+export function renderCiliumSpec(model: CiliumSpecModel): Rule {
+  const out: Mutable<Rule> & { [dir: string]: unknown } = {};
   if (model.endpointSelector) out.endpointSelector = renderCiliumSelector(model.endpointSelector);
   if (model.nodeSelector) out.nodeSelector = renderCiliumSelector(model.nodeSelector);
   for (const dir of ['ingress', 'ingressDeny', 'egress', 'egressDeny'] as CiliumDirection[]) {
-    const rules = model.rules.filter(r => r.direction === dir).flatMap(renderCiliumRule);
+    const rules: object[] = model.rules.filter(r => r.direction === dir).flatMap(renderCiliumRule);
     if (dir === 'ingress' && model.denyAllIngress && rules.length === 0) rules.push({});
     if (dir === 'egress' && model.denyAllEgress && rules.length === 0) rules.push({});
     if (rules.length) out[dir] = rules;

@@ -64,8 +64,8 @@ export function renderPort(port: Port): k8s.NetworkPolicyPort {
   return out;
 }
 
-function renderRule(rule: KubernetesRuleModel, peersKey: 'from' | 'to'): { [key: string]: any } {
-  const out: { [key: string]: any } = {};
+function renderRule(rule: KubernetesRuleModel, peersKey: 'from' | 'to'): k8s.NetworkPolicyIngressRule & k8s.NetworkPolicyEgressRule {
+  const out: { from?: k8s.NetworkPolicyPeer[]; to?: k8s.NetworkPolicyPeer[]; ports?: k8s.NetworkPolicyPort[] } = {};
   // No peers: the rule has no from/to and matches every peer.
   if (rule.peers) out[peersKey] = rule.peers.map(renderPeer);
   // No ports: every port.
