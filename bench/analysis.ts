@@ -32,7 +32,8 @@ const EXCEPT: { [cidr: string]: string } = {
   '8.8.8.0/24': '8.8.8.8/32',
 };
 
-function rng(seed: number) {
+/** A small seeded PRNG (mulberry32), so generated clusters are the same on every run. */
+export function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     // mulberry32

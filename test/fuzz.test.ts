@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { engineLines, engineOf, referenceLines } from './analysis/reference';
+import { rng } from '../bench/analysis';
 import { ConnectivityAnalysis } from '../src/analysis';
 import { main } from '../src/cli/main';
 import { Linter } from '../src/lint';
@@ -21,17 +22,6 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const OBJECT_MUTATIONS = 1200;
 const TEXT_MUTATIONS = 500;
 const AGENT = { ciliumAgent: { enableNodeSelectorLabels: true } };
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: any[] = [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { team: 'a' } } },

@@ -1,4 +1,4 @@
-import { KAFKA_API_KEYS, KAFKA_MAX_API_VERSION, KAFKA_MAX_TOPIC_LENGTH, KAFKA_TOPIC_CHARS } from '../../wire/cilium/l7';
+import { KAFKA_API_KEYS, KAFKA_MAX_API_VERSION, KAFKA_MAX_TOPIC_LENGTH, KAFKA_TOPIC_CHARS, kafkaApiVersionValue } from '../../wire/cilium/l7';
 import { compileGoRegExp } from '../../wire/goregexp';
 import { invalid } from '../errors';
 import { validateDns1123Label, validateDns1123Subdomain, validateRenderableKey } from '../names';
@@ -311,21 +311,7 @@ export interface L7KafkaOptions {
 
 // The tables (API key names, compared lowercased, never numbers; topic length and characters, which
 // admit a backslash; the int16 API version) are the wire layer's, wire/cilium/l7.ts.
-// kafka.go: strconv.ParseInt(apiVersion, 10, 16) with n >= 0, so an optional sign and decimal digits.
-const KAFKA_API_VERSION = /^[+-]?[0-9]+$/;
-
 const KAFKA_OPTION_KEYS = ['role', 'apiKey', 'apiVersion', 'clientId', 'topic'];
-
-/** A decimal string as Go's ParseInt(s, 10, 16) reads it, when it is a Kafka API version (0..32767). */
-function kafkaApiVersionValue(text: string): number | undefined {
-  if (!KAFKA_API_VERSION.test(text)) return undefined;
-  const negative = text.startsWith('-');
-  const digits = text.replace(/^[+-]/, '').replace(/^0+(?=\d)/, '');
-  if (digits.length > 5) return undefined;
-  const n = Number(digits);
-  if (n > KAFKA_MAX_API_VERSION || (negative && n !== 0)) return undefined;
-  return n;
-}
 
 /** One Kafka option: a non-empty string, or left out. */
 function kafkaString(field: string, value: unknown, what: string, example: string): string | undefined {

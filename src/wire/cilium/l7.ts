@@ -65,3 +65,18 @@ export const KAFKA_MAX_TOPIC_LENGTH = 255;
 export const KAFKA_TOPIC_CHARS = /^[a-zA-Z0-9\\._\\-]+$/;
 /** kafka APIVersion: a decimal int16 0-32767 (strconv.ParseInt(v, 10, 16)). */
 export const KAFKA_MAX_API_VERSION = 32767;
+
+// kafka.go: strconv.ParseInt(apiVersion, 10, 16) with n >= 0, so an optional sign and decimal digits.
+const KAFKA_API_VERSION = /^[+-]?[0-9]+$/;
+
+/** A decimal string as Go's ParseInt(s, 10, 16) reads it, when it is a Kafka API version (0..32767). */
+export function kafkaApiVersionValue(text: string): number | undefined {
+  if (!KAFKA_API_VERSION.test(text)) return undefined;
+  const negative = text.startsWith('-');
+  const digits = text.replace(/^[+-]/, '').replace(/^0+(?=\d)/, '');
+  if (digits.length > 5) return undefined;
+  const n = Number(digits);
+  if (n > KAFKA_MAX_API_VERSION || (negative && n !== 0)) return undefined;
+  return n;
+}
+

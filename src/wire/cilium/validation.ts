@@ -11,7 +11,7 @@ import { AGENT_ENTITY_NAMES } from './entity';
 import { FQDN_MATCH_NAME_CHARS, FQDN_MATCH_PATTERN_CHARS, FQDN_MAX_LENGTH, FQDNSelector } from './fqdn';
 import { ICMP_FAMILIES, ICMPRule, ICMPV4, ICMPV6 } from './icmp';
 import { CILIUM_L4_PROTOCOLS, PortDenyRule, PortProtocol, PortRule } from './l4';
-import { KAFKA_API_KEYS, KAFKA_MAX_API_VERSION, KAFKA_MAX_TOPIC_LENGTH, KAFKA_TOPIC_CHARS, L7Rules } from './l7';
+import { KAFKA_API_KEYS, KAFKA_MAX_API_VERSION, KAFKA_MAX_TOPIC_LENGTH, KAFKA_TOPIC_CHARS, kafkaApiVersionValue, L7Rules } from './l7';
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from './objects';
 import { EgressDenyRule, EgressRule, IngressDenyRule, IngressRule, Rule } from './rule';
 import { EndpointSelector } from './selector';
@@ -196,8 +196,7 @@ function validateL7(rules: L7Rules, ports: readonly PortProtocol[], path: FieldP
       if (k.apiKey && !KAFKA_API_KEYS.includes(k.apiKey.toLowerCase())) reject(out, [...kp, 'apiKey'], k.apiKey, 'is not a Kafka API key Cilium knows', `use one of ${KAFKA_API_KEYS.join(', ')}`);
       if (k.role && !['produce', 'consume'].includes(k.role.toLowerCase())) reject(out, [...kp, 'role'], k.role, 'is not a Kafka role', 'use produce or consume');
       if (k.apiVersion) {
-        const ok = /^[+-]?[0-9]+$/.test(k.apiVersion) && Number(k.apiVersion) >= 0 && Number(k.apiVersion) <= KAFKA_MAX_API_VERSION;
-        if (!ok) reject(out, [...kp, 'apiVersion'], k.apiVersion, 'is not a Kafka API version', `use a decimal number 0-${KAFKA_MAX_API_VERSION}`);
+        if (kafkaApiVersionValue(k.apiVersion) === undefined) reject(out, [...kp, 'apiVersion'], k.apiVersion, 'is not a Kafka API version', `use a decimal number 0-${KAFKA_MAX_API_VERSION}`);
       }
       if (k.topic) {
         if (k.topic.length > KAFKA_MAX_TOPIC_LENGTH) reject(out, [...kp, 'topic'], k.topic, `is longer than ${KAFKA_MAX_TOPIC_LENGTH} characters`, 'use a shorter topic name');
