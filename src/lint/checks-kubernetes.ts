@@ -335,7 +335,8 @@ export const implicitPolicyTypes: LintCheck = {
   },
   run(ctx: LintContext, emit: Emit) {
     for (const p of ctx.policies.filter(x => x.kind === K8S_POLICY)) {
-      const types = p.spec?.policyTypes;
+      // the written form: the reader defaults policyTypes, as the API server does
+      const types = p.writtenSpec?.policyTypes;
       if (Array.isArray(types) && types.length) continue;
       const egress = Array.isArray(p.spec?.egress) && p.spec.egress.length > 0;
       const ingress = Array.isArray(p.spec?.ingress) && p.spec.ingress.length > 0;

@@ -28,8 +28,13 @@ export interface LintPolicy extends LintObject {
   readonly namespace?: string;
   readonly name: string;
   readonly object: any;
-  /** The spec: `spec`, or `specs[i]` for Cilium. */
+  /**
+   * The spec (`spec`, or `specs[i]` for Cilium) as the API server stores it: decoded by the strict
+   * reader (nulls resolved) and defaulted (a NetworkPolicy's policyTypes and port protocols).
+   */
   readonly spec: any;
+  /** The spec as written, for checks about how it is written (e.g. an implicit policyTypes). */
+  readonly writtenSpec: any;
   /** Field path of the spec: `spec` or `specs[0]`. */
   readonly specPath: string;
   readonly ref: LintObjectRef;
@@ -82,6 +87,7 @@ export function buildContext(read: ReadResult, options: LintOptions): LintContex
   let hasWorkloads = false;
   for (const r of read.objects) {
     const o = r.raw;
+    const v = r.value;
     const kind = r.kind;
     if (r.info.role === 'workload') hasWorkloads = true;
     const name = r.name;
@@ -91,11 +97,11 @@ export function buildContext(read: ReadResult, options: LintOptions): LintContex
     const base = { kind, namespace, name, object: o, ref, file: fromFile ? r.doc.file : undefined, line: fromFile ? r.doc.line : undefined };
     objects.push(base);
     if (kind !== K8S_POLICY && !CILIUM_KINDS.includes(kind)) continue;
-    if (CILIUM_KINDS.includes(kind) && Array.isArray(o?.specs)) {
-      o.specs.forEach((s: any, i: number) => policies.push({ ...base, spec: s ?? {}, specPath: `specs[${i}]` }));
-      if (o.spec) policies.push({ ...base, spec: o.spec, specPath: 'spec' });
+    if (CILIUM_KINDS.includes(kind) && Array.isArray(v.specs)) {
+      v.specs.forEach((s: any, i: number) => policies.push({ ...base, spec: s, writtenSpec: o.specs?.[i], specPath: `specs[${i}]` }));
+      if (v.spec) policies.push({ ...base, spec: v.spec, writtenSpec: o.spec, specPath: 'spec' });
     } else {
-      policies.push({ ...base, spec: o?.spec ?? {}, specPath: 'spec' });
+      policies.push({ ...base, spec: v.spec ?? {}, writtenSpec: o.spec ?? {}, specPath: 'spec' });
     }
   }
   const cluster = hasWorkloads ? buildCluster(read, []) : undefined;
