@@ -242,7 +242,7 @@ function checkProps(props: ClusterNetworkPolicyProps): void {
   }
   const p = props.priority;
   if (!Number.isInteger(p) || p < ADMIN_POLICY_PRIORITY_MIN || p > ADMIN_POLICY_PRIORITY_MAX) {
-    throw invalid('ClusterNetworkPolicyProps.priority', p, `is not a priority`, `use a whole number from ${ADMIN_POLICY_PRIORITY_MIN} to ${ADMIN_POLICY_PRIORITY_MAX} (lower is evaluated first)`);
+    throw invalid('ClusterNetworkPolicyProps.priority', p, 'is not a priority', `use a whole number from ${ADMIN_POLICY_PRIORITY_MIN} to ${ADMIN_POLICY_PRIORITY_MAX} (lower is evaluated first)`);
   }
   if (!(props.subject instanceof ClusterPolicySubject)) {
     throw invalid('ClusterNetworkPolicyProps.subject', props.subject, 'is required', 'pass ClusterPolicySubject.namespaces(...) or ClusterPolicySubject.pods(...)');
