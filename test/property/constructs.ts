@@ -14,7 +14,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  Cidr, CidrGroup, CiliumCidrGroup, ClusterNetworkPolicy, ClusterPolicySubject, ClusterPolicyTier, CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy, CiliumPolicyRule, CiliumVersion,
+  Cidr, CidrGroup, CiliumCidrGroup, CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy, CiliumPolicyRule, CiliumVersion,
+  ClusterNetworkPolicy, ClusterPolicySubject, ClusterPolicyTier,
   Endpoints, Entity, EnvoyConfigKind, Fqdn, HeaderMismatchAction, Icmp, IpBlock, KafkaRole, L7Dns, L7Http, L7Kafka,
   L7Visibility, LabelExpression, LabelOperator, LabelSelector, Lint, Namespaces, NetworkPolicy, Nodes, Pods, PolicyType,
   Port, Protocol, Service, VisibilityRule,
@@ -448,7 +449,9 @@ export const FACTORY_CASES: FactoryCase[] = [
       fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 1, arbitrary: portNumber }),
       metadata, labels, fc.boolean(),
     ).map(([tier, priority, md, l, pods]) => program(call('new ClusterNetworkPolicy', { tier, priority, metadata: md, subject: l, pods }), c => {
-      const subject = pods ? ClusterPolicySubject.pods(Pods.withLabels(l).inNamespaces(Namespaces.all())) : ClusterPolicySubject.namespaces(Namespaces.withLabels(l));
+      const subject = pods
+        ? ClusterPolicySubject.pods(Pods.withLabels(l).inNamespaces(Namespaces.all()))
+        : ClusterPolicySubject.namespaces(Namespaces.withLabels(l));
       new ClusterNetworkPolicy(c, 'clnp', { tier, priority, metadata: md && { ...md, namespace: undefined }, subject }).denyFrom(Namespaces.all());
     })),
   },
