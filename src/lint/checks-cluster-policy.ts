@@ -118,7 +118,8 @@ function requirementsDisjoint(a: readonly Requirement[], b: readonly Requirement
 }
 
 function subjectsMayOverlap(a: Subject, b: Subject): boolean {
-  return !requirementsDisjoint(a.namespaces.requirements, b.namespaces.requirements) && !requirementsDisjoint(a.pods.requirements, b.pods.requirements);
+  return !requirementsDisjoint(a.namespaces.requirements, b.namespaces.requirements)
+    && !requirementsDisjoint(a.pods.requirements, b.pods.requirements);
 }
 
 /** Labels of a namespace: its Namespace object's, or only the name label every namespace has. */
@@ -249,7 +250,8 @@ export const baselineDenyOverridden: LintCheck = {
         let overridden: string[];
         if (ctx.cluster && workloadsOf(ctx.cluster, p.subject).length) {
           const subject = new Set(workloadsOf(ctx.cluster, p.subject).map(w => w.id));
-          overridden = [...new Set(networkPolicies(ctx, dir).flatMap(np => npWorkloads(ctx.cluster!, np)).map(w => w.id).filter(id => subject.has(id)))].sort();
+          const isolated = networkPolicies(ctx, dir).flatMap(np => npWorkloads(ctx.cluster!, np)).map(w => w.id);
+          overridden = [...new Set(isolated.filter(id => subject.has(id)))].sort();
         } else {
           overridden = overlappingNetworkPolicies(ctx, p.subject, dir).map(np => `NetworkPolicy ${np.namespace}/${np.name}`).sort();
         }
@@ -275,7 +277,8 @@ export const networksIncludePods: LintCheck = {
     id: 'ANP004',
     name: 'networks-include-pods',
     severity: LintSeverity.WARNING,
-    description: 'An Accept or Deny rule to networks 0.0.0.0/0 or ::/0 also matches traffic to pods (cluster traffic is checked against networks too), with no earlier rule deciding pod traffic.',
+    description: 'An Accept or Deny rule to networks 0.0.0.0/0 or ::/0 also matches traffic to pods (cluster traffic is checked against networks too), '
+      + 'with no earlier rule deciding pod traffic.',
     kinds: [ANP, BANP, CLUSTER_NP],
     needsWorkloads: false,
   },
