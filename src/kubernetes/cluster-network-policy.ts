@@ -1,4 +1,4 @@
-import { ApiObjectMetadata, Chart, IAnyProducer, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, IAnyProducer, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as l1 from '../imports/policy.networking.k8s.io';
 import { invalid } from '../model/errors';
@@ -302,7 +302,7 @@ function modelKey(p: ClusterPolicyPeerModel): string {
  *
  * Checked at each call against the CRD and its CEL rules (priority 0-1000, at most 25 rules per
  * direction and 25 peers and ports per rule, networks on egress only, port forms, named ports not
- * towards networks). The policy is itself the generated L1 `ClusterNetworkPolicy` API object.
+ * towards networks). `apiObject` is the API object, with the GVK of the generated L1 class.
  * @example
  * const cnp = new ClusterNetworkPolicy(chart, 'tenants', {
  *   tier: ClusterPolicyTier.ADMIN, priority: 10,
@@ -311,7 +311,9 @@ function modelKey(p: ClusterPolicyPeerModel): string {
  * cnp.acceptFrom(Namespaces.named('monitoring')).toPort(9090).withName('allow-monitoring');
  * cnp.denyFrom(Namespaces.withLabels({ tenant: 'b' })).withName('deny-tenant-b');
  */
-export class ClusterNetworkPolicy extends l1.ClusterNetworkPolicy {
+export class ClusterNetworkPolicy extends Construct {
+  /** The underlying ApiObject (GVK of the generated L1 class): the escape hatch for anything not modelled (`addJsonPatch`, …). */
+  public readonly apiObject: ApiObject;
   /** The tier. */
   public readonly tier: ClusterPolicyTier;
   /** The priority within the tier. */
@@ -330,31 +332,27 @@ export class ClusterNetworkPolicy extends l1.ClusterNetworkPolicy {
    */
   public constructor(scope: Construct, id: string, props: ClusterNetworkPolicyProps) {
     checkProps(props);
+    super(scope, id);
     const producer = new SpecProducer();
-    super(scope, id, { metadata: props.metadata ?? {}, spec: Lazy.any(producer) as any });
     producer.policy = this;
+    this.apiObject = new ApiObject(this, 'Resource', { ...l1.ClusterNetworkPolicy.GVK, metadata: props.metadata, spec: Lazy.any(producer) });
     this.tier = props.tier;
     this.priority = props.priority;
     this.subject = props.subject;
     if (props.metadata?.name === undefined) {
       try {
-        validateDns1123Subdomain('name', this.name);
+        validateDns1123Subdomain('name', this.apiObject.name);
       } catch {
-        throw invalid(`ClusterNetworkPolicy(${this.node.path}).metadata.name`, this.name,
+        throw invalid(`ClusterNetworkPolicy(${this.node.path}).metadata.name`, this.apiObject.name,
           `was generated from the construct path and is not a valid RFC 1123 subdomain (the construct id "${id}" or a scope id has characters the API server rejects)`,
           'set metadata.name, or use ids of lowercase letters, digits, "-" and "."');
       }
     }
     // cdk8s gives every object of a namespaced chart the chart's namespace; a cluster-scoped one has none.
-    if (Chart.of(this).namespace !== undefined) this.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    if (Chart.of(this).namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     this.node.addValidation({ validate: () => this.validatePolicy() });
     // The synth-time lint (src/lint) enables itself on the chart here (see src/model/policy-hooks.ts).
     policyConstructCreated(this);
-  }
-
-  /** The underlying L1 object, for anything not modelled (`addJsonPatch`, …): the policy itself. */
-  public get apiObject(): l1.ClusterNetworkPolicy {
-    return this;
   }
 
   /**

@@ -336,4 +336,6 @@ export const unreachableRule: LintCheck = {
   },
 };
 
-export const POLICY_API_CHECKS: LintCheck[] = [passWithoutNetworkPolicy, samePriorityOverlap, baselineDenyOverridden, networksIncludePods, unreachableRule];
+export const POLICY_API_CHECKS: LintCheck[] = [
+  passWithoutNetworkPolicy, samePriorityOverlap, baselineDenyOverridden, networksIncludePods, unreachableRule,
+];
