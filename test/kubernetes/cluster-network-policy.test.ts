@@ -149,4 +149,13 @@ describe('ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2)', () => {
     expectError(() => new ClusterNetworkPolicy(chart, 'Bad_Id', { tier: ClusterPolicyTier.ADMIN, priority: 1, subject: ClusterPolicySubject.allPods() }),
       'metadata.name', 'was generated from the construct path');
   });
+
+  test('the policy enables the synth-time lint on its chart, which runs the ANP checks', () => {
+    const chart = newChart();
+    const cnp = new ClusterNetworkPolicy(chart, 'cnp', { metadata: { name: 'cnp' }, tier: ClusterPolicyTier.ADMIN, priority: 1, subject: ClusterPolicySubject.allPods() });
+    cnp.passFrom(Namespaces.all());
+    expect(Lint.of(chart)).toBeDefined();
+    synth(chart);
+    expect(Lint.of(chart)!.findings.map(f => `${f.checkId} ${f.object.kind}/${f.object.name} ${f.field}`)).toEqual(['ANP001 ClusterNetworkPolicy/cnp spec.ingress[0].action']);
+  });
 });
