@@ -66,6 +66,7 @@ const importTask = project.addTask('import', {
 importTask.exec('ts-node --project projenrc/tsconfig.json projenrc/k8s-schema-subset.ts ../shared/schemas/kubernetes-v1.33/_definitions.json .synth/k8s-networkpolicy-definitions.json io.k8s.api.networking.v1.NetworkPolicy');
 importTask.exec('node ../shared/tools/cdk8s-import-offline.js k8s@1.33.0 .synth/k8s-networkpolicy-definitions.json src/imports');
 importTask.exec('node ../shared/tools/cdk8s-import-offline.js crd ../shared/crds/cilium.io.yaml src/imports');
+importTask.exec('node ../shared/tools/cdk8s-import-offline.js crd ../shared/crds/policy.networking.k8s.io.yaml src/imports');
 
 // Schema tables of the wire layer, generated from the official schemas in ../shared (committed, like src/imports).
 project.addTask('gen:schemas', {

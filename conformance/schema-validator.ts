@@ -6,6 +6,7 @@ import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
+import { parse as parseYaml } from 'yaml';
 
 export const SHARED = path.resolve(__dirname, '..', '..', 'shared');
 
@@ -57,6 +58,10 @@ const CILIUM_KINDS: { [gvk: string]: string } = {
   'cilium.io/v2/CiliumClusterwideNetworkPolicy': 'cilium-v1.18/ciliumclusterwidenetworkpolicy_v2.json',
   'cilium.io/v2alpha1/CiliumCIDRGroup': 'cilium-v1.18/ciliumcidrgroup_v2alpha1.json',
 };
+/** CRD files: the served version's openAPIV3Schema (CEL rules are checked by the generated tables in schema-setup.ts). */
+const CRD_KINDS: { [gvk: string]: string } = {
+  'policy.networking.k8s.io/v1alpha2/ClusterNetworkPolicy': 'network-policy-api-v1alpha2/policy.networking.k8s.io_clusternetworkpolicies.yaml',
+};
 
 export class SchemaValidator {
   private readonly validators = new Map<string, ValidateFunction>();
@@ -91,6 +96,12 @@ export class SchemaValidator {
     } else if (CILIUM_KINDS[gvk]) {
       const schema = JSON.parse(fs.readFileSync(path.join(this.schemasDir, CILIUM_KINDS[gvk]), 'utf8'));
       fn = newAjv().compile(closeObjects(schema));
+    } else if (CRD_KINDS[gvk]) {
+      const crd = parseYaml(fs.readFileSync(path.join(this.schemasDir, CRD_KINDS[gvk]), 'utf8'));
+      const version = gvk.split('/')[1];
+      const schema = crd.spec.versions.find((v: any) => v.name === version).schema.openAPIV3Schema;
+      // metadata is ObjectMeta, whatever the CRD says (`type: object`); status is a subresource.
+      fn = newAjv().compile(closeObjects({ ...schema, properties: { ...schema.properties, metadata: { type: 'object', additionalProperties: true } } }));
     }
     if (fn) this.validators.set(gvk, fn);
     return fn;

@@ -39,13 +39,21 @@ const BUILTIN_KINDS: readonly [string, string, string][] = [
  * `subresources: status: {}` for CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy and none for
  * CiliumCIDRGroup (cilium/cilium pkg/k8s/apis/cilium.io/client/crds/, v2 and v2alpha1).
  */
-const CRD_KINDS: readonly { apiVersion: string; kind: string; file: string; statusSubresource?: boolean }[] = [
+const CRD_KINDS: readonly { apiVersion: string; kind: string; file: string; statusSubresource?: boolean; committed?: true }[] = [
   { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', file: 'cilium-v1.18/ciliumnetworkpolicy_v2.json', statusSubresource: true },
   { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy', file: 'cilium-v1.18/ciliumclusterwidenetworkpolicy_v2.json', statusSubresource: true },
   { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumCIDRGroup', file: 'cilium-v1.18/ciliumcidrgroup_v2alpha1.json', statusSubresource: false },
   // A real CRD: its subresources are read from the file.
   { apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', file: 'network-policy-api-v1alpha2/policy.networking.k8s.io_clusternetworkpolicies.yaml' },
+  // No schema of these in ../shared: the experimental-channel CRDs of network-policy-api v0.1.8,
+  // committed under projenrc/crds (see its README). The experimental channel is the standard one
+  // plus egress `nodes`/`domainNames` and `namedPort`; the reader warns where a manifest needs it.
+  { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', file: 'policy.networking.k8s.io_adminnetworkpolicies.experimental.yaml', committed: true },
+  { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'BaselineAdminNetworkPolicy', file: 'policy.networking.k8s.io_baselineadminnetworkpolicies.experimental.yaml', committed: true },
 ];
+
+/** The CRDs committed with the project (CRD_KINDS entries with `committed`). */
+export const COMMITTED_CRDS_DIR = path.join('projenrc', 'crds');
 
 /**
  * Built-in types are decoded into Go structs, so the API server enforces no OpenAPI `required` and no
@@ -382,7 +390,7 @@ export function buildSchemaTable(schemasDir: string): SchemaTable {
   }
   const unchecked: UncheckedRule[] = [];
   for (const k of CRD_KINDS) {
-    const file = path.join(schemasDir, k.file);
+    const file = k.committed ? path.join(COMMITTED_CRDS_DIR, k.file) : path.join(schemasDir, k.file);
     let schema: any;
     let statusSubresource = k.statusSubresource;
     if (file.endsWith('.yaml')) {
@@ -401,7 +409,7 @@ export function buildSchemaTable(schemasDir: string): SchemaTable {
   }
   kinds.sort((a, b) => (a.apiVersion + ' ' + a.kind).localeCompare(b.apiVersion + ' ' + b.kind));
   return {
-    sources: ['kubernetes-v1.33', 'cilium-v1.18', 'network-policy-api-v1alpha2'],
+    sources: ['kubernetes-v1.33', 'cilium-v1.18', 'network-policy-api-v1alpha2', 'network-policy-api-v0.1.8-experimental'],
     nodes: table.nodes,
     kinds,
     uncheckedRules: unchecked,

@@ -1,2 +1,3 @@
 export * from './network-policy';
 export { PolicyType } from '../render/kubernetes';
+export * from './cluster-network-policy';

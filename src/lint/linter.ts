@@ -2,6 +2,7 @@ import {
   ciliumVersionFields, cnpSubjectNamespace, denyOnlyDefaultDeny, emptyLists, fqdnWithoutDnsProxy, namespacePlainLabels,
   serviceWithoutNamespace,
 } from './checks-cilium';
+import { POLICY_API_CHECKS } from './checks-cluster-policy';
 import { andOrPeers, duplicateRule, egressWithoutDns, emptyPeerList, implicitPolicyTypes, shadowedRule } from './checks-kubernetes';
 import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
 import { buildContext, LintCheck, LintObject, sortFindings } from './context';
@@ -15,6 +16,7 @@ const CHECKS: LintCheck[] = [
   selectsNoWorkload, peerMatchesNothing, undeclaredNamedPort,
   fqdnWithoutDnsProxy, namespacePlainLabels, emptyLists, denyOnlyDefaultDeny, ciliumVersionFields,
   cnpSubjectNamespace, serviceWithoutNamespace,
+  ...POLICY_API_CHECKS,
 ];
 
 /** Checks about the suppression annotation itself (never suppressible). */

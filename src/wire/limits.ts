@@ -23,3 +23,16 @@ export const CILIUM_MAX_ICMP_FIELDS = 40;
 /** network-policy-api: priorities of AdminNetworkPolicy / ClusterNetworkPolicy. */
 export const ADMIN_POLICY_PRIORITY_MIN = 0;
 export const ADMIN_POLICY_PRIORITY_MAX = 1000;
+
+/**
+ * List limits of the v1alpha1 CRDs (network-policy-api v0.1.x `MaxItems`/`MaxLength`): rules per
+ * direction, peers and ports per rule, networks and domain names per peer, rule name length.
+ */
+export const ADMIN_POLICY_V1ALPHA1_LIMITS = { rules: 100, peers: 100, ports: 100, networks: 25, domainNames: 25, ruleNameLength: 100 } as const;
+
+/**
+ * List limits of the ClusterNetworkPolicy v1alpha2 CRD (v0.2.x apis/v1alpha2
+ * clusternetworkpolicy_types.go): rules per direction, peers and protocols per rule, networks
+ * per peer, rule name length.
+ */
+export const CLUSTER_POLICY_LIMITS = { rules: 25, peers: 25, protocols: 25, networks: 25, ruleNameLength: 100 } as const;

@@ -17,6 +17,7 @@ import { Diagnostic } from './diagnostic';
 import { KindInfo, kindInfo, OTHER_POLICY_GROUPS, TEMPLATED_WORKLOAD_KINDS } from './kinds';
 import { defaultNetworkPolicy, validateNetworkPolicy, validateObjectMeta } from './kubernetes/validation';
 import { validatePodSpec, validateService, validateWorkload } from './kubernetes/workload-validation';
+import { validateAdminPolicy, validateClusterPolicy } from './policy-api/validation';
 import { kindViolation, SchemaViolation, validateObject } from './schema';
 import { FieldPath, formatFieldPath, SourceDoc } from './source';
 import { violation, Violation } from './violation';
@@ -140,9 +141,10 @@ function routeChecks(o: any): Violation[] {
   return out;
 }
 
-function semantic(info: KindInfo, value: any, config: CiliumAgentConfig): { violations: Violation[]; cilium: Violation[] } {
+function semantic(info: KindInfo, value: any, config: CiliumAgentConfig): { violations: Violation[]; cilium: Violation[]; warnings: Violation[] } {
   const violations: Violation[] = [];
   const cilium: Violation[] = [];
+  const warnings: Violation[] = [];
   switch (info.kind) {
     case 'NetworkPolicy':
       violations.push(...validateNetworkPolicy(value));
@@ -152,6 +154,15 @@ function semantic(info: KindInfo, value: any, config: CiliumAgentConfig): { viol
       validateObjectMeta(value.metadata ?? {}, info.nameRule, info.namespaced, violations);
       cilium.push(...validateCiliumPolicy(value, config));
       break;
+    case 'AdminNetworkPolicy':
+    case 'BaselineAdminNetworkPolicy':
+    case 'ClusterNetworkPolicy': {
+      validateObjectMeta(value.metadata ?? {}, info.nameRule, info.namespaced, violations);
+      const checks = info.kind === 'ClusterNetworkPolicy' ? validateClusterPolicy(value) : validateAdminPolicy(info.kind, value);
+      violations.push(...checks.errors);
+      warnings.push(...checks.warnings);
+      break;
+    }
     case 'Pod':
       validateObjectMeta(value.metadata ?? {}, info.nameRule, info.namespaced, violations);
       validatePodSpec(value.spec, ['spec'], violations);
@@ -165,7 +176,31 @@ function semantic(info: KindInfo, value: any, config: CiliumAgentConfig): { viol
       if (TEMPLATED_WORKLOAD_KINDS.includes(info.kind)) validateWorkload(info.kind, value, violations);
     }
   }
-  return { violations, cilium };
+  return { violations, cilium, warnings };
+}
+
+/**
+ * Read leniently, an AdminNetworkPolicy or BaselineAdminNetworkPolicy whose `pods` lacks
+ * `podSelector` or `namespaceSelector` (required by every v0.1.x CRD, apis/v1alpha1
+ * shared_types.go NamespacedPod) has one meaning: the Go zero value of the value struct, the
+ * empty selector, as Go code decoding the object reads it (netpol-analyzer's inputs rely on it).
+ * Those violations are taken out of `errors`, the selector is set to `{}`, and they are returned.
+ */
+function takeZeroValueSelectors(kind: string, value: any, errors: Violation[]): Violation[] {
+  if (kind !== 'AdminNetworkPolicy' && kind !== 'BaselineAdminNetworkPolicy') return [];
+  const taken: Violation[] = [];
+  for (let i = errors.length - 1; i >= 0; i--) {
+    const v = errors[i];
+    const field = v.path[v.path.length - 1];
+    if (v.code !== 'required' || v.path[0] !== 'spec' || v.path[v.path.length - 2] !== 'pods' || (field !== 'podSelector' && field !== 'namespaceSelector')) continue;
+    let pods = value;
+    for (const k of v.path.slice(0, -1)) pods = pods?.[k];
+    if (!pods || typeof pods !== 'object' || Array.isArray(pods)) continue;
+    pods[field] = {};
+    taken.unshift(v);
+    errors.splice(i, 1);
+  }
+  return taken;
 }
 
 /** The API server's defaulting of the policy kinds (before validation, as the API server runs them). */
@@ -223,12 +258,15 @@ export function readDocuments(docs: readonly SourceDoc[], options: ReadOptions =
     const value = checked ? checked.value : JSON.parse(JSON.stringify(o));
     const errors: Violation[] = [...(checked?.violations ?? [])];
     if (kindName === 'Route') errors.push(...routeChecks(value));
+    const zeroValued = options.lenient && checked ? takeZeroValueSelectors(kindName, value, errors) : [];
     if (!errors.length) defaultPolicy(kindName, value);
     let cilium: Violation[] = [];
+    let warnings: Violation[] = [];
     if (!errors.length) {
       const s = semantic(info, value, config);
       errors.push(...s.violations);
       cilium = s.cilium;
+      warnings = s.warnings;
     }
     const policy = info.role === 'policy';
     const outsideSpec = (v: Violation) => v.path[0] !== 'spec' && v.path[0] !== 'specs';
@@ -246,6 +284,11 @@ export function readDocuments(docs: readonly SourceDoc[], options: ReadOptions =
       rejected.push(obj);
       continue;
     }
+    for (const v of zeroValued) {
+      diagnostics.push(diag(doc, 'warning', id, v, `the API server rejects this ${kindName}; read anyway because of the lenient option, as the empty selector (every ${v.path[v.path.length - 1] === 'podSelector' ? 'pod' : 'namespace'}), which is how Go code decoding it (netpol-analyzer) reads an absent selector`));
+    }
+    // accepted by the API server, but not applied as written by implementations (see each warning)
+    for (const v of warnings) diagnostics.push(diag(doc, 'warning', id, v));
     const key = `${kindName}\u0000${namespace ?? ''}\u0000${name}`;
     const earlier = valid.get(key);
     if (earlier) {

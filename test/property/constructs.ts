@@ -15,6 +15,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   Cidr, CidrGroup, CiliumCidrGroup, CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy, CiliumPolicyRule, CiliumVersion,
+  ClusterNetworkPolicy, ClusterPolicySubject, ClusterPolicyTier,
   Endpoints, Entity, EnvoyConfigKind, Fqdn, HeaderMismatchAction, Icmp, IpBlock, KafkaRole, L7Dns, L7Http, L7Kafka,
   L7Visibility, LabelExpression, LabelOperator, LabelSelector, Lint, Namespaces, NetworkPolicy, Nodes, Pods, PolicyType,
   Port, Protocol, Service, VisibilityRule,
@@ -224,6 +225,9 @@ export function propertyChart(): Chart {
 
 function k8sPolicy(chart: Chart): NetworkPolicy {
   return new NetworkPolicy(chart, 'np', { metadata: { name: 'np' }, podSelector: Pods.withLabels({ app: 'web' }) });
+}
+function clusterPolicy(chart: Chart): ClusterNetworkPolicy {
+  return new ClusterNetworkPolicy(chart, 'clnp', { metadata: { name: 'clnp' }, tier: ClusterPolicyTier.ADMIN, priority: 10, subject: ClusterPolicySubject.allPods() });
 }
 function cnp(chart: Chart): CiliumNetworkPolicy {
   return new CiliumNetworkPolicy(chart, 'cnp', { metadata: { name: 'cnp' }, endpointSelector: Endpoints.withLabels({ app: 'web' }) });
@@ -436,6 +440,37 @@ export const FACTORY_CASES: FactoryCase[] = [
         p.allowFrom(Entity.CLUSTER);
         if (addSpec) p.addSpec({ endpointSelector: Endpoints.withLabels({ app: 'x' }), ...options }).allowFrom(Entity.HOST);
       })),
+  },
+  // ClusterNetworkPolicy (network-policy-api v1alpha2).
+  {
+    name: 'ClusterNetworkPolicy props (tier, priority, metadata, subject)',
+    programs: fc.tuple(
+      fc.oneof(fc.constantFrom(ClusterPolicyTier.ADMIN, ClusterPolicyTier.BASELINE), fc.constantFrom('admin', 'Pass', '', undefined) as fc.Arbitrary<any>),
+      fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 1, arbitrary: portNumber }),
+      metadata, labels, fc.boolean(),
+    ).map(([tier, priority, md, l, pods]) => program(call('new ClusterNetworkPolicy', { tier, priority, metadata: md, subject: l, pods }), c => {
+      const subject = pods
+        ? ClusterPolicySubject.pods(Pods.withLabels(l).inNamespaces(Namespaces.all()))
+        : ClusterPolicySubject.namespaces(Namespaces.withLabels(l));
+      new ClusterNetworkPolicy(c, 'clnp', { tier, priority, metadata: md && { ...md, namespace: undefined }, subject }).denyFrom(Namespaces.all());
+    })),
+  },
+  {
+    name: 'ClusterNetworkPolicy rules (peers, ports, names) per action and direction',
+    programs: fc.tuple(
+      fc.constantFrom('acceptFrom', 'acceptTo', 'denyFrom', 'denyTo', 'passFrom', 'passTo'),
+      fc.array(fc.oneof(
+        labels.map(l => [call('Namespaces.withLabels', l), () => Namespaces.withLabels(l)] as [string, () => any]),
+        fc.tuple(labels, fc.boolean()).map(([l, ns]) => [call('Pods.withLabels', l, ns), () => (ns ? Pods.withLabels(l).inNamespaces(Namespaces.all()) : Pods.withLabels(l))] as [string, () => any]),
+        cidr.map(b => [call('IpBlock.cidr', b), () => IpBlock.cidr(b)] as [string, () => any]),
+      ), { minLength: 1, maxLength: 3 }),
+      fc.array(portCall, { maxLength: 3 }),
+      fc.option(hostile(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), ['a', ' ', '-']), { nil: undefined }),
+    ).map(([method, peers, ports, name]) => program(`${method}(${peers.map(p => p[0]).join(', ')}).toPorts(${ports.map(p => p[0]).join(', ')})${name === undefined ? '' : call('.withName', name)}`, c => {
+      const rule = (clusterPolicy(c) as any)[method](...peers.map(p => p[1]()));
+      if (ports.length) rule.toPorts(...ports.map(p => p[1]()));
+      if (name !== undefined) rule.withName(name);
+    })),
   },
   {
     name: 'CiliumCidrGroup',

@@ -24,6 +24,7 @@ describe('kinds', () => {
       'batch/v1 CronJob', 'batch/v1 Job',
       'cilium.io/v2 CiliumClusterwideNetworkPolicy', 'cilium.io/v2 CiliumNetworkPolicy', 'cilium.io/v2alpha1 CiliumCIDRGroup',
       'networking.k8s.io/v1 Ingress', 'networking.k8s.io/v1 NetworkPolicy',
+      'policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy', 'policy.networking.k8s.io/v1alpha1 BaselineAdminNetworkPolicy',
       'policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy',
       'v1 Namespace', 'v1 Node', 'v1 Pod', 'v1 ReplicationController', 'v1 Service',
     ]);

@@ -3,7 +3,6 @@
  * v0.2.x): AdminNetworkPolicy and BaselineAdminNetworkPolicy merged into one kind with a `tier`.
  * Cluster-scoped.
  */
-import { NamespacedPod } from './v1alpha1';
 import { KubeObject, LabelSelector } from '../kubernetes/meta';
 
 export const CLUSTER_NETWORK_POLICY_API_VERSION = 'policy.networking.k8s.io/v1alpha2';
@@ -13,17 +12,28 @@ export type ClusterPolicyTier = typeof CLUSTER_POLICY_TIERS[number];
 export const CLUSTER_POLICY_ACTIONS = ['Accept', 'Deny', 'Pass'] as const;
 export type ClusterPolicyAction = typeof CLUSTER_POLICY_ACTIONS[number];
 
-export interface ClusterPolicySubject {
-  readonly namespaces?: LabelSelector;
-  readonly pods?: NamespacedPod;
+/**
+ * `NamespacedPod` of v1alpha2: podSelector required; namespaceSelector optional, a value struct
+ * whose absence is the empty selector (every namespace).
+ */
+export interface ClusterPolicyNamespacedPod {
+  readonly namespaceSelector?: LabelSelector;
+  readonly podSelector: LabelSelector;
 }
 
-/** Exactly one of `number` and `range`. */
+/** Exactly one member. */
+export interface ClusterPolicySubject {
+  readonly namespaces?: LabelSelector;
+  readonly pods?: ClusterPolicyNamespacedPod;
+}
+
+/** Exactly one of `number` and `range`; a range needs start < end (CEL `self.start < self.end`). */
 export interface ClusterPolicyDestinationPort {
   readonly number?: number;
   readonly range?: { readonly start: number; readonly end: number };
 }
 
+/** `minProperties: 1`: destinationPort is in effect required (no "every port of TCP" form). */
 export interface ClusterPolicyProtocolPort {
   readonly destinationPort?: ClusterPolicyDestinationPort;
 }
@@ -38,12 +48,12 @@ export interface ClusterPolicyProtocol {
 
 export interface ClusterPolicyIngressPeer {
   readonly namespaces?: LabelSelector;
-  readonly pods?: NamespacedPod;
+  readonly pods?: ClusterPolicyNamespacedPod;
 }
 
 export interface ClusterPolicyEgressPeer {
   readonly namespaces?: LabelSelector;
-  readonly pods?: NamespacedPod;
+  readonly pods?: ClusterPolicyNamespacedPod;
   readonly networks?: readonly string[];
 }
 

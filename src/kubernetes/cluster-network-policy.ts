@@ -1,0 +1,475 @@
+import { ApiObject, ApiObjectMetadata, Chart, IAnyProducer, JsonPatch, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as l1 from '../imports/policy.networking.k8s.io';
+import { invalid } from '../model/errors';
+import { validateDns1123Subdomain, validateMetadataLabelsAndAnnotations } from '../model/names';
+import { INetworkPolicyPeer, IpBlock, Namespaces, PeerConfig, Pods, validatePeerConfig } from '../model/peers';
+import { policyConstructCreated } from '../model/policy-hooks';
+import { Port, Protocol } from '../model/port';
+import { LabelSelector } from '../model/selector';
+import { ClusterPolicyModel, ClusterPolicyPeerModel, ClusterPolicyRuleModel, renderClusterPolicySpec } from '../render/cluster-policy';
+import { ADMIN_POLICY_PRIORITY_MAX, ADMIN_POLICY_PRIORITY_MIN, CLUSTER_POLICY_LIMITS } from '../wire/limits';
+import { isCelCIDR } from '../wire/schema/formats';
+
+/**
+ * The tier of a ClusterNetworkPolicy (network-policy-api v1alpha2 `Tier`): Admin policies are
+ * evaluated before NetworkPolicies, Baseline policies after them (only for traffic no
+ * NetworkPolicy decided).
+ */
+export enum ClusterPolicyTier {
+  /** Evaluated first; Accept and Deny are final, Pass hands the traffic to NetworkPolicies. */
+  ADMIN = 'Admin',
+  /** Evaluated last, for traffic of pods no NetworkPolicy isolates; NetworkPolicies override it. */
+  BASELINE = 'Baseline',
+}
+
+/** The action of a ClusterNetworkPolicy rule (`ClusterNetworkPolicyRuleAction`). */
+export enum ClusterPolicyAction {
+  /** Accept the traffic; no further policy is evaluated. */
+  ACCEPT = 'Accept',
+  /** Drop the traffic; no further policy is evaluated. */
+  DENY = 'Deny',
+  /** Skip the remaining rules of this tier and evaluate the next tier. */
+  PASS = 'Pass',
+}
+
+/** What a ClusterNetworkPolicy's subject selects, as written to the manifest. */
+export interface ClusterPolicySubjectConfig {
+  /** The namespaces whose pods are selected (`subject.namespaces`, or `subject.pods.namespaceSelector`). */
+  readonly namespaceSelector: LabelSelector;
+  /**
+   * The pods within them (`subject.pods.podSelector`).
+   * @default - every pod of the namespaces (`subject.namespaces`)
+   */
+  readonly podSelector?: LabelSelector;
+}
+
+/**
+ * The pods a ClusterNetworkPolicy applies to: all pods of some namespaces, or pods by label in
+ * some namespaces. A cluster-scoped policy has no namespace of its own, so the namespaces are
+ * always explicit. Host-networked pods are never selected (apis/v1alpha2 ClusterNetworkPolicySubject).
+ * @example
+ * ClusterPolicySubject.namespaces(Namespaces.withLabels({ tenant: 'a' }));
+ * ClusterPolicySubject.pods(Pods.withLabels({ app: 'db' }).inNamespaces(Namespaces.all()));
+ */
+export class ClusterPolicySubject {
+  /**
+   * Every pod of the selected namespaces (`subject.namespaces`).
+   * @param namespaces the namespaces, e.g. `Namespaces.named('shop')` or `Namespaces.all()`
+   */
+  public static namespaces(namespaces: Namespaces): ClusterPolicySubject {
+    if (!(namespaces instanceof Namespaces)) {
+      throw invalid('ClusterPolicySubject.namespaces', namespaces, 'is not a Namespaces', 'pass Namespaces.withLabels({...}), Namespaces.named(...) or Namespaces.all()');
+    }
+    return new ClusterPolicySubject({ namespaceSelector: namespaces.selector }, namespaces.toString());
+  }
+
+  /**
+   * The selected pods of the selected namespaces (`subject.pods`).
+   * @param pods pods with the namespaces they are in, e.g. `Pods.withLabels({ app: 'db' }).inNamespaces(Namespaces.all())`
+   */
+  public static pods(pods: Pods): ClusterPolicySubject {
+    if (!(pods instanceof Pods)) {
+      throw invalid('ClusterPolicySubject.pods', pods, 'is not a Pods', 'pass Pods.withLabels({...}).inNamespaces(...)');
+    }
+    if (!pods.namespaces) {
+      throw invalid('ClusterPolicySubject.pods', pods.toString(), 'names no namespaces, and a cluster-scoped policy has no namespace of its own',
+        'add .inNamespaces(Namespaces.all()) for every namespace, or .inNamespace("name")');
+    }
+    return new ClusterPolicySubject({ namespaceSelector: pods.namespaces.selector, podSelector: pods.selector }, pods.toString());
+  }
+
+  /** Every pod of every namespace (`subject.namespaces: {}`). */
+  public static allPods(): ClusterPolicySubject {
+    return ClusterPolicySubject.namespaces(Namespaces.all());
+  }
+
+  /** The selectors. */
+  public readonly config: ClusterPolicySubjectConfig;
+  private readonly description: string;
+
+  private constructor(config: ClusterPolicySubjectConfig, description: string) {
+    this.config = config;
+    this.description = description;
+  }
+
+  /** Short description, e.g. `namespaces(tenant=a)`. */
+  public toString(): string {
+    return this.description;
+  }
+}
+
+/** Properties of a ClusterNetworkPolicy. */
+export interface ClusterNetworkPolicyProps {
+  /**
+   * Metadata of the policy. It is cluster-scoped: a namespace is an error, and the chart's
+   * namespace is not applied.
+   * @default - a name generated by cdk8s
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /** The tier: `ADMIN` (before NetworkPolicies) or `BASELINE` (after them). */
+  readonly tier: ClusterPolicyTier;
+
+  /**
+   * Precedence within the tier, 0-1000: lower numbers are evaluated first. Two policies of one tier
+   * with the same priority whose rules match the same traffic are applied in an undefined order
+   * (the lint reports it).
+   */
+  readonly priority: number;
+
+  /** The pods the policy applies to. */
+  readonly subject: ClusterPolicySubject;
+}
+
+/**
+ * One rule of a ClusterNetworkPolicy: an action, the peers it matches and, optionally, the ports.
+ * Returned by `acceptFrom`/`denyTo`/...; with no port it matches every port and protocol.
+ * Rules of one policy are evaluated in the order they were added.
+ */
+export class ClusterNetworkPolicyRule {
+  /** @internal */
+  public static _create(policy: Construct, direction: 'ingress' | 'egress', index: number, action: ClusterPolicyAction,
+    peers: ClusterPolicyPeerModel[], hasNetworks: boolean): ClusterNetworkPolicyRule {
+    return new ClusterNetworkPolicyRule(policy, direction, index, action, peers, hasNetworks);
+  }
+
+  private readonly portList: Port[] = [];
+  private ruleName?: string;
+
+  private constructor(private readonly policy: Construct, private readonly direction: 'ingress' | 'egress', private readonly index: number,
+    /** The action. */
+    public readonly action: ClusterPolicyAction, private readonly peerList: ClusterPolicyPeerModel[], private readonly hasNetworks: boolean) {}
+
+  private get field(): string {
+    return `ClusterNetworkPolicy(${this.policy.node.path}).${this.direction}[${this.index}]`;
+  }
+
+  /**
+   * Name the rule (`name`), for the implementation's logs and status.
+   * @param name at most 100 characters
+   */
+  public withName(name: string): ClusterNetworkPolicyRule {
+    if (typeof name !== 'string' || name.length === 0 || name.length > CLUSTER_POLICY_LIMITS.ruleNameLength) {
+      throw invalid(`${this.field}.name`, name, `is not a rule name of 1 to ${CLUSTER_POLICY_LIMITS.ruleNameLength} characters`, 'use a short name such as "allow-dns"');
+    }
+    if (this.ruleName !== undefined) {
+      throw invalid(`${this.field}.name`, name, `is set twice (already "${this.ruleName}")`, 'call withName once');
+    }
+    this.ruleName = name;
+    return this;
+  }
+
+  /**
+   * Match TCP port `port` (call again or use `toPorts` for more).
+   * @param port a TCP port number, 1-65535
+   */
+  public toPort(port: number): ClusterNetworkPolicyRule {
+    return this.toPorts(Port.tcp(port));
+  }
+
+  /**
+   * Match these destination ports.
+   * @param ports numbers and ranges of TCP, UDP or SCTP (`Port.tcp`, `Port.udpRange`, ...) and named ports (`Port.named`, whose protocol is the container port's)
+   */
+  public toPorts(...ports: Port[]): ClusterNetworkPolicyRule {
+    ports.forEach((p, i) => {
+      const f = `${this.field}.protocols[${this.portList.length + i}]`;
+      if (!(p instanceof Port)) {
+        throw invalid(f, p, 'is not a Port', 'use Port.tcp(n), Port.udp(n), Port.tcpRange(from, to), Port.named(name)…, or toPort(n) for TCP');
+      }
+      if (p.protocol === Protocol.ANY) {
+        throw invalid(f, p.toString(), 'is not a ClusterNetworkPolicy protocol', 'use Port.tcp, Port.udp or Port.sctp (one Port per protocol)');
+      }
+      if (p.name !== undefined) {
+        if (p.protocol !== Protocol.TCP) {
+          throw invalid(f, p.toString(), 'is a named port with a protocol, but destinationNamedPort has none (it takes the container port\'s protocol)',
+            `use Port.named("${p.name}")`);
+        }
+        if (this.direction === 'egress' && this.hasNetworks) {
+          throw invalid(f, p.toString(), 'is a named port in a rule with networks peers, which have no named ports (the CRD\'s experimental channel rejects it; the standard one matches nothing)',
+            'use port numbers, or put the networks in a rule of their own');
+        }
+      } else if (p.number === undefined) {
+        throw invalid(f, p.toString(), 'is every port of a protocol, which v1alpha2 cannot write (tcp/udp/sctp need a destinationPort)',
+          `use Port.${p.protocol.toLowerCase()}Range(1, 65535), or give no port to match every port and protocol`);
+      }
+    });
+    const all = [...this.portList, ...ports];
+    const seen = new Set<string>();
+    for (const p of all) {
+      const key = p.name !== undefined ? `named/${p.name}` : p.toString();
+      if (seen.has(key)) throw invalid(`${this.field}.protocols`, p.toString(), 'is listed twice', 'remove the duplicate port');
+      seen.add(key);
+    }
+    if (all.length > CLUSTER_POLICY_LIMITS.protocols) {
+      throw invalid(`${this.field}.protocols`, all.length, `ports exceed the CRD's limit of ${CLUSTER_POLICY_LIMITS.protocols} per rule`, 'use port ranges, or split the rule');
+    }
+    this.portList.push(...ports);
+    return this;
+  }
+
+  /** The rule name. @default - none */
+  public get name(): string | undefined {
+    return this.ruleName;
+  }
+
+  /** The ports; empty means every port and protocol. */
+  public get ports(): Port[] {
+    return [...this.portList];
+  }
+
+  /** @internal */
+  public _toModel(): ClusterPolicyRuleModel {
+    return { name: this.ruleName, action: this.action, peers: this.peerList, ports: this.portList };
+  }
+}
+
+/** Produces the spec at synth time, once the policy is complete. */
+class SpecProducer implements IAnyProducer {
+  public policy?: ClusterNetworkPolicy;
+  public produce(): any {
+    return renderClusterPolicySpec(this.policy!._toModel());
+  }
+}
+
+function checkProps(props: ClusterNetworkPolicyProps): void {
+  if (!props || typeof props !== 'object') {
+    throw invalid('ClusterNetworkPolicyProps', props, 'is required', 'pass { tier, priority, subject }');
+  }
+  if (!Object.values(ClusterPolicyTier).includes(props.tier)) {
+    throw invalid('ClusterNetworkPolicyProps.tier', props.tier, 'is not a tier', 'use ClusterPolicyTier.ADMIN or ClusterPolicyTier.BASELINE');
+  }
+  const p = props.priority;
+  if (!Number.isInteger(p) || p < ADMIN_POLICY_PRIORITY_MIN || p > ADMIN_POLICY_PRIORITY_MAX) {
+    throw invalid('ClusterNetworkPolicyProps.priority', p, 'is not a priority', `use a whole number from ${ADMIN_POLICY_PRIORITY_MIN} to ${ADMIN_POLICY_PRIORITY_MAX} (lower is evaluated first)`);
+  }
+  if (!(props.subject instanceof ClusterPolicySubject)) {
+    throw invalid('ClusterNetworkPolicyProps.subject', props.subject, 'is required', 'pass ClusterPolicySubject.namespaces(...) or ClusterPolicySubject.pods(...)');
+  }
+  const md = props.metadata;
+  if (md) {
+    if (md.name !== undefined) validateDns1123Subdomain('ClusterNetworkPolicy.metadata.name', md.name);
+    if (md.namespace !== undefined) {
+      throw invalid('ClusterNetworkPolicy.metadata.namespace', md.namespace, 'is set on a cluster-scoped object', 'leave it out: the subject says which namespaces the policy applies to');
+    }
+    validateMetadataLabelsAndAnnotations('ClusterNetworkPolicy', md);
+  }
+}
+
+/** A peer as the CRD writes it; namespaces are explicit, as for the subject. */
+function peerModel(field: string, peer: INetworkPolicyPeer, egress: boolean): ClusterPolicyPeerModel {
+  if (!peer || typeof (peer as INetworkPolicyPeer).toPeerConfig !== 'function') {
+    throw invalid(field, peer, 'is not a peer', egress ? 'use Namespaces, Pods (with inNamespaces) or IpBlock' : 'use Namespaces or Pods (with inNamespaces)');
+  }
+  const config: PeerConfig = peer.toPeerConfig();
+  if (!(peer instanceof Pods || peer instanceof Namespaces || peer instanceof IpBlock)) validatePeerConfig(field, config);
+  if (config.ipBlock) {
+    if (!egress) {
+      throw invalid(field, peer.toString(), 'is an address block, but ingress peers of a ClusterNetworkPolicy are pods or namespaces only',
+        'select the sources by namespace or pod labels; addresses can only be matched on egress (networks)');
+    }
+    if (config.ipBlock.except?.length) {
+      throw invalid(field, peer.toString(), 'has except blocks, which networks peers cannot express',
+        'deny or pass the excepted blocks in an earlier rule, then match the whole block');
+    }
+    // the CRD's CEL isCIDR (netip.ParsePrefix): e.g. no IPv4-mapped IPv6 block
+    if (!isCelCIDR(config.ipBlock.cidr)) {
+      throw invalid(field, config.ipBlock.cidr, 'is not a CIDR the CRD accepts (CEL isCIDR)', 'write an IPv4 block such as "10.0.0.0/8" or an IPv6 one such as "fd00::/8"');
+    }
+    return { networks: [config.ipBlock.cidr] };
+  }
+  if (config.podSelector) {
+    if (!config.namespaceSelector) {
+      throw invalid(field, peer.toString(), 'names no namespaces, and a cluster-scoped policy has no namespace of its own',
+        'add .inNamespaces(Namespaces.all()) for every namespace, or .inNamespace("name")');
+    }
+    return { pods: { namespaceSelector: config.namespaceSelector, podSelector: config.podSelector } };
+  }
+  return { namespaces: config.namespaceSelector! };
+}
+
+function modelKey(p: ClusterPolicyPeerModel): string {
+  if (p.namespaces) return `namespaces(${p.namespaces.toString()})`;
+  if (p.pods) return `pods(${p.pods.podSelector.toString()}) in namespaces(${p.pods.namespaceSelector.toString()})`;
+  return `networks(${(p.networks ?? []).join(',')})`;
+}
+
+/**
+ * A ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2, network-policy-api v0.2): a
+ * cluster-scoped policy of the cluster administrator, evaluated in its tier by priority, then by
+ * rule order; the first matching rule decides (Accept, Deny) or passes to the next tier (Pass).
+ *
+ * Checked at each call against the CRD and its CEL rules (priority 0-1000, at most 25 rules per
+ * direction and 25 peers and ports per rule, networks on egress only, port forms, named ports not
+ * towards networks). `apiObject` is the API object, with the GVK of the generated L1 class.
+ * @example
+ * const cnp = new ClusterNetworkPolicy(chart, 'tenants', {
+ *   tier: ClusterPolicyTier.ADMIN, priority: 10,
+ *   subject: ClusterPolicySubject.namespaces(Namespaces.withLabels({ tenant: 'a' })),
+ * });
+ * cnp.acceptFrom(Namespaces.named('monitoring')).toPort(9090).withName('allow-monitoring');
+ * cnp.denyFrom(Namespaces.withLabels({ tenant: 'b' })).withName('deny-tenant-b');
+ */
+export class ClusterNetworkPolicy extends Construct {
+  /** The underlying ApiObject (GVK of the generated L1 class): the escape hatch for anything not modelled (`addJsonPatch`, …). */
+  public readonly apiObject: ApiObject;
+  /** The tier. */
+  public readonly tier: ClusterPolicyTier;
+  /** The priority within the tier. */
+  public readonly priority: number;
+  /** The pods the policy applies to. */
+  public readonly subject: ClusterPolicySubject;
+
+  private readonly ingressRules: ClusterNetworkPolicyRule[] = [];
+  private readonly egressRules: ClusterNetworkPolicyRule[] = [];
+
+  /**
+   * Defines a ClusterNetworkPolicy in `scope`.
+   * @param scope the scope (usually a Chart) the policy is created in; the chart's namespace is not applied (the policy is cluster-scoped)
+   * @param id the construct id, unique within `scope`
+   * @param props the tier, priority, subject and metadata
+   */
+  public constructor(scope: Construct, id: string, props: ClusterNetworkPolicyProps) {
+    checkProps(props);
+    super(scope, id);
+    const producer = new SpecProducer();
+    producer.policy = this;
+    this.apiObject = new ApiObject(this, 'Resource', { ...l1.ClusterNetworkPolicy.GVK, metadata: props.metadata, spec: Lazy.any(producer) });
+    this.tier = props.tier;
+    this.priority = props.priority;
+    this.subject = props.subject;
+    if (props.metadata?.name === undefined) {
+      try {
+        validateDns1123Subdomain('name', this.apiObject.name);
+      } catch {
+        throw invalid(`ClusterNetworkPolicy(${this.node.path}).metadata.name`, this.apiObject.name,
+          `was generated from the construct path and is not a valid RFC 1123 subdomain (the construct id "${id}" or a scope id has characters the API server rejects)`,
+          'set metadata.name, or use ids of lowercase letters, digits, "-" and "."');
+      }
+    }
+    // cdk8s gives every object of a namespaced chart the chart's namespace; a cluster-scoped one has none.
+    if (Chart.of(this).namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    this.node.addValidation({ validate: () => this.validatePolicy() });
+    // The synth-time lint (src/lint) enables itself on the chart here (see src/model/policy-hooks.ts).
+    policyConstructCreated(this);
+  }
+
+  /**
+   * Accept traffic from these sources (an ingress rule with action Accept).
+   * @param peers the sources, any of which matches: `Namespaces`, or `Pods` with `inNamespaces`; at least one
+   */
+  public acceptFrom(...peers: INetworkPolicyPeer[]): ClusterNetworkPolicyRule {
+    return this.addRule('ingress', ClusterPolicyAction.ACCEPT, 'acceptFrom', peers);
+  }
+
+  /**
+   * Accept traffic to these destinations (an egress rule with action Accept).
+   * @param peers the destinations, any of which matches: `Namespaces`, `Pods` with `inNamespaces`, or `IpBlock` (networks, no except); at least one
+   */
+  public acceptTo(...peers: INetworkPolicyPeer[]): ClusterNetworkPolicyRule {
+    return this.addRule('egress', ClusterPolicyAction.ACCEPT, 'acceptTo', peers);
+  }
+
+  /**
+   * Deny traffic from these sources (an ingress rule with action Deny).
+   * @param peers the sources, any of which matches: `Namespaces`, or `Pods` with `inNamespaces`; at least one
+   */
+  public denyFrom(...peers: INetworkPolicyPeer[]): ClusterNetworkPolicyRule {
+    return this.addRule('ingress', ClusterPolicyAction.DENY, 'denyFrom', peers);
+  }
+
+  /**
+   * Deny traffic to these destinations (an egress rule with action Deny).
+   * @param peers the destinations, any of which matches: `Namespaces`, `Pods` with `inNamespaces`, or `IpBlock` (networks, no except); at least one
+   */
+  public denyTo(...peers: INetworkPolicyPeer[]): ClusterNetworkPolicyRule {
+    return this.addRule('egress', ClusterPolicyAction.DENY, 'denyTo', peers);
+  }
+
+  /**
+   * Pass traffic from these sources to the next tier (an ingress rule with action Pass): the
+   * remaining rules of this tier are skipped.
+   * @param peers the sources, any of which matches: `Namespaces`, or `Pods` with `inNamespaces`; at least one
+   */
+  public passFrom(...peers: INetworkPolicyPeer[]): ClusterNetworkPolicyRule {
+    return this.addRule('ingress', ClusterPolicyAction.PASS, 'passFrom', peers);
+  }
+
+  /**
+   * Pass traffic to these destinations to the next tier (an egress rule with action Pass).
+   * @param peers the destinations, any of which matches: `Namespaces`, `Pods` with `inNamespaces`, or `IpBlock` (networks, no except); at least one
+   */
+  public passTo(...peers: INetworkPolicyPeer[]): ClusterNetworkPolicyRule {
+    return this.addRule('egress', ClusterPolicyAction.PASS, 'passTo', peers);
+  }
+
+  /** The ingress rules, in evaluation order. */
+  public get ingress(): ClusterNetworkPolicyRule[] {
+    return [...this.ingressRules];
+  }
+
+  /** The egress rules, in evaluation order. */
+  public get egress(): ClusterNetworkPolicyRule[] {
+    return [...this.egressRules];
+  }
+
+  private addRule(direction: 'ingress' | 'egress', action: ClusterPolicyAction, method: string, peers: INetworkPolicyPeer[]): ClusterNetworkPolicyRule {
+    const rules = direction === 'ingress' ? this.ingressRules : this.egressRules;
+    const key = direction === 'ingress' ? 'from' : 'to';
+    const field = (): string => `ClusterNetworkPolicy(${this.node.path}).${direction}[${rules.length}].${key}`;
+    if (rules.length >= CLUSTER_POLICY_LIMITS.rules) {
+      throw invalid(`ClusterNetworkPolicy(${this.node.path}).${direction}`, rules.length + 1, `rules exceed the CRD's limit of ${CLUSTER_POLICY_LIMITS.rules} per direction`,
+        'merge rules with the same action and ports, or split the policy (mind the priorities)');
+    }
+    if (peers.length === 0) {
+      const every = direction === 'ingress' ? 'Namespaces.all()' : 'Namespaces.all(), IpBlock.anyIpv4(), IpBlock.anyIpv6()';
+      throw invalid(field(), [], `is empty: ${method}() needs at least one peer`, `pass ${every} to match every ${direction === 'ingress' ? 'source pod' : 'destination'}`);
+    }
+    const models: ClusterPolicyPeerModel[] = [];
+    const networks: string[] = [];
+    const seen = new Map<string, number>();
+    peers.forEach((p, i) => {
+      const m = peerModel(`${field()}[${i}]`, p, direction === 'egress');
+      const id = modelKey(m);
+      const first = seen.get(id);
+      if (first !== undefined) throw invalid(`${field()}[${i}]`, p.toString(), `repeats peer ${first} of the same rule`, 'remove the duplicate');
+      seen.set(id, i);
+      // all address blocks of a rule go in one networks peer, at its first block's place
+      if (m.networks) {
+        if (!networks.length) models.push({ networks });
+        networks.push(...m.networks);
+      } else {
+        models.push(m);
+      }
+    });
+    if (networks.length > CLUSTER_POLICY_LIMITS.networks) {
+      throw invalid(field(), networks.length, `address blocks exceed the CRD's limit of ${CLUSTER_POLICY_LIMITS.networks} networks per peer`, 'use wider blocks, or split the rule');
+    }
+    if (models.length > CLUSTER_POLICY_LIMITS.peers) {
+      throw invalid(field(), models.length, `peers exceed the CRD's limit of ${CLUSTER_POLICY_LIMITS.peers} per rule`, 'select the peers with one label selector, or split the rule');
+    }
+    const rule = ClusterNetworkPolicyRule._create(this, direction, rules.length, action, models, networks.length > 0);
+    rules.push(rule);
+    return rule;
+  }
+
+  /** @internal */
+  public _toModel(): ClusterPolicyModel {
+    const s = this.subject.config;
+    return {
+      tier: this.tier,
+      priority: this.priority,
+      subject: s.podSelector ? { pods: { namespaceSelector: s.namespaceSelector, podSelector: s.podSelector } } : { namespaces: s.namespaceSelector },
+      ingress: this.ingressRules.map(r => r._toModel()),
+      egress: this.egressRules.map(r => r._toModel()),
+    };
+  }
+
+  private validatePolicy(): string[] {
+    if (this.ingressRules.length === 0 && this.egressRules.length === 0) {
+      return [`ClusterNetworkPolicy(${this.node.path}): has no rules and affects no traffic; add rules with acceptFrom()/denyTo()/passFrom()/...`];
+    }
+    return [];
+  }
+}
