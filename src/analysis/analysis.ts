@@ -13,6 +13,7 @@ import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
 import { ConnSet } from './ports';
 import { compileSelector } from './selectors';
+import { agentConfig, DEFAULT_CILIUM_VERSION, defaultMode, parseEnforcement, semanticsFor } from './semantics';
 import { CiliumAgentOptions } from '../model/cilium/agent';
 import { readDocuments } from '../wire/reader';
 
@@ -42,6 +43,14 @@ export interface AnalysisOptions {
    * @default - Cilium 1.18's defaults
    */
   readonly ciliumAgent?: CiliumAgentOptions;
+  /**
+   * Who enforces the policies: `kubernetes` (NetworkPolicy as the Kubernetes specification
+   * defines it, netpol-analyzer's reading; Cilium policies as Cilium enforces them) or `cilium` /
+   * `cilium@1.18` (everything as Cilium enforces it, including where Cilium deviates from the
+   * specification for NetworkPolicy).
+   * @default - `cilium@1.18` when Cilium policies are among the manifests, else `kubernetes`
+   */
+  readonly cni?: string;
   /**
    * Read what the API server would reject as netpol-analyzer does, where the meaning is not in
    * doubt, with warnings instead of errors: workloads, namespaces, nodes and services as written,
@@ -185,9 +194,13 @@ export class ConnectivityAnalysis {
   private cached?: ConnectionResult[];
 
   private constructor(loaded: LoadResult, options?: AnalysisOptions) {
-    const read = readDocuments(loaded.documents, { ciliumAgent: options?.ciliumAgent, lenient: options?.lenient });
+    const agent = agentConfig(options?.ciliumAgent);
+    const enforcement = options?.cni !== undefined ? parseEnforcement(options.cni) : undefined;
+    const read = readDocuments(loaded.documents, { ciliumAgent: agent, lenient: options?.lenient });
     const cluster = buildCluster(read, [...loaded.diagnostics, ...read.diagnostics]);
-    this.engine = new Engine(cluster);
+    const hasCiliumPolicies = cluster.policies.some((p) => p.kind === 'CiliumNetworkPolicy' || p.kind === 'CiliumClusterwideNetworkPolicy');
+    const mode = enforcement?.mode ?? defaultMode(hasCiliumPolicies);
+    this.engine = new Engine(cluster, semanticsFor(mode, enforcement?.ciliumVersion ?? DEFAULT_CILIUM_VERSION, agent));
     this.focus = options?.focusWorkload;
     if (this.focus) {
       const focused = focusPredicate(this.focus);

@@ -34,9 +34,12 @@ import { fullRange, IpRange, IpSet } from './ipranges';
 import { PolicyError } from './kubernetes';
 import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, Interval, L7Restriction, PORT_MAX, PORT_MIN } from './ports';
-import { CompiledSelector, compileSelector, Labels } from './selectors';
+import { entitySelects, podIdentity } from './identity';
+import { CompiledSelector, compileSelector, Labels, Requirement, selectorText } from './selectors';
+import { ciliumAtLeast } from './semantics';
+import { CILIUM_AGENT_DEFAULTS } from '../wire/cilium/agent';
 import { CIDRRule } from '../wire/cilium/cidr';
-import { CLUSTER_ENTITY_MEMBERS, EntityName } from '../wire/cilium/entity';
+import { EntityName } from '../wire/cilium/entity';
 import { FQDNSelector } from '../wire/cilium/fqdn';
 import { Groups } from '../wire/cilium/groups';
 import { ICMPRule, ICMPV4, ICMPV6 } from '../wire/cilium/icmp';
@@ -48,33 +51,14 @@ import { EndpointSelector } from '../wire/cilium/selector';
 import { Service as ServiceRef } from '../wire/cilium/service';
 import { parseCiliumPort } from '../wire/cilium/validation';
 import { Diagnostic } from '../wire/diagnostic';
-import {
-  CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_SERVICE_ACCOUNT_KEY, ciliumKeyWithoutK8sSource,
-} from '../wire/labels';
+import { CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_RESERVED_SOURCE, ciliumKeyWithoutK8sSource } from '../wire/labels';
 import { parseIp, parsePrefix } from '../wire/net';
 
 export const CILIUM_NAMESPACE_LABEL = CILIUM_POD_NAMESPACE_KEY;
 
-/** Cilium's reserved label of remote nodes (a Node peer carries it, see nodePeerLabels). */
-export const REMOTE_NODE_LABEL = 'reserved:remote-node';
-
-/** The label set Cilium derives for a pod. */
-export function ciliumLabelsFor(labels: Labels, namespace: string, nsLabels: Labels, serviceAccount: string): Labels {
-  const out: Record<string, string> = { ...labels };
-  out[CILIUM_POD_NAMESPACE_KEY] = namespace;
-  for (const [k, v] of Object.entries(nsLabels)) out[CILIUM_NAMESPACE_LABELS_PREFIX + k] = v;
-  out[CILIUM_SERVICE_ACCOUNT_KEY] = serviceAccount;
-  out[CILIUM_CLUSTER_KEY] = 'default';
-  return out;
-}
-
-export function entityPeerLabels(entity: string): Labels {
-  return { [`reserved:${entity}`]: '' };
-}
-
-/** The labels of a Node peer: its own labels plus `reserved:remote-node` (see the header). */
-export function nodePeerLabels(labels: Labels): Labels {
-  return { ...labels, [REMOTE_NODE_LABEL]: '' };
+/** The label set Cilium derives for a pod (the lint matches workloads as the analyser does). */
+export function ciliumLabelsFor(labels: Labels, namespace: string, nsLabels: Labels, serviceAccount: string, clusterName = CILIUM_AGENT_DEFAULTS.clusterName): Labels {
+  return podIdentity(labels, namespace, nsLabels, serviceAccount, clusterName);
 }
 
 /** The display name of a `toGroups`/`fromGroups` entry, e.g. `aws:region=eu-west-1,sg-1,sg-2`. */
@@ -102,9 +86,25 @@ interface PortSpec {
 
 type Matcher = (peer: Peer) => boolean;
 
-function globToRegExp(pattern: string): RegExp {
-  const esc = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[-a-zA-Z0-9_.]*');
-  return new RegExp(`^${esc}$`, 'i');
+/**
+ * A `toFQDNs` matchPattern as Cilium matches names (pkg/fqdn/matchpattern ToAnchoredRegexp): `*`
+ * stands for any characters of one DNS label (`[-a-zA-Z0-9_]*`, no dot), so `*.example.com`
+ * matches `a.example.com` but not `a.b.example.com`; a pattern of only `*` matches every name.
+ * From Cilium 1.19 a leading `**.` matches one or more labels (cilium/cilium commit 4ef872e,
+ * "multilevel subdomain prefix wildcard"). Names are compared in lower case, without a final dot.
+ */
+export function fqdnPatternRegExp(pattern: string, ciliumVersion: string): RegExp {
+  const p = pattern.trim().toLowerCase().replace(/\.$/, '');
+  if (p === '*') return /^[-a-z0-9_]+(\.[-a-z0-9_]+)*$/;
+  let prefix = '';
+  let rest = p;
+  const multi = /^\*{2,}\./.exec(p);
+  if (multi && ciliumAtLeast(ciliumVersion, 19)) {
+    prefix = '([-a-z0-9_]+\\.)+';
+    rest = p.slice(multi[0].length);
+  }
+  const body = rest.split('').map((c) => (c === '*' ? '[-a-z0-9_]*' : c === '.' ? '\\.' : c)).join('');
+  return new RegExp(`^${prefix}${body}$`);
 }
 
 function l7Texts(rules: L7Rules | undefined): string[] {
@@ -169,15 +169,20 @@ function parseIcmps(list: readonly ICMPRule[]): ConnSet {
   return res;
 }
 
-function portsConn(ports: PortSpec[], dst: Peer): ConnSet {
+/**
+ * The connections of `toPorts`. A named port resolves on the subject for ingress (the endpoint's
+ * own named ports), and once for the whole cluster for egress (semantics.ts
+ * egressNamedPortsClusterWide), per protocol (ANY expands to TCP, UDP and SCTP).
+ */
+function portsConn(ports: PortSpec[], dst: Peer, clusterNamedPort?: CompileContext['clusterNamedPort']): ConnSet {
   let res = ConnSet.EMPTY;
   for (const p of ports) {
     for (const proto of p.protocols) {
       let iv: Interval;
       if (p.named !== undefined) {
-        const cp = dst.workload?.ports.find((c) => c.name === p.named && (p.protocols.length > 1 || c.protocol === proto));
-        if (!cp || cp.port < 1 || cp.protocol !== proto) continue;
-        iv = [cp.port, cp.port];
+        const port = clusterNamedPort ? clusterNamedPort(p.named, proto) : dst.workload?.ports.find((c) => c.name === p.named && c.protocol === proto)?.port;
+        if (port === undefined || port < 1) continue;
+        iv = [port, port];
       } else {
         iv = [p.start!, p.end!];
       }
@@ -190,48 +195,46 @@ function portsConn(ports: PortSpec[], dst: Peer): ConnSet {
 
 interface SelectorCtx {
   readonly policyNs?: string; // undefined for CCNP
+  /** The subject selector names `reserved:init` (getEndpointSelector matchesInit). */
+  readonly subjectMatchesInit: boolean;
+  readonly clusterName: string;
 }
 
-function compileEndpointSelector(sel: EndpointSelector, f: string, sc: SelectorCtx, peerSelector: boolean, entities?: Set<string>): Matcher {
+const NS_KEY = CILIUM_POD_NAMESPACE_KEY;
+
+/**
+ * A peer selector (`fromEndpoints`, `toEndpoints`, `*Requires`) as Cilium applies it
+ * (pkg/k8s/apis/cilium.io/utils getEndpointSelector): keys with a `reserved:` source are left as
+ * they are (endpoint selectors only); otherwise, unless the selector names the pod namespace, a
+ * CiliumClusterwideNetworkPolicy adds `io.kubernetes.pod.namespace` Exists (pods only; not when the
+ * subject selects init endpoints), and a CiliumNetworkPolicy adds its own namespace, unless the
+ * selector names namespace labels (`io.cilium.k8s.namespace.labels.*`, since 1.16): such a selector
+ * selects in every namespace, and, made only of negative requirements, identities that are not pods
+ * too. The selector then selects the identities whose labels it matches (identity.ts).
+ */
+function compileEndpointSelector(sel: EndpointSelector, f: string, sc: SelectorCtx, endpointSelector: boolean, entities?: Set<string>): Matcher {
   const cs: CompiledSelector = compileSelector(sel, f, stripSource);
-  const reserved = cs.requirements.filter((r) => r.key.startsWith('reserved:'));
+  const keys = cs.keys();
+  const reserved = keys.filter((k) => k.startsWith(`${CILIUM_RESERVED_SOURCE}:`));
   // a `reserved:<entity>` label selects that entity, which then becomes a peer of the analysis
-  for (const r of reserved) if (r.operator === 'In' || r.operator === 'Exists') entities?.add(r.key.slice('reserved:'.length));
-  // Selectors on namespace labels are scoped too, as the Cilium docs say ("supported only for a
-  // CiliumClusterwideNetworkPolicy", cilium/cilium#26134); newer getEndpointSelector code exempts them,
-  // and which release changed that is unconfirmed, so the documented, narrower reading is kept.
-  const nsScoped = peerSelector && sc.policyNs !== undefined && !cs.keys().includes(CILIUM_NAMESPACE_LABEL);
-  return (peer: Peer) => {
-    // entities and nodes carry only reserved labels an endpoint selector can name
-    if (peer.type === 'entity' || peer.type === 'node') return reserved.length > 0 && cs.matches(peer.ciliumLabels ?? {});
-    if (peer.type !== 'workload' && peer.type !== 'ingress-controller') return false;
-    if (reserved.length) return false;
-    if (nsScoped && peer.namespace !== sc.policyNs) return false;
-    return cs.matches(peer.ciliumLabels ?? {});
-  };
+  for (const r of cs.requirements) {
+    if (r.key.startsWith(`${CILIUM_RESERVED_SOURCE}:`) && (r.operator === 'In' || r.operator === 'Exists')) entities?.add(r.key.slice(CILIUM_RESERVED_SOURCE.length + 1));
+  }
+  let extra: Requirement[] = [];
+  if (!(endpointSelector && reserved.length) && !keys.includes(NS_KEY)) {
+    if (sc.policyNs === undefined) {
+      if (!sc.subjectMatchesInit) extra = [{ key: NS_KEY, operator: 'Exists', values: [] }];
+    } else if (!keys.some((k) => k.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX))) {
+      extra = [{ key: NS_KEY, operator: 'In', values: [sc.policyNs] }];
+    }
+  }
+  const full = extra.length ? new CompiledSelector([...cs.requirements, ...extra], selectorText([...cs.requirements, ...extra])) : cs;
+  return (peer: Peer) => full.matches(peer.ciliumLabels);
 }
 
-function entityMatcher(entity: EntityName): Matcher {
-  switch (entity) {
-    case 'all':
-      return () => true;
-    case 'world':
-      return (p) => p.type === 'external' || isNamedOutside(p) || p.type === 'service';
-    case 'world-ipv4':
-      return (p) => (p.type === 'external' && p.range?.family === 4) || isNamedOutside(p);
-    case 'world-ipv6':
-      return (p) => (p.type === 'external' && p.range?.family === 6) || isNamedOutside(p);
-    case 'cluster':
-      return (p) => p.type === 'workload' || p.type === 'ingress-controller' || p.type === 'node'
-        || (p.type === 'entity' && CLUSTER_ENTITY_MEMBERS.includes(p.entity as EntityName));
-    case 'remote-node':
-      return (p) => p.type === 'node' || (p.type === 'entity' && p.entity === entity);
-    case 'none':
-      // entity.go: "an entity that can be selected but never exist"
-      return () => false;
-    default:
-      return (p) => p.type === 'entity' && p.entity === entity;
-  }
+function entityMatcher(entity: EntityName, clusterName: string): Matcher {
+  const selects = entitySelects(entity, clusterName);
+  return (p) => selects(p.ciliumLabels);
 }
 
 /** A CIDR as Cilium reads it (netip: a prefix with host bits allowed, or in fromCIDR/toCIDR a single address). */
@@ -284,7 +287,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
   if (o.spec) specs.push({ spec: o.spec, field: 'spec' });
   (o.specs ?? []).forEach((s, i) => specs.push({ spec: s, field: `specs[${i}]` }));
   const clusterwide = doc.kind === 'CiliumClusterwideNetworkPolicy';
-  const sc: SelectorCtx = { policyNs: clusterwide ? undefined : doc.namespace };
+  const clusterName = ctx.semantics.agent.clusterName;
   const base = `${doc.kind} ${clusterwide ? doc.name : `${doc.namespace}/${doc.name}`}`;
   const warn = (message: string) => diags.push({ ...doc.source, severity: 'warning', message: `${base}: ${message}` });
 
@@ -295,6 +298,11 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
       : compileSelector(ownNamespaceSelector(spec.endpointSelector!, clusterwide ? undefined : doc.namespace, `${field}.endpointSelector`, warn), `${field}.endpointSelector`, stripSource);
     if (hostPolicy && !cluster.nodes.length) warn(`${field}.nodeSelector: a host policy applies to nodes, and no Node is among the manifests; add the Node manifests to analyse it`);
     const id = specs.length > 1 ? `${base} ${field}` : base;
+    const sc: SelectorCtx = {
+      policyNs: clusterwide ? undefined : doc.namespace,
+      subjectMatchesInit: !hostPolicy && compileSelector(spec.endpointSelector!, 'endpointSelector', stripSource).keys().includes(`${CILIUM_RESERVED_SOURCE}:init`),
+      clusterName,
+    };
     const ingressIpSets: IpSet[] = [];
     const egressIpSets: IpSet[] = [];
     const entities = new Set<string>();
@@ -326,7 +334,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
           warn(`${f}.${from}Requires is deprecated since Cilium 1.17 and removed in 1.19; it narrows every ${deny ? 'deny' : 'allow'} rule of every policy that selects the same endpoints`);
           reqs.forEach((s, j) => {
             const description = `${id} ${key} rule #${i + 1} ${from}Requires[${j}]`;
-            requirements.push({ direction: dir, deny, description, matches: compileEndpointSelector(s, `${f}.${from}Requires[${j}]`, sc, true) });
+            requirements.push({ direction: dir, deny, description, matches: compileEndpointSelector(s, `${f}.${from}Requires[${j}]`, sc, false) });
           });
         }
         const nodes: readonly EndpointSelector[] | undefined = rule[`${from}Nodes`];
@@ -357,7 +365,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
           hasL3 = true;
           for (const name of ents) {
             if (name !== 'none') entities.add(name);
-            matchers.push(entityMatcher(name));
+            matchers.push(entityMatcher(name, clusterName));
           }
         }
         if (rule[`${from}CIDR`] !== undefined || rule[`${from}CIDRSet`] !== undefined) {
@@ -374,7 +382,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
               names.push(q.matchName.replace(/\.$/, '').toLowerCase());
               fqdns.add(names[names.length - 1]);
             } else if (q.matchPattern) {
-              patterns.push(globToRegExp(q.matchPattern.replace(/\.$/, '')));
+              patterns.push(fqdnPatternRegExp(q.matchPattern, ctx.semantics.ciliumVersion));
               fqdns.add(q.matchPattern.replace(/\.$/, '').toLowerCase());
             }
           }
@@ -423,9 +431,11 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
         else if (hasPorts || hasIcmp) matchPeer = () => true; // L4-only rule: any peer
         else matchPeer = () => false; // empty rule: enables default deny, allows nothing
         const hasNamed = !!ports && ports.some((p) => p.named !== undefined);
+        // Cilium resolves egress named ports for the whole cluster: the rule's connections do not depend on the peer
+        const clusterWide = dir === 'egress' ? ctx.clusterNamedPort : undefined;
         let staticConn: ConnSet | undefined;
         if (!hasPorts && !hasIcmp) staticConn = ctx.all;
-        else if (!hasNamed) staticConn = (ports ? portsConn(ports, {} as Peer) : ConnSet.EMPTY).union(icmp);
+        else if (!hasNamed || clusterWide) staticConn = (ports ? portsConn(ports, {} as Peer, clusterWide) : ConnSet.EMPTY).union(icmp);
         rules.push({
           direction: dir,
           deny,

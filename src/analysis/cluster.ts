@@ -286,3 +286,31 @@ export function buildCluster(read: ReadResult, diagnostics: Diagnostic[] = []): 
   nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { namespaces, workloads, policies, services, cidrGroups, nodes, ingressTargets, skipped, diagnostics: diags };
 }
+
+/**
+ * The named ports of all pods of the cluster, as Cilium resolves an egress named port
+ * (pkg/types/portmap.go namedPortMultiMap.GetNamedPort over the ipcache's named ports): the one
+ * number that pods give the name with a matching protocol; none when they give it two numbers
+ * ("duplicate named ports") or none.
+ */
+export function clusterNamedPorts(workloads: readonly Workload[]): (name: string, protocol: string) => number | undefined {
+  const byName = new Map<string, Set<string>>();
+  for (const w of workloads) {
+    for (const p of w.ports) {
+      if (!p.name || p.port < 1) continue;
+      let set = byName.get(p.name);
+      if (!set) byName.set(p.name, (set = new Set()));
+      set.add(`${p.protocol}/${p.port}`);
+    }
+  }
+  return (name, protocol) => {
+    let port: number | undefined;
+    for (const e of byName.get(name) ?? []) {
+      const [proto, n] = e.split('/');
+      if (proto !== protocol) continue;
+      if (port !== undefined && port !== Number(n)) return undefined;
+      port = Number(n);
+    }
+    return port;
+  };
+}

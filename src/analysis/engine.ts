@@ -8,13 +8,15 @@
  * selecting it; Cilium deny rules are subtracted in every case (deny beats allow). Peers outside
  * the cluster have no policies of their own, so their side allows everything.
  */
-import { compileCiliumPolicy, ciliumLabelsFor, entityPeerLabels, nodePeerLabels } from './cilium';
-import { Cluster, NAMESPACE_NAME_LABEL, Workload } from './cluster';
+import { compileCiliumPolicy } from './cilium';
+import { Cluster, clusterNamedPorts, NAMESPACE_NAME_LABEL, Workload } from './cluster';
+import { entityIdentity, nodeIdentity, podIdentity, WORLD_IDENTITY } from './identity';
 import { atomize, formatRange, IpSet } from './ipranges';
 import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
 import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
+import { DEFAULT_CILIUM_VERSION, defaultMode, Semantics, semanticsFor } from './semantics';
 
 export const INGRESS_CONTROLLER_ID = '{ingress-controller}';
 export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-controller-ns';
@@ -73,7 +75,9 @@ export class Engine {
   readonly universe: string[];
   readonly all: ConnSet;
   readonly diagnostics: Diagnostic[];
+  /** Enforcement by Cilium (ICMP, nodes, allow-localhost); false for the Kubernetes specification. */
   readonly hasCilium: boolean;
+  readonly semantics: Semantics;
   /** Nodes some Cilium host policy (nodeSelector) selects: their pairs with outside peers are listed too. */
   private readonly policedNodes = new Set<Peer>();
   ingressController?: Peer;
@@ -105,15 +109,23 @@ export class Engine {
   /** port signature per peer index, filled once all peers exist (-1 = not computed yet) */
   private peerPortSig: Int32Array = new Int32Array(0);
 
-  constructor(readonly cluster: Cluster) {
+  /**
+   * @param semantics who enforces the policies (semantics.ts); default: Cilium 1.18 when Cilium
+   * policies are among the manifests, else the Kubernetes specification
+   */
+  constructor(readonly cluster: Cluster, semantics?: Semantics) {
     this.diagnostics = cluster.diagnostics;
-    this.hasCilium = cluster.policies.some((p) => p.kind !== 'NetworkPolicy');
+    const hasCiliumPolicies = cluster.policies.some((p) => p.kind === 'CiliumNetworkPolicy' || p.kind === 'CiliumClusterwideNetworkPolicy');
+    this.semantics = semantics ?? semanticsFor(defaultMode(hasCiliumPolicies), DEFAULT_CILIUM_VERSION);
+    // Cilium enforcement covers ICMP and nodes; netpol-analyzer, which Kubernetes mode matches, has neither
+    this.hasCilium = this.semantics.mode === 'cilium';
     this.universe = this.hasCilium ? L4_PROTOCOLS.concat(ICMP_PROTOCOLS) : L4_PROTOCOLS.slice();
     this.all = ConnSet.all(this.universe);
     this.interned.set(this.all.canonicalKey(), this.all);
     this.interned.set(ConnSet.EMPTY.canonicalKey(), ConnSet.EMPTY);
     this.sideResultId(this.all);
-    const ctx: CompileContext = { universe: this.universe, all: this.all };
+    const namedPorts = clusterNamedPorts(cluster.workloads);
+    const ctx: CompileContext = { universe: this.universe, all: this.all, semantics: this.semantics, clusterNamedPort: namedPorts };
 
     for (const doc of cluster.policies) {
       try {
@@ -136,12 +148,12 @@ export class Engine {
     const dstSets = [full, ...this.policies.flatMap((p) => p.egressIpSets)];
     const entities = new Set(this.policies.flatMap((p) => p.entities));
     const v6 = entities.has('world-ipv6');
-    for (const r of atomize(srcSets, v6)) this.srcPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
-    for (const r of atomize(dstSets, v6)) this.dstPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r }));
+    for (const r of atomize(srcSets, v6)) this.srcPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r, ciliumLabels: WORLD_IDENTITY }));
+    for (const r of atomize(dstSets, v6)) this.dstPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r, ciliumLabels: WORLD_IDENTITY }));
     // Nodes (only Cilium policies can name them; netpol-analyzer, which Kubernetes-only results
     // match, has none); with Node manifests they are the remote nodes, so no {remote-node} stand-in
     for (const n of this.hasCilium ? cluster.nodes : []) {
-      const p = this.addPeer({ type: 'node', id: `${n.name}[Node]`, labels: n.labels, ciliumLabels: nodePeerLabels(n.labels), node: n });
+      const p = this.addPeer({ type: 'node', id: `${n.name}[Node]`, labels: n.labels, ciliumLabels: nodeIdentity(n.labels), node: n });
       this.nodePeers.push(p);
       this.srcPeers.push(p);
       this.dstPeers.push(p);
@@ -150,21 +162,21 @@ export class Engine {
     for (const e of [...entities].sort()) {
       if (['world', 'world-ipv4', 'world-ipv6', 'cluster', 'all'].includes(e)) continue;
       if (e === 'remote-node' && this.nodePeers.length) continue;
-      const p = this.addPeer({ type: 'entity', id: `{${e}}`, entity: e, ciliumLabels: entityPeerLabels(e) });
+      const p = this.addPeer({ type: 'entity', id: `{${e}}`, entity: e, ciliumLabels: entityIdentity(e, this.semantics.agent.kubeApiserverPlacement) });
       this.srcPeers.push(p);
       this.dstPeers.push(p);
     }
     for (const f of [...new Set(this.policies.flatMap((p) => p.fqdns))].sort()) {
-      this.dstPeers.push(this.addPeer({ type: 'fqdn', id: `${f}[FQDN]`, fqdn: f }));
+      this.dstPeers.push(this.addPeer({ type: 'fqdn', id: `${f}[FQDN]`, fqdn: f, ciliumLabels: WORLD_IDENTITY }));
     }
     for (const g of [...new Set(this.policies.flatMap((p) => p.ingressGroups ?? []))].sort()) {
-      this.srcPeers.push(this.addPeer({ type: 'group', id: g }));
+      this.srcPeers.push(this.addPeer({ type: 'group', id: g, ciliumLabels: WORLD_IDENTITY }));
     }
     for (const g of [...new Set(this.policies.flatMap((p) => p.egressGroups ?? []))].sort()) {
-      this.dstPeers.push(this.addPeer({ type: 'group', id: g }));
+      this.dstPeers.push(this.addPeer({ type: 'group', id: g, ciliumLabels: WORLD_IDENTITY }));
     }
     for (const s of [...new Set(this.policies.flatMap((p) => p.services))].sort()) {
-      this.dstPeers.push(this.addPeer({ type: 'service', id: `${s}[Service]` }));
+      this.dstPeers.push(this.addPeer({ type: 'service', id: `${s}[Service]`, ciliumLabels: WORLD_IDENTITY }));
     }
     for (const w of this.workloadPeers) {
       this.srcPeers.push(w);
@@ -263,7 +275,7 @@ export class Engine {
       namespace: undefined,
       labels: undefined,
       nsLabels: undefined,
-      ciliumLabels: undefined,
+      ciliumLabels: WORLD_IDENTITY,
       workload: undefined,
       node: undefined,
       range: undefined,
@@ -283,7 +295,7 @@ export class Engine {
       namespace: w.namespace,
       labels: w.labels,
       nsLabels,
-      ciliumLabels: this.hasCilium ? ciliumLabelsFor(w.labels, w.namespace, nsLabels, w.serviceAccount) : undefined,
+      ciliumLabels: podIdentity(w.labels, w.namespace, nsLabels, w.serviceAccount, this.semantics.agent.clusterName),
       workload: w,
     });
     this.workloadPeers.push(peer);
@@ -337,7 +349,7 @@ export class Engine {
       namespace: INGRESS_CONTROLLER_NAMESPACE,
       labels: {},
       nsLabels: { [NAMESPACE_NAME_LABEL]: INGRESS_CONTROLLER_NAMESPACE },
-      ciliumLabels: this.hasCilium ? ciliumLabelsFor({}, INGRESS_CONTROLLER_NAMESPACE, { [NAMESPACE_NAME_LABEL]: INGRESS_CONTROLLER_NAMESPACE }, 'default') : undefined,
+      ciliumLabels: podIdentity({}, INGRESS_CONTROLLER_NAMESPACE, { [NAMESPACE_NAME_LABEL]: INGRESS_CONTROLLER_NAMESPACE }, 'default', this.semantics.agent.clusterName),
     });
     this.ingressController = ic;
     for (const [k, v] of byWorkload) this.ingressTargets.set(k, v);

@@ -17,7 +17,9 @@ import { fullRange, IpSet } from './ipranges';
 import { Diagnostic } from './load';
 import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RuleModel } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
-import { CompiledSelector, compileSelector } from './selectors';
+import { CompiledSelector, compileSelector, selectorText } from './selectors';
+import { LabelSelector } from '../wire/kubernetes/meta';
+import { CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY } from '../wire/labels';
 import { IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../wire/kubernetes/network-policy';
 import { parsePrefix } from '../wire/net';
 
@@ -40,15 +42,20 @@ function parsePorts(ports: readonly NetworkPolicyPort[] | undefined): PortSpec[]
   });
 }
 
-/** Build the connection set of a port list for a destination (named ports resolved on `dst`). */
-export function portsConn(ports: PortSpec[] | undefined, dst: Peer, ctx: CompileContext): ConnSet {
+/**
+ * The connection set of a port list. Named ports resolve on `dst` (the specification: the
+ * destination pod's container port of that name and protocol), or, with `clusterWide`, once for
+ * the whole cluster as Cilium resolves egress named ports (semantics.ts); unresolved, a named port
+ * allows nothing.
+ */
+export function portsConn(ports: PortSpec[] | undefined, dst: Peer, ctx: CompileContext, clusterWide = false): ConnSet {
   if (!ports) return ctx.all;
   let res = ConnSet.EMPTY;
   for (const p of ports) {
     if (p.named !== undefined) {
-      const cp = dst.workload?.ports.find((c) => c.name === p.named);
-      if (!cp || cp.port < 1 || cp.protocol !== p.protocol) continue; // unresolved named port allows nothing
-      res = res.union(ConnSet.of(p.protocol, [[cp.port, cp.port]]));
+      const port = clusterWide ? ctx.clusterNamedPort(p.named, p.protocol) : dst.workload?.ports.find((c) => c.name === p.named && c.protocol === p.protocol)?.port;
+      if (port === undefined || port < 1) continue;
+      res = res.union(ConnSet.of(p.protocol, [[port, port]]));
     } else {
       res = res.union(ConnSet.of(p.protocol, [[p.start!, p.end!]]));
     }
@@ -68,7 +75,23 @@ function ipBlockSet(b: IPBlock): IpSet {
   return new IpSet([range(b.cidr)]).subtract(new IpSet((b.except ?? []).map(range)));
 }
 
-function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: string, ipSets: IpSet[]): PeerMatcher | undefined {
+/**
+ * A peer with a namespaceSelector as Cilium translates it (pkg/k8s/network_policy.go
+ * parseNetworkPolicyPeer): the namespace requirements on `io.cilium.k8s.namespace.labels.*`, the
+ * pod requirements beside them, and `io.kubernetes.pod.namespace` Exists only when the namespace
+ * selector is empty. A selector of only negative requirements therefore also matches identities
+ * that are not pods (semantics.ts, negativeNamespaceSelectorSelectsAll).
+ */
+function ciliumNamespacePeer(ns: LabelSelector, pods: LabelSelector | undefined): CompiledSelector {
+  const prefix = (k: string) => CILIUM_NAMESPACE_LABELS_PREFIX + k;
+  const nsReqs = compileSelector(ns, 'namespaceSelector', prefix).requirements;
+  const podReqs = pods ? compileSelector(pods, 'podSelector').requirements : [];
+  const exists = nsReqs.length === 0 ? [{ key: CILIUM_POD_NAMESPACE_KEY, operator: 'Exists' as const, values: [] }] : [];
+  const reqs = [...nsReqs, ...exists, ...podReqs];
+  return new CompiledSelector(reqs, selectorText(reqs));
+}
+
+function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: string, ipSets: IpSet[], ctx: CompileContext): PeerMatcher | undefined {
   if (!list || list.length === 0) return undefined;
   const matchers: PeerMatcher[] = list.map((p) => {
     if (p.ipBlock) {
@@ -81,6 +104,11 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
     }
     const podSel: CompiledSelector | undefined = p.podSelector ? compileSelector(p.podSelector, 'podSelector') : undefined;
     const nsSel: CompiledSelector | undefined = p.namespaceSelector ? compileSelector(p.namespaceSelector, 'namespaceSelector') : undefined;
+    if (nsSel && ctx.semantics.deviations.negativeNamespaceSelectorSelectsAll) {
+      // Cilium matches the translated selector against every identity (identity.ts)
+      const cs = ciliumNamespacePeer(p.namespaceSelector!, p.podSelector);
+      return (peer: Peer) => cs.matches(peer.ciliumLabels);
+    }
     return (peer: Peer) => {
       if (peer.type !== 'workload' && peer.type !== 'ingress-controller') return false;
       if (nsSel) {
@@ -102,16 +130,18 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
   const id = `NetworkPolicy ${doc.namespace}/${doc.name}`;
   const podSel = compileSelector(spec.podSelector, 'spec.podSelector');
   const types = spec.policyTypes;
+  const dev = ctx.semantics.deviations;
   const ingressIpSets: IpSet[] = [];
   const egressIpSets: IpSet[] = [];
   const rules: RuleModel[] = [];
   const build = (dir: Direction) => {
     const list: readonly (NetworkPolicyIngressRule & NetworkPolicyEgressRule)[] = spec[dir] ?? [];
+    const clusterWide = dir === 'egress' && dev.egressNamedPortsClusterWide;
     list.forEach((rule, i) => {
-      const match = compilePeers(dir === 'ingress' ? rule.from : rule.to, doc.namespace, dir === 'ingress' ? ingressIpSets : egressIpSets);
+      const match = compilePeers(dir === 'ingress' ? rule.from : rule.to, doc.namespace, dir === 'ingress' ? ingressIpSets : egressIpSets, ctx);
       const ports = parsePorts(rule.ports);
       const hasNamed = !!ports && ports.some((p) => p.named !== undefined);
-      const staticConn = hasNamed ? undefined : portsConn(ports, {} as Peer, ctx);
+      const staticConn = hasNamed && !clusterWide ? undefined : portsConn(ports, {} as Peer, ctx, clusterWide);
       rules.push({
         direction: dir,
         deny: false,
@@ -122,9 +152,18 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
       });
     });
   };
-  // Rules of a direction not in policyTypes have no effect.
-  if (types.includes('Ingress')) build('ingress');
-  if (types.includes('Egress')) build('egress');
+  // The specification: rules of a direction not in policyTypes have no effect, and policyTypes
+  // decides isolation. Cilium (ParseNetworkPolicy) converts the rules of both directions; a
+  // direction is isolated when it has rules, or policyTypes lists it (Ingress also when
+  // policyTypes lists neither).
+  let isolatesIngress = types.includes('Ingress');
+  let isolatesEgress = types.includes('Egress');
+  if (dev.rulesOutsidePolicyTypes) {
+    isolatesIngress = !!spec.ingress?.length || isolatesIngress || !isolatesEgress;
+    isolatesEgress = !!spec.egress?.length || isolatesEgress;
+  }
+  if (isolatesIngress) build('ingress');
+  if (isolatesEgress) build('egress');
   return {
     kind: 'NetworkPolicy',
     namespace: doc.namespace,
@@ -132,8 +171,8 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
     id,
     source: doc.source,
     selects: (peer: Peer) => peer.type === 'workload' && peer.namespace === doc.namespace && podSel.matches(peer.labels ?? {}),
-    isolatesIngress: types.includes('Ingress'),
-    isolatesEgress: types.includes('Egress'),
+    isolatesIngress,
+    isolatesEgress,
     rules,
     ingressIpSets,
     egressIpSets,

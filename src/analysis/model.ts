@@ -5,6 +5,7 @@ import { NodeInfo, SourceRef, Workload } from './cluster';
 import { IpRange, IpSet } from './ipranges';
 import { ConnSet } from './ports';
 import { Labels } from './selectors';
+import { Semantics } from './semantics';
 
 /**
  * - workload: pods of one owner; node: a Node object (Cilium host endpoint, seen from pods as a remote node);
@@ -25,8 +26,8 @@ export interface Peer {
   readonly labels?: Labels;
   /** Labels of the peer's namespace. */
   readonly nsLabels?: Labels;
-  /** Labels as Cilium sees the endpoint (pod labels + io.kubernetes.pod.namespace + namespace labels + reserved:*). */
-  readonly ciliumLabels?: Labels;
+  /** The labels of the peer's Cilium identity (identity.ts): every peer has one. */
+  readonly ciliumLabels: Labels;
   readonly workload?: Workload;
   readonly node?: NodeInfo;
   readonly range?: IpRange;
@@ -99,4 +100,7 @@ export interface PolicyModel {
 export interface CompileContext {
   readonly universe: string[];
   readonly all: ConnSet;
+  readonly semantics: Semantics;
+  /** A named port resolved for the whole cluster, as Cilium resolves egress named ports; undefined when it resolves to nothing. */
+  readonly clusterNamedPort: (name: string, protocol: string) => number | undefined;
 }

@@ -8,6 +8,7 @@ import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './ch
 import { buildContext, LintCheck, LintObject, sortFindings } from './context';
 import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
 import { fromObjects, loadFiles, LoadResult } from '../analysis/load';
+import { agentConfig } from '../analysis/semantics';
 import { CiliumVersion } from '../model/cilium/versions';
 import { readDocuments } from '../wire/reader';
 
@@ -161,7 +162,7 @@ export class Linter {
     // The analyser's reader decides what is valid, so lint and analyze agree: a document that
     // cannot be read or an object the API server or Cilium rejects is a LINT000 error, and only
     // the accepted objects are linted.
-    const read = readDocuments(loaded.documents, { ciliumAgent: options.ciliumAgent });
+    const read = readDocuments(loaded.documents, { ciliumAgent: agentConfig(options.ciliumAgent) });
     const ctx = buildContext(read, options);
     const raw: LintFinding[] = [];
     for (const d of [...loaded.diagnostics, ...read.diagnostics]) {

@@ -19,4 +19,23 @@ export interface CiliumAgentOptions {
    * @default true
    */
   readonly enableIcmpRules?: boolean;
+  /**
+   * `cluster-name`: every pod of the cluster carries `io.cilium.k8s.policy.cluster=<name>`, which
+   * the `cluster` entity selects.
+   * @default "default"
+   */
+  readonly clusterName?: string;
+  /**
+   * `allow-localhost`: `auto` (which Kubernetes mode turns into `always`) or `always`: traffic from
+   * the local host into its pods is always allowed; `policy`: policies decide it.
+   * @default "auto"
+   */
+  readonly allowLocalhost?: string;
+  /**
+   * Where the Kubernetes API server runs, which decides what the `kube-apiserver` identity also
+   * is: `remote-node` (on other nodes of the cluster: also `remote-node`, and so `cluster`), `host`
+   * (on the pod's node) or `world` (outside the cluster).
+   * @default "remote-node"
+   */
+  readonly kubeApiserverPlacement?: string;
 }

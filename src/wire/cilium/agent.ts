@@ -21,6 +21,8 @@ export interface CiliumAgentConfig {
    * local host into its pods is always allowed unless `policy`.
    */
   readonly allowLocalhost: 'auto' | 'always' | 'policy';
+  /** Where the Kubernetes API server runs (not an agent flag: the cluster's layout). */
+  readonly kubeApiserverPlacement: 'remote-node' | 'host' | 'world';
 }
 
 export const CILIUM_AGENT_DEFAULTS: CiliumAgentConfig = {
@@ -31,6 +33,7 @@ export const CILIUM_AGENT_DEFAULTS: CiliumAgentConfig = {
   clusterName: 'default',
   policyDefaultLocalCluster: false,
   allowLocalhost: 'auto',
+  kubeApiserverPlacement: 'remote-node',
 };
 
 /** The agent flag of each setting, for messages. */
@@ -42,4 +45,5 @@ export const CILIUM_AGENT_FLAGS: { readonly [K in keyof CiliumAgentConfig]: stri
   clusterName: 'cluster-name',
   policyDefaultLocalCluster: 'policy-default-local-cluster',
   allowLocalhost: 'allow-localhost',
+  kubeApiserverPlacement: 'kube-apiserver placement',
 };
