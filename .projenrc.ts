@@ -33,6 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8.17.1', // JSON-schema validation of synthesised manifests (conformance)
     'ajv-formats@^3.0.1',
     'fast-check@^4.10.0', // property-based tests: every input a construct accepts must synthesise a valid manifest
+    'cdk8s-plus-33@2.5.57', // tests only: Pods.of/Endpoints.of read cdk8s-plus workloads by duck typing (ApiObject.of), never importing cdk8s-plus
   ],
   bin: { 'cdk8s-netpol': 'lib/cli/main.js' },
   // jsii targets, named the way cdk8s-plus names its own (distName/module, groupId/artifactId,
