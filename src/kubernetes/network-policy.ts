@@ -84,7 +84,7 @@ export class NetworkPolicyRule {
     return this;
   }
 
-  /** The peers (`Pods.of` peers read from their workloads now); undefined means every peer. */
+  /** The peers (`Pods.of` peers read from their workloads now), or undefined for every peer. */
   public get peers(): PeerConfig[] | undefined {
     return this.resolvedPeers();
   }

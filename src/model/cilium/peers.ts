@@ -143,7 +143,7 @@ export class Endpoints implements ICiliumPeer {
     return this.workload !== undefined;
   }
 
-  /** True when namespace scoping was added (inNamespace, inNamespaces, inNamespacesWithLabels, inAnyNamespace); false for `Endpoints.of`, scoped at synth. */
+  /** True when namespace scoping was added (inNamespace, inNamespaces, inNamespacesWithLabels, inAnyNamespace), false for `Endpoints.of` (scoped at synth). */
   public get isNamespaceScoped(): boolean {
     return this.scope !== 'own' && this.scope !== 'workload';
   }
