@@ -156,6 +156,15 @@ function unmatchedRequirement(selector: LabelSelector, labels: { readonly [key: 
   return undefined;
 }
 
+/** `ref.resolve()`, its errors prefixed with the policy field that named the workload. */
+function resolveIn(ref: WorkloadRef, field: string): ResolvedWorkload {
+  try {
+    return ref.resolve();
+  } catch (e) {
+    throw new Error(`${field}: ${(e as Error).message}`);
+  }
+}
+
 /**
  * The pods of `workload` as a policy selects them (at synth), for a policy in `policyNamespace`.
  *
@@ -170,7 +179,7 @@ function unmatchedRequirement(selector: LabelSelector, labels: { readonly [key: 
  */
 export function resolveWorkloadPods(ref: WorkloadRef, field: string, policyNamespace: string | undefined,
   role: 'subject' | 'peer', clusterScoped: boolean): WorkloadPods {
-  const w = ref.resolve();
+  const w = resolveIn(ref, field);
   const where = `${field}: ${ref.toString()}`;
   if (clusterScoped) {
     if (w.namespace === undefined) {
@@ -194,7 +203,7 @@ export function resolveWorkloadPods(ref: WorkloadRef, field: string, policyNames
  * @internal
  */
 export function undeclaredWorkloadPort(ref: WorkloadRef, field: string, name: string, protocol: string): string | undefined {
-  const ports = ref.resolve().ports;
+  const ports = resolveIn(ref, field).ports;
   if (ports.some(p => p.name === name && (protocol === 'ANY' || p.protocol === protocol))) return undefined;
   const same = ports.filter(p => p.name === name);
   const declared = ports.filter(p => p.name !== undefined).map(p => `${p.name} (${p.protocol}/${p.port})`);
