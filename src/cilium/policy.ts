@@ -236,7 +236,7 @@ export class CiliumPolicySpec {
         errors.push((e as Error).message);
       }
     }
-    const dirs = new Set(this.rules.map(r => r._toModel().direction));
+    const dirs = new Set(this.rules.map(r => r._direction));
     // pkg/policy/api Rule.Sanitize: "rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny" (also the CRD's anyOf).
     if (dirs.size === 0 && !this.denyIngress && !this.denyEgress) {
       errors.push(`${f}: has no rules; add allowFrom()/allowTo()/denyFrom()/denyTo() rules or call denyAllIngress()/denyAllEgress() (the CRD needs at least one of ingress, ingressDeny, egress, egressDeny)`);
@@ -546,6 +546,11 @@ export abstract class CiliumPolicyBase extends Construct {
 
   private validatePolicy(): string[] {
     const errors = this.specList.flatMap(s => s._validate(this.fqdnMode, m => this.warn(m)));
+    try {
+      this.dnsServer(); // Endpoints.of: read from its workload now
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
     if (!this.clusterwide && this.serviceNamespace() === undefined) {
       const unpinned = this.specList.flatMap(s => s.allRules.flatMap(r => r._staticPeers))
         .filter(p => p.kind === CiliumPeerKind.SERVICE && p.serviceNamespace === undefined);
