@@ -139,7 +139,8 @@ function toLabelSelector(field: string, s: WireLabelSelector): LabelSelector {
   if (s.matchExpressions !== undefined && !Array.isArray(s.matchExpressions)) {
     throw invalid(`${field}.matchExpressions`, s.matchExpressions, 'is not a list', 'write a list of { key, operator, values }');
   }
-  const expressions = (s.matchExpressions ?? []).map(e => LabelExpression.of(e?.key, e?.operator as LabelOperator, e?.values ? [...e.values] : undefined));
+  const expressions = (s.matchExpressions ?? [])
+    .map(e => LabelExpression.of(e?.key, e?.operator as LabelOperator, e?.values ? [...e.values] : undefined));
   return LabelSelector.of({ matchLabels: { ...(s.matchLabels ?? {}) }, matchExpressions: expressions });
 }
 

@@ -17,7 +17,9 @@ const cilium = (chart: Chart) => synth(chart).filter(m => m.apiVersion === 'cili
 
 function deployment(scope: Construct, id: string, labels: Record<string, string>, ports: any[] = []): ApiObject {
   return new ApiObject(scope, id, {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: id },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: id },
     spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'x', ports }] } } },
   });
 }

@@ -1,11 +1,11 @@
 // Pods.of(workload) and Port.namedOf(workload, name) in NetworkPolicies: cdk8s-plus workloads, L1
 // objects and other ApiObjects with a pod template, read from their manifest at synth.
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Cron, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-33';
-import { Construct } from 'constructs';
-import { k8s, NetworkPolicy, Pods, Port, Protocol } from '../../src';
 // The L1 classes a user's own `cdk8s import k8s` generates (cdk8s-plus ships the same).
 import * as l1 from 'cdk8s-plus-33/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { k8s, NetworkPolicy, Pods, Port, Protocol } from '../../src';
 import { expectError, synth, toYaml } from '../util';
 
 const ADDR = 'cdk8s.io/metadata.addr';
@@ -74,7 +74,7 @@ describe('Pods.of: cdk8s-plus workloads', () => {
       new kplus.StatefulSet(shop, 'sts', { containers: [{ image: 'x' }], service: new kplus.Service(shop, 'sts-svc', { ports: [{ port: 80 }] }) }),
       new kplus.DaemonSet(shop, 'ds', { containers: [{ image: 'x' }] }),
       new kplus.Job(shop, 'job', { containers: [{ image: 'x' }] }),
-      new kplus.CronJob(shop, 'cron', { containers: [{ image: 'x' }], schedule: cdk8sCron() }),
+      new kplus.CronJob(shop, 'cron', { containers: [{ image: 'x' }], schedule: Cron.daily() }),
       new kplus.Pod(shop, 'pod', { containers: [{ image: 'x' }] }),
     ];
     const np = new NetworkPolicy(shop, 'np', { podSelector: Pods.withLabels({ app: 'api' }) });
@@ -107,10 +107,6 @@ describe('Pods.of: cdk8s-plus workloads', () => {
     expect(policies(shop)[0].spec.podSelector).toEqual({ matchLabels: { [ADDR]: api.matchLabels[ADDR] } });
   });
 });
-
-function cdk8sCron() {
-  return require('cdk8s').Cron.daily();
-}
 
 describe('Pods.of: L1 objects and other ApiObjects', () => {
   test('an L1 KubePod: its own labels, read at synth', () => {
@@ -147,8 +143,10 @@ describe('Pods.of: L1 objects and other ApiObjects', () => {
   test('a kind the library does not know, with a pod template (an Argo Rollout)', () => {
     const { shop } = app();
     const rollout = new ApiObject(shop, 'rollout', {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'web' },
-      spec: { selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web', 'rollouts-pod-template-hash': 'abc' }) },
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'web' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: template({ 'app': 'web', 'rollouts-pod-template-hash': 'abc' }) },
     });
     new NetworkPolicy(shop, 'np', { podSelector: Pods.withLabels({ app: 'db' }) }).allowFrom(Pods.of(rollout));
     expect(policies(shop)[0].spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: 'web' } } }]);

@@ -72,7 +72,9 @@ describe('NP006: only peers in namespaces whose workloads are given are judged',
 
   test('Cilium: a peer naming a namespace without given workloads is not judged; a clusterwide peer without one is', () => {
     const cilium = (kind: string, sel: any) => ({
-      apiVersion: 'cilium.io/v2', kind, metadata: kind === 'CiliumNetworkPolicy' ? { name: 'c', namespace: 'shop' } : { name: 'c' },
+      apiVersion: 'cilium.io/v2',
+      kind,
+      metadata: kind === 'CiliumNetworkPolicy' ? { name: 'c', namespace: 'shop' } : { name: 'c' },
       spec: { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toEndpoints: [sel] }] },
     });
     const dns = { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } };

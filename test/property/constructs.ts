@@ -512,7 +512,7 @@ const workloadSelector = fc.oneof(
   fc.constantFrom('template labels', 'none', 'empty'),
   labels,
   selectorOptions.map(o => (o && typeof o === 'object' && !Array.isArray(o)
-    ? { matchLabels: o.matchLabels, matchExpressions: (o.matchExpressions ?? []).map(([key, operator, values]: any[]) => ({ key, operator, values })) }
+    ? { matchLabels: o.matchLabels, matchExpressions: (o.matchExpressions ?? []).map(([key, op, values]: any[]) => ({ key, operator: op, values })) }
     : o)),
 );
 const workloadManifest = fc.record({

@@ -124,8 +124,8 @@ export class Endpoints implements ICiliumPeer {
   private readonly scope: string;
   private readonly workload?: WorkloadRef;
 
-  private constructor(selector: LabelSelector | undefined, nsLabels: { [key: string]: string }, nsExpressions: CiliumSelectorRequirement[], scope: string,
-    workload?: WorkloadRef) {
+  private constructor(selector: LabelSelector | undefined, nsLabels: { [key: string]: string }, nsExpressions: CiliumSelectorRequirement[],
+    scope: string, workload?: WorkloadRef) {
     this.fixedSelector = selector;
     this.nsLabels = nsLabels;
     this.nsExpressions = nsExpressions;
@@ -206,7 +206,9 @@ export class Endpoints implements ICiliumPeer {
   public _selectorIn(field: string, policyNamespace: string | undefined, clusterwide: boolean, role: 'subject' | 'peer'): CiliumSelectorConfig {
     if (!this.workload) return this.toSelector();
     const pods = resolveWorkloadPods(this.workload, field, policyNamespace, role, clusterwide);
-    return pods.namespace === undefined ? ciliumSelector(pods.selector) : ciliumSelector(pods.selector, { [CILIUM_POD_NAMESPACE_LABEL]: pods.namespace });
+    return pods.namespace === undefined
+      ? ciliumSelector(pods.selector)
+      : ciliumSelector(pods.selector, { [CILIUM_POD_NAMESPACE_LABEL]: pods.namespace });
   }
 
   public toCiliumPeer(): CiliumPeerConfig {
