@@ -38,7 +38,7 @@ describe('Pods.of: cdk8s-plus workloads', () => {
     const np = new NetworkPolicy(shop, 'db-np', { metadata: { name: 'db' }, podSelector: Pods.of(db) });
     np.allowFrom(Pods.of(api)).toPorts(Port.namedOf(db, 'pg'));
     const [m] = policies(shop);
-    const dbSelector = db.apiObject.toJson().spec.selector;
+    const dbSelector = ApiObject.of(db).toJson().spec.selector;
     expect(dbSelector).toEqual({ matchLabels: { [ADDR]: db.matchLabels[ADDR] } });
     expect(m.spec).toEqual({
       podSelector: dbSelector,

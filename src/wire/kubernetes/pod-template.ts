@@ -4,6 +4,7 @@
  * constructs (peers and subjects from workloads, src/model/workload.ts).
  */
 import { LabelSelector } from './meta';
+import { TEMPLATED_WORKLOAD_KINDS } from '../kinds';
 import { Container, PodSpec, PodTemplateSpec } from './workloads';
 
 /** The pods of one workload manifest, as written. */
@@ -28,14 +29,28 @@ function isObject(x: unknown): x is { readonly [key: string]: any } {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
+const TEMPLATE = ['spec', 'template'] as const;
+const CRONJOB_TEMPLATE = ['spec', 'jobTemplate', 'spec', 'template'] as const;
+
 /**
- * The pod template of a workload's `spec`: `spec.jobTemplate.spec.template` for a CronJob,
- * `spec.template` for every other kind with one (k8s.io/api apps/v1, batch/v1, core/v1
- * ReplicationController, and custom kinds built the same way).
+ * Where a kind of k8s.io/api keeps its pod template: `spec.jobTemplate.spec.template` for a CronJob,
+ * `spec.template` for the other workload kinds, `[]` for a Pod (its own template); undefined for
+ * kinds without pods.
+ */
+export function podTemplatePath(kind: string): readonly string[] | undefined {
+  if (kind === 'Pod') return [];
+  if (kind === 'CronJob') return CRONJOB_TEMPLATE;
+  return TEMPLATED_WORKLOAD_KINDS.includes(kind) ? TEMPLATE : undefined;
+}
+
+/**
+ * The pod template of a workload's `spec`: at podTemplatePath for the kinds of k8s.io/api, and at
+ * `spec.template` for custom kinds built the same way (an Argo Rollout).
  */
 export function podTemplateOf(kind: string, spec: any): { template: PodTemplateSpec | undefined; path: string } {
-  if (kind === 'CronJob') return { template: isObject(spec?.jobTemplate?.spec?.template) ? spec.jobTemplate.spec.template : undefined, path: 'spec.jobTemplate.spec.template' };
-  return { template: isObject(spec?.template) ? spec.template : undefined, path: 'spec.template' };
+  const path = kind === 'CronJob' ? CRONJOB_TEMPLATE : TEMPLATE;
+  const template = path.slice(1).reduce((node: any, key) => node?.[key], spec);
+  return { template: isObject(template) ? template as PodTemplateSpec : undefined, path: path.join('.') };
 }
 
 function stringMap(x: unknown): { [key: string]: string } {
