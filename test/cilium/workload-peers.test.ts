@@ -79,6 +79,13 @@ describe('Endpoints.of in a CiliumNetworkPolicy', () => {
     expect(Endpoints.of(web).toString()).toBe('endpoints(of Deployment shop/web)');
   });
 
+  test('a selector on a label Cilium leaves out of the identity fails at synth: it would match no endpoint', () => {
+    const { shop } = app();
+    const one = deployment(shop, 'one', { 'app': 'db', 'statefulset.kubernetes.io/pod-name': 'db-0' });
+    new CiliumNetworkPolicy(shop, 'cnp', { endpointSelector: Endpoints.withLabels({ app: 'web' }) }).allowTo(Endpoints.of(one));
+    expectError(() => Testing.synth(shop), '.egress[0].to[0]', '"statefulset.kubernetes.io/pod-name" is a label of Deployment shop/one\'s selector that Cilium\'s default label filter leaves out');
+  });
+
   test('a workload peer equal to another peer of the rule fails at synth', () => {
     const { shop } = app();
     const web = deployment(shop, 'web', { app: 'web' });

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { isCiliumIdentityLabel } from '../../wire/cilium/identity-labels';
 import { parseCidrWithExcept } from '../cidr';
 import { invalid } from '../errors';
 import { validateDns1123Label, validateDns1123Subdomain } from '../names';
@@ -193,6 +194,7 @@ export class Endpoints implements ICiliumPeer {
   public toSelector(): CiliumSelectorConfig {
     if (this.workload) {
       const w = this.workload.resolve();
+      checkIdentityLabels('Endpoints.of', this.workload.toString(), w.selector);
       return w.namespace === undefined ? ciliumSelector(w.selector) : ciliumSelector(w.selector, { [CILIUM_POD_NAMESPACE_LABEL]: w.namespace });
     }
     return ciliumSelector(this.fixedSelector!, this.nsLabels, this.nsExpressions);
@@ -206,6 +208,7 @@ export class Endpoints implements ICiliumPeer {
   public _selectorIn(field: string, policyNamespace: string | undefined, clusterwide: boolean, role: 'subject' | 'peer'): CiliumSelectorConfig {
     if (!this.workload) return this.toSelector();
     const pods = resolveWorkloadPods(this.workload, field, policyNamespace, role, clusterwide);
+    checkIdentityLabels(field, this.workload.toString(), pods.selector);
     return pods.namespace === undefined
       ? ciliumSelector(pods.selector)
       : ciliumSelector(pods.selector, { [CILIUM_POD_NAMESPACE_LABEL]: pods.namespace });
@@ -477,6 +480,19 @@ export class Service implements ICiliumPeer {
   public toString(): string {
     const what = this.serviceName ?? (this.selector!.toString() || '*');
     return `service(${what}${this.namespace ? ` in ${this.namespace}` : ''})`;
+  }
+}
+
+/**
+ * A workload's selector only selects endpoints when Cilium keeps its labels in the identity
+ * (wire/cilium/identity-labels); otherwise it would match no endpoint, silently.
+ */
+function checkIdentityLabels(field: string, workload: string, selector: LabelSelector): void {
+  const keys = [...Object.keys(selector.matchLabels), ...selector.matchExpressions.map(e => e.key)];
+  const dropped = keys.filter(k => !isCiliumIdentityLabel(k));
+  if (dropped.length) {
+    throw invalid(field, dropped[0], `is a label of ${workload}'s selector that Cilium's default label filter leaves out of the endpoint identity (pkg/labelsfilter), so the selector would match no endpoint`,
+      'select the pods on labels Cilium keeps, e.g. Endpoints.withLabels({ app: "..." }) with a label of the pod template');
   }
 }
 
