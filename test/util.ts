@@ -5,7 +5,11 @@ import { Chart, Testing, Yaml } from 'cdk8s';
  * validated against the official schemas in ../shared (see conformance/schema-setup.ts).
  */
 export function synth(chart: Chart): any[] {
-  const manifests = Testing.synth(chart);
+  return validated(Testing.synth(chart));
+}
+
+/** The manifests, each validated against the official schemas under `npm run conformance`. */
+export function validated(manifests: any[]): any[] {
   const validate = (globalThis as any).__netpolValidateManifest;
   if (validate) manifests.forEach(m => validate(m));
   return manifests;

@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-33';
 import * as l1 from 'cdk8s-plus-33/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { k8s, NetworkPolicy, Pods, Port, Protocol } from '../../src';
-import { expectError, synth, toYaml } from '../util';
+import { expectError, toYaml, validated } from '../util';
 
 const ADDR = 'cdk8s.io/metadata.addr';
 
@@ -16,8 +16,9 @@ function app() {
   return { app: a, shop: new Chart(a, 'shop', { namespace: 'shop' }), front: new Chart(a, 'front', { namespace: 'front' }) };
 }
 
+/** The chart's NetworkPolicies, schema-checked under conformance (the workloads include kinds it has no schema for: Rollout, Service). */
 function policies(chart: Chart): any[] {
-  return synth(chart).filter(m => m.kind === 'NetworkPolicy');
+  return validated(Testing.synth(chart).filter(m => m.kind === 'NetworkPolicy'));
 }
 
 /** A Deployment written as a plain ApiObject (the L1 Deployment class is not in this package's k8s subset). */
