@@ -33,6 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8.17.1', // JSON-schema validation of synthesised manifests (conformance)
     'ajv-formats@^3.0.1',
     'fast-check@^4.10.0', // property-based tests: every input a construct accepts must synthesise a valid manifest
+    'cdk8s-plus-33@2.5.57', // tests only: Pods.of/Endpoints.of read cdk8s-plus workloads by duck typing (ApiObject.of), never importing cdk8s-plus
   ],
   bin: { 'cdk8s-netpol': 'lib/cli/main.js' },
   // jsii targets, named the way cdk8s-plus names its own (distName/module, groupId/artifactId,
@@ -118,6 +119,12 @@ for (const dir of ['examples', 'conformance', 'bench']) {
     obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts', '../test/**/*.ts'] },
   });
 }
+
+// ts-jest does not type-check (isolatedModules), so the test task type-checks tests, examples,
+// conformance and benchmarks (each tsconfig includes src and test).
+const typecheckTask = project.addTask('typecheck', { description: 'Type-check tests, examples, conformance and benchmarks' });
+for (const dir of ['conformance', 'bench', 'examples']) typecheckTask.exec(`tsc --noEmit -p ${dir}/tsconfig.json`);
+project.testTask.spawn(typecheckTask);
 
 for (const p of ['/examples/', '/bench/', '/conformance/', '/.ci/', '/.synth/']) project.addPackageIgnore(p);
 

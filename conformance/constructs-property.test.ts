@@ -3,13 +3,13 @@
 // CRDs, unknown fields rejected). The programs are those of test/constructs-property.test.ts.
 import * as fc from 'fast-check';
 import { SchemaValidator } from './schema-validator';
-import { BUILDER_CHAINS, FACTORY_CASES, Program, runProgram, SEED } from '../test/property/constructs';
+import { BUILDER_CHAINS, FACTORY_CASES, Program, runProgram, SEED, WORKLOAD_PROGRAMS } from '../test/property/constructs';
 
 const validator = new SchemaValidator();
 
-function schemaErrors(program: Program, synthMayFail: boolean): string[] {
+function schemaErrors(program: Program, synthMayFail: boolean, kinds?: string[]): string[] {
   const manifests = runProgram(program, synthMayFail) ?? [];
-  return manifests.flatMap(m => validator.validate(m));
+  return manifests.filter(m => !kinds || kinds.includes(m.kind)).flatMap(m => validator.validate(m));
 }
 
 describe('every accepted input synthesises manifests the official schemas accept', () => {
@@ -17,6 +17,12 @@ describe('every accepted input synthesises manifests the official schemas accept
     fc.assert(fc.property(factoryCase.programs, program => {
       expect(schemaErrors(program, false)).toEqual([]);
     }), { seed: SEED, numRuns: 400 });
+  }, 120_000);
+
+  test('policies from generated workloads (the workloads themselves are generated input, not checked)', () => {
+    fc.assert(fc.property(WORKLOAD_PROGRAMS, program => {
+      expect(schemaErrors(program, true, ['NetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'])).toEqual([]);
+    }), { seed: SEED, numRuns: 600 });
   }, 120_000);
 
   test('builder chains on one Cilium rule', () => {

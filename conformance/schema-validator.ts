@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { RE2JS } from 're2js';
+import { goRegExpMatcher } from '../src/wire/goregexp';
 import { parse as parseYaml } from 'yaml';
 
 export const SHARED = path.resolve(__dirname, '..', '..', 'shared');
@@ -30,10 +30,10 @@ export function closeObjects(schema: any, isBranch = false): any {
 }
 
 // Schema patterns are Go (RE2) regular expressions, e.g. `^\\PC*$`; evaluate them with RE2 semantics.
-function goRegExp(pattern: string): { test: (s: string) => boolean } {
-  const re = RE2JS.compile(pattern);
+function goRegExp(pattern: string): { test: (s: string) => boolean; toString: () => string } {
+  const matches = goRegExpMatcher(pattern);
   // ajv caches compiled patterns by toString(), so it must name the pattern.
-  return { test: (s: string) => re.matcher(s).find(), toString: () => `re2:${pattern}` };
+  return { test: matches, toString: () => `re2:${pattern}` };
 }
 goRegExp.code = 'goRegExp';
 

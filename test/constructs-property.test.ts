@@ -5,7 +5,7 @@
 // conformance/constructs-property.test.ts runs the same programs and checks every manifest against
 // the official schemas in ../shared.
 import * as fc from 'fast-check';
-import { BUILDER_CHAINS, FACTORY_CASES, runProgram, SEED } from './property/constructs';
+import { BUILDER_CHAINS, FACTORY_CASES, runProgram, SEED, WORKLOAD_PROGRAMS } from './property/constructs';
 import { expectReadsBack } from './util';
 
 const AGENT = { ciliumAgent: { enableNodeSelectorLabels: true } };
@@ -25,6 +25,16 @@ describe('accepted inputs synthesise; rejected ones get validation errors only',
     // The generators are meant to hit both sides: some inputs are accepted, some rejected.
     expect(accepted).toBeGreaterThan(0);
     expect(accepted).toBeLessThan(RUNS_PER_FACTORY);
+  }, 60_000);
+
+  test('workloads as subjects, peers and named ports: synth fails only through validation with our messages', () => {
+    let synthesised = 0;
+    fc.assert(fc.property(WORKLOAD_PROGRAMS, program => {
+      if (runProgram(program, true)) synthesised++;
+    }), { seed: SEED, numRuns: 400 });
+    // Both sides are hit: some workloads are readable, some are not.
+    expect(synthesised).toBeGreaterThan(0);
+    expect(synthesised).toBeLessThan(400);
   }, 60_000);
 
   test('builder chains on one Cilium rule: synth fails only through validation with our messages', () => {

@@ -23,6 +23,11 @@ export function expectReadsBack(manifests: any[], readOptions: Parameters<typeof
 export function synth(chart: Chart, readOptions?: Parameters<typeof readDocuments>[1]): any[] {
   const manifests = Testing.synth(chart);
   expectReadsBack(manifests, readOptions);
+  return validated(manifests);
+}
+
+/** The manifests, each validated against the official schemas under `npm run conformance`. */
+export function validated(manifests: any[]): any[] {
   const validate = (globalThis as any).__netpolValidateManifest;
   if (validate) manifests.forEach(m => validate(m));
   return manifests;

@@ -7,6 +7,7 @@ import { CiliumCIDRGroup } from '../wire/cilium/objects';
 import { Diagnostic } from '../wire/diagnostic';
 import { TEMPLATED_WORKLOAD_KINDS } from '../wire/kinds';
 import { OwnerReference } from '../wire/kubernetes/meta';
+import { podTemplateOf } from '../wire/kubernetes/pod-template';
 import { CronJob, Ingress, IngressBackend, Pod, PodSpec, Route, Service, TemplatedWorkload } from '../wire/kubernetes/workloads';
 import { NAMESPACE_NAME_LABEL } from '../wire/labels';
 import { ReadResult } from '../wire/reader';
@@ -246,7 +247,7 @@ export function buildCluster(read: ReadResult, diagnostics: Diagnostic[] = []): 
         }
         if (!TEMPLATED_WORKLOAD_KINDS.includes(kind)) break;
         const w = o as TemplatedWorkload & CronJob;
-        const template = (kind === 'CronJob' ? w.spec?.jobTemplate?.spec?.template : w.spec?.template) ?? ({} as any);
+        const template = podTemplateOf(kind, w.spec).template ?? ({} as any);
         const replicas = kind === 'Job' ? w.spec?.parallelism : w.spec?.replicas;
         addWorkload({
           namespace: ns,

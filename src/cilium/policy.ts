@@ -1,6 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CiliumPolicyRule, CiliumRuleContext } from './rule';
+import { CiliumPolicyRule, CiliumRuleContext, CiliumRulePeer } from './rule';
 import * as l1 from '../imports/cilium.io';
 import { CiliumPeerConfig, CiliumPeerKind, Endpoints, ICiliumPeer, Nodes, ciliumPeerKey } from '../model/cilium/peers';
 import { CILIUM_POD_NAMESPACE_LABEL, CiliumSelectorConfig } from '../model/cilium/selector';
@@ -231,7 +231,14 @@ export class CiliumPolicySpec {
   public _validate(fqdnMode: FqdnDnsRule, warn: (msg: string) => void): string[] {
     const errors: string[] = [];
     const f = this.field;
-    const dirs = new Set(this.rules.map(r => r._toModel().direction));
+    if (this.endpointSelector?.isWorkload) {
+      try {
+        this.context.endpointsSelector(this.endpointSelector, `${f}.endpointSelector`, 'subject');
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+    const dirs = new Set(this.rules.map(r => r._direction));
     // pkg/policy/api Rule.Sanitize: "rule must have at least one of Ingress, IngressDeny, Egress, EgressDeny" (also the CRD's anyOf).
     if (dirs.size === 0 && !this.denyIngress && !this.denyEgress) {
       errors.push(`${f}: has no rules; add allowFrom()/allowTo()/denyFrom()/denyTo() rules or call denyAllIngress()/denyAllEgress() (the CRD needs at least one of ingress, ingressDeny, egress, egressDeny)`);
@@ -258,13 +265,13 @@ export class CiliumPolicySpec {
   }
 
   /** @internal */
-  public _toModel(fqdnMode: FqdnDnsRule, dnsServer: CiliumSelectorConfig): CiliumSpecModel {
+  public _toModel(fqdnMode: FqdnDnsRule, dnsServer: () => CiliumSelectorConfig): CiliumSpecModel {
     const rules: CiliumRuleModel[] = this.rules.map(r => r._toModel());
     if (fqdnMode === FqdnDnsRule.ADD && this.fqdnPeers().length && this.dnsRules().length === 0) {
-      rules.push(dnsProxyRule(dnsServer));
+      rules.push(dnsProxyRule(dnsServer()));
     }
     return {
-      endpointSelector: this.endpointSelector?.toSelector(),
+      endpointSelector: this.endpointSelector && this.context.endpointsSelector(this.endpointSelector, `${this.field}.endpointSelector`, 'subject'),
       nodeSelector: this.nodeSelector?.toSelector(),
       rules,
       denyAllIngress: this.denyIngress,
@@ -277,7 +284,7 @@ export class CiliumPolicySpec {
   }
 
   private fqdnPeers(): CiliumPeerConfig[] {
-    return this.rules.filter(r => r._toModel().direction === 'egress').flatMap(r => r._peers).filter(p => p.kind === CiliumPeerKind.FQDN);
+    return this.rules.filter(r => r._direction === 'egress').flatMap(r => r._staticPeers).filter(p => p.kind === CiliumPeerKind.FQDN);
   }
 
   private dnsRules(): PortRuleDNS[] {
@@ -307,14 +314,17 @@ export class CiliumPolicySpec {
     if (peers.length === 0) {
       throw invalid(`${field}.${key}`, [], `is empty: ${method}() needs at least one peer`, 'name the peers, e.g. Entity.ALL for every peer or Endpoints.all() for the namespace');
     }
-    const configs = peers.map((p, i) => {
+    const configs: CiliumRulePeer[] = peers.map((p, i) => {
       if (!p || typeof (p as ICiliumPeer).toCiliumPeer !== 'function') {
         throw invalid(`${field}.${key}[${i}]`, p, 'is not a Cilium peer', 'use Endpoints, Entity, Cidr, CidrGroup, Fqdn, Service or Nodes');
       }
+      // Endpoints.of peers are read from their workload at synth (labels may still change).
+      if (p instanceof Endpoints && p.isWorkload) return p;
       return p.toCiliumPeer();
     });
     const seen = new Map<string, number>();
     configs.forEach((c, i) => {
+      if (c instanceof Endpoints) return;
       const k = ciliumPeerKey(c);
       if (seen.has(k)) throw invalid(`${field}.${key}[${i}]`, peers[i].toString(), `repeats peer ${seen.get(k)}`, 'remove the duplicate');
       seen.set(k, i);
@@ -388,7 +398,8 @@ export abstract class CiliumPolicyBase extends Construct {
   private readonly warningList: string[] = [];
   private readonly printed = new Set<string>();
   private readonly fqdnMode: FqdnDnsRule;
-  private readonly dnsServer: CiliumSelectorConfig;
+  /** The DNS server's selector, read at synth (`dnsServer` may be `Endpoints.of`). */
+  private readonly dnsServer: () => CiliumSelectorConfig;
   private readonly kindName: string;
   private readonly clusterwide: boolean;
 
@@ -415,7 +426,8 @@ export abstract class CiliumPolicyBase extends Construct {
     if (props.dnsServer !== undefined && !(props.dnsServer instanceof Endpoints)) {
       throw invalid(`${this.kindName}Props.dnsServer`, props.dnsServer, 'is not an Endpoints selector', 'use Endpoints.withLabels({ "k8s-app": "kube-dns" }).inNamespace("kube-system")');
     }
-    this.dnsServer = props.dnsServer ? props.dnsServer.toSelector() : KUBE_DNS;
+    const dnsServer = props.dnsServer;
+    this.dnsServer = dnsServer ? () => this.ruleContext().endpointsSelector(dnsServer, `${this.kindName}(${this.node.path}).dnsServer`, 'peer') : () => KUBE_DNS;
     const md = props.metadata;
     if (md?.name !== undefined) validateDns1123Subdomain(`${this.kindName}.metadata.name`, md.name);
     validateMetadataLabelsAndAnnotations(this.kindName, md);
@@ -524,6 +536,8 @@ export abstract class CiliumPolicyBase extends Construct {
 
   private ruleContext(): CiliumRuleContext {
     return {
+      endpointsSelector: (endpoints: Endpoints, field: string, role: 'subject' | 'peer') =>
+        endpoints._selectorIn(field, this.clusterwide ? undefined : this.apiObject.metadata.namespace, this.clusterwide, role),
       checkFeature: (feature: CiliumFeature, field: string) => {
         const r = checkFeature(this.ciliumVersion, feature);
         if (r.level === CiliumVersionCheck.UNSUPPORTED) throw new Error(`${field}: ${r.message}`);
@@ -534,8 +548,13 @@ export abstract class CiliumPolicyBase extends Construct {
 
   private validatePolicy(): string[] {
     const errors = this.specList.flatMap(s => s._validate(this.fqdnMode, m => this.warn(m)));
+    try {
+      this.dnsServer(); // Endpoints.of: read from its workload now
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
     if (!this.clusterwide && this.serviceNamespace() === undefined) {
-      const unpinned = this.specList.flatMap(s => s._toModel(this.fqdnMode, this.dnsServer).rules.flatMap(r => r.peers))
+      const unpinned = this.specList.flatMap(s => s.allRules.flatMap(r => r._staticPeers))
         .filter(p => p.kind === CiliumPeerKind.SERVICE && p.serviceNamespace === undefined);
       for (const p of unpinned) {
         errors.push(`${this.kindName}(${this.node.path}): toServices ${p.serviceName ?? 'selector'} has no namespace and the policy has none to lend it ` +

@@ -1,7 +1,7 @@
 import { validateServerName } from '../model/cilium/dns-names';
 import { Icmp } from '../model/cilium/icmp';
 import { L7Dns, L7Http, L7Kafka, SecretRef, validateGenericL7 } from '../model/cilium/l7';
-import { Endpoints, CiliumPeerConfig } from '../model/cilium/peers';
+import { CiliumPeerConfig, CiliumPeerKind, ciliumPeerKey, Endpoints } from '../model/cilium/peers';
 import { CiliumSelectorConfig } from '../model/cilium/selector';
 import { CiliumFeature } from '../model/cilium/versions';
 import { invalid } from '../model/errors';
@@ -47,7 +47,12 @@ export interface CiliumListenerOptions {
 export interface CiliumRuleContext {
   /** Fails for removed features, warns for deprecated ones. */
   checkFeature(feature: CiliumFeature, field: string): void;
+  /** The selector of `endpoints` in this policy (`Endpoints.of` scoped to the policy's namespace and kind). */
+  endpointsSelector(endpoints: Endpoints, field: string, role: 'subject' | 'peer'): CiliumSelectorConfig;
 }
+
+/** A peer of a rule: its config, or an `Endpoints.of` peer read from its workload at synth. @internal */
+export type CiliumRulePeer = CiliumPeerConfig | Endpoints;
 
 const MAX_PORTS = 40; // pkg/policy/api: "too many ports, the max is 40" (and CRD maxItems)
 
@@ -58,13 +63,13 @@ const MAX_PORTS = 40; // pkg/policy/api: "too many ports, the max is 40" (and CR
  */
 export class CiliumPolicyRule {
   /** @internal */
-  public static _create(field: string, direction: CiliumDirection, peers: CiliumPeerConfig[], context: CiliumRuleContext): CiliumPolicyRule {
+  public static _create(field: string, direction: CiliumDirection, peers: CiliumRulePeer[], context: CiliumRuleContext): CiliumPolicyRule {
     return new CiliumPolicyRule(field, direction, peers, context);
   }
 
   private readonly portList: Port[] = [];
   private readonly icmpList: Icmp[] = [];
-  private readonly requiresList: CiliumSelectorConfig[] = [];
+  private readonly requiresList: Endpoints[] = [];
   private readonly serverNameList: string[] = [];
   private l7?: CiliumL7Model;
   private l7Kind?: string;
@@ -76,9 +81,14 @@ export class CiliumPolicyRule {
   private constructor(
     private readonly field: string,
     private readonly direction: CiliumDirection,
-    private readonly peerList: CiliumPeerConfig[],
+    private readonly peerList: CiliumRulePeer[],
     private readonly context: CiliumRuleContext,
   ) {}
+
+  /** The rule list the rule is in. @internal */
+  public get _direction(): CiliumDirection {
+    return this.direction;
+  }
 
   /** True for denyFrom/denyTo rules. */
   public get isDeny(): boolean {
@@ -277,7 +287,7 @@ export class CiliumPolicyRule {
     this.context.checkFeature(CiliumFeature.REQUIRES, f);
     endpoints.forEach((e, i) => {
       if (!(e instanceof Endpoints)) throw invalid(`${f}[${i}]`, e, 'is not an Endpoints selector', 'use Endpoints.withLabels({...})');
-      this.requiresList.push(e.toSelector());
+      this.requiresList.push(e);
     });
     return this;
   }
@@ -292,14 +302,52 @@ export class CiliumPolicyRule {
     return this.l7?.dns;
   }
 
-  /** The peers. @internal */
-  public get _peers(): CiliumPeerConfig[] {
-    return [...this.peerList];
+  /** The peers given as configs (every kind but `Endpoints.of`, which is read at synth). @internal */
+  public get _staticPeers(): CiliumPeerConfig[] {
+    return this.peerList.filter((p): p is CiliumPeerConfig => !(p instanceof Endpoints));
+  }
+
+  private peerKey(): string {
+    return this.direction.startsWith('ingress') ? 'from' : 'to';
+  }
+
+  private resolvedPeers(): CiliumPeerConfig[] {
+    return this.peerList.map((p, i) => (p instanceof Endpoints
+      ? { kind: CiliumPeerKind.ENDPOINTS, selector: this.context.endpointsSelector(p, `${this.field}.${this.peerKey()}[${i}]`, 'peer') }
+      : p));
+  }
+
+  /** Synth-time checks of what is read from workloads (`Endpoints.of` peers, `Port.namedOf` ports). */
+  private workloadErrors(): string[] {
+    const errors: string[] = [];
+    if (this.peerList.some(p => p instanceof Endpoints) || this.requiresList.some(e => e.isWorkload)) {
+      try {
+        const seen = new Map<string, number>();
+        this.resolvedPeers().forEach((c, i) => {
+          const k = ciliumPeerKey(c);
+          const first = seen.get(k);
+          if (first !== undefined) errors.push(`${this.field}.${this.peerKey()}[${i}]: ${this.peerList[i].toString()} selects the same endpoints as peer ${first} of the rule; remove one of them`);
+          else seen.set(k, i);
+        });
+        this.requiresList.forEach((e, i) => this.context.endpointsSelector(e, `${this.field}.${this.peerKey()}Requires[${i}]`, 'peer'));
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+    this.portList.forEach((p, i) => {
+      try {
+        const problem = p._undeclared(`${this.field}.toPorts[0].ports[${i}]`);
+        if (problem) errors.push(problem);
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    });
+    return errors;
   }
 
   /** Whole-rule checks that depend on several calls; returns error messages. @internal */
   public _validate(hostPolicy: boolean): string[] {
-    const errors: string[] = [];
+    const errors: string[] = this.workloadErrors();
     const f = this.field;
     if (this.l7) {
       const kind = this.l7Kind!;
@@ -346,8 +394,8 @@ export class CiliumPolicyRule {
   public _toModel(): CiliumRuleModel {
     return {
       direction: this.direction,
-      peers: this.peerList,
-      requires: this.requiresList,
+      peers: this.resolvedPeers(),
+      requires: this.requiresList.map((e, i) => this.context.endpointsSelector(e, `${this.field}.${this.peerKey()}Requires[${i}]`, 'peer')),
       ports: this.portList,
       l7: this.l7,
       serverNames: this.serverNameList,

@@ -7,6 +7,8 @@ import { Endpoints, ICiliumPeer } from '../model/cilium/peers';
 import { CiliumFeature, CiliumVersion, CiliumVersionCheck, checkFeature } from '../model/cilium/versions';
 import { invalid } from '../model/errors';
 import { Port, validatePortNumber } from '../model/port';
+import { TEMPLATED_WORKLOAD_KINDS } from '../wire/kinds';
+import { podTemplatePath } from '../wire/kubernetes/pod-template';
 
 /** The annotation that asked Cilium for L7 visibility before Cilium 1.17. */
 export const PROXY_VISIBILITY_ANNOTATION = 'policy.cilium.io/proxy-visibility';
@@ -198,23 +200,12 @@ export class L7Visibility extends Construct {
   }
 }
 
-const POD_TEMPLATE_PATHS: { [kind: string]: string[] } = {
-  Pod: [],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
 /** Adds the proxy-visibility annotation to a Pod or to an object's pod template. */
 function annotate(workload: ApiObject, value: string): void {
-  const path = POD_TEMPLATE_PATHS[workload.kind];
+  const path = podTemplatePath(workload.kind);
   if (!path) {
     throw invalid('L7VisibilityProps.workload', `${workload.apiVersion}/${workload.kind}`, 'has no pod template',
-      `annotate a Pod or an object with a pod template (${Object.keys(POD_TEMPLATE_PATHS).join(', ')})`);
+      `annotate a Pod or an object with a pod template (${['Pod', ...TEMPLATED_WORKLOAD_KINDS].join(', ')})`);
   }
   if (path.length === 0) {
     workload.metadata.addAnnotation(PROXY_VISIBILITY_ANNOTATION, value);

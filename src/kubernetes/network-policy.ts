@@ -40,15 +40,15 @@ export class NetworkPolicyRule {
    * constructor, so a public one would be part of every language's API.
    * @internal
    */
-  public static _create(policy: Construct, direction: string, index: number, peerList: PeerConfig[] | undefined): NetworkPolicyRule {
+  public static _create(policy: NetworkPolicy, direction: string, index: number, peerList: RulePeer[] | undefined): NetworkPolicyRule {
     return new NetworkPolicyRule(policy, direction, index, peerList);
   }
 
   private readonly portList: Port[] = [];
 
   // The field path for messages is built only when an error is thrown (cheap rules at scale).
-  private constructor(private readonly policy: Construct, private readonly direction: string, private readonly index: number,
-    private readonly peerList: PeerConfig[] | undefined) {}
+  private constructor(private readonly policy: NetworkPolicy, private readonly direction: string, private readonly index: number,
+    private readonly peerList: RulePeer[] | undefined) {}
 
   private get field(): string {
     return `NetworkPolicy(${this.policy.node.path}).${this.direction}[${this.index}]`;
@@ -84,9 +84,9 @@ export class NetworkPolicyRule {
     return this;
   }
 
-  /** The peers; undefined means every peer. */
+  /** The peers (`Pods.of` peers read from their workloads now), or undefined for every peer. */
   public get peers(): PeerConfig[] | undefined {
-    return this.peerList ? [...this.peerList] : undefined;
+    return this.resolvedPeers();
   }
 
   /** The ports; empty means every port. */
@@ -96,8 +96,51 @@ export class NetworkPolicyRule {
 
   /** @internal */
   public _toModel(): KubernetesRuleModel {
-    return { peers: this.peerList, ports: this.portList };
+    return { peers: this.resolvedPeers(), ports: this.portList };
   }
+
+  /** Synth-time checks of what is read from workloads (`Pods.of` peers, `Port.namedOf` ports). @internal */
+  public _validate(): string[] {
+    const errors: string[] = [];
+    const key = this.direction === 'ingress' ? 'from' : 'to';
+    if (this.peerList?.some(p => p instanceof Pods)) {
+      try {
+        const configs = this.resolvedPeers()!;
+        // A workload peer can turn out to equal another peer of the rule only now.
+        const seen = new Map<string, number>();
+        configs.forEach((c, i) => {
+          const id = peerKey(c);
+          const first = seen.get(id);
+          if (first !== undefined) errors.push(`${this.field}.${key}[${i}]: ${describePeer(this.peerList![i])} selects the same pods as peer ${first} of the rule (${id}); remove one of them`);
+          else seen.set(id, i);
+        });
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+    this.portList.forEach((p, i) => {
+      try {
+        const problem = p._undeclared(`${this.field}.ports[${i}]`);
+        if (problem) errors.push(problem);
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    });
+    return errors;
+  }
+
+  private resolvedPeers(): PeerConfig[] | undefined {
+    if (!this.peerList) return undefined;
+    const key = this.direction === 'ingress' ? 'from' : 'to';
+    return this.peerList.map((p, i) => (p instanceof Pods ? p._peerConfigIn(`${this.field}.${key}[${i}]`, this.policy.metadata.namespace) : p));
+  }
+}
+
+/** A peer of a rule: its config, or a `Pods.of` peer read from its workload at synth. */
+type RulePeer = PeerConfig | Pods;
+
+function describePeer(p: RulePeer): string {
+  return p instanceof Pods ? p.toString() : peerKey(p);
 }
 
 /** Produces the spec at synth time, once the policy is complete. */
@@ -280,6 +323,8 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
       if (!p || typeof (p as INetworkPolicyPeer).toPeerConfig !== 'function') {
         throw invalid(`${field()}[${i}]`, p, 'is not a peer', 'use Pods, Namespaces or IpBlock factories');
       }
+      // Pods.of peers are read from their workload at synth (labels may still change).
+      if (p instanceof Pods && p.isWorkload) return p;
       const config = p.toPeerConfig();
       // The built-in peers are validated by their factories; only user implementations are checked here.
       if (!(p instanceof Pods || p instanceof Namespaces || p instanceof IpBlock)) validatePeerConfig(`${field()}[${i}]`, config);
@@ -301,7 +346,7 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   /** @internal */
   public _toModel(): KubernetesPolicyModel {
     return {
-      podSelector: this.podSelector.selector,
+      podSelector: this.podSelector._subjectIn(`NetworkPolicy(${this.node.path}).spec.podSelector`, this.metadata.namespace),
       ingress: this.ingressRules.map(r => r._toModel()),
       egress: this.egressRules.map(r => r._toModel()),
       policyTypes: this.policyTypes,
@@ -317,6 +362,12 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
     if (this.denyEgress && this.egressRules.length) {
       errors.push(`${where}: denyAllEgress() and ${this.egressRules.length} egress rule(s) both given; a policy that isolates egress allows exactly its rules, so drop denyAllEgress() or put the deny-all in its own policy`);
     }
+    try {
+      this.podSelector._subjectIn(`${where}.spec.podSelector`, this.metadata.namespace);
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+    for (const r of [...this.ingressRules, ...this.egressRules]) errors.push(...r._validate());
     const types = this.policyTypes;
     if (types.length === 0) {
       errors.push(`${where}: has no rules and isolates nothing; add allowFrom()/allowTo() rules or call denyAllIngress()/denyAllEgress()`);

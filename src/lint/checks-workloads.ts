@@ -6,7 +6,8 @@ import {
 import { LintSeverity } from './types';
 import { CILIUM_NAMESPACE_LABEL, ciliumLabelsFor, ownNamespaceSelector, stripSource } from '../analysis/cilium';
 import { Cluster, Workload } from '../analysis/cluster';
-import { compileSelector } from '../analysis/selectors';
+import { CompiledSelector, compileSelector } from '../analysis/selectors';
+import { CILIUM_NAMESPACE_LABELS_PREFIX } from '../wire/labels';
 
 function matches(sel: any, labels: { [k: string]: string }): boolean {
   try {
@@ -24,13 +25,38 @@ function selected(cluster: Cluster, p: LintPolicy): Workload[] {
   return cluster.workloads.filter(w => w.namespace === p.namespace && matches(p.spec?.podSelector ?? {}, w.labels));
 }
 
+/** The known namespaces a Kubernetes pod/namespace peer looks in: the policy's own, or those its namespaceSelector matches. */
+function peerNamespaces(cluster: Cluster, p: LintPolicy, peer: any): (string | undefined)[] {
+  return peer.namespaceSelector === undefined
+    ? [p.namespace]
+    : [...cluster.namespaces.values()].filter(n => matches(peer.namespaceSelector, n.labels)).map(n => n.name);
+}
+
 /** Workloads a Kubernetes peer selects (undefined for ipBlock peers). */
 function peerWorkloads(cluster: Cluster, p: LintPolicy, peer: any): Workload[] | undefined {
   if (!peer || peer.ipBlock) return undefined;
-  const nsNames = peer.namespaceSelector === undefined
-    ? [p.namespace]
-    : [...cluster.namespaces.values()].filter(n => matches(peer.namespaceSelector, n.labels)).map(n => n.name);
+  const nsNames = peerNamespaces(cluster, p, peer);
   return cluster.workloads.filter(w => nsNames.includes(w.namespace) && matches(peer.podSelector ?? {}, w.labels));
+}
+
+/**
+ * Whether the workloads of some namespace a Cilium peer selector looks in are given. A CNP peer
+ * without `io.kubernetes.pod.namespace` looks in the policy's own namespace (Cilium adds it); other
+ * peers in the namespaces their namespace requirements (`io.kubernetes.pod.namespace`,
+ * `io.cilium.k8s.namespace.labels.*`) hold for, every namespace when they have none.
+ */
+function ciliumPeerNamespaceGiven(cluster: Cluster, p: LintPolicy, sel: any): boolean {
+  let cs;
+  try {
+    cs = compileSelector(sel ?? {}, 'selector', stripSource);
+  } catch {
+    return false;
+  }
+  if (p.kind !== CCNP && !cs.keys().includes(CILIUM_NAMESPACE_LABEL)) return namespaceHasWorkloads(cluster, p.namespace);
+  const nsRequirements = cs.requirements.filter(r => r.key === CILIUM_NAMESPACE_LABEL || r.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX));
+  const nsSelector = new CompiledSelector(nsRequirements, '');
+  return [...cluster.namespaces.values()].some(n => namespaceHasWorkloads(cluster, n.name) &&
+    nsSelector.matches(ciliumLabelsFor({}, n.name, n.labels, '')));
 }
 
 /**
@@ -107,12 +133,19 @@ export const peerMatchesNothing: LintCheck = workloadCheck({
   id: 'NP006',
   name: 'peer-matches-nothing',
   severity: LintSeverity.WARNING,
-  description: 'A pod/namespace peer (or Cilium endpoint peer) matches none of the given workloads.',
+  description: 'A pod/namespace peer (or Cilium endpoint peer) matches none of the given workloads; judged only when workloads of a namespace the peer looks in are given.',
   kinds: [K8S_POLICY, ...CILIUM_KINDS],
 }, (ctx, cluster, emit) => {
   for (const { policy: p, rule, field, peerKey } of policyRules([...k8sPolicies(ctx), ...ciliumPolicies(ctx)])) {
     const k8s = p.kind === K8S_POLICY;
     list(rule?.[peerKey]).forEach((peer, j) => {
+      // Only peers in namespaces whose workloads are given are judged: a peer elsewhere (the cluster
+      // DNS in kube-system, a scraper in monitoring) is deployed by someone else, and NP006 would fire
+      // in every app that uses it (the library's own patterns included).
+      const judged = k8s
+        ? !peer || peer.ipBlock || peerNamespaces(cluster, p, peer).some(ns => namespaceHasWorkloads(cluster, ns))
+        : ciliumPeerNamespaceGiven(cluster, p, peer);
+      if (!judged) return;
       const found = k8s ? peerWorkloads(cluster, p, peer) : ciliumPeerWorkloads(cluster, p, peer);
       if (found === undefined || found.length) return;
       // Both kinds look in the policy's own namespace unless the peer names others; say so when it does not.

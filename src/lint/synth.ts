@@ -120,9 +120,17 @@ export class Lint extends Construct {
       return this.report;
     }
     // ApiObject.toJson() resolves each object without re-entering validation (Chart.toJson would).
-    const manifests = scope.node.findAll()
-      .filter((c): c is ApiObject => c instanceof ApiObject)
-      .map(o => o.toJson());
+    // An object that cannot be resolved (a policy whose Pods.of workload is not placeable) is left
+    // out: its own validation reports why, in the same list, instead of this exception hiding it.
+    const manifests: any[] = [];
+    for (const o of scope.node.findAll()) {
+      if (!(o instanceof ApiObject)) continue;
+      try {
+        manifests.push(o.toJson());
+      } catch {
+        continue;
+      }
+    }
     // The Cilium version defaults to the one the Cilium constructs use for this scope.
     const ciliumVersion = this.options.ciliumVersion ?? CiliumVersion.forScope(scope).toString();
     const options = { ...this.options, ciliumVersion };

@@ -1,7 +1,9 @@
+import { IConstruct } from 'constructs';
 import { parseCidrWithExcept } from './cidr';
 import { invalid } from './errors';
 import { validateDns1123Label } from './names';
 import { LabelExpression, LabelSelector, LabelSelectorOptions } from './selector';
+import { resolveWorkloadPods, WorkloadRef } from './workload';
 import { NAMESPACE_NAME_LABEL as WIRE_NAMESPACE_NAME_LABEL } from '../wire/labels';
 
 /** The label every namespace carries with its own name (Kubernetes 1.22+). */
@@ -116,7 +118,7 @@ export class Pods implements INetworkPolicyPeer {
    * @param labels label keys and values, all of which must match (validated like the API server does)
    */
   public static withLabels(labels: { [key: string]: string }): Pods {
-    return new Pods(LabelSelector.withLabels(labels), undefined);
+    return new Pods(LabelSelector.withLabels(labels), undefined, undefined);
   }
 
   /**
@@ -124,7 +126,7 @@ export class Pods implements INetworkPolicyPeer {
    * @param selector a label selector built with `LabelSelector`
    */
   public static matching(selector: LabelSelector): Pods {
-    return new Pods(selector, undefined);
+    return new Pods(selector, undefined, undefined);
   }
 
   /**
@@ -132,22 +134,50 @@ export class Pods implements INetworkPolicyPeer {
    * @param options `matchLabels` and `matchExpressions`, validated like the API server does
    */
   public static matchingOptions(options: LabelSelectorOptions): Pods {
-    return new Pods(LabelSelector.of(options), undefined);
+    return new Pods(LabelSelector.of(options), undefined, undefined);
   }
 
   /** Every pod (of the policy's namespace unless `inNamespaces` is used). */
   public static all(): Pods {
-    return new Pods(LabelSelector.all(), undefined);
+    return new Pods(LabelSelector.all(), undefined, undefined);
   }
 
-  /** The pod selector. */
-  public readonly selector: LabelSelector;
-  /** The namespaces the pods are in. @default - the policy's namespace */
-  public readonly namespaces?: Namespaces;
+  /**
+   * The pods of a workload: a cdk8s-plus workload (`Deployment`, `StatefulSet`, `DaemonSet`, `Job`,
+   * `CronJob`, `Pod`), an L1 object (`KubeDeployment`, `KubePod`, ...) or any construct whose
+   * ApiObject (`ApiObject.of`) has a pod template.
+   *
+   * Read from the workload's manifest when the policy is synthesised, so labels, containers and
+   * patches added after this call count. The selector is the workload's own `spec.selector` when it
+   * has one (what its controller counts as its pods; immutable in apps/v1, so a label that changes
+   * across a rollout does not leave old pods out), else its pod template's labels (a Pod's own
+   * labels). As a peer, the workload's namespace is named when it is not the policy's; as a
+   * `podSelector`, the workload must be in the policy's namespace.
+   * @param workload the workload whose pods are meant
+   */
+  public static of(workload: IConstruct): Pods {
+    return new Pods(undefined, undefined, WorkloadRef.of('Pods.of', workload));
+  }
 
-  private constructor(selector: LabelSelector, namespaces: Namespaces | undefined) {
-    this.selector = selector;
+  /** The namespaces the pods are in. @default - the policy's namespace (for `Pods.of`: the workload's, named when it is not the policy's) */
+  public readonly namespaces?: Namespaces;
+  private readonly fixedSelector?: LabelSelector;
+  private readonly workload?: WorkloadRef;
+
+  private constructor(selector: LabelSelector | undefined, namespaces: Namespaces | undefined, workload: WorkloadRef | undefined) {
+    this.fixedSelector = selector;
     this.namespaces = namespaces;
+    this.workload = workload;
+  }
+
+  /** The pod selector (for `Pods.of`, read from the workload's manifest now). */
+  public get selector(): LabelSelector {
+    return this.fixedSelector ?? this.workload!.resolve().selector;
+  }
+
+  /** True for `Pods.of(workload)`: the selector and namespace are read from the workload at synth. */
+  public get isWorkload(): boolean {
+    return this.workload !== undefined;
   }
 
   /**
@@ -155,11 +185,12 @@ export class Pods implements INetworkPolicyPeer {
    * @param namespaces the namespaces the pods are selected in
    */
   public inNamespaces(namespaces: Namespaces): Pods {
+    if (this.workload) throw this.scopedWorkload('Pods.inNamespaces', namespaces?.toString());
     if (this.namespaces) {
       throw invalid('Pods.inNamespaces', namespaces.toString(), `is set twice (already ${this.namespaces.toString()})`,
         'call inNamespaces once, with a Namespaces that selects all the namespaces you mean');
     }
-    return new Pods(this.selector, namespaces);
+    return new Pods(this.fixedSelector, namespaces, undefined);
   }
 
   /**
@@ -167,17 +198,56 @@ export class Pods implements INetworkPolicyPeer {
    * @param name the namespace name (a DNS-1123 label)
    */
   public inNamespace(name: string): Pods {
+    if (this.workload) throw this.scopedWorkload('Pods.inNamespace', name);
     return this.inNamespaces(Namespaces.named(name));
   }
 
+  private scopedWorkload(field: string, value: unknown): Error {
+    return invalid(field, value, `is given for ${this.toString()}, whose namespace is the workload's own`,
+      'drop it: Pods.of() names the workload\'s namespace when it is not the policy\'s');
+  }
+
+  /**
+   * The API-level peer. For `Pods.of`, read from the workload now, with its namespace named when it
+   * has one (right in any policy; a NetworkPolicy leaves it out when it is the policy's own).
+   */
   public toPeerConfig(): PeerConfig {
+    if (this.workload) {
+      const w = this.workload.resolve();
+      return w.namespace === undefined
+        ? { podSelector: w.selector }
+        : { podSelector: w.selector, namespaceSelector: Namespaces.named(w.namespace).selector };
+    }
     return this.namespaces
-      ? { podSelector: this.selector, namespaceSelector: this.namespaces.selector }
-      : { podSelector: this.selector };
+      ? { podSelector: this.fixedSelector!, namespaceSelector: this.namespaces.selector }
+      : { podSelector: this.fixedSelector! };
+  }
+
+  /**
+   * The peer in a policy of `policyNamespace`: for `Pods.of`, the workload's namespace is named
+   * only when it is not the policy's (resolveWorkloadPods).
+   * @internal
+   */
+  public _peerConfigIn(field: string, policyNamespace: string | undefined): PeerConfig {
+    if (!this.workload) return this.toPeerConfig();
+    const pods = resolveWorkloadPods(this.workload, field, policyNamespace, 'peer', false);
+    return pods.namespace === undefined
+      ? { podSelector: pods.selector }
+      : { podSelector: pods.selector, namespaceSelector: Namespaces.named(pods.namespace).selector };
+  }
+
+  /**
+   * The subject selector of a policy in `policyNamespace`: for `Pods.of`, the workload must be in it.
+   * @internal
+   */
+  public _subjectIn(field: string, policyNamespace: string | undefined): LabelSelector {
+    if (!this.workload) return this.fixedSelector!;
+    return resolveWorkloadPods(this.workload, field, policyNamespace, 'subject', false).selector;
   }
 
   public toString(): string {
-    const pods = `pods(${this.selector.toString() || '*'})`;
+    if (this.workload) return `pods(of ${this.workload.toString()})`;
+    const pods = `pods(${this.fixedSelector!.toString() || '*'})`;
     return this.namespaces ? `${pods} in ${this.namespaces.toString()}` : pods;
   }
 }

@@ -1,4 +1,6 @@
+import { IConstruct } from 'constructs';
 import { invalid } from './errors';
+import { undeclaredWorkloadPort, WorkloadRef } from './workload';
 
 /** A transport protocol. */
 export enum Protocol {
@@ -139,6 +141,22 @@ export class Port {
     return new Port(p, undefined, undefined, name);
   }
 
+  /**
+   * The container port named `name` of a workload's pods, checked when the policy is synthesised:
+   * synth fails when no container of the workload declares a port `name` with this protocol
+   * (cdk8s-plus `ports: [{ number, name }]`, or `ports[].name` in the pod template).
+   * @param workload the workload that declares the port (as for `Pods.of`)
+   * @param name the container port name (an IANA service name as Kubernetes checks it)
+   * @param protocol the protocol. Default: Protocol.TCP (as the API server defaults a container port; Protocol.ANY in a Cilium rule matches any)
+   */
+  public static namedOf(workload: IConstruct, name: string, protocol?: Protocol): Port {
+    const ref = WorkloadRef.of('Port.namedOf', workload);
+    validatePortName('Port.namedOf', name);
+    const p = protocol ?? Protocol.TCP;
+    validateProtocol('Port.protocol', p);
+    return new Port(p, undefined, undefined, name, ref);
+  }
+
   /** Every TCP port. */
   public static allTcp(): Port {
     return new Port(Protocol.TCP, undefined, undefined, undefined);
@@ -172,11 +190,23 @@ export class Port {
   /** The container port name. @default - a numbered port or all ports */
   public readonly name?: string;
 
-  private constructor(protocol: Protocol, port: number | undefined, endPort: number | undefined, name: string | undefined) {
+  private readonly workload?: WorkloadRef;
+
+  private constructor(protocol: Protocol, port: number | undefined, endPort: number | undefined, name: string | undefined, workload?: WorkloadRef) {
     this.protocol = protocol;
     this.number = port;
     this.endPort = endPort;
     this.name = name;
+    this.workload = workload;
+  }
+
+  /**
+   * For `Port.namedOf`: the synth-time check that the workload declares the port; the message
+   * when it does not, else undefined.
+   * @internal
+   */
+  public _undeclared(field: string): string | undefined {
+    return this.workload ? undeclaredWorkloadPort(this.workload, field, this.name!, this.protocol) : undefined;
   }
 
   /** Stable text form, e.g. `TCP/80`, `TCP/8000-8080`, `TCP/http`, `UDP/*`. */

@@ -23,6 +23,12 @@ export function goRegExpMatches(pattern: string, text: string): boolean {
   return RE2JS.compile(pattern).matcher(text).find();
 }
 
+/** `pattern` compiled once (throws as Go's regexp.MustCompile would); the matcher is Go's MatchString. */
+export function goRegExpMatcher(pattern: string): (text: string) => boolean {
+  const re = RE2JS.compile(pattern);
+  return (text: string) => re.matcher(text).find();
+}
+
 /** Go strconv underscoreOK: underscores only between digits or after a base prefix. */
 function underscoreOk(s: string): boolean {
   let saw = '^';

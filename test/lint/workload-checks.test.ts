@@ -50,6 +50,41 @@ describe('NP006 peer-matches-nothing', () => {
   });
 });
 
+describe('NP006: only peers in namespaces whose workloads are given are judged', () => {
+  const egressTo = (to: any) => np('p', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [to] }] });
+  const kubeDns = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } };
+
+  test('the cluster DNS in kube-system, of which no workload is given, is not judged', () => {
+    expect(only('NP006', [...workloads, egressTo(kubeDns)])).toEqual([]);
+  });
+
+  test('once a workload of kube-system is given, a peer there that matches nothing is judged', () => {
+    const coredns = pod('kube-system', 'coredns-1', { 'k8s-app': 'coredns' });
+    expect(only('NP006', [...workloads, coredns, egressTo(kubeDns)])).toEqual(['NP006 spec.egress[0].to[0]']);
+    expect(only('NP006', [...workloads, pod('kube-system', 'dns-1', { 'k8s-app': 'kube-dns' }), egressTo(kubeDns)])).toEqual([]);
+  });
+
+  test('a namespace selector on labels no given namespace carries is not judged; one a given namespace carries is', () => {
+    const peer = (team: string) => ({ namespaceSelector: { matchLabels: { team } }, podSelector: { matchLabels: { app: 'nothing' } } });
+    expect(only('NP006', [...workloads, egressTo(peer('payments'))])).toEqual([]);
+    expect(only('NP006', [...workloads, egressTo(peer('ops'))])).toEqual(['NP006 spec.egress[0].to[0]']);
+  });
+
+  test('Cilium: a peer naming a namespace without given workloads is not judged; a clusterwide peer without one is', () => {
+    const cilium = (kind: string, sel: any) => ({
+      apiVersion: 'cilium.io/v2',
+      kind,
+      metadata: kind === 'CiliumNetworkPolicy' ? { name: 'c', namespace: 'shop' } : { name: 'c' },
+      spec: { endpointSelector: { matchLabels: { app: 'web' } }, egress: [{ toEndpoints: [sel] }] },
+    });
+    const dns = { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'kube-system', 'k8s:k8s-app': 'kube-dns' } };
+    expect(only('NP006', [...workloads, cilium('CiliumNetworkPolicy', dns)])).toEqual([]);
+    expect(only('NP006', [...workloads, cilium('CiliumClusterwideNetworkPolicy', dns)])).toEqual([]);
+    expect(only('NP006', [...workloads, cilium('CiliumNetworkPolicy', { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'payments', 'k8s:io.kubernetes.pod.namespace': 'x' } })])).toEqual([]);
+    expect(only('NP006', [...workloads, cilium('CiliumClusterwideNetworkPolicy', { matchLabels: { app: 'nothing' } })])).toEqual(['NP006 spec.egress[0].toEndpoints[0]']);
+  });
+});
+
 describe('NP007 undeclared-named-port', () => {
   test('an ingress named port the selected pods do not declare triggers', () => {
     const f = Linter.lintManifests([...workloads, np('p', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ protocol: 'TCP', port: 'postgres' }] }] })])

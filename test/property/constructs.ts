@@ -11,7 +11,7 @@
  *    every manifest passes the official schema);
  *  - a builder chain may still fail at synth, but only through cdk8s validation with our messages.
  */
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   Cidr, CidrGroup, CiliumCidrGroup, CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy, CiliumPolicyRule, CiliumVersion,
@@ -530,6 +530,81 @@ export const BUILDER_CHAINS: fc.Arbitrary<Program> = fc.tuple(
     for (const [, step] of steps) attempt(() => step(rule));
   },
 ));
+
+// ---------------------------------------------------------------------------------------------
+// Workloads as subjects, peers and named ports (Pods.of, Endpoints.of, Port.namedOf): generated
+// manifests, valid-looking or not, read at synth. Synth may fail, but only through validation.
+
+const WORKLOAD_KINDS: [string, string][] = [['apps/v1', 'Deployment'], ['apps/v1', 'StatefulSet'], ['apps/v1', 'DaemonSet'],
+  ['v1', 'ReplicationController'], ['batch/v1', 'Job'], ['batch/v1', 'CronJob'], ['v1', 'Pod'], ['argoproj.io/v1alpha1', 'Rollout'],
+  ['v1', 'ConfigMap'], ['v1', 'Service']];
+const containerPortValue = fc.record({
+  name: fc.option(portName, { nil: undefined }),
+  containerPort: portNumber,
+  protocol: fc.option(fc.constantFrom('TCP', 'UDP', 'SCTP', 'tcp'), { nil: undefined }),
+});
+const workloadSelector = fc.oneof(
+  fc.constantFrom('template labels', 'none', 'empty'),
+  labels,
+  selectorOptions.map(o => (o && typeof o === 'object' && !Array.isArray(o)
+    ? { matchLabels: o.matchLabels, matchExpressions: (o.matchExpressions ?? []).map(([key, op, values]: any[]) => ({ key, operator: op, values })) }
+    : o)),
+);
+const workloadManifest = fc.record({
+  kind: fc.constantFrom(...WORKLOAD_KINDS),
+  namespace: fc.constantFrom(undefined, 'prod', 'other'),
+  labels,
+  selector: workloadSelector,
+  ports: fc.array(containerPortValue, { maxLength: 3 }),
+});
+
+/** The workload as an ApiObject of the chart (its spec and labels as JSON patches, so any value goes). */
+function workloadObject(chart: Chart, w: any): ApiObject {
+  const [apiVersion, kind] = w.kind;
+  const o = new ApiObject(chart, 'w', { apiVersion, kind, metadata: { name: 'w', ...(w.namespace ? { namespace: w.namespace } : {}) } });
+  const pod = { containers: [{ name: 'c', image: 'x', ports: w.ports }] };
+  const selector = w.selector === 'template labels' ? { matchLabels: w.labels } : w.selector === 'none' ? undefined : w.selector === 'empty' ? {} : w.selector;
+  const template = { metadata: { labels: w.labels }, spec: pod };
+  if (kind === 'Pod') {
+    o.addJsonPatch(JsonPatch.add('/metadata/labels', w.labels), JsonPatch.add('/spec', pod));
+  } else if (kind === 'CronJob') {
+    o.addJsonPatch(JsonPatch.add('/spec', { schedule: '@daily', jobTemplate: { spec: { template, ...(selector ? { selector } : {}) } } }));
+  } else if (kind !== 'ConfigMap' && kind !== 'Service') {
+    o.addJsonPatch(JsonPatch.add('/spec', { template, ...(selector ? { selector } : {}) }));
+  }
+  return o;
+}
+
+const USES = ['NetworkPolicy podSelector', 'NetworkPolicy peer', 'CNP endpointSelector', 'CNP peer', 'CCNP peer', 'CNP dnsServer'] as const;
+
+/** Programs naming a generated workload as a subject or peer, with a named port of it. */
+export const WORKLOAD_PROGRAMS: fc.Arbitrary<Program> = fc.tuple(
+  workloadManifest, fc.constantFrom(...USES), fc.option(fc.tuple(portName, fc.option(protocol, { nil: undefined })), { nil: undefined }),
+).map(([w, use, port]) => program(`${use}: ${fc.stringify(w)}${port ? ` ${call('Port.namedOf', ...port)}` : ''}`, c => {
+  const o = workloadObject(c, w);
+  const ports = port ? [Port.namedOf(o, port[0], port[1])] : [];
+  const md = { name: 'p' };
+  switch (use) {
+    case 'NetworkPolicy podSelector':
+      new NetworkPolicy(c, 'p', { metadata: md, podSelector: Pods.of(o) }).allowFrom(Pods.all()).toPorts(...ports);
+      break;
+    case 'NetworkPolicy peer':
+      new NetworkPolicy(c, 'p', { metadata: md, podSelector: Pods.all() }).allowTo(Pods.of(o), Pods.withLabels({ app: 'web' })).toPorts(...ports);
+      break;
+    case 'CNP endpointSelector':
+      new CiliumNetworkPolicy(c, 'p', { metadata: md, endpointSelector: Endpoints.of(o) }).allowFrom(Entity.CLUSTER).toPorts(...ports);
+      break;
+    case 'CNP peer':
+      new CiliumNetworkPolicy(c, 'p', { metadata: md, endpointSelector: Endpoints.all() }).allowTo(Endpoints.of(o), Endpoints.withLabels({ app: 'web' })).toPorts(...ports);
+      break;
+    case 'CCNP peer':
+      new CiliumClusterwideNetworkPolicy(c, 'p', { metadata: md, endpointSelector: Endpoints.of(o) }).allowFrom(Endpoints.of(o)).toPorts(...ports);
+      break;
+    case 'CNP dnsServer':
+      new CiliumNetworkPolicy(c, 'p', { metadata: md, endpointSelector: Endpoints.all(), dnsServer: Endpoints.of(o) }).allowTo(Fqdn.named('example.com')).toPorts(...ports);
+      break;
+  }
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Running programs.

@@ -52,6 +52,21 @@ class PythonPackageTest(unittest.TestCase):
         self.assertTrue(analysis.is_allowed(from_="shop/api", to="shop/db", port=5432).allowed)
         self.assertIn("shop/api[Deployment] => shop/db[Deployment] : TCP 5432", analysis.to_text())
 
+    def test_workloads_as_subjects_and_peers(self):
+        # Pods.of takes any ApiObject with a pod template: a cdk8s-plus-33 workload, an L1
+        # KubeDeployment, or (here, with cdk8s alone) a plain ApiObject whose spec is patched in.
+        chart = cdk8s.Chart(self.app, "workloads", namespace="shop")
+        workloads = {}
+        for name in ("api", "db"):
+            obj = cdk8s.ApiObject(chart, name, api_version="apps/v1", kind="Deployment", metadata=cdk8s.ApiObjectMetadata(name=name))
+            obj.add_json_patch(cdk8s.JsonPatch.add("/spec", deployment(name)["spec"]))
+            workloads[name] = obj
+        db = netpol.NetworkPolicy(chart, "db-np", pod_selector=netpol.Pods.of(workloads["db"]))
+        db.allow_from(netpol.Pods.of(workloads["api"])).to_port(5432)
+        np = next(m for m in chart.to_json() if m["kind"] == "NetworkPolicy")
+        self.assertEqual(np["spec"]["podSelector"], {"matchLabels": {"app": "db"}})
+        self.assertEqual(np["spec"]["ingress"][0]["from"], [{"podSelector": {"matchLabels": {"app": "api"}}}])
+
     def test_the_cli_console_script_prints_the_version(self):
         cli = shutil.which("cdk8s-netpol")
         self.assertIsNotNone(cli, "the wheel's console script cdk8s-netpol is not on PATH")

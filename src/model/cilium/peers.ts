@@ -1,7 +1,10 @@
+import { IConstruct } from 'constructs';
+import { isCiliumIdentityLabel } from '../../wire/cilium/identity-labels';
 import { parseCidrWithExcept } from '../cidr';
 import { invalid } from '../errors';
 import { validateDns1123Label, validateDns1123Subdomain } from '../names';
 import { LabelSelector, LabelSelectorOptions } from '../selector';
+import { resolveWorkloadPods, WorkloadRef } from '../workload';
 import { validateDnsName, validateDnsPattern } from './dns-names';
 import {
   CILIUM_POD_NAMESPACE_LABEL, CiliumSelectorConfig, CiliumSelectorRequirement, ciliumSelector, namespaceLabels,
@@ -100,22 +103,50 @@ export class Endpoints implements ICiliumPeer {
     return new Endpoints(LabelSelector.all(), {}, [], 'own');
   }
 
-  /** The label selector, without namespace scoping. */
-  public readonly selector: LabelSelector;
+  /**
+   * The endpoints of a workload's pods: a cdk8s-plus workload (`Deployment`, `StatefulSet`,
+   * `DaemonSet`, `Job`, `CronJob`, `Pod`), an L1 object (`KubeDeployment`, `KubePod`, ...) or any
+   * construct whose ApiObject (`ApiObject.of`) has a pod template; read at synth, with the selector
+   * chosen as for `Pods.of` (the workload's `spec.selector`, else its pod template's labels).
+   *
+   * Namespace scoping is the workload's: in a CiliumNetworkPolicy the namespace
+   * (`k8s:io.kubernetes.pod.namespace`) is named when it is not the policy's, in a
+   * CiliumClusterwideNetworkPolicy always; as an `endpointSelector` of a CiliumNetworkPolicy the
+   * workload must be in the policy's namespace.
+   * @param workload the workload whose pods are meant
+   */
+  public static of(workload: IConstruct): Endpoints {
+    return new Endpoints(undefined, {}, [], 'workload', WorkloadRef.of('Endpoints.of', workload));
+  }
+
+  private readonly fixedSelector?: LabelSelector;
   private readonly nsLabels: { [key: string]: string };
   private readonly nsExpressions: CiliumSelectorRequirement[];
   private readonly scope: string;
+  private readonly workload?: WorkloadRef;
 
-  private constructor(selector: LabelSelector, nsLabels: { [key: string]: string }, nsExpressions: CiliumSelectorRequirement[], scope: string) {
-    this.selector = selector;
+  private constructor(selector: LabelSelector | undefined, nsLabels: { [key: string]: string }, nsExpressions: CiliumSelectorRequirement[],
+    scope: string, workload?: WorkloadRef) {
+    this.fixedSelector = selector;
     this.nsLabels = nsLabels;
     this.nsExpressions = nsExpressions;
     this.scope = scope;
+    this.workload = workload;
   }
 
-  /** True when namespace scoping was added (inNamespace, inNamespaces, inNamespacesWithLabels, inAnyNamespace). */
+  /** The label selector, without namespace scoping (for `Endpoints.of`, read from the workload's manifest now). */
+  public get selector(): LabelSelector {
+    return this.fixedSelector ?? this.workload!.resolve().selector;
+  }
+
+  /** True for `Endpoints.of(workload)`: the selector and namespace are read from the workload at synth. */
+  public get isWorkload(): boolean {
+    return this.workload !== undefined;
+  }
+
+  /** True when namespace scoping was added (inNamespace, inNamespaces, inNamespacesWithLabels, inAnyNamespace), false for `Endpoints.of` (scoped at synth). */
   public get isNamespaceScoped(): boolean {
-    return this.scope !== 'own';
+    return this.scope !== 'own' && this.scope !== 'workload';
   }
 
   /**
@@ -133,7 +164,7 @@ export class Endpoints implements ICiliumPeer {
   public inNamespaces(...names: string[]): Endpoints {
     this.checkUnscoped('Endpoints.inNamespaces', names);
     const r = namespaceRequirement('Endpoints.inNamespaces', names);
-    return new Endpoints(this.selector, r.labels, r.expressions, `namespaces(${Array.from(new Set(names)).sort().join(',')})`);
+    return new Endpoints(this.fixedSelector, r.labels, r.expressions, `namespaces(${Array.from(new Set(names)).sort().join(',')})`);
   }
 
   /**
@@ -146,18 +177,41 @@ export class Endpoints implements ICiliumPeer {
     const l = namespaceLabels('Endpoints.inNamespacesWithLabels', labels);
     // The namespace key is named too: a CiliumNetworkPolicy scopes every selector without
     // `k8s:io.kubernetes.pod.namespace` to its own namespace, which would defeat the point.
-    return new Endpoints(this.selector, l, [{ key: CILIUM_POD_NAMESPACE_LABEL, operator: 'Exists' }], `namespaces(${Object.entries(labels).map(([k, v]) => `${k}=${v}`).sort().join(',')})`);
+    return new Endpoints(this.fixedSelector, l, [{ key: CILIUM_POD_NAMESPACE_LABEL, operator: 'Exists' }], `namespaces(${Object.entries(labels).map(([k, v]) => `${k}=${v}`).sort().join(',')})`);
   }
 
   /** The same endpoints in every namespace (`k8s:io.kubernetes.pod.namespace` Exists). */
   public inAnyNamespace(): Endpoints {
     this.checkUnscoped('Endpoints.inAnyNamespace', 'any');
-    return new Endpoints(this.selector, {}, [{ key: CILIUM_POD_NAMESPACE_LABEL, operator: 'Exists' }], 'namespaces(*)');
+    return new Endpoints(this.fixedSelector, {}, [{ key: CILIUM_POD_NAMESPACE_LABEL, operator: 'Exists' }], 'namespaces(*)');
   }
 
-  /** The wire-form selector, namespace scoping included. */
+  /**
+   * The wire-form selector, namespace scoping included. For `Endpoints.of`, read from the workload
+   * now, with its namespace named when it has one (right in either policy kind; a
+   * CiliumNetworkPolicy leaves it out when it is the policy's own).
+   */
   public toSelector(): CiliumSelectorConfig {
-    return ciliumSelector(this.selector, this.nsLabels, this.nsExpressions);
+    if (this.workload) {
+      const w = this.workload.resolve();
+      checkIdentityLabels('Endpoints.of', this.workload.toString(), w.selector);
+      return w.namespace === undefined ? ciliumSelector(w.selector) : ciliumSelector(w.selector, { [CILIUM_POD_NAMESPACE_LABEL]: w.namespace });
+    }
+    return ciliumSelector(this.fixedSelector!, this.nsLabels, this.nsExpressions);
+  }
+
+  /**
+   * The selector in a policy of `policyNamespace` (`clusterwide`: a CiliumClusterwideNetworkPolicy),
+   * as its subject or a peer: for `Endpoints.of`, scoped by resolveWorkloadPods.
+   * @internal
+   */
+  public _selectorIn(field: string, policyNamespace: string | undefined, clusterwide: boolean, role: 'subject' | 'peer'): CiliumSelectorConfig {
+    if (!this.workload) return this.toSelector();
+    const pods = resolveWorkloadPods(this.workload, field, policyNamespace, role, clusterwide);
+    checkIdentityLabels(field, this.workload.toString(), pods.selector);
+    return pods.namespace === undefined
+      ? ciliumSelector(pods.selector)
+      : ciliumSelector(pods.selector, { [CILIUM_POD_NAMESPACE_LABEL]: pods.namespace });
   }
 
   public toCiliumPeer(): CiliumPeerConfig {
@@ -165,11 +219,16 @@ export class Endpoints implements ICiliumPeer {
   }
 
   public toString(): string {
-    const base = `endpoints(${this.selector.toString() || '*'})`;
+    if (this.workload) return `endpoints(of ${this.workload.toString()})`;
+    const base = `endpoints(${this.fixedSelector!.toString() || '*'})`;
     return this.scope === 'own' ? base : `${base} in ${this.scope}`;
   }
 
   private checkUnscoped(field: string, value: unknown): void {
+    if (this.workload) {
+      throw invalid(field, value, `is given for ${this.toString()}, whose namespace is the workload's own`,
+        'drop it: Endpoints.of() names the workload\'s namespace where the policy needs it');
+    }
     if (this.scope !== 'own') {
       throw invalid(field, value, `is set twice (already ${this.scope})`, 'scope the endpoints to namespaces once');
     }
@@ -421,6 +480,19 @@ export class Service implements ICiliumPeer {
   public toString(): string {
     const what = this.serviceName ?? (this.selector!.toString() || '*');
     return `service(${what}${this.namespace ? ` in ${this.namespace}` : ''})`;
+  }
+}
+
+/**
+ * A workload's selector only selects endpoints when Cilium keeps its labels in the identity
+ * (wire/cilium/identity-labels); otherwise it would match no endpoint, silently.
+ */
+function checkIdentityLabels(field: string, workload: string, selector: LabelSelector): void {
+  const keys = [...Object.keys(selector.matchLabels), ...selector.matchExpressions.map(e => e.key)];
+  const dropped = keys.filter(k => !isCiliumIdentityLabel(k));
+  if (dropped.length) {
+    throw invalid(field, dropped[0], `is a label of ${workload}'s selector that Cilium's default label filter leaves out of the endpoint identity (pkg/labelsfilter), so the selector would match no endpoint`,
+      'select the pods on labels Cilium keeps, e.g. Endpoints.withLabels({ app: "..." }) with a label of the pod template');
   }
 }
 
