@@ -136,7 +136,7 @@ function routeChecks(o: any): Violation[] {
   const out: Violation[] = [];
   const to = o?.spec?.to;
   if (!to || typeof to !== 'object' || typeof to.name !== 'string' || !to.name) {
-    out.push(violation(['spec', 'to', 'name'], 'required', to?.name ?? null, 'is required', 'name the Service the Route sends traffic to'));
+    out.push(violation(['spec', 'to', 'name'], 'required', to?.name, 'is required', 'name the Service the Route sends traffic to'));
   }
   return out;
 }

@@ -29,7 +29,8 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** `value` undefined: the field is absent, and `problem` says so on its own ("not set, ..."). */
 export function violation(path: FieldPath, code: string, value: unknown, problem: string, fix?: string): Violation {
-  const p = `${describeValue(value)} ${problem}`;
+  const p = value === undefined ? problem : `${describeValue(value)} ${problem}`;
   return { path, code, message: `${p}${fix ? `; ${fix}` : ''}`, problem: p, fix };
 }

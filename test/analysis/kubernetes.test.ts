@@ -206,10 +206,10 @@ describe('Kubernetes NetworkPolicy semantics', () => {
     ]);
     expect(a.workloads).toEqual([]);
     expect(a.diagnostics.map((d) => d.message)).toEqual([
-      'Deployment x/a spec.selector: null is required; give matchLabels that select the pod template, e.g. {matchLabels: {app: web}} (the API server rejects this Deployment; it is not analysed)',
+      'Deployment x/a spec.selector: is required; give matchLabels that select the pod template, e.g. {matchLabels: {app: web}} (the API server rejects this Deployment; it is not analysed)',
       'Deployment x/b spec.template.metadata.labels: {"app":"b"} `selector` does not match template `labels`; make the template labels match spec.selector (the API server rejects this Deployment; it is not analysed)',
       'Deployment x/c spec.template.spec.containers: [] is required (a pod needs at least one container); add a container (the API server rejects this Deployment; it is not analysed)',
-      'Job x/d spec.template.spec.restartPolicy: null is not set (Always by default), which a Job\'s pods may not use; set restartPolicy to OnFailure or Never (the API server rejects this Job; it is not analysed)',
+      'Job x/d spec.template.spec.restartPolicy: not set (Always by default), a restart policy a Job\'s pods may not use; set restartPolicy to OnFailure or Never (the API server rejects this Job; it is not analysed)',
       'Service x/e spec.ports[0].port: 0 is not a port number 1-65535; use a number from 1 to 65535 (the API server rejects this Service; it is not analysed)',
     ]);
   });

@@ -156,7 +156,7 @@ describe('Pods.of: L1 objects and other ApiObjects', () => {
   test('a ReplicationController without a selector gets its template labels (SetDefaults_ReplicationController); a Job without one, its template labels', () => {
     const { shop } = app();
     const rc = new ApiObject(shop, 'rc', { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { template: template({ app: 'legacy' }) } });
-    const job = new ApiObject(shop, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job' }, spec: { template: template({ app: 'batch' }) } });
+    const job = new ApiObject(shop, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job' }, spec: { template: { ...template({ app: 'batch' }), spec: { ...template({}).spec, restartPolicy: 'Never' } } } });
     new NetworkPolicy(shop, 'np', { podSelector: Pods.withLabels({ app: 'db' }) }).allowFrom(Pods.of(rc), Pods.of(job));
     expect(policies(shop)[0].spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { app: 'legacy' } } }, { podSelector: { matchLabels: { app: 'batch' } } }]);
   });

@@ -35,7 +35,7 @@ function nameProblem(name: string, rule: NameRule): SyntaxProblem | undefined {
 /** ValidateObjectMeta: name, namespace, labels, annotations, owner references. */
 export function validateObjectMeta(meta: ObjectMeta, nameRule: NameRule, namespaced: boolean, out: Out): void {
   if (meta.name === undefined || meta.name === '') {
-    if (!meta.generateName) out.push(violation(['metadata', 'name'], 'required', meta.name ?? null, 'is required', 'give the object a name'));
+    if (!meta.generateName) out.push(violation(['metadata', 'name'], 'required', meta.name, 'is required', 'give the object a name'));
   } else {
     syntax(out, ['metadata', 'name'], meta.name, nameProblem(meta.name, nameRule));
   }
@@ -58,7 +58,7 @@ export function validateObjectMeta(meta: ObjectMeta, nameRule: NameRule, namespa
   }
   (meta.ownerReferences ?? []).forEach((r, i) => {
     for (const f of ['apiVersion', 'kind', 'name', 'uid'] as const) {
-      if (!r[f]) out.push(violation(['metadata', 'ownerReferences', i, f], 'required', r[f] ?? null, 'is required in an owner reference', `set ${f}`));
+      if (!r[f]) out.push(violation(['metadata', 'ownerReferences', i, f], 'required', r[f], 'is required in an owner reference', `set ${f}`));
     }
   });
   const controllers = (meta.ownerReferences ?? []).filter((r) => r.controller === true);
@@ -84,7 +84,7 @@ export function validateLabelSelector(sel: LabelSelector | undefined, path: Fiel
     switch (e.operator) {
       case 'In':
       case 'NotIn':
-        if (values.length === 0) out.push(violation([...p, 'values'], 'required', e.values ?? null, `must be given when the operator is ${e.operator}`, 'list at least one value'));
+        if (values.length === 0) out.push(violation([...p, 'values'], 'required', e.values, `must be given when the operator is ${e.operator}`, 'list at least one value'));
         break;
       case 'Exists':
       case 'DoesNotExist':
@@ -140,7 +140,7 @@ function validatePeer(peer: NetworkPolicyPeer, path: FieldPath, out: Out): void 
     const b = peer.ipBlock;
     const bp = [...path, 'ipBlock'];
     if (!b.cidr) {
-      out.push(violation([...bp, 'cidr'], 'required', b.cidr ?? null, 'is required', 'give a CIDR such as 10.0.0.0/8'));
+      out.push(violation([...bp, 'cidr'], 'required', b.cidr, 'is required', 'give a CIDR such as 10.0.0.0/8'));
     } else {
       const cidr = parsePrefix(b.cidr, 'kubernetes');
       if (typeof cidr === 'string') {
@@ -217,7 +217,7 @@ export function validatePodSpecPorts(spec: PodSpec, path: FieldPath, out: Out): 
       (c.ports ?? []).forEach((p, pi) => {
         const pp = [...path, list, ci, 'ports', pi];
         if (!p.containerPort) {
-          out.push(violation([...pp, 'containerPort'], 'required', p.containerPort ?? null, 'is required', 'give the port number the container listens on'));
+          out.push(violation([...pp, 'containerPort'], 'required', p.containerPort, 'is required', 'give the port number the container listens on'));
         } else {
           const num = portNumberProblem(p.containerPort);
           if (num) out.push(violation([...pp, 'containerPort'], 'invalid-value', p.containerPort, num.problem, num.fix));

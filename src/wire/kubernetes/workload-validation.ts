@@ -20,7 +20,7 @@ type Out = Violation[];
 /** ValidatePodSpec: containers required, each with a unique DNS-1123 label name; container ports. */
 export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath, out: Out, restartPolicies?: readonly string[]): void {
   if (!spec || !spec.containers || spec.containers.length === 0) {
-    out.push(violation([...path, 'containers'], 'required', spec?.containers ?? null, 'is required (a pod needs at least one container)', 'add a container'));
+    out.push(violation([...path, 'containers'], 'required', spec?.containers, 'is required (a pod needs at least one container)', 'add a container'));
     return;
   }
   const names = new Set<string>();
@@ -28,7 +28,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath, out:
   for (const [c, list, i] of all) {
     const p = [...path, list, i, 'name'];
     if (!c.name) {
-      out.push(violation(p, 'required', c.name ?? null, 'is required', 'give the container a name'));
+      out.push(violation(p, 'required', c.name, 'is required', 'give the container a name'));
       continue;
     }
     const bad = dns1123LabelProblem(c.name);
@@ -39,8 +39,8 @@ export function validatePodSpec(spec: PodSpec | undefined, path: FieldPath, out:
   validatePodSpecPorts(spec, path, out);
   const restart = (spec as { restartPolicy?: string }).restartPolicy;
   if (restartPolicies && !restartPolicies.includes(restart ?? 'Always')) {
-    out.push(violation([...path, 'restartPolicy'], restart === undefined ? 'required' : 'not-supported', restart ?? null,
-      `is ${restart === undefined ? 'not set (Always by default)' : `"${restart}"`}, which a Job's pods may not use`, `set restartPolicy to ${restartPolicies.join(' or ')}`));
+    out.push(violation([...path, 'restartPolicy'], restart === undefined ? 'required' : 'not-supported', restart,
+      `${restart === undefined ? 'not set (Always by default), a restart policy' : 'is a restart policy'} a Job's pods may not use`, `set restartPolicy to ${restartPolicies.join(' or ')}`));
   }
 }
 
@@ -72,7 +72,7 @@ export function validateWorkload(kind: string, value: any, out: Out): void {
   }
   const tpl = spec?.template;
   if (!tpl) {
-    out.push(violation(['spec', 'template'], 'required', null, 'is required', 'give the pod template (metadata.labels and spec.containers)'));
+    out.push(violation(['spec', 'template'], 'required', undefined, 'is required', 'give the pod template (metadata.labels and spec.containers)'));
     return;
   }
   const labels: { [key: string]: string } = tpl.metadata?.labels ?? {};
@@ -92,7 +92,7 @@ export function validateWorkload(kind: string, value: any, out: Out): void {
   }
   const sel: LabelSelector | undefined = spec.selector;
   if (!sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0)) {
-    out.push(violation(['spec', 'selector'], sel ? 'invalid-value' : 'required', sel ?? null, sel ? `is empty, which is invalid for a ${kind}` : 'is required',
+    out.push(violation(['spec', 'selector'], sel ? 'invalid-value' : 'required', sel, sel ? `is empty, which is invalid for a ${kind}` : 'is required',
       'give matchLabels that select the pod template, e.g. {matchLabels: {app: web}}'));
     return;
   }
@@ -110,7 +110,7 @@ export function validateService(value: any, out: Out): void {
   const names = new Set<string>();
   ports.forEach((p, i) => {
     const pp = ['spec', 'ports', i];
-    if (ports.length > 1 && !p.name) out.push(violation([...pp, 'name'], 'required', p.name ?? null, 'is required when a Service has more than one port', 'name every port'));
+    if (ports.length > 1 && !p.name) out.push(violation([...pp, 'name'], 'required', p.name, 'is required when a Service has more than one port', 'name every port'));
     if (p.name) {
       const bad = dns1123LabelProblem(p.name);
       if (bad) out.push(violation([...pp, 'name'], 'invalid-value', p.name, bad.problem, bad.fix));
