@@ -48,17 +48,34 @@ export class AnalyserVerdicts {
   /** external ranges per (other peer, side): [start, end, id] */
   private readonly ranges = new Map<string, [bigint, bigint, string][]>();
 
-  constructor(readonly analysis: ConnectivityAnalysis) {
+  /**
+   * @param overrides connlist text per `src\u0000dst` that replaces the analysis' verdict for
+   * that pair (e.g. what Cilium allows where it deviates from the specification)
+   */
+  constructor(readonly analysis: ConnectivityAnalysis, overrides: Map<string, string> = new Map()) {
     for (const c of analysis.connections()) {
-      this.byPair.set(`${c.source}\u0000${c.destination}`, { ports: c.ports.map((p) => ({ protocol: p.protocol, port: p.port, endPort: p.endPort })), all: c.allConnections });
-      for (const [ext, other, side] of [[c.source, c.destination, 'src'], [c.destination, c.source, 'dst']] as const) {
-        const m = /^([\d.]+)-([\d.]+)\[External\]$/.exec(ext);
-        if (!m) continue;
-        const key = `${other}\u0000${side}`;
-        const list = this.ranges.get(key) ?? [];
-        list.push([ipv4(m[1]) ?? -1n, ipv4(m[2]) ?? -1n, ext]);
-        this.ranges.set(key, list);
-      }
+      this.add(c.source, c.destination, { ports: c.ports.map((p) => ({ protocol: p.protocol, port: p.port, endPort: p.endPort })), all: c.allConnections });
+    }
+    for (const [pair, text] of overrides) {
+      const [src, dst] = pair.split('\u0000');
+      this.add(src, dst, parseConnlist(text), true);
+    }
+  }
+
+  /** `override`: the pair's ranges are looked up before the analysis' own. */
+  private add(src: string, dst: string, allowed: Allowed, override = false): void {
+    const seen = this.byPair.has(`${src}\u0000${dst}`);
+    this.byPair.set(`${src}\u0000${dst}`, allowed);
+    if (seen) return;
+    for (const [ext, other, side] of [[src, dst, 'src'], [dst, src, 'dst']] as const) {
+      const m = /^([\d.]+)-([\d.]+)\[External\]$/.exec(ext);
+      if (!m) continue;
+      const key = `${other}\u0000${side}`;
+      const list = this.ranges.get(key) ?? [];
+      const entry: [bigint, bigint, string] = [ipv4(m[1]) ?? -1n, ipv4(m[2]) ?? -1n, ext];
+      if (override) list.unshift(entry);
+      else list.push(entry);
+      this.ranges.set(key, list);
     }
   }
 
@@ -87,7 +104,25 @@ export interface ScenarioResult {
 
 type Analyse = (dir: string) => ConnectivityAnalysis;
 
-export function checkScenario(scenario: string, analyse: Analyse = (d) => ConnectivityAnalysis.fromFiles([d])): ScenarioResult {
+/** Parses connlist text (`TCP 80,443,UDP 53-60`, `All Connections`, `No Connections`). */
+export function parseConnlist(text: string): Allowed {
+  if (text === 'All Connections') return { ports: [], all: true };
+  const ports: Allowed['ports'] = [];
+  if (text === 'No Connections') return { ports, all: false };
+  let protocol = '';
+  for (const token of text.split(',')) {
+    const m = /^(?:([A-Z][A-Z0-9]*) )?(\d+)(?:-(\d+))?$/.exec(token);
+    if (!m) throw new Error(`connlist text "${text}": cannot read "${token}"`);
+    protocol = m[1] ?? protocol;
+    ports.push({ protocol, port: Number(m[2]), endPort: Number(m[3] ?? m[2]) });
+  }
+  return { ports, all: false };
+}
+
+/** Cilium 1.18.3 as the corpus configures it (its README, "Agent configuration assumed"): the library's defaults. */
+export const CILIUM_1_18: Analyse = (d) => ConnectivityAnalysis.fromFiles([d], { cni: 'cilium@1.18' });
+
+export function checkScenario(scenario: string, analyse: Analyse = CILIUM_1_18): ScenarioResult {
   const dir = path.join(CILIUM_ENGINE_DIR, scenario);
   const verdicts = new AnalyserVerdicts(analyse(path.join(dir, 'in')));
   const probes = readProbes(path.join(dir, 'expected.jsonl.gz'));

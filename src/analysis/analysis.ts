@@ -4,6 +4,7 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { buildCluster } from './cluster';
+import { DeviationFinding, DEVIATION_IDS, deviationDiagnostics, findDeviations } from './deviations';
 import { Engine, ConnectionResult } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
 import { formatDot, formatMermaid } from './format/graph';
@@ -13,7 +14,7 @@ import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
 import { ConnSet } from './ports';
 import { compileSelector } from './selectors';
-import { agentConfig, DEFAULT_CILIUM_VERSION, defaultMode, parseEnforcement, semanticsFor } from './semantics';
+import { agentConfig, DEFAULT_CILIUM_VERSION, defaultMode, DEVIATION_TITLES, parseEnforcement, semanticsFor } from './semantics';
 import { CiliumAgentOptions } from '../model/cilium/agent';
 import { readDocuments } from '../wire/reader';
 
@@ -151,6 +152,31 @@ export interface AnalysisDiagnostic {
   readonly message: string;
 }
 
+/** A connection whose verdict the enforcer and the Kubernetes specification disagree on. */
+export interface ConnectionDifference {
+  readonly source: string;
+  readonly destination: string;
+  /** What the Kubernetes specification allows (connlist text, `No Connections` for nothing). */
+  readonly specification: string;
+  /** What Cilium allows. */
+  readonly cilium: string;
+}
+
+/**
+ * A way Cilium enforces NetworkPolicy differently from the Kubernetes specification that changes
+ * verdicts of these manifests (whichever mode was analysed).
+ */
+export interface EnforcerDeviation {
+  /** Stable id: `egress-named-ports`, `negative-namespace-selector`, `rules-outside-policy-types`, `identity-label-filter`. */
+  readonly id: string;
+  /** What Cilium does, with the upstream source or issue. */
+  readonly description: string;
+  /** The NetworkPolicies that trigger it (`NetworkPolicy namespace/name`). */
+  readonly policies: string[];
+  /** Every connection whose verdict differs, sorted. */
+  readonly differences: ConnectionDifference[];
+}
+
 export interface SkippedKind {
   readonly kind: string;
   readonly count: number;
@@ -191,6 +217,7 @@ export class ConnectivityAnalysis {
 
   private readonly engine: Engine;
   private readonly focus?: string;
+  private readonly found: DeviationFinding[];
   private cached?: ConnectionResult[];
 
   private constructor(loaded: LoadResult, options?: AnalysisOptions) {
@@ -201,6 +228,8 @@ export class ConnectivityAnalysis {
     const hasCiliumPolicies = cluster.policies.some((p) => p.kind === 'CiliumNetworkPolicy' || p.kind === 'CiliumClusterwideNetworkPolicy');
     const mode = enforcement?.mode ?? defaultMode(hasCiliumPolicies);
     this.engine = new Engine(cluster, semanticsFor(mode, enforcement?.ciliumVersion ?? DEFAULT_CILIUM_VERSION, agent));
+    this.found = findDeviations(this.engine);
+    this.engine.diagnostics.push(...deviationDiagnostics(this.engine, this.found));
     this.focus = options?.focusWorkload;
     if (this.focus) {
       const focused = focusPredicate(this.focus);
@@ -214,6 +243,25 @@ export class ConnectivityAnalysis {
   /** Diagnostics: malformed documents and policies (file:line:col), unsupported fields. */
   public get diagnostics(): AnalysisDiagnostic[] {
     return this.engine.diagnostics.map(toDiag);
+  }
+
+  /** Who the analysis assumes enforces the policies: `kubernetes` or `cilium@<version>` (see AnalysisOptions.cni). */
+  public get enforcement(): string {
+    const s = this.engine.semantics;
+    return s.mode === 'cilium' ? `cilium@${s.ciliumVersion}` : 'kubernetes';
+  }
+
+  /**
+   * Where Cilium and the Kubernetes specification disagree on verdicts of these manifests, per
+   * deviation, with every differing connection (also reported as warnings in `diagnostics`).
+   */
+  public get deviations(): EnforcerDeviation[] {
+    return this.found.map((f) => ({
+      id: DEVIATION_IDS[f.deviation],
+      description: DEVIATION_TITLES[f.deviation],
+      policies: f.policies,
+      differences: f.differences.map((d) => ({ source: d.src, destination: d.dst, specification: d.specification, cilium: d.cilium })),
+    }));
   }
 
   /** Documents of unrelated kinds that were skipped, per kind. */

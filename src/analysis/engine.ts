@@ -10,13 +10,13 @@
  */
 import { compileCiliumPolicy } from './cilium';
 import { Cluster, clusterNamedPorts, NAMESPACE_NAME_LABEL, Workload } from './cluster';
-import { entityIdentity, nodeIdentity, podIdentity, WORLD_IDENTITY } from './identity';
+import { entityIdentity, hasLabel, nodeIdentity, podIdentity, reservedLabel, WORLD_IDENTITY } from './identity';
 import { atomize, formatRange, IpSet } from './ipranges';
 import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
 import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
-import { DEFAULT_CILIUM_VERSION, defaultMode, Semantics, semanticsFor } from './semantics';
+import { allowsLocalhost, DEFAULT_CILIUM_VERSION, defaultMode, Semantics, semanticsFor } from './semantics';
 
 export const INGRESS_CONTROLLER_ID = '{ingress-controller}';
 export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-controller-ns';
@@ -61,6 +61,8 @@ interface RuleMatches {
 
 /** id of `all` in Engine.sideResults */
 const ALL_ID = 0;
+/** How explain names the allow-localhost exemption. */
+const LOCALHOST_RULE = 'the local node: allow-localhost lets the node reach the pods on it whatever their ingress rules (Cilium pkg/policy determineAllowLocalhostIngress; set ciliumAgent.allowLocalhost to "policy" to let the rules decide)';
 
 export class Engine {
   readonly peers: Peer[] = [];
@@ -97,6 +99,8 @@ export class Engine {
   private readonly unionResults = new Map<string, ConnSet>();
   private readonly ingressRules: RuleModel[][] = [];
   private readonly egressRules: RuleModel[][] = [];
+  /** The local node's identities (the host, an API server on the node) when allow-localhost lets them reach every pod. */
+  private readonly localHost: Peer[] = [];
   private readonly ingressIsolatedBy: string[][] = [];
   private readonly egressIsolatedBy: string[][] = [];
   /** the peers each rule matches, computed on first use */
@@ -163,6 +167,7 @@ export class Engine {
       if (['world', 'world-ipv4', 'world-ipv6', 'cluster', 'all'].includes(e)) continue;
       if (e === 'remote-node' && this.nodePeers.length) continue;
       const p = this.addPeer({ type: 'entity', id: `{${e}}`, entity: e, ciliumLabels: entityIdentity(e, this.semantics.agent.kubeApiserverPlacement) });
+      if (hasLabel(p.ciliumLabels, reservedLabel('host')) && allowsLocalhost(this.semantics)) this.localHost.push(p);
       this.srcPeers.push(p);
       this.dstPeers.push(p);
     }
@@ -446,6 +451,11 @@ export class Engine {
       if (result[c] < 0) result[c] = this.sideResultOf(allowed[c], denied[c]);
       row[q] = result[c];
     }
+    // allow-localhost: the local node reaches the pods on it whatever their ingress rules allow
+    // (pkg/policy mapstate.go determineAllowLocalhostIngress, an allow entry that denies still beat)
+    if (prof.isolated && prof.direction === 'ingress' && prof.subject.type === 'workload') {
+      for (const host of this.localHost) row[host.index] = this.sideResultOf(this.all, denied[cls[host.index]]);
+    }
     prof.row = row;
     return row;
   }
@@ -560,6 +570,9 @@ export class Engine {
       if (!r.matchPeer(remote)) continue;
       const c = this.ruleConn(r, dst);
       (r.deny ? deniedBy : allowedBy).push({ rule: r.description, conn: c });
+    }
+    if (dir === 'ingress' && isolatedBy.length && subject.type === 'workload' && this.localHost.includes(remote)) {
+      allowedBy.push({ rule: LOCALHOST_RULE, conn: this.all });
     }
     const conn = this.side(this.profiles[dir], subject, remote);
     return { unrestricted: !isolatedBy.length && !deniedBy.length, isolatedBy, allowedBy, deniedBy, conn };

@@ -15,6 +15,7 @@
  */
 import { Labels } from './selectors';
 import { EntityName } from '../wire/cilium/entity';
+import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
 import {
   CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_RESERVED_SOURCE, CILIUM_SERVICE_ACCOUNT_KEY,
 } from '../wire/labels';
@@ -26,9 +27,14 @@ export function reservedLabel(entity: string): string {
   return `${CILIUM_RESERVED_SOURCE}:${entity}`;
 }
 
-/** The identity labels of a pod. */
+/**
+ * The identity labels of a pod: its labels that the default identity label filter keeps (a
+ * selector on `pod-template-hash` or `statefulset.kubernetes.io/pod-name` matches no pod), plus the
+ * labels Cilium adds.
+ */
 export function podIdentity(labels: Labels, namespace: string, nsLabels: Labels, serviceAccount: string, clusterName: string): Labels {
-  const out: Record<string, string> = { ...labels };
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (isCiliumIdentityLabel(k)) out[k] = v;
   out[CILIUM_POD_NAMESPACE_KEY] = namespace;
   for (const [k, v] of Object.entries(nsLabels)) out[CILIUM_NAMESPACE_LABELS_PREFIX + k] = v;
   out[CILIUM_SERVICE_ACCOUNT_KEY] = serviceAccount;
@@ -49,7 +55,7 @@ export function nodeIdentity(labels: Labels): Labels {
   return { ...labels, [reservedLabel('remote-node')]: '' };
 }
 
-const has = (l: Labels, key: string) => Object.prototype.hasOwnProperty.call(l, key);
+export const hasLabel = (l: Labels, key: string): boolean => Object.prototype.hasOwnProperty.call(l, key);
 
 /**
  * What an entity selects, by identity labels (pkg/policy/api entity.go EntitySelectorMapping,
@@ -60,14 +66,14 @@ export function entitySelects(entity: EntityName, clusterName: string): (labels:
     case 'all':
       return () => true;
     case 'world':
-      return (l) => has(l, reservedLabel('world')) || has(l, reservedLabel('world-ipv4')) || has(l, reservedLabel('world-ipv6'));
+      return (l) => hasLabel(l, reservedLabel('world')) || hasLabel(l, reservedLabel('world-ipv4')) || hasLabel(l, reservedLabel('world-ipv6'));
     case 'cluster': {
       const members = ['host', 'remote-node', 'init', 'ingress', 'health', 'unmanaged', 'kube-apiserver'].map(reservedLabel);
-      return (l) => members.some((m) => has(l, m)) || l[CILIUM_CLUSTER_KEY] === clusterName;
+      return (l) => members.some((m) => hasLabel(l, m)) || l[CILIUM_CLUSTER_KEY] === clusterName;
     }
     default: {
       const key = reservedLabel(entity);
-      return (l) => has(l, key);
+      return (l) => hasLabel(l, key);
     }
   }
 }

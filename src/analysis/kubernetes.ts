@@ -109,6 +109,7 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       const cs = ciliumNamespacePeer(p.namespaceSelector!, p.podSelector);
       return (peer: Peer) => cs.matches(peer.ciliumLabels);
     }
+    const podLabels = ctx.semantics.deviations.selectorsMatchIdentityLabels ? (peer: Peer) => peer.ciliumLabels : (peer: Peer) => peer.labels ?? {};
     return (peer: Peer) => {
       if (peer.type !== 'workload' && peer.type !== 'ingress-controller') return false;
       if (nsSel) {
@@ -116,7 +117,7 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       } else if (peer.namespace !== policyNs) {
         return false;
       }
-      return podSel ? podSel.matches(peer.labels ?? {}) : true;
+      return podSel ? podSel.matches(podLabels(peer)) : true;
     };
   });
   if (matchers.length === 1) return matchers[0];
@@ -170,7 +171,9 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
     name: doc.name,
     id,
     source: doc.source,
-    selects: (peer: Peer) => peer.type === 'workload' && peer.namespace === doc.namespace && podSel.matches(peer.labels ?? {}),
+    selects: dev.selectorsMatchIdentityLabels
+      ? (peer: Peer) => peer.type === 'workload' && peer.namespace === doc.namespace && podSel.matches(peer.ciliumLabels)
+      : (peer: Peer) => peer.type === 'workload' && peer.namespace === doc.namespace && podSel.matches(peer.labels ?? {}),
     isolatesIngress,
     isolatesEgress,
     rules,

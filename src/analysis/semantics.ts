@@ -39,18 +39,28 @@ export interface NetworkPolicyDeviations {
    * cilium/cilium#48703).
    */
   readonly rulesOutsidePolicyTypes: boolean;
+  /**
+   * Pod selectors (the policy's podSelector and its peers') match a pod's security identity, whose
+   * labels the identity label filter has thinned: pod-template-hash,
+   * statefulset.kubernetes.io/pod-name, controller-revision-hash, other kubernetes.io and k8s.io
+   * keys are dropped (pkg/labelsfilter defaultLabelPrefixCfg), so a selector on them matches no
+   * pod. (Cilium policies always work so.)
+   */
+  readonly selectorsMatchIdentityLabels: boolean;
 }
 
 export const KUBERNETES_SPEC: NetworkPolicyDeviations = {
   egressNamedPortsClusterWide: false,
   negativeNamespaceSelectorSelectsAll: false,
   rulesOutsidePolicyTypes: false,
+  selectorsMatchIdentityLabels: false,
 };
 
 export const CILIUM_DEVIATIONS: NetworkPolicyDeviations = {
   egressNamedPortsClusterWide: true,
   negativeNamespaceSelectorSelectsAll: true,
   rulesOutsidePolicyTypes: true,
+  selectorsMatchIdentityLabels: true,
 };
 
 /** What each deviation is called in diagnostics, with its upstream reference. */
@@ -58,6 +68,7 @@ export const DEVIATION_TITLES: { readonly [K in keyof NetworkPolicyDeviations]: 
   egressNamedPortsClusterWide: 'Cilium resolves an egress named port once for the whole cluster (pkg/policy/l4.go, pkg/types/portmap.go) and applies it towards every peer of the rule',
   negativeNamespaceSelectorSelectsAll: 'Cilium lets a namespaceSelector of only NotIn/DoesNotExist requirements select addresses outside the cluster and entities too (cilium/cilium#46949)',
   rulesOutsidePolicyTypes: 'Cilium enforces the rules of a direction that policyTypes does not list (cilium/cilium#48703)',
+  selectorsMatchIdentityLabels: 'Cilium matches pod selectors against security identities, whose default label filter drops labels such as pod-template-hash and statefulset.kubernetes.io/pod-name (pkg/labelsfilter)',
 };
 
 export interface Semantics {
@@ -103,9 +114,14 @@ export function semanticsFor(mode: EnforcementMode, ciliumVersion: string, agent
   };
 }
 
-/** Cilium in Kubernetes mode turns `allow-localhost=auto` into `always` (pkg/option config.go). */
+/**
+ * Whether the local node reaches every pod on it whatever the ingress rules: Cilium in Kubernetes
+ * mode turns `allow-localhost=auto` into `always` (pkg/option config.go); the Kubernetes
+ * specification says the same ("traffic to and from the node where a Pod is running is always
+ * allowed", Network Policies, IP blocks). Only `allow-localhost=policy` lets the rules decide.
+ */
 export function allowsLocalhost(s: Semantics): boolean {
-  return s.mode === 'cilium' && s.agent.allowLocalhost !== 'policy';
+  return s.agent.allowLocalhost !== 'policy';
 }
 
 /** The agent options a user gives (strings checked here) as the agent configuration. */

@@ -4,22 +4,26 @@
  */
 import { buildCluster } from '../../src/analysis/cluster';
 import { Engine } from '../../src/analysis/engine';
+import { hasLabel, reservedLabel } from '../../src/analysis/identity';
 import { LoadResult } from '../../src/analysis/load';
 import { Direction, Peer } from '../../src/analysis/model';
 import { ConnSet } from '../../src/analysis/ports';
+import { allowsLocalhost } from '../../src/analysis/semantics';
 import { readDocuments, ReadOptions } from '../../src/wire/reader';
 
 function referenceSide(e: Engine, dir: Direction, subject: Peer, remote: Peer, dst: Peer): ConnSet {
   if (subject.type !== 'workload' && subject.type !== 'node') return e.all;
   const policies = e.policies.filter((p) => p.selects(subject));
   const isolated = policies.some((p) => (dir === 'ingress' ? p.isolatesIngress : p.isolatesEgress));
-  let allowed = isolated ? ConnSet.EMPTY : e.all;
+  // allow-localhost: the node's identities reach its pods whatever the ingress rules
+  const localhost = dir === 'ingress' && subject.type === 'workload' && hasLabel(remote.ciliumLabels, reservedLabel('host')) && allowsLocalhost(e.semantics);
+  let allowed = isolated && !localhost ? ConnSet.EMPTY : e.all;
   let denied = ConnSet.EMPTY;
   for (const p of policies) {
     for (const r of p.rules) {
       if (r.direction !== dir || !r.matchPeer(remote)) continue;
       if (r.deny) denied = denied.union(r.conn(dst));
-      else if (isolated) allowed = allowed.union(r.conn(dst));
+      else if (isolated && !localhost) allowed = allowed.union(r.conn(dst));
     }
   }
   return denied.isEmpty() ? allowed : allowed.subtract(denied);

@@ -184,7 +184,7 @@ function validateL7(rules: L7Rules, ports: readonly PortProtocol[], path: FieldP
       (h.headerMatches ?? []).forEach((m, j) => {
         const mp = [...path, 'http', i, 'headerMatches', j];
         if (!m.name) reject(out, [...mp, 'name'], m.name ?? null, 'is missing ("Header name missing")', 'give the header name');
-        if (m.secret && !m.secret.name) reject(out, [...mp, 'secret', 'name'], m.secret.name ?? null, 'is missing ("Secret name missing")', 'give the Secret name');
+        if (m.secret && !m.secret.name) reject(out, [...mp, 'secret', 'name'], m.secret.name, 'is missing ("Secret name missing")', 'give the Secret name');
       });
     });
   }
@@ -291,13 +291,13 @@ function validateDenyRule(r: IngressDenyRule | EgressDenyRule, dir: 'ingress' | 
 /** Rule.Sanitize for one spec. */
 export function validateCiliumRule(rule: Rule, path: FieldPath, clusterwide: boolean, config: CiliumAgentConfig, out: Out): void {
   if (!rule.ingress?.length && !rule.ingressDeny?.length && !rule.egress?.length && !rule.egressDeny?.length) {
-    reject(out, path, 'no rules', 'has no ingress, ingressDeny, egress or egressDeny rule, and Cilium rejects such a rule ("rule must have at least one of ...")',
+    reject(out, path, undefined, 'has no ingress, ingressDeny, egress or egressDeny rule, and Cilium rejects such a rule ("rule must have at least one of ...")',
       'add a rule, e.g. ingress: [{}] to deny all ingress of the selected endpoints');
   }
   const hasEp = rule.endpointSelector !== undefined;
   const hasNode = rule.nodeSelector !== undefined;
-  if (!hasEp && !hasNode) reject(out, path, 'no selector', 'has neither endpointSelector nor nodeSelector', 'add endpointSelector: {} to select every endpoint (of the namespace, for a CiliumNetworkPolicy)');
-  if (hasEp && hasNode) reject(out, path, 'both selectors', 'has both endpointSelector and nodeSelector', 'keep one: endpointSelector for pods, nodeSelector for a host policy');
+  if (!hasEp && !hasNode) reject(out, path, undefined, 'has neither endpointSelector nor nodeSelector', 'add endpointSelector: {} to select every endpoint (of the namespace, for a CiliumNetworkPolicy)');
+  if (hasEp && hasNode) reject(out, path, undefined, 'has both endpointSelector and nodeSelector', 'keep one: endpointSelector for pods, nodeSelector for a host policy');
   if (hasNode && !clusterwide) reject(out, [...path, 'nodeSelector'], rule.nodeSelector, 'is not allowed in a CiliumNetworkPolicy ("rule cannot have NodeSelector")', 'move this rule to a CiliumClusterwideNetworkPolicy');
   validateSelector(rule.endpointSelector, [...path, 'endpointSelector'], out);
   validateSelector(rule.nodeSelector, [...path, 'nodeSelector'], out);

@@ -1,0 +1,275 @@
+/**
+ * Where the enforcer and the Kubernetes specification disagree on a verdict. For each deviation of
+ * Cilium's NetworkPolicy handling (semantics.ts) that a NetworkPolicy of the input can trigger, the
+ * cluster is analysed again with only that deviation switched, and the connections of the pods the
+ * triggering policies select are compared. Nothing is run for a deviation no policy triggers.
+ */
+import { Cluster, PolicyDoc } from './cluster';
+import { Engine } from './engine';
+import { formatRange, IpRange, parseAddress } from './ipranges';
+import { Diagnostic } from './load';
+import { Peer } from './model';
+import { DEVIATION_TITLES, NetworkPolicyDeviations, Semantics } from './semantics';
+import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
+import { LabelSelector } from '../wire/kubernetes/meta';
+import { NetworkPolicy, NetworkPolicyPeer } from '../wire/kubernetes/network-policy';
+
+export type DeviationName = keyof NetworkPolicyDeviations;
+
+/** The stable ids of the deviations, as diagnostics and the API name them. */
+export const DEVIATION_IDS: { readonly [K in DeviationName]: string } = {
+  egressNamedPortsClusterWide: 'egress-named-ports',
+  negativeNamespaceSelectorSelectsAll: 'negative-namespace-selector',
+  rulesOutsidePolicyTypes: 'rules-outside-policy-types',
+  selectorsMatchIdentityLabels: 'identity-label-filter',
+};
+
+export interface DeviationDifference {
+  readonly src: string;
+  readonly dst: string;
+  /** Connlist text of what the specification allows. */
+  readonly specification: string;
+  /** Connlist text of what Cilium allows. */
+  readonly cilium: string;
+}
+
+export interface DeviationFinding {
+  readonly deviation: DeviationName;
+  /** The NetworkPolicies that trigger it (`NetworkPolicy ns/name`), sorted. */
+  readonly policies: string[];
+  readonly differences: DeviationDifference[];
+}
+
+const isNegative = (op: string) => op === 'NotIn' || op === 'DoesNotExist';
+
+function selectorKeys(s: LabelSelector | undefined): string[] {
+  if (!s) return [];
+  return [...Object.keys(s.matchLabels ?? {}), ...(s.matchExpressions ?? []).map((e) => e.key)];
+}
+
+function peersOf(np: NetworkPolicy): NetworkPolicyPeer[] {
+  return [...(np.spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(np.spec.egress ?? []).flatMap((r) => r.to ?? [])];
+}
+
+/** Whether a NetworkPolicy can be read differently under a deviation (a cheap, conservative test). */
+const TRIGGERS: { readonly [K in DeviationName]: (np: NetworkPolicy) => boolean } = {
+  egressNamedPortsClusterWide: (np) => (np.spec.egress ?? []).some((r) => (r.ports ?? []).some((p) => typeof p.port === 'string')),
+  negativeNamespaceSelectorSelectsAll: (np) => peersOf(np).some((p) => {
+    const ns = p.namespaceSelector;
+    if (!ns) return false;
+    const reqs = [...Object.keys(ns.matchLabels ?? {}).map(() => 'In'), ...(ns.matchExpressions ?? []).map((e) => e.operator)];
+    return reqs.length > 0 && reqs.every(isNegative);
+  }),
+  rulesOutsidePolicyTypes: (np) => (!!np.spec.ingress?.length && !np.spec.policyTypes.includes('Ingress'))
+    || (!!np.spec.egress?.length && !np.spec.policyTypes.includes('Egress')),
+  selectorsMatchIdentityLabels: (np) => [np.spec.podSelector, ...peersOf(np).map((p) => p.podSelector)]
+    .some((s) => selectorKeys(s).some((k) => !isCiliumIdentityLabel(k))),
+};
+
+interface Side {
+  /** verdict text per pair of non-external peers */
+  readonly pairs: Map<string, string>;
+  /** per (other peer, side of the external peer): the external ranges with a verdict */
+  readonly external: Map<string, { range: IpRange; text: string }[]>;
+}
+
+const SEP = '\u0000';
+
+function sideOf(engine: Engine, focus: (p: Peer) => boolean): Side {
+  const pairs = new Map<string, string>();
+  const external = new Map<string, { range: IpRange; text: string }[]>();
+  for (const c of engine.connections(focus)) {
+    const text = c.conn.toString(engine.universe);
+    const ext = c.src.range ? c.src : c.dst.range ? c.dst : undefined;
+    if (!ext) {
+      pairs.set(`${c.src.id}${SEP}${c.dst.id}`, text);
+      continue;
+    }
+    const key = ext === c.src ? `${c.dst.id}${SEP}src` : `${c.src.id}${SEP}dst`;
+    const list = external.get(key) ?? [];
+    list.push({ range: ext.range!, text });
+    external.set(key, list);
+  }
+  return { pairs, external };
+}
+
+/**
+ * The pairs whose verdicts differ. The two analyses may cut the outside world into different
+ * ranges (a rule that only one of them enforces names its own blocks), so ranges are compared on
+ * their common refinement.
+ */
+function compare(mine: Side, theirs: Side): { src: string; dst: string; a: string; b: string }[] {
+  const out: { src: string; dst: string; a: string; b: string }[] = [];
+  const none = 'No Connections';
+  for (const key of new Set([...mine.pairs.keys(), ...theirs.pairs.keys()])) {
+    const a = mine.pairs.get(key) ?? none;
+    const b = theirs.pairs.get(key) ?? none;
+    const [src, dst] = key.split(SEP);
+    if (a !== b) out.push({ src, dst, a, b });
+  }
+  for (const key of new Set([...mine.external.keys(), ...theirs.external.keys()])) {
+    const [other, side] = key.split(SEP);
+    const lists = [mine.external.get(key) ?? [], theirs.external.get(key) ?? []];
+    for (const family of [4, 6] as const) {
+      const of = lists.map((l) => l.filter((x) => x.range.family === family).sort((x, y) => (x.range.start < y.range.start ? -1 : 1)));
+      const cuts = [...new Set(of.flat().flatMap((x) => [x.range.start, x.range.end + 1n]))].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      let run: { start: bigint; end: bigint; a: string; b: string } | undefined;
+      const flush = () => {
+        if (run && run.a !== run.b) {
+          const ext = `${formatRange({ family, start: run.start, end: run.end })}[External]`;
+          out.push(side === 'src' ? { src: ext, dst: other, a: run.a, b: run.b } : { src: other, dst: ext, a: run.a, b: run.b });
+        }
+        run = undefined;
+      };
+      for (let i = 0; i + 1 < cuts.length; i++) {
+        const start = cuts[i];
+        const end = cuts[i + 1] - 1n;
+        const [a, b] = of.map((l) => l.find((x) => x.range.start <= start && end <= x.range.end)?.text ?? none);
+        if (run && run.a === a && run.b === b && run.end + 1n === start) run.end = end;
+        else {
+          flush();
+          run = { start, end, a, b };
+        }
+      }
+      flush();
+    }
+  }
+  return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
+}
+
+/** The pods the policies (by id) select under either engine. */
+function selectedBy(ids: Set<string>, engines: Engine[]): (p: Peer) => boolean {
+  const focused = new Set<string>();
+  for (const e of engines) {
+    for (const p of e.policies) {
+      if (!ids.has(p.id)) continue;
+      for (const w of e.subjectPeers) if (p.selects(w)) focused.add(w.id);
+    }
+  }
+  return (p: Peer) => focused.has(p.id);
+}
+
+type Difference = { src: string; dst: string; a: string; b: string };
+
+/** The non-external end of a difference and the external range, if any (for matching across refinements). */
+function ends(d: Difference): { key: string; range?: [bigint, bigint] } {
+  const parse = (id: string): { family: number; range: [bigint, bigint] } | undefined => {
+    const m = /^(.*)\[External\]$/.exec(id);
+    if (!m) return undefined;
+    const [a, b] = m[1].split('-').map((t) => parseAddress(t)!);
+    return { family: a.family, range: [a.start, (b ?? a).start] };
+  };
+  const rs = parse(d.src);
+  if (rs) return { key: `${d.dst}${SEP}src${rs.family}`, range: rs.range };
+  const rd = parse(d.dst);
+  if (rd) return { key: `${d.src}${SEP}dst${rd.family}`, range: rd.range };
+  return { key: `${d.src}${SEP}${d.dst}` };
+}
+
+function overlaps(d: Difference, among: Difference[]): boolean {
+  const e = ends(d);
+  return among.some((x) => {
+    const f = ends(x);
+    if (f.key !== e.key) return false;
+    return !e.range || (f.range![0] <= e.range[1] && e.range[0] <= f.range![1]);
+  });
+}
+
+/**
+ * The deviations that change a verdict of `engine`'s cluster. The differences are those between
+ * the specification and Cilium (every triggered deviation switched at once, as they act together:
+ * an egress named port in a rule that policyTypes leaves out, say), each listed under the
+ * deviations that change it alone, or, where only their combination does, under all that apply to
+ * its pods.
+ */
+export function findDeviations(engine: Engine): DeviationFinding[] {
+  const s = engine.semantics;
+  const docs = engine.cluster.policies.filter((p) => p.kind === 'NetworkPolicy');
+  const triggered = new Map<DeviationName, Set<string>>();
+  for (const deviation of Object.keys(TRIGGERS) as DeviationName[]) {
+    const ids = docs.filter((d) => TRIGGERS[deviation](d.object as NetworkPolicy)).map(policyId);
+    if (ids.length) triggered.set(deviation, new Set(ids));
+  }
+  if (!triggered.size) return [];
+  const names = [...triggered.keys()];
+  const other = new Engine(quietCopy(engine.cluster), switched(s, names));
+  const allIds = new Set(names.flatMap((n) => [...triggered.get(n)!]));
+  const focus = selectedBy(allIds, [engine, other]);
+  const mine = sideOf(engine, focus);
+  const diffs = compare(mine, sideOf(other, focus));
+  if (!diffs.length) return [];
+  const ciliumIsMine = s.mode === 'cilium';
+  // which differences each deviation causes alone
+  const alone = new Map<DeviationName, Difference[]>();
+  const focusOf = new Map<DeviationName, (p: Peer) => boolean>();
+  for (const n of names) {
+    if (names.length === 1) {
+      alone.set(n, diffs);
+      focusOf.set(n, focus);
+      continue;
+    }
+    const single = new Engine(quietCopy(engine.cluster), switched(s, [n]));
+    const f = selectedBy(triggered.get(n)!, [engine, single]);
+    focusOf.set(n, f);
+    alone.set(n, compare(mine, sideOf(single, f)));
+  }
+  const byId = new Map(engine.peers.map((p) => [p.id, p]));
+  const out: DeviationFinding[] = [];
+  for (const n of names) {
+    const mineAlone = alone.get(n)!;
+    const f = focusOf.get(n)!;
+    const listed = diffs.filter((d) => {
+      if (overlaps(d, mineAlone)) return true;
+      if (names.some((m) => overlaps(d, alone.get(m)!))) return false;
+      // only the combination changes it: every deviation whose policies select one of its ends
+      return [d.src, d.dst].some((id) => { const p = byId.get(id); return !!p && f(p); });
+    });
+    if (!listed.length) continue;
+    out.push({
+      deviation: n,
+      policies: [...triggered.get(n)!].sort(),
+      differences: listed.map((d) => ({ src: d.src, dst: d.dst, specification: ciliumIsMine ? d.b : d.a, cilium: ciliumIsMine ? d.a : d.b })),
+    });
+  }
+  return out;
+}
+
+function policyId(d: PolicyDoc): string {
+  return `NetworkPolicy ${d.namespace}/${d.name}`;
+}
+
+function switched(s: Semantics, names: DeviationName[]): Semantics {
+  const deviations = { ...s.deviations };
+  for (const n of names) deviations[n] = !deviations[n];
+  return { ...s, deviations };
+}
+
+/** The cluster for a second engine, whose diagnostics are not the user's. */
+function quietCopy(c: Cluster): Cluster {
+  return { ...c, diagnostics: [] };
+}
+
+const EXAMPLES = 3;
+
+/** One warning per finding, at the first triggering policy. */
+export function deviationDiagnostics(engine: Engine, findings: DeviationFinding[]): Diagnostic[] {
+  const s = engine.semantics;
+  const cilium = `Cilium ${s.ciliumVersion}`;
+  return findings.map((f) => {
+    const first = engine.cluster.policies.find((p) => p.kind === 'NetworkPolicy' && policyId(p) === f.policies[0])!;
+    const n = f.differences.length;
+    const says = (t: string) => (t === 'No Connections' ? 'nothing' : t);
+    const examples = f.differences.slice(0, EXAMPLES).map((d) => `${d.src} => ${d.dst}: the specification allows ${says(d.specification)}, ${cilium} allows ${says(d.cilium)}`).join('; ');
+    const analysed = s.mode === 'cilium'
+      ? `this analysis follows ${cilium}; cni "kubernetes" (--cni kubernetes) gives the specification's verdicts`
+      : `this analysis follows the specification; cni "cilium@${s.ciliumVersion}" (--cni cilium@${s.ciliumVersion}) gives Cilium's verdicts`;
+    const who = f.policies.length > 3 ? `${f.policies.slice(0, 3).join(', ')} and ${f.policies.length - 3} more` : f.policies.join(', ');
+    return {
+      ...first.source,
+      severity: 'warning' as const,
+      code: `cni-deviation/${DEVIATION_IDS[f.deviation]}`,
+      object: f.policies[0],
+      message: `${who}: ${DEVIATION_TITLES[f.deviation]}; ${n} connection${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''}, e.g. ${examples}${n > EXAMPLES ? '; ...' : ''} (${analysed})`,
+    };
+  });
+}
