@@ -4,9 +4,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { goRegExpMatcher } from '../src/wire/goregexp';
 import { SHARED } from './schema-validator';
 import { validateDnsName, validateDnsPattern, validateServerName } from '../src/model/cilium/dns-names';
+import { goRegExpMatcher } from '../src/wire/goregexp';
 
 const SEED = 20240612;
 

@@ -5,8 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { goRegExpMatcher } from '../src/wire/goregexp';
 import { parse as parseYaml } from 'yaml';
+import { goRegExpMatcher } from '../src/wire/goregexp';
 
 export const SHARED = path.resolve(__dirname, '..', '..', 'shared');
 

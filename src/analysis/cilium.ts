@@ -30,11 +30,11 @@
  *   unchanged in ParseToCiliumRule; pkg/k8s rule_translate serviceMatches accepts any namespace).
  */
 import { CidrGroupInfo, Cluster, PolicyDoc, ServiceInfo } from './cluster';
+import { entitySelects, podIdentity } from './identity';
 import { fullRange, IpRange, IpSet } from './ipranges';
 import { PolicyError } from './kubernetes';
 import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, Interval, L7Restriction, PORT_MAX, PORT_MIN } from './ports';
-import { entitySelects, podIdentity } from './identity';
 import { CompiledSelector, compileSelector, Labels, Requirement, selectorText } from './selectors';
 import { ciliumAtLeast } from './semantics';
 import { CILIUM_AGENT_DEFAULTS } from '../wire/cilium/agent';
@@ -51,7 +51,7 @@ import { EndpointSelector } from '../wire/cilium/selector';
 import { Service as ServiceRef } from '../wire/cilium/service';
 import { parseCiliumPort } from '../wire/cilium/validation';
 import { Diagnostic } from '../wire/diagnostic';
-import { CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_RESERVED_SOURCE, ciliumKeyWithoutK8sSource } from '../wire/labels';
+import { CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_RESERVED_SOURCE, ciliumKeyWithoutK8sSource } from '../wire/labels';
 import { parseIp, parsePrefix } from '../wire/net';
 
 export const CILIUM_NAMESPACE_LABEL = CILIUM_POD_NAMESPACE_KEY;
@@ -198,6 +198,8 @@ interface SelectorCtx {
   /** The subject selector names `reserved:init` (getEndpointSelector matchesInit). */
   readonly subjectMatchesInit: boolean;
   readonly clusterName: string;
+  /** policy-default-local-cluster: peer selectors are limited to this cluster (clustermesh/types LocalClusterNameForPolicies). */
+  readonly localClusterOnly: boolean;
 }
 
 const NS_KEY = CILIUM_POD_NAMESPACE_KEY;
@@ -227,6 +229,9 @@ function compileEndpointSelector(sel: EndpointSelector, f: string, sc: SelectorC
     } else if (!keys.some((k) => k.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX))) {
       extra = [{ key: NS_KEY, operator: 'In', values: [sc.policyNs] }];
     }
+  }
+  if (sc.localClusterOnly && !(endpointSelector && reserved.length) && !keys.includes(CILIUM_CLUSTER_KEY)) {
+    extra.push({ key: CILIUM_CLUSTER_KEY, operator: 'In', values: [sc.clusterName] });
   }
   const full = extra.length ? new CompiledSelector([...cs.requirements, ...extra], selectorText([...cs.requirements, ...extra])) : cs;
   return (peer: Peer) => full.matches(peer.ciliumLabels);
@@ -302,6 +307,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
       policyNs: clusterwide ? undefined : doc.namespace,
       subjectMatchesInit: !hostPolicy && compileSelector(spec.endpointSelector!, 'endpointSelector', stripSource).keys().includes(`${CILIUM_RESERVED_SOURCE}:init`),
       clusterName,
+      localClusterOnly: ctx.semantics.agent.policyDefaultLocalCluster,
     };
     const ingressIpSets: IpSet[] = [];
     const egressIpSets: IpSet[] = [];

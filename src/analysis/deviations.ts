@@ -22,6 +22,7 @@ export const DEVIATION_IDS: { readonly [K in DeviationName]: string } = {
   negativeNamespaceSelectorSelectsAll: 'negative-namespace-selector',
   rulesOutsidePolicyTypes: 'rules-outside-policy-types',
   selectorsMatchIdentityLabels: 'identity-label-filter',
+  ipBlockPeerSelectsNamespacePods: 'ip-block-selects-namespace',
 };
 
 export interface DeviationDifference {
@@ -64,6 +65,7 @@ const TRIGGERS: { readonly [K in DeviationName]: (np: NetworkPolicy) => boolean 
     || (!!np.spec.egress?.length && !np.spec.policyTypes.includes('Egress')),
   selectorsMatchIdentityLabels: (np) => [np.spec.podSelector, ...peersOf(np).map((p) => p.podSelector)]
     .some((s) => selectorKeys(s).some((k) => !isCiliumIdentityLabel(k))),
+  ipBlockPeerSelectsNamespacePods: (np) => peersOf(np).some((p) => !!p.ipBlock),
 };
 
 interface Side {
@@ -125,8 +127,7 @@ function compare(mine: Side, theirs: Side): { src: string; dst: string; a: strin
         const start = cuts[i];
         const end = cuts[i + 1] - 1n;
         const [a, b] = of.map((l) => l.find((x) => x.range.start <= start && end <= x.range.end)?.text ?? none);
-        if (run && run.a === a && run.b === b && run.end + 1n === start) run.end = end;
-        else {
+        if (run && run.a === a && run.b === b && run.end + 1n === start) {run.end = end;} else {
           flush();
           run = { start, end, a, b };
         }
@@ -187,6 +188,7 @@ export function findDeviations(engine: Engine): DeviationFinding[] {
   const docs = engine.cluster.policies.filter((p) => p.kind === 'NetworkPolicy');
   const triggered = new Map<DeviationName, Set<string>>();
   for (const deviation of Object.keys(TRIGGERS) as DeviationName[]) {
+    if (!s.ciliumDeviations[deviation]) continue; // not how this Cilium release and configuration behave
     const ids = docs.filter((d) => TRIGGERS[deviation](d.object as NetworkPolicy)).map(policyId);
     if (ids.length) triggered.set(deviation, new Set(ids));
   }

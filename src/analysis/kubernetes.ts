@@ -19,8 +19,8 @@ import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RuleModel
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector, selectorText } from './selectors';
 import { LabelSelector } from '../wire/kubernetes/meta';
-import { CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY } from '../wire/labels';
 import { IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../wire/kubernetes/network-policy';
+import { CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY } from '../wire/labels';
 import { parsePrefix } from '../wire/net';
 
 interface PortSpec {
@@ -82,12 +82,15 @@ function ipBlockSet(b: IPBlock): IpSet {
  * selector is empty. A selector of only negative requirements therefore also matches identities
  * that are not pods (semantics.ts, negativeNamespaceSelectorSelectsAll).
  */
-function ciliumNamespacePeer(ns: LabelSelector, pods: LabelSelector | undefined): CompiledSelector {
+function ciliumNamespacePeer(ns: LabelSelector, pods: LabelSelector | undefined, localCluster: string | undefined): CompiledSelector {
   const prefix = (k: string) => CILIUM_NAMESPACE_LABELS_PREFIX + k;
   const nsReqs = compileSelector(ns, 'namespaceSelector', prefix).requirements;
   const podReqs = pods ? compileSelector(pods, 'podSelector').requirements : [];
   const exists = nsReqs.length === 0 ? [{ key: CILIUM_POD_NAMESPACE_KEY, operator: 'Exists' as const, values: [] }] : [];
-  const reqs = [...nsReqs, ...exists, ...podReqs];
+  // policy-default-local-cluster: the pod selector gets the cluster, unless it names one
+  const cluster = localCluster !== undefined && !podReqs.some((r) => r.key === CILIUM_CLUSTER_KEY)
+    ? [{ key: CILIUM_CLUSTER_KEY, operator: 'In' as const, values: [localCluster] }] : [];
+  const reqs = [...nsReqs, ...exists, ...podReqs, ...cluster];
   return new CompiledSelector(reqs, selectorText(reqs));
 }
 
@@ -100,13 +103,18 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       // FQDN peers (named by Cilium toFQDNs) have unknown addresses: only a block covering a whole
       // address family is sure to contain them
       const coversAll = set.containsRange(fullRange(4)) || set.containsRange(fullRange(6));
-      return (peer: Peer) => (peer.type === 'external' && !!peer.range && set.containsRange(peer.range)) || (coversAll && isNamedOutside(peer));
+      const outside = (peer: Peer) => (peer.type === 'external' && !!peer.range && set.containsRange(peer.range)) || (coversAll && isNamedOutside(peer));
+      if (!ctx.semantics.deviations.ipBlockPeerSelectsNamespacePods) return outside;
+      // the pod selector Cilium gives the peer: the cluster, in the policy's namespace (semantics.ts)
+      const cluster = ctx.semantics.agent.clusterName;
+      return (peer: Peer) => outside(peer) || (peer.ciliumLabels[CILIUM_POD_NAMESPACE_KEY] === policyNs && peer.ciliumLabels[CILIUM_CLUSTER_KEY] === cluster);
     }
     const podSel: CompiledSelector | undefined = p.podSelector ? compileSelector(p.podSelector, 'podSelector') : undefined;
     const nsSel: CompiledSelector | undefined = p.namespaceSelector ? compileSelector(p.namespaceSelector, 'namespaceSelector') : undefined;
     if (nsSel && ctx.semantics.deviations.negativeNamespaceSelectorSelectsAll) {
       // Cilium matches the translated selector against every identity (identity.ts)
-      const cs = ciliumNamespacePeer(p.namespaceSelector!, p.podSelector);
+      const agent = ctx.semantics.agent;
+      const cs = ciliumNamespacePeer(p.namespaceSelector!, p.podSelector, agent.policyDefaultLocalCluster ? agent.clusterName : undefined);
       return (peer: Peer) => cs.matches(peer.ciliumLabels);
     }
     const podLabels = ctx.semantics.deviations.selectorsMatchIdentityLabels ? (peer: Peer) => peer.ciliumLabels : (peer: Peer) => peer.labels ?? {};

@@ -7,9 +7,9 @@
  * - `cilium@1.18`: everything as Cilium 1.18 enforces it, including where Cilium's handling of
  *   NetworkPolicy deviates from the specification (the deviations below, each an upstream fact).
  */
-import { CILIUM_AGENT_DEFAULTS, CiliumAgentConfig } from '../wire/cilium/agent';
 import { KubeApiserverPlacement } from './identity';
 import { CiliumAgentOptions } from '../model/cilium/agent';
+import { ciliumAgentDefaults, CiliumAgentConfig } from '../wire/cilium/agent';
 
 export type EnforcementMode = 'kubernetes' | 'cilium';
 
@@ -47,6 +47,13 @@ export interface NetworkPolicyDeviations {
    * pod. (Cilium policies always work so.)
    */
   readonly selectorsMatchIdentityLabels: boolean;
+  /**
+   * With policy-default-local-cluster, an ipBlock peer also selects every pod of the policy's
+   * namespace: the cluster requirement is added to a pod selector the peer does not have
+   * (pkg/k8s/network_policy.go parseNetworkPolicyPeer), which then selects the policy's namespace.
+   * Fixed in 1.19 patch releases of June 2026 (cilium/cilium#46305, #46456); present in 1.18.3.
+   */
+  readonly ipBlockPeerSelectsNamespacePods: boolean;
 }
 
 export const KUBERNETES_SPEC: NetworkPolicyDeviations = {
@@ -54,20 +61,26 @@ export const KUBERNETES_SPEC: NetworkPolicyDeviations = {
   negativeNamespaceSelectorSelectsAll: false,
   rulesOutsidePolicyTypes: false,
   selectorsMatchIdentityLabels: false,
+  ipBlockPeerSelectsNamespacePods: false,
 };
 
-export const CILIUM_DEVIATIONS: NetworkPolicyDeviations = {
-  egressNamedPortsClusterWide: true,
-  negativeNamespaceSelectorSelectsAll: true,
-  rulesOutsidePolicyTypes: true,
-  selectorsMatchIdentityLabels: true,
-};
+/** The deviations of a Cilium release with an agent configuration. */
+export function ciliumDeviations(ciliumVersion: string, agent: CiliumAgentConfig): NetworkPolicyDeviations {
+  return {
+    egressNamedPortsClusterWide: true,
+    negativeNamespaceSelectorSelectsAll: true,
+    rulesOutsidePolicyTypes: true,
+    selectorsMatchIdentityLabels: true,
+    ipBlockPeerSelectsNamespacePods: agent.policyDefaultLocalCluster && !ciliumAtLeast(ciliumVersion, 19),
+  };
+}
 
 /** What each deviation is called in diagnostics, with its upstream reference. */
 export const DEVIATION_TITLES: { readonly [K in keyof NetworkPolicyDeviations]: string } = {
   egressNamedPortsClusterWide: 'Cilium resolves an egress named port once for the whole cluster (pkg/policy/l4.go, pkg/types/portmap.go) and applies it towards every peer of the rule',
   negativeNamespaceSelectorSelectsAll: 'Cilium lets a namespaceSelector of only NotIn/DoesNotExist requirements select addresses outside the cluster and entities too (cilium/cilium#46949)',
   rulesOutsidePolicyTypes: 'Cilium enforces the rules of a direction that policyTypes does not list (cilium/cilium#48703)',
+  ipBlockPeerSelectsNamespacePods: 'with policy-default-local-cluster, Cilium lets an ipBlock peer also select every pod of the policy\'s namespace (cilium/cilium#46305, fixed in 1.19 in June 2026)',
   selectorsMatchIdentityLabels: 'Cilium matches pod selectors against security identities, whose default label filter drops labels such as pod-template-hash and statefulset.kubernetes.io/pod-name (pkg/labelsfilter)',
 };
 
@@ -76,7 +89,10 @@ export interface Semantics {
   /** The Cilium minor release whose semantics apply to Cilium policies (and, in cilium mode, to all). */
   readonly ciliumVersion: string;
   readonly agent: CiliumAgentConfig;
+  /** The readings applied: Cilium's in cilium mode, the specification's in kubernetes mode. */
   readonly deviations: NetworkPolicyDeviations;
+  /** Cilium's readings for this version and agent configuration, whichever mode applies. */
+  readonly ciliumDeviations: NetworkPolicyDeviations;
 }
 
 export const DEFAULT_CILIUM_VERSION = '1.18';
@@ -106,12 +122,9 @@ export function defaultMode(hasCiliumPolicies: boolean): EnforcementMode {
 }
 
 export function semanticsFor(mode: EnforcementMode, ciliumVersion: string, agent: Partial<CiliumAgentConfig> = {}): Semantics {
-  return {
-    mode,
-    ciliumVersion,
-    agent: { ...CILIUM_AGENT_DEFAULTS, ...agent },
-    deviations: mode === 'cilium' ? CILIUM_DEVIATIONS : KUBERNETES_SPEC,
-  };
+  const config = { ...ciliumAgentDefaults(ciliumVersion), ...agent };
+  const cilium = ciliumDeviations(ciliumVersion, config);
+  return { mode, ciliumVersion, agent: config, deviations: mode === 'cilium' ? cilium : KUBERNETES_SPEC, ciliumDeviations: cilium };
 }
 
 /**
@@ -130,6 +143,7 @@ export function agentConfig(options: CiliumAgentOptions = {}): Partial<CiliumAge
   if (options.enableNodeSelectorLabels !== undefined) out.enableNodeSelectorLabels = options.enableNodeSelectorLabels;
   if (options.enableL7Proxy !== undefined) out.enableL7Proxy = options.enableL7Proxy;
   if (options.enableIcmpRules !== undefined) out.enableIcmpRules = options.enableIcmpRules;
+  if (options.policyDefaultLocalCluster !== undefined) out.policyDefaultLocalCluster = options.policyDefaultLocalCluster;
   if (options.clusterName !== undefined) {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.clusterName) || options.clusterName.length > 32) {
       throw new EnforcementError(`ciliumAgent.clusterName: "${options.clusterName}" is not a Cilium cluster name; use up to 32 lowercase letters, digits and "-"`);

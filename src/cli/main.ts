@@ -9,9 +9,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { registerLintCommand } from './lint';
-import { CILIUM_AGENT_HELP, ExitCode, LENIENT_HELP, parseCiliumAgent, UsageError } from './options';
+import { CILIUM_AGENT_HELP, CNI_HELP, ExitCode, LENIENT_HELP, parseCiliumAgent, UsageError } from './options';
 import { AnalysisOptions, ConnectivityAnalysis, OutputFormat } from '../analysis';
 import { QueryError } from '../analysis/explain';
+import { EnforcementError } from '../analysis/semantics';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -36,10 +37,11 @@ function reportLoad(a: ConnectivityAnalysis, io: CliIo, quiet: boolean): ExitCod
 interface ReadFlags {
   readonly lenient?: boolean;
   readonly ciliumAgent?: string;
+  readonly cni?: string;
 }
 
 function readOptions(opts: ReadFlags): AnalysisOptions {
-  return { lenient: opts.lenient, ciliumAgent: parseCiliumAgent(opts.ciliumAgent) };
+  return { lenient: opts.lenient, ciliumAgent: parseCiliumAgent(opts.ciliumAgent), cni: opts.cni };
 }
 
 /** The installed package's version: package.json sits two folders up from both src/cli and lib/cli. */
@@ -69,6 +71,7 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
     .option('-q, --quiet', 'do not print info messages')
     .option('--lenient', LENIENT_HELP)
     .option('--cilium-agent <settings>', CILIUM_AGENT_HELP)
+    .option('--cni <enforcer>', CNI_HELP)
     .action((paths: string[], opts: { format: string; focus?: string; quiet?: boolean } & ReadFlags) => {
       if (!FORMATS.includes(opts.format)) throw new UsageError(`--format "${opts.format}" is not supported; use one of ${FORMATS.join(', ')}`);
       const a = ConnectivityAnalysis.fromFiles(paths, { ...readOptions(opts), focusWorkload: opts.focus });
@@ -87,6 +90,7 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
     .option('-q, --quiet', 'do not print info messages')
     .option('--lenient', LENIENT_HELP)
     .option('--cilium-agent <settings>', CILIUM_AGENT_HELP)
+    .option('--cni <enforcer>', CNI_HELP)
     .action((paths: string[], opts: { from: string; to: string; port?: string; protocol?: string; quiet?: boolean } & ReadFlags) => {
       let port: number | undefined;
       if (opts.port !== undefined) {
@@ -109,7 +113,7 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
     if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     io.stderr(`error: ${e?.message ?? e}\n`);
     // a bad option value or query (unknown workload, protocol, port); anything else is a bug to report
-    return e instanceof UsageError || e instanceof QueryError ? ExitCode.USAGE : ExitCode.INVALID_INPUT;
+    return e instanceof UsageError || e instanceof QueryError || e instanceof EnforcementError ? ExitCode.USAGE : ExitCode.INVALID_INPUT;
   }
   return code;
 }

@@ -101,3 +101,66 @@ describe('cdk8s-netpol CLI', () => {
     });
   });
 });
+
+describe('--cni and --cilium-agent', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-cni-'));
+  fs.writeFileSync(path.join(dir, 'all.yaml'), `
+apiVersion: v1
+kind: Namespace
+metadata: {name: a}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: a}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: a}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from:
+    - namespaceSelector: {matchExpressions: [{key: team, operator: DoesNotExist}]}
+`);
+
+  test('kubernetes and cilium@1.18 give their verdicts, each warning of the other', async () => {
+    const k = await run('explain', dir, '--from', '8.8.8.8', '--to', 'a/api', '--cni', 'kubernetes');
+    expect(k.code).toBe(0);
+    expect(k.out).toContain('verdict: DENIED');
+    expect(k.err).toContain('warning: NetworkPolicy a/p: Cilium lets a namespaceSelector of only NotIn/DoesNotExist requirements select addresses outside the cluster');
+    const c = await run('explain', dir, '--from', '8.8.8.8', '--to', 'a/api', '--cni', 'cilium@1.18');
+    expect(c.code).toBe(0);
+    expect(c.out).toContain('verdict: ALLOWED');
+    expect(c.err).toContain('this analysis follows Cilium 1.18');
+  });
+
+  test('a bad --cni is a usage error naming the choices', async () => {
+    const r = await run('analyze', dir, '--cni', 'calico');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('cni: "calico" is not an enforcer this tool models; use kubernetes, cilium or cilium@<version>');
+  });
+
+  test.each([
+    ['allow-localhost=never', '--cilium-agent: allow-localhost=never: use auto, always or policy'],
+    ['cluster-name', '--cilium-agent: cluster-name needs a value, e.g. cluster-name=prod'],
+    ['enable-l7-proxy=maybe', '--cilium-agent: enable-l7-proxy=maybe: the value must be true or false'],
+    ['hubble', '--cilium-agent: "hubble" is not a setting this tool models'],
+    ['cluster-name=Prod_1', 'ciliumAgent.clusterName: "Prod_1" is not a Cilium cluster name'],
+  ])('--cilium-agent %s is a usage error', async (setting, message) => {
+    const r = await run('analyze', dir, '--cilium-agent', setting);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+  });
+
+  test('--cilium-agent settings with values reach the analysis', async () => {
+    const r = await run('analyze', dir, '--cni', 'cilium', '--cilium-agent', 'policy-default-local-cluster,cluster-name=prod', '-q');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).not.toContain('[External] => a/api');
+  });
+});

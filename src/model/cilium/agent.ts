@@ -38,4 +38,10 @@ export interface CiliumAgentOptions {
    * @default "remote-node"
    */
   readonly kubeApiserverPlacement?: string;
+  /**
+   * `policy-default-local-cluster`: peer selectors that do not name a cluster select only this
+   * cluster's endpoints (clustermesh).
+   * @default - false in Cilium 1.18, true from 1.19
+   */
+  readonly policyDefaultLocalCluster?: boolean;
 }

@@ -36,6 +36,20 @@ export const CILIUM_AGENT_DEFAULTS: CiliumAgentConfig = {
   kubeApiserverPlacement: 'remote-node',
 };
 
+/**
+ * Defaults that changed after 1.18, per minor release (the table above is 1.18's):
+ * policy-default-local-cluster is true from 1.19 (pkg/clustermesh/types option.go,
+ * "clustermesh: enable policy-default-local-cluster by default").
+ */
+export const CILIUM_AGENT_DEFAULT_CHANGES: { readonly [minor: string]: Partial<CiliumAgentConfig> } = {
+  1.19: { policyDefaultLocalCluster: true },
+};
+
+/** The agent defaults of a Cilium minor release (`1.18`, `1.19`). */
+export function ciliumAgentDefaults(minor: string): CiliumAgentConfig {
+  return { ...CILIUM_AGENT_DEFAULTS, ...(CILIUM_AGENT_DEFAULT_CHANGES[minor] ?? {}) };
+}
+
 /** The agent flag of each setting, for messages. */
 export const CILIUM_AGENT_FLAGS: { readonly [K in keyof CiliumAgentConfig]: string } = {
   enableL7Proxy: 'enable-l7-proxy',
@@ -45,5 +59,5 @@ export const CILIUM_AGENT_FLAGS: { readonly [K in keyof CiliumAgentConfig]: stri
   clusterName: 'cluster-name',
   policyDefaultLocalCluster: 'policy-default-local-cluster',
   allowLocalhost: 'allow-localhost',
-  kubeApiserverPlacement: 'kube-apiserver placement',
+  kubeApiserverPlacement: 'kube-apiserver-placement',
 };
