@@ -54,7 +54,8 @@ export class AnalyserVerdicts {
    */
   constructor(readonly analysis: ConnectivityAnalysis, overrides: Map<string, string> = new Map()) {
     for (const c of analysis.connections()) {
-      this.add(c.source, c.destination, { ports: c.ports.map((p) => ({ protocol: p.protocol, port: p.port, endPort: p.endPort })), all: c.allConnections });
+      const ports = c.ports.map((p) => ({ protocol: p.protocol, port: p.port, endPort: p.endPort }));
+      this.add(c.source, c.destination, { ports, all: c.allConnections });
     }
     for (const [pair, text] of overrides) {
       const [src, dst] = pair.split('\u0000');

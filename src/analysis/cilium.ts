@@ -29,7 +29,7 @@
  * - `toServices` without a namespace selects Services in every namespace (Cilium copies toServices
  *   unchanged in ParseToCiliumRule; pkg/k8s rule_translate serviceMatches accepts any namespace).
  */
-import { CidrGroupInfo, Cluster, PolicyDoc, ServiceInfo } from './cluster';
+import { CidrGroupInfo, Cluster, ownNamedPort, PolicyDoc, ServiceInfo } from './cluster';
 import { entitySelects, podIdentity } from './identity';
 import { fullRange, IpRange, IpSet } from './ipranges';
 import { PolicyError } from './kubernetes';
@@ -57,7 +57,8 @@ import { parseIp, parsePrefix } from '../wire/net';
 export const CILIUM_NAMESPACE_LABEL = CILIUM_POD_NAMESPACE_KEY;
 
 /** The label set Cilium derives for a pod (the lint matches workloads as the analyser does). */
-export function ciliumLabelsFor(labels: Labels, namespace: string, nsLabels: Labels, serviceAccount: string, clusterName = CILIUM_AGENT_DEFAULTS.clusterName): Labels {
+export function ciliumLabelsFor(labels: Labels, namespace: string, nsLabels: Labels, serviceAccount: string,
+  clusterName = CILIUM_AGENT_DEFAULTS.clusterName): Labels {
   return podIdentity(labels, namespace, nsLabels, serviceAccount, clusterName);
 }
 
@@ -180,7 +181,7 @@ function portsConn(ports: PortSpec[], dst: Peer, clusterNamedPort?: CompileConte
     for (const proto of p.protocols) {
       let iv: Interval;
       if (p.named !== undefined) {
-        const port = clusterNamedPort ? clusterNamedPort(p.named, proto) : dst.workload?.ports.find((c) => c.name === p.named && c.protocol === proto)?.port;
+        const port = clusterNamedPort ? clusterNamedPort(p.named, proto) : ownNamedPort(dst, p.named, proto);
         if (port === undefined || port < 1) continue;
         iv = [port, port];
       } else {

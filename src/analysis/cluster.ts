@@ -294,6 +294,11 @@ export function buildCluster(read: ReadResult, diagnostics: Diagnostic[] = []): 
  * number that pods give the name with a matching protocol; none when they give it two numbers
  * ("duplicate named ports") or none.
  */
+/** The number a destination pod gives a named port of a protocol (the specification's reading, and Cilium's on ingress). */
+export function ownNamedPort(dst: { readonly workload?: Workload }, name: string, protocol: string): number | undefined {
+  return dst.workload?.ports.find((c) => c.name === name && c.protocol === protocol)?.port;
+}
+
 export function clusterNamedPorts(workloads: readonly Workload[]): (name: string, protocol: string) => number | undefined {
   const byName = new Map<string, Set<string>>();
   for (const w of workloads) {

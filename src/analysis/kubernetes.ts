@@ -12,7 +12,7 @@
  * - Named ports are resolved against the destination pod's container ports with the same protocol.
  * - `endPort` makes a port range; protocols are TCP (default), UDP and SCTP.
  */
-import { PolicyDoc } from './cluster';
+import { ownNamedPort, PolicyDoc } from './cluster';
 import { fullRange, IpSet } from './ipranges';
 import { Diagnostic } from './load';
 import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RuleModel } from './model';
@@ -53,7 +53,7 @@ export function portsConn(ports: PortSpec[] | undefined, dst: Peer, ctx: Compile
   let res = ConnSet.EMPTY;
   for (const p of ports) {
     if (p.named !== undefined) {
-      const port = clusterWide ? ctx.clusterNamedPort(p.named, p.protocol) : dst.workload?.ports.find((c) => c.name === p.named && c.protocol === p.protocol)?.port;
+      const port = clusterWide ? ctx.clusterNamedPort(p.named, p.protocol) : ownNamedPort(dst, p.named, p.protocol);
       if (port === undefined || port < 1) continue;
       res = res.union(ConnSet.of(p.protocol, [[port, port]]));
     } else {
@@ -94,7 +94,8 @@ function ciliumNamespacePeer(ns: LabelSelector, pods: LabelSelector | undefined,
   return new CompiledSelector(reqs, selectorText(reqs));
 }
 
-function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: string, ipSets: IpSet[], ctx: CompileContext): PeerMatcher | undefined {
+function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: string, ipSets: IpSet[],
+  ctx: CompileContext): PeerMatcher | undefined {
   if (!list || list.length === 0) return undefined;
   const matchers: PeerMatcher[] = list.map((p) => {
     if (p.ipBlock) {
@@ -107,7 +108,8 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       if (!ctx.semantics.deviations.ipBlockPeerSelectsNamespacePods) return outside;
       // the pod selector Cilium gives the peer: the cluster, in the policy's namespace (semantics.ts)
       const cluster = ctx.semantics.agent.clusterName;
-      return (peer: Peer) => outside(peer) || (peer.ciliumLabels[CILIUM_POD_NAMESPACE_KEY] === policyNs && peer.ciliumLabels[CILIUM_CLUSTER_KEY] === cluster);
+      const l = (peer: Peer) => peer.ciliumLabels;
+      return (peer: Peer) => outside(peer) || (l(peer)[CILIUM_POD_NAMESPACE_KEY] === policyNs && l(peer)[CILIUM_CLUSTER_KEY] === cluster);
     }
     const podSel: CompiledSelector | undefined = p.podSelector ? compileSelector(p.podSelector, 'podSelector') : undefined;
     const nsSel: CompiledSelector | undefined = p.namespaceSelector ? compileSelector(p.namespaceSelector, 'namespaceSelector') : undefined;

@@ -1,9 +1,9 @@
 // DNS names, DNS patterns and server names: the linear-time checks accept exactly the strings the
 // CRD patterns accept under RE2 (the API server's engine), and say why a string is rejected.
 import * as fc from 'fast-check';
-import { goRegExpMatcher } from '../../src/wire/goregexp';
 import { CiliumNetworkPolicy, Endpoints, Entity, Fqdn, L7Dns } from '../../src';
 import { validateDnsName, validateDnsPattern, validateServerName } from '../../src/model/cilium/dns-names';
+import { goRegExpMatcher } from '../../src/wire/goregexp';
 import { expectError, newChart } from '../util';
 
 // The patterns of the Cilium sources the CRD is generated from: pkg/policy/api/fqdn.go
