@@ -25,6 +25,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ipaddr.js@^2.2.0', // IPv4/IPv6 address and CIDR parsing
     'commander@^12.1.0', // CLI argument parsing
     're2js@^1.1.0', // RE2 syntax checks for Cilium HTTP path/method regexes
+    '@viz-js/viz@^3.31.0', // Graphviz compiled to WebAssembly: `--format svg` without a system Graphviz
   ],
   devDeps: [
     'cdk8s-cli@2.207.60', // offline `cdk8s import` via ../shared/tools
@@ -33,6 +34,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@^8.17.1', // JSON-schema validation of synthesised manifests (conformance)
     'ajv-formats@^3.0.1',
     'fast-check@^4.10.0', // property-based tests: every input a construct accepts must synthesise a valid manifest
+    '@microsoft/jest-sarif@1.0.0-beta.0', // ships the SARIF 2.1.0 JSON schema the SARIF test validates against
+    'ajv-draft-04@^1.0.0', // the SARIF schema is JSON Schema draft-04
   ],
   bin: { 'cdk8s-netpol': 'lib/cli/main.js' },
   // jsii targets, named the way cdk8s-plus names its own (distName/module, groupId/artifactId,
