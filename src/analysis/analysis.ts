@@ -211,8 +211,13 @@ export class ConnectivityAnalysis {
    * Analyses files without checking that the focus names exist (the diff checks them across both
    * sides: a workload may exist on one side only). @internal
    */
-  public static _fromFilesUnchecked(paths: string[], options?: AnalysisOptions): ConnectivityAnalysis {
-    return new ConnectivityAnalysis(loadFiles(paths), options, false);
+  public static _fromFilesUnchecked(paths: string[], options?: AnalysisOptions, onFile?: (file: string, index: number, count: number) => void): ConnectivityAnalysis {
+    return new ConnectivityAnalysis(loadFiles(paths, onFile), options, false);
+  }
+
+  /** As fromFiles, telling `onFile` of each file before it is read (the CLI's progress). @internal */
+  public static _fromFilesWithProgress(paths: string[], options: AnalysisOptions | undefined, onFile: (file: string, index: number, count: number) => void): ConnectivityAnalysis {
+    return new ConnectivityAnalysis(loadFiles(paths, onFile), options);
   }
 
   private readonly engine: Engine;

@@ -5,7 +5,8 @@ import {
 import { andOrPeers, duplicateRule, egressWithoutDns, emptyPeerList, implicitPolicyTypes, shadowedRule } from './checks-kubernetes';
 import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
 import { buildContext, LintCheck, LintObject, sortFindings } from './context';
-import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
+import { toSarif } from './sarif';
+import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity, SarifOptions } from './types';
 import { fromObjects, loadFiles, LoadResult } from '../analysis/load';
 import { CiliumVersion } from '../model/cilium/versions';
 import { readDocuments } from '../wire/reader';
@@ -139,6 +140,14 @@ export class Linter {
   /** The report as stable, pretty-printed JSON. */
   public static formatJson(report: LintReport): string {
     return JSON.stringify(report, null, 2) + '\n';
+  }
+
+  /**
+   * The report as a SARIF 2.1.0 log (for code scanning): every check a rule, every finding a
+   * result with its file, line and object; suppressed findings carry an in-source suppression.
+   */
+  public static formatSarif(report: LintReport, options?: SarifOptions): string {
+    return JSON.stringify(toSarif(report, Linter.checks(), options), null, 2) + '\n';
   }
 
   private static run(loaded: LoadResult, options: LintOptions): LintReport {
