@@ -35,6 +35,33 @@ function isAnonymousPipe(p: string): boolean {
   }
 }
 
+/**
+ * All of standard input. It is opened anew as /dev/stdin where it can be (a pipe or file), since
+ * reading fd 0 fails with EAGAIN when the parent made it non-blocking; a socket (as some process
+ * runners give) cannot be opened so, and is read from fd 0, waiting briefly whenever it has no data yet.
+ */
+function readStdin(): Buffer {
+  try {
+    return fs.readFileSync('/dev/stdin');
+  } catch {
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(65536);
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(0, buf, 0, buf.length, null);
+      } catch (e: any) {
+        if (e?.code !== 'EAGAIN') throw e;
+        Atomics.wait(pause, 0, 0, 10);
+        continue;
+      }
+      if (n === 0) return Buffer.concat(chunks);
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+  }
+}
+
 /** Expand paths (files or folders, recursively, sorted) into manifest files; `-` is standard input. */
 export function listManifestFiles(paths: string[], diagnostics: Diagnostic[]): string[] {
   const out: string[] = [];
@@ -105,8 +132,7 @@ export function loadFiles(paths: string[], onFile?: (file: string, index: number
         });
         continue;
       }
-      // standard input is opened anew as /dev/stdin: reading fd 0 fails with EAGAIN when the parent made it non-blocking
-      bytes = fs.readFileSync(stdin ? (fs.existsSync('/dev/stdin') ? '/dev/stdin' : 0) : f);
+      bytes = stdin ? readStdin() : fs.readFileSync(f);
     } catch (e: any) {
       diagnostics.push({ severity: 'error', file: f, line: 0, column: 0, code: 'file-unreadable', message: `cannot read file: ${e?.message ?? e}` });
       continue;
