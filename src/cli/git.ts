@@ -71,13 +71,14 @@ export class RevisionCheckouts {
     return { revision, commit, root, cwd: path.join(root, this.rel) };
   }
 
-  /** Runs the synth command in a checkout (its output goes to stderr, so that stdout keeps the report only). */
-  synth(c: Checkout, command: string, log: (text: string) => void): void {
+  /** Runs the synth command in a checkout; its output goes to `log` (stderr: stdout keeps the report only), on success only when `verbose`. */
+  synth(c: Checkout, command: string, log: (text: string) => void, verbose: boolean): void {
     if (!fs.existsSync(c.cwd)) throw new RevisionError(`--git: ${this.rel || '.'} does not exist at ${c.revision}; run the command from a folder both revisions have`);
     const r = spawnSync(command, { cwd: c.cwd, shell: true, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-    if (r.error || r.status !== 0) {
-      if (out) log(out.endsWith('\n') ? out : `${out}\n`);
+    const failed = !!r.error || r.status !== 0;
+    if (out && (failed || verbose)) log(out.endsWith('\n') ? out : `${out}\n`);
+    if (failed) {
       throw new RevisionError(`--synth "${command}" failed at ${c.revision} (${c.commit.slice(0, 12)}): ${r.error ? r.error.message : `exit code ${r.status}`}`);
     }
   }

@@ -188,7 +188,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           for (const s of sides) {
             if (opts.synth !== undefined) {
               progress.step(`synthesising ${s.revision}`);
-              co.synth(s, opts.synth, (t) => io.stderr(t));
+              co.synth(s, opts.synth, (t) => io.stderr(t), !opts.quiet);
             }
           }
           const resolve = (s: typeof sides[0]) => rel.map((p) => path.resolve(s.cwd, p));
