@@ -121,6 +121,7 @@ for (const dir of ['examples', 'conformance', 'bench']) {
   });
 }
 
-for (const p of ['/examples/', '/bench/', '/conformance/', '/.ci/', '/.synth/']) project.addPackageIgnore(p);
+// The GitHub Action (action.yml, action/) runs from a checkout of this repository, not from the npm package.
+for (const p of ['/examples/', '/bench/', '/conformance/', '/.ci/', '/.synth/', '/action/', '/action.yml']) project.addPackageIgnore(p);
 
 project.synth();

@@ -9,7 +9,7 @@ import { Linter, LintSeverity } from '../lint';
 
 /** Options of the lint command. */
 export interface LintCommandOptions {
-  /** `text` (default), `json` or `sarif`. */
+  /** `text` (default), `json`, `md` or `sarif`. */
   readonly format?: string;
   /** Comma-separated check ids not to run. */
   readonly disable?: string;
@@ -33,7 +33,7 @@ export interface LintCommandResult {
 }
 
 /** The lint's report formats. */
-export const LINT_FORMATS = ['text', 'json', 'sarif'];
+export const LINT_FORMATS = ['text', 'json', 'md', 'sarif'];
 const FORMATS = LINT_FORMATS;
 const SEVERITIES: string[] = [LintSeverity.ERROR, LintSeverity.WARNING, LintSeverity.INFO];
 
@@ -73,7 +73,9 @@ export function runLintCommand(paths: string[], options: LintCommandOptions = {}
   const missingPath = invalid.some(f => /^path not found/.test(f.message));
   return {
     exitCode: missingPath ? ExitCode.USAGE : invalid.length ? ExitCode.INVALID_INPUT : failing ? ExitCode.CHECK_FAILED : ExitCode.OK,
-    stdout: format === 'json' ? Linter.formatJson(report) : format === 'sarif' ? Linter.formatSarif(report, { toolVersion: options.toolVersion }) : Linter.formatText(report),
+    stdout: format === 'json' ? Linter.formatJson(report)
+      : format === 'sarif' ? Linter.formatSarif(report, { toolVersion: options.toolVersion })
+        : format === 'md' ? Linter.formatMarkdown(report) : Linter.formatText(report),
     stderr: '',
   };
 }

@@ -143,6 +143,22 @@ export class Linter {
   }
 
   /**
+   * The report as a Markdown table (severity, check, object, field, message, fix, file:line), then
+   * the summary line; for pull request summaries.
+   */
+  public static formatMarkdown(report: LintReport): string {
+    const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const lines = ['| severity | check | object | field | message | fix | file |', '|----------|-------|--------|-------|---------|-----|------|'];
+    for (const f of report.findings) {
+      const obj = `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`;
+      const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '';
+      lines.push(`| ${f.severity} | ${f.checkId} | ${esc(obj)} | ${esc(f.field)} | ${esc(f.message)} | ${esc(f.fix)} | ${esc(where)} |`);
+    }
+    const summary = `${report.errorCount} error(s), ${report.warningCount} warning(s), ${report.findings.length - report.errorCount - report.warningCount} info, ${report.suppressed.length} suppressed`;
+    return (report.findings.length ? lines.join('\n') + '\n\n' : '') + summary + '\n';
+  }
+
+  /**
    * The report as a SARIF 2.1.0 log (for code scanning): every check a rule, every finding a
    * result with its file, line and object; suppressed findings carry an in-source suppression.
    */
