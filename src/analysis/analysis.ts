@@ -17,6 +17,9 @@ import { compileSelector } from './selectors';
 import { CiliumAgentOptions } from '../model/cilium/agent';
 import { readDocuments } from '../wire/reader';
 
+/** Hears of each manifest file before it is read (the CLI's progress). */
+type FileProgress = (file: string, index: number, count: number) => void;
+
 /** Output formats of the connectivity report. */
 export enum OutputFormat {
   /** netpol-analyzer connlist text (`SRC => DST : CONNECTIONS`, sorted). */
@@ -211,12 +214,12 @@ export class ConnectivityAnalysis {
    * Analyses files without checking that the focus names exist (the diff checks them across both
    * sides: a workload may exist on one side only). @internal
    */
-  public static _fromFilesUnchecked(paths: string[], options?: AnalysisOptions, onFile?: (file: string, index: number, count: number) => void): ConnectivityAnalysis {
+  public static _fromFilesUnchecked(paths: string[], options?: AnalysisOptions, onFile?: FileProgress): ConnectivityAnalysis {
     return new ConnectivityAnalysis(loadFiles(paths, onFile), options, false);
   }
 
   /** As fromFiles, telling `onFile` of each file before it is read (the CLI's progress). @internal */
-  public static _fromFilesWithProgress(paths: string[], options: AnalysisOptions | undefined, onFile: (file: string, index: number, count: number) => void): ConnectivityAnalysis {
+  public static _fromFilesWithProgress(paths: string[], options: AnalysisOptions | undefined, onFile: FileProgress): ConnectivityAnalysis {
     return new ConnectivityAnalysis(loadFiles(paths, onFile), options);
   }
 

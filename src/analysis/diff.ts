@@ -79,6 +79,13 @@ function rangeId(r: ExternalRange): string {
   return `${formatAddress(r.family, r.start)}-${formatAddress(r.family, r.end)}[External]`;
 }
 
+/** The connections between one peer and external ranges, in one direction, on both sides. */
+interface ExternalGroup {
+  readonly other: string;
+  readonly otherIsSource: boolean;
+  readonly ranges: { r: ExternalRange; side: 1 | 2; conn: string }[];
+}
+
 interface Pair {
   readonly source: string;
   readonly destination: string;
@@ -92,7 +99,7 @@ interface Pair {
  * pieces with the same connections merge (netpol-analyzer DisjointPeerIPMap,
  * RefineConnListByDisjointPeers, then mergeIPblocks grouping by peer and both connection strings).
  */
-function externalPairs(groups: Map<string, { other: string; otherIsSource: boolean; ranges: { r: ExternalRange; side: 1 | 2; conn: string }[] }>): Pair[] {
+function externalPairs(groups: Map<string, ExternalGroup>): Pair[] {
   const out: Pair[] = [];
   for (const g of groups.values()) {
     for (const family of [4, 6] as Family[]) {
@@ -108,7 +115,8 @@ function externalPairs(groups: Map<string, { other: string; otherIsSource: boole
       const flush = () => {
         if (!run) return;
         const id = rangeId({ family, start: run.start, end: run.end });
-        out.push(g.otherIsSource ? { source: g.other, destination: id, ref1: run.c1, ref2: run.c2 } : { source: id, destination: g.other, ref1: run.c1, ref2: run.c2 });
+        const [source, destination] = g.otherIsSource ? [g.other, id] : [id, g.other];
+        out.push({ source, destination, ref1: run.c1, ref2: run.c2 });
         run = undefined;
       };
       for (let i = 0; i + 1 < points.length; i++) {
@@ -121,8 +129,7 @@ function externalPairs(groups: Map<string, { other: string; otherIsSource: boole
           flush();
           continue;
         }
-        if (run && run.end + 1n === start && run.c1 === c1 && run.c2 === c2) run.end = end;
-        else {
+        if (run && run.end + 1n === start && run.c1 === c1 && run.c2 === c2) {run.end = end;} else {
           flush();
           run = { start, end, c1, c2 };
         }
@@ -181,7 +188,7 @@ export class ConnectivityDiff {
     const w1 = new Set(this.ref1.workloads);
     const w2 = new Set(this.ref2.workloads);
     const pairs = new Map<string, Pair>();
-    const groups = new Map<string, { other: string; otherIsSource: boolean; ranges: { r: ExternalRange; side: 1 | 2; conn: string }[] }>();
+    const groups = new Map<string, ExternalGroup>();
     const add = (c: Connection, side: 1 | 2) => {
       const srcRange = externalRange(c.source);
       const dstRange = srcRange ? undefined : externalRange(c.destination);

@@ -104,6 +104,21 @@ export class ConnectivityExpectations {
     return new ConnectivityExpectations(expectations);
   }
 
+  /** The mismatches as lines (`file:line: from -> to port: expected X, got Y (reason)`), then a summary line. */
+  public static formatReport(results: ExpectationResult[]): string {
+    const lines: string[] = [];
+    for (const r of results) {
+      if (r.passed) continue;
+      const e = r.expectation;
+      const conn = e.port !== undefined ? ` ${e.protocol ?? 'TCP'} ${e.port}` : e.protocol ? ` ${e.protocol}` : '';
+      const got = r.verdict === 'allowed' || r.connections !== 'No Connections' ? `${r.verdict === 'allowed' ? 'allowed' : 'partly allowed'} (${r.connections})` : 'denied';
+      lines.push(`${e.location ? `${e.location}: ` : ''}${e.from} -> ${e.to}${conn}: expected ${e.expect}, got ${got}: ${r.reason}${e.description ? ` [${e.description}]` : ''}`);
+    }
+    const failed = results.filter((r) => !r.passed).length;
+    lines.push(`${results.length - failed} of ${results.length} expectation(s) met${failed ? `, ${failed} not met` : ''}`);
+    return lines.join('\n') + '\n';
+  }
+
   /** The expectations, in the order written. */
   public readonly expectations: ConnectionExpectation[];
 
@@ -125,20 +140,5 @@ export class ConnectivityExpectations {
       const passed = e.expect === 'allowed' ? v.allowed : v.connections === 'No Connections';
       return { expectation: e, passed, verdict, connections: v.connections, reason: v.reason };
     });
-  }
-
-  /** The mismatches as lines (`file:line: from -> to port: expected X, got Y (reason)`), then a summary line. */
-  public static formatReport(results: ExpectationResult[]): string {
-    const lines: string[] = [];
-    for (const r of results) {
-      if (r.passed) continue;
-      const e = r.expectation;
-      const conn = e.port !== undefined ? ` ${e.protocol ?? 'TCP'} ${e.port}` : e.protocol ? ` ${e.protocol}` : '';
-      const got = r.verdict === 'allowed' || r.connections !== 'No Connections' ? `${r.verdict === 'allowed' ? 'allowed' : 'partly allowed'} (${r.connections})` : 'denied';
-      lines.push(`${e.location ? `${e.location}: ` : ''}${e.from} -> ${e.to}${conn}: expected ${e.expect}, got ${got}: ${r.reason}${e.description ? ` [${e.description}]` : ''}`);
-    }
-    const failed = results.filter((r) => !r.passed).length;
-    lines.push(`${results.length - failed} of ${results.length} expectation(s) met${failed ? `, ${failed} not met` : ''}`);
-    return lines.join('\n') + '\n';
   }
 }

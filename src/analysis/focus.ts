@@ -3,8 +3,8 @@
  * pkg/netpol/connlist/connlist.go, includePairOfWorkloads, isPeerFocusWorkload,
  * validateFocusConnFormatAndValue): workloads, their peers, a direction and one connection.
  */
-import { QueryError, closeNames } from './explain';
 import { INGRESS_CONTROLLER_ID, INGRESS_CONTROLLER_NAMESPACE } from './engine';
+import { QueryError, closeNames } from './explain';
 import { Peer } from './model';
 import { ConnSet, L4_PROTOCOLS, PORT_MAX, PORT_MIN } from './ports';
 

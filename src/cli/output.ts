@@ -13,12 +13,12 @@ export class OutputError extends Error {}
 
 /** What the CLI writes to and reads the clock from (the process, or a test). */
 export interface CliIo {
+  /** stderr is a terminal (progress is shown only then). */
+  readonly stderrIsTTY?: boolean;
   /** Writes report text; may return a promise that settles once written (backpressure, errors). */
   stdout(text: string): void | Promise<void>;
   /** Writes messages. */
   stderr(text: string): void;
-  /** stderr is a terminal (progress is shown only then). */
-  readonly stderrIsTTY?: boolean;
   /** Milliseconds, for progress timing. */
   now?(): number;
 }

@@ -86,7 +86,11 @@ export function listManifestFiles(paths: string[], diagnostics: Diagnostic[]): s
       if (!explicit && !MANIFEST_EXT.test(p)) return;
       const what = st.isFIFO() ? 'a named pipe (FIFO), which blocks until a writer opens it' : st.isSocket() ? 'a socket' : 'a device';
       diagnostics.push({
-        severity: 'error', file: p, line: 0, column: 0, code: 'not-a-file',
+        severity: 'error',
+        file: p,
+        line: 0,
+        column: 0,
+        code: 'not-a-file',
         message: `not read: ${p} is ${what}; pass files or folders of YAML/JSON manifests, or - to read standard input (e.g. kustomize build | cdk8s-netpol analyze -)`,
       });
     } else if (explicit || MANIFEST_EXT.test(p)) {

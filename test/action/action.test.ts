@@ -92,7 +92,7 @@ describe('GitHub Action', () => {
 
   test('a clean pull request passes; committed manifests need no synth', () => {
     const repo = fixtureRepository(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-action-')), 'repo'));
-    const r = runAction(repo, { manifests: 'app', base: 'HEAD~1', head: 'HEAD', 'sarif-file': '' });
+    const r = runAction(repo, { 'manifests': 'app', 'base': 'HEAD~1', 'head': 'HEAD', 'sarif-file': '' });
     expect(r.status).toBe(0);
     expect(r.summary).toContain('| added | shop/web[Deployment] | shop/db[Deployment] | No Connections | TCP 5432 |  |\n');
     expect(r.summary).toContain('0 error(s), 0 warning(s), 0 info, 0 suppressed\n');

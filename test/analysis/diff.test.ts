@@ -3,8 +3,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ConnectivityAnalysis, ConnectivityDiff, DiffFormat } from '../../src/analysis';
 import { deploy, netpol, ns } from './helpers';
+import { ConnectivityAnalysis, ConnectivityDiff, DiffFormat } from '../../src/analysis';
 
 const base = [ns('shop'), deploy('shop', 'web', { app: 'web' }), deploy('shop', 'api', { app: 'api' }, [{ containerPort: 9090 }])];
 const apiIngress = (ports: any[]) => netpol('shop', 'api', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports }] });
@@ -19,8 +19,14 @@ describe('ConnectivityDiff', () => {
     const d = diff([...base, apiIngress([{ port: 9090 }])], [...base, apiIngress([{ port: 9090 }, { port: 53, protocol: 'UDP' }])]);
     expect(d.toText()).toBe('Connectivity diff:\ndiff-type: changed, source: shop/web[Deployment], destination: shop/api[Deployment], ref1: TCP 9090, ref2: TCP 9090,UDP 53\n');
     expect(d.diffs).toEqual([{
-      diffType: 'changed', source: 'shop/web[Deployment]', destination: 'shop/api[Deployment]', ref1: 'TCP 9090', ref2: 'TCP 9090,UDP 53',
-      sourceNewOrRemoved: false, destinationNewOrRemoved: false, workloadsDiffInfo: '',
+      diffType: 'changed',
+      source: 'shop/web[Deployment]',
+      destination: 'shop/api[Deployment]',
+      ref1: 'TCP 9090',
+      ref2: 'TCP 9090,UDP 53',
+      sourceNewOrRemoved: false,
+      destinationNewOrRemoved: false,
+      workloadsDiffInfo: '',
     }]);
   });
 

@@ -1,7 +1,7 @@
 // Focus options as netpol-analyzer's `list` has them (--focusworkload list, --focusworkload-peer,
 // --focus-direction, --focus-conn): np-guard/netpol-analyzer connlist.go includePairOfWorkloads.
-import { ConnectivityAnalysis, OutputFormat } from '../../src/analysis';
 import { deploy, netpol, ns } from './helpers';
+import { ConnectivityAnalysis, OutputFormat } from '../../src/analysis';
 
 // shop: web -> api -> db (TCP 5432), ops/monitor -> every pod on TCP 9100; db and api isolated for ingress
 const manifests = [

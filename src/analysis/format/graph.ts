@@ -1,5 +1,5 @@
-import { QueryError } from '../explain';
 import { ConnectionResult } from '../engine';
+import { QueryError } from '../explain';
 import { Peer } from '../model';
 
 function nodesOf(conns: ConnectionResult[], extra: Peer[]): Peer[] {
