@@ -63,9 +63,13 @@ test('the README shows examples of every output format', () => {
 describe.each(all.map((e) => [`README.md:${e.line} ${e.args.join(' ')}`, e]))('%s', (_name, e) => {
   test('equals the output', async () => {
     const out = await stdout(e.args);
-    if (e.kind === 'cli') {expect(out).toBe(`${e.body}\n`);} else if (e.kind === 'cli-json') {
+    if (e.kind === 'cli') {
+      expect(out).toBe(`${e.body}\n`);
+    } else if (e.kind === 'cli-json') {
       const value = e.target!.split('.').reduce((v: any, k) => v[/^\d+$/.test(k) ? Number(k) : k], JSON.parse(out));
       expect(value).toEqual(JSON.parse(e.body!));
-    } else {expect(out).toBe(fs.readFileSync(path.join(root, e.target!), 'utf8'));}
+    } else {
+      expect(out).toBe(fs.readFileSync(path.join(root, e.target!), 'utf8'));
+    }
   });
 });
