@@ -400,6 +400,7 @@ export class ConnectivityAnalysis {
     return connectionsToJson(this.results(), this.engine.universe, this.focus?.conn?.text);
   }
 
+  /** The report as CSV (`src,dst,conn`), as netpol-analyzer writes it. */
   public toCsv(): string {
     return this.format(OutputFormat.CSV);
   }
