@@ -35,10 +35,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-side_paths() { # side -> the manifest paths inside that side's checkout
-  local p out=()
-  for p in "${manifests[@]}"; do out+=("$tmp/$1/$workdir/$p"); done
-  printf '%s\n' "${out[@]}"
+# a manifest path relative to the root of a checkout: working-directory/path without ./ segments
+repo_path() {
+  local p="${workdir%/}/$1"
+  while [ "${p#./}" != "$p" ]; do p="${p#./}"; done
+  printf '%s' "${p//\/.\//\/}"
 }
 
 for side in base head; do
@@ -50,16 +51,20 @@ for side in base head; do
     echo "::endgroup::"
   fi
 done
-mapfile -t base_paths < <(side_paths base)
-mapfile -t head_paths < <(side_paths head)
+base_paths=(); head_paths=(); lint_paths=()
+for p in "${manifests[@]}"; do
+  base_paths+=("$tmp/base/$(repo_path "$p")")
+  head_paths+=("$tmp/head/$(repo_path "$p")")
+  lint_paths+=("$(repo_path "$p")")
+done
 
 diff_status=0
 "${cli[@]}" diff --old "${base_paths[@]}" --new "${head_paths[@]}" --format md --ref-names base,head -q > "$tmp/diff.md" || diff_status=$?
 # the lint runs at the root of the head checkout, so that its file names (summary, SARIF) are the repository's
-lint_paths=()
-for p in "${manifests[@]}"; do lint_paths+=("$(realpath -m --relative-to="$tmp/head" "$tmp/head/$workdir/$p")"); done
 sarif_file=""
-[ -n "${NETPOL_SARIF:-}" ] && sarif_file="$(realpath -m "$NETPOL_SARIF")"
+if [ -n "${NETPOL_SARIF:-}" ]; then
+  case "$NETPOL_SARIF" in /*) sarif_file="$NETPOL_SARIF" ;; *) sarif_file="$PWD/$NETPOL_SARIF" ;; esac
+fi
 lint_status=0
 (cd "$tmp/head" && "${cli[@]}" lint "${lint_paths[@]}" --format md --fail-on "${NETPOL_FAIL_ON:-error}") > "$tmp/lint.md" || lint_status=$?
 if [ -n "$sarif_file" ]; then

@@ -100,6 +100,14 @@ describe('GitHub Action', () => {
     expect(fs.existsSync(path.join(repo, 'cdk8s-netpol.sarif'))).toBe(false);
   });
 
+  test('working-directory: the manifests are found inside it, and the lint names them from the repository root', () => {
+    const repo = fixtureRepository(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-action-')), 'repo'), { 'egress.yaml': FQDN_POLICY });
+    const r = runAction(repo, { 'working-directory': 'app', 'manifests': '.', 'base': 'HEAD~1', 'head': 'HEAD' });
+    expect(r.status).toBe(1);
+    expect(r.summary).toContain('| added | shop/web[Deployment] | api.example.com[FQDN] | No Connections | TCP 443 |  |\n');
+    expect(r.summary).toMatch(/\| error \| CNP001 \| .* \| app\/egress\.yaml:1 \|\n/);
+  });
+
   test('no connection changed: the summary says so', () => {
     const repo = fixtureRepository(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-action-')), 'repo'));
     const r = runAction(repo, { manifests: 'app', base: 'HEAD', head: 'HEAD' });
