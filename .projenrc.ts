@@ -36,6 +36,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4.10.0', // property-based tests: every input a construct accepts must synthesise a valid manifest
     '@microsoft/jest-sarif@1.0.0-beta.0', // ships the SARIF 2.1.0 JSON schema the SARIF test validates against
     'ajv-draft-04@^1.0.0', // the SARIF schema is JSON Schema draft-04
+    '@dagrejs/dagre@^3.1.3', // lays the mermaid output out as mermaid does, to check that no arrow passes behind a box
   ],
   bin: { 'cdk8s-netpol': 'lib/cli/main.js' },
   // jsii targets, named the way cdk8s-plus names its own (distName/module, groupId/artifactId,

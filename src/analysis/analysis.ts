@@ -30,7 +30,7 @@ export enum OutputFormat {
   MD = 'md',
   /** Graphviz dot graph. */
   DOT = 'dot',
-  /** Mermaid flowchart: sources on the left, destinations on the right (see README). */
+  /** Mermaid flowchart: a box per source with its own boxes for its destinations (see README). */
   MERMAID = 'mermaid',
   /** CSV (`src,dst,conn`), as netpol-analyzer writes it. */
   CSV = 'csv',

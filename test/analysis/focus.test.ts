@@ -99,15 +99,16 @@ describe('focus options', () => {
 });
 
 describe('graphs', () => {
-  test('mermaid: every arrow goes from a left box (a source) to a right box (a destination)', () => {
+  test('mermaid: a box per source, with an arrow to a box of its own per destination', () => {
     const a = ConnectivityAnalysis.fromManifests(manifests);
     const text = a.toMermaid();
-    const edges = text.split('\n').filter((l) => l.includes('-->'));
-    expect(edges.length).toBe(a.connections().length);
-    for (const e of edges) expect(e).toMatch(/^ {2}s\d+ -->\|"[^"]+"\| d\d+$/);
-    // each source and destination box is declared once, with its peer id
-    expect(text).toContain('  s0(["0.0.0.0-255.255.255.255[External]"])');
-    expect(text.match(/\["shop\/db\[Deployment\]"\]/g)!.length).toBe(2);
+    const arrows = text.split('\n').filter((l) => l.includes('-->'));
+    expect(arrows.length).toBe(a.connections().length);
+    for (const e of arrows) expect(e).toMatch(/^ {2}s(\d+) -->\|"[^"]+"\| s\1_\d+[[(]+"[^"]+"[\])]+$/);
+    expect(text).toContain('  s0(["0.0.0.0-255.255.255.255[External]"])\n  s0 -->|"All Connections"| s0_0["ops/monitor[Deployment]"]\n');
+    // every box of a destination is its own: no id is the target of two arrows
+    const targets = arrows.map((e) => / (s\d+_\d+)/.exec(e)![1]);
+    expect(new Set(targets).size).toBe(targets.length);
   });
 
   test('mermaid lists workloads without connections on the left', () => {

@@ -79,38 +79,35 @@ function mermaidShape(n: Peer): [string, string] {
 }
 
 /**
- * Mermaid flowchart drawn as two columns: every peer that sends is a box on the left, every peer
- * that receives a box on the right, and each connection an arrow from left to right. Mermaid's
- * layered layout (dagre) puts nodes without incoming edges in the first rank and their targets in
- * the next, so every arrow joins two adjacent columns with nothing between them: no arrow can pass
- * behind a box and be read as a connection it is not (a graph with one box per peer routes arrows
- * past, and behind, unrelated boxes and namespace frames). Workloads without any connection are
- * listed on the left, marked as such.
+ * Mermaid flowchart drawn as a forest: one box per peer that sends, each with arrows to boxes of its
+ * own for the peers it reaches (a destination appears once per source). Mermaid lays flowcharts out
+ * with dagre, whose layered layout routes an arrow between two boxes of a general graph past, and
+ * behind, unrelated boxes and namespace frames, where it reads as a connection to them; in a forest
+ * each source sits by the block of its own destinations, so no arrow has a box in its way
+ * (`test/analysis/mermaid-layout.test.ts` lays the output out with dagre and checks every arrow).
+ * Workloads without any connection are listed too, marked as such.
  */
 export function formatMermaid(conns: ConnectionResult[], universe: string[], workloads: Peer[]): string {
-  const srcs = new Map<string, Peer>();
-  const dsts = new Map<string, Peer>();
+  const bySource = new Map<string, { peer: Peer; conns: ConnectionResult[] }>();
+  const seen = new Set<string>();
   for (const c of conns) {
-    srcs.set(c.src.id, c.src);
-    dsts.set(c.dst.id, c.dst);
+    const g = bySource.get(c.src.id) ?? { peer: c.src, conns: [] };
+    g.conns.push(c);
+    bySource.set(c.src.id, g);
+    seen.add(c.src.id);
+    seen.add(c.dst.id);
   }
   const byId = (a: Peer, b: Peer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const srcList = [...srcs.values()].sort(byId);
-  const dstList = [...dsts.values()].sort(byId);
-  const isolated = workloads.filter((w) => !srcs.has(w.id) && !dsts.has(w.id)).sort(byId);
-  const sid = new Map(srcList.map((p, i) => [p.id, `s${i}`]));
-  const did = new Map(dstList.map((p, i) => [p.id, `d${i}`]));
   const lines = ['flowchart LR'];
-  for (const p of srcList) {
-    const [a, b] = mermaidShape(p);
-    lines.push(`  ${sid.get(p.id)}${a}${mq(p.id)}${b}`);
-  }
-  isolated.forEach((p, i) => lines.push(`  i${i}[${mq(`${p.id} (no allowed connections)`)}]`));
-  for (const p of dstList) {
-    const [a, b] = mermaidShape(p);
-    lines.push(`  ${did.get(p.id)}${a}${mq(p.id)}${b}`);
-  }
-  for (const c of conns) lines.push(`  ${sid.get(c.src.id)} -->|${mq(c.conn.toString(universe))}| ${did.get(c.dst.id)}`);
+  [...bySource.values()].sort((a, b) => byId(a.peer, b.peer)).forEach((g, i) => {
+    const [a, b] = mermaidShape(g.peer);
+    lines.push(`  s${i}${a}${mq(g.peer.id)}${b}`);
+    g.conns.forEach((c, j) => {
+      const [x, y] = mermaidShape(c.dst);
+      lines.push(`  s${i} -->|${mq(c.conn.toString(universe))}| s${i}_${j}${x}${mq(c.dst.id)}${y}`);
+    });
+  });
+  workloads.filter((w) => !seen.has(w.id)).sort(byId).forEach((p, i) => lines.push(`  i${i}[${mq(`${p.id} (no allowed connections)`)}]`));
   const text = lines.join('\n') + '\n';
   checkGraphSize(conns, workloads, 'mermaid', text);
   return text;
