@@ -4,8 +4,8 @@
 // that box. The old drawing (one box per peer) fails this check on the same inputs.
 import * as path from 'path';
 import * as dagre from '@dagrejs/dagre';
-import { ConnectivityAnalysis } from '../../src/analysis';
 import { deploy, netpol, ns } from './helpers';
+import { ConnectivityAnalysis } from '../../src/analysis';
 
 interface Box { x: number; y: number; width: number; height: number }
 
@@ -41,7 +41,8 @@ function arrowsThroughBoxes(mermaid: string): number {
     }
   }
   dagre.layout(g);
-  const inside = (x: number, y: number, b: Box) => x > b.x - b.width / 2 + 1 && x < b.x + b.width / 2 - 1 && y > b.y - b.height / 2 + 1 && y < b.y + b.height / 2 - 1;
+  const inside = (x: number, y: number, b: Box) =>
+    x > b.x - b.width / 2 + 1 && x < b.x + b.width / 2 - 1 && y > b.y - b.height / 2 + 1 && y < b.y + b.height / 2 - 1;
   let bad = 0;
   for (const e of g.edges()) {
     const pts: { x: number; y: number }[] = g.edge(e).points;
@@ -74,11 +75,11 @@ function onePerPeer(a: ConnectivityAnalysis): string {
 // 21 workloads in 4 namespaces, each admitting a varying set of the others on varying ports
 const dense = [
   ...['a', 'b', 'c', 'd'].map((n) => ns(n)),
-  ...Array.from({ length: 21 }, (_, i) => deploy('abcd'[i % 4], `w${i}`, { app: `w${i}` }, [{ containerPort: 80 }])),
-  ...Array.from({ length: 21 }, (_, i) => netpol('abcd'[i % 4], `w${i}`, {
+  ...Array.from({ length: 21 }, (_x, i) => deploy('abcd'[i % 4], `w${i}`, { app: `w${i}` }, [{ containerPort: 80 }])),
+  ...Array.from({ length: 21 }, (_x, i) => netpol('abcd'[i % 4], `w${i}`, {
     podSelector: { matchLabels: { app: `w${i}` } },
     ingress: [{
-      from: Array.from({ length: 21 }, (_, j) => j).filter((j) => j !== i && (i * 7 + j * 3) % 4 !== 0)
+      from: Array.from({ length: 21 }, (_y, j) => j).filter((j) => j !== i && (i * 7 + j * 3) % 4 !== 0)
         .map((j) => ({ namespaceSelector: {}, podSelector: { matchLabels: { app: `w${j}` } } })),
       ports: i % 3 ? [{ port: 80 }] : undefined,
     }],
