@@ -7,6 +7,8 @@
 import { AnalysisOptions, Connection, ConnectivityAnalysis } from './analysis';
 import { QueryError } from './explain';
 import { csvRow } from './format/csv';
+import { formatDiffDot } from './format/diff-dot';
+import { GRAPH_LIMITS, renderSvg } from './format/graph';
 import { Family, formatAddress, parseAddress } from './ipranges';
 
 /** Output formats of the connectivity diff. */
@@ -19,6 +21,10 @@ export enum DiffFormat {
   CSV = 'csv',
   /** JSON array of the differences (see ConnectionDiff). */
   JSON = 'json',
+  /** Graphviz graph of the differences and the unchanged connections, as netpol-analyzer draws it. */
+  DOT = 'dot',
+  /** SVG drawing of the dot graph (only through `toSvg()`, which is asynchronous). */
+  SVG = 'svg',
 }
 
 /** How the allowed connections of one source/destination pair differ between the two sides. */
@@ -129,7 +135,9 @@ function externalPairs(groups: Map<string, ExternalGroup>): Pair[] {
           flush();
           continue;
         }
-        if (run && run.end + 1n === start && run.c1 === c1 && run.c2 === c2) {run.end = end;} else {
+        if (run && run.end + 1n === start && run.c1 === c1 && run.c2 === c2) {
+          run.end = end;
+        } else {
           flush();
           run = { start, end, c1, c2 };
         }
@@ -167,6 +175,7 @@ export class ConnectivityDiff {
   /** The second side (new manifests). */
   public readonly ref2: ConnectivityAnalysis;
   private computed?: ConnectionDiff[];
+  private unchanged: ConnectionDiff[] = [];
 
   private constructor(ref1: ConnectivityAnalysis, ref2: ConnectivityAnalysis) {
     this.ref1 = ref1;
@@ -216,6 +225,7 @@ export class ConnectivityDiff {
     for (const p of [...pairs.values(), ...externalPairs(groups)]) {
       if (p.ref1 !== undefined && p.ref2 !== undefined) {
         if (p.ref1 !== p.ref2) changed.push(entry('changed', p, false, false));
+        else this.unchanged.push(entry('unchanged', p, false, false));
       } else if (p.ref1 !== undefined) {
         // a removed pair's peers exist on the first side; they are lost when the second has no such workload
         removed.push(entry('removed', p, isWorkload(p.source) && !w2.has(p.source), isWorkload(p.destination) && !w2.has(p.destination)));
@@ -247,9 +257,29 @@ export class ConnectivityDiff {
           ...ordered(d, csvKey, names).map((x) => csvRow([x.d.diffType, x.d.source, x.d.destination, x.d.ref1, x.d.ref2, x.d.workloadsDiffInfo]))].join('');
       case DiffFormat.JSON:
         return JSON.stringify(d, null, 2) + '\n';
+      case DiffFormat.DOT:
+        if (!d.length) return '';
+        return formatDiffDot(d, this.unchanged, names.ref1) + '\n';
+      case DiffFormat.SVG:
+        throw new QueryError('format: svg is drawn asynchronously; call toSvg() (the CLI does)');
       default:
-        throw new QueryError(`format: "${format}" is not one of txt, md, csv, json`);
+        throw new QueryError(`format: "${format}" is not one of txt, md, csv, json, dot, svg`);
     }
+  }
+
+  /**
+   * The dot graph drawn as SVG by Graphviz (WebAssembly); empty when nothing differs. Throws when the
+   * graph is too large to read (README "Output formats").
+   */
+  public async toSvg(options?: DiffFormatOptions): Promise<string> {
+    const dot = this.format(DiffFormat.DOT, options);
+    if (!dot) return '';
+    const edges = this.diffs.length + this.unchanged.length;
+    if (edges > GRAPH_LIMITS.svgEdges) {
+      throw new QueryError(`svg: ${edges} connections (at most ${GRAPH_LIMITS.svgEdges} are drawn), too many to draw readably; narrow the diff with --focusworkload (focusWorkloads), `
+        + '--focusworkload-peer, --focus-direction or --focus-conn, or use --format txt, md, csv or dot');
+    }
+    return renderSvg(dot);
   }
 
   /** The text report. */

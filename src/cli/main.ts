@@ -2,7 +2,7 @@
 /**
  * cdk8s-netpol CLI (README "Command line" has every option and the exit codes):
  *   cdk8s-netpol analyze PATH... [--format txt|json|md|csv|dot|mermaid|svg] [focus options] [--output FILE]
- *   cdk8s-netpol diff OLD NEW | --git BASE..HEAD [--synth CMD] [PATH...] [--format txt|md|csv|json] [focus options]
+ *   cdk8s-netpol diff OLD NEW | --git BASE..HEAD [--synth CMD] [PATH...] [--format txt|md|csv|json|dot|svg] [focus options]
  *   cdk8s-netpol explain PATH... --from X --to Y [--port P] [--protocol TCP] [--expect allowed|denied]
  *   cdk8s-netpol check EXPECTATIONS.yaml PATH...
  *   cdk8s-netpol lint PATH... [--format text|json|sarif] [--disable IDS] [--fail-on error|warning|info] [--list]
@@ -21,7 +21,7 @@ import { LintSeverity } from '../lint';
 export type { CliIo } from './output';
 
 const FORMATS = ['txt', 'json', 'md', 'csv', 'dot', 'mermaid', 'svg'];
-const DIFF_FORMATS = ['txt', 'md', 'csv', 'json'];
+const DIFF_FORMATS = ['txt', 'md', 'csv', 'json', 'dot', 'svg'];
 
 /** Prints the diagnostics (file names mapped, lines prefixed); returns the exit code they call for. */
 function reportLoad(a: ConnectivityAnalysis, io: CliIo, quiet: boolean, prefix = '', mapFile: (f: string) => string = (f) => f): ExitCode {
@@ -210,7 +210,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       }
       code = Math.max(...codes);
       progress.step('comparing connections');
-      const text = d.format(opts.format as DiffFormat, names);
+      const text = opts.format === 'svg' ? await d.toSvg(names) : d.format(opts.format as DiffFormat, names);
       if (d.isEmpty && !opts.quiet) io.stderr('info: no connectivity diff\n');
       await writeReport([text], opts.output, progress);
       if (code === ExitCode.OK && opts.exitCode && !d.isEmpty) code = ExitCode.CHECK_FAILED;

@@ -88,6 +88,34 @@ describe('ConnectivityDiff', () => {
     expect(() => d.toText({ ref1Name: 'a|b' })).toThrow(/ref1Name: "a\|b" is not a usable side name/);
   });
 
+  test('dot: peers coloured new, lost or persistent; edges added, removed, changed (with the old connections) or unchanged', () => {
+    const old = [...base, apiIngress([{ port: 9090 }]), deploy('shop', 'gone', { app: 'gone' })];
+    const next = [...base, apiIngress([{ port: 9090 }, { port: 53, protocol: 'UDP' }]), deploy('shop', 'cache', { app: 'cache' })];
+    const dot = diff(old, next).format(DiffFormat.DOT, { ref1Name: 'main' });
+    const lines = dot.split('\n');
+    expect(lines.slice(0, 4)).toEqual(['digraph {', '\tsubgraph "cluster_shop[namespace]" {', '\t\tcolor="black"', '\t\tfontcolor="black"']);
+    expect(lines).toContain('\t\t"shop/cache[Deployment]" [label="cache[Deployment]" color="#008000" fontcolor="#008000"]');
+    expect(lines).toContain('\t\t"shop/gone[Deployment]" [label="gone[Deployment]" color="red" fontcolor="red"]');
+    expect(lines).toContain('\t\t"shop/web[Deployment]" [label="web[Deployment]" color="blue" fontcolor="blue"]');
+    expect(lines).toContain('\t"shop/web[Deployment]" -> "shop/api[Deployment]" [label="TCP 9090,UDP 53 (main: TCP 9090)" color="magenta" fontcolor="magenta" weight=1]');
+    expect(lines).toContain('\t"shop/web[Deployment]" -> "shop/cache[Deployment]" [label="All Connections" color="#008000" fontcolor="#008000" weight=1]');
+    expect(lines).toContain('\t"shop/web[Deployment]" -> "shop/gone[Deployment]" [label="All Connections" color="red2" fontcolor="red2" weight=1]');
+    expect(lines).toContain('\t"shop/api[Deployment]" -> "shop/web[Deployment]" [label="All Connections" color="grey" fontcolor="grey" weight=0.5]');
+    expect(lines).toContain('\tsubgraph cluster_legend {');
+    expect(lines[lines.length - 2]).toBe('}');
+  });
+
+  test('svg: the dot graph drawn; nothing when nothing differs', async () => {
+    const d = diff([...base, apiIngress([{ port: 9090 }])], [...base, apiIngress([{ port: 9091 }])]);
+    const svg = await d.toSvg();
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('>TCP 9091 (ref1: TCP 9090)</text>');
+    expect(svg).toContain('>Legend</text>');
+    expect(await diff(base, base).toSvg()).toBe('');
+    expect(diff(base, base).format(DiffFormat.DOT)).toBe('');
+    expect(() => d.format(DiffFormat.SVG)).toThrow(/svg is drawn asynchronously; call toSvg\(\)/);
+  });
+
   test('lines from the ingress controller come after all other lines of every category', () => {
     const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } };
     const web = deploy('shop', 'web', { app: 'web' }, [{ containerPort: 8080 }]);

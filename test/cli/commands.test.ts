@@ -52,7 +52,7 @@ describe('diff', () => {
 
   test.each([
     [['diff', base], 'diff: give the old and the new manifests'],
-    [['diff', base, head, '--format', 'dot'], '--format "dot" is not supported for diff; use one of txt, md, csv, json'],
+    [['diff', base, head, '--format', 'mermaid'], '--format "mermaid" is not supported for diff; use one of txt, md, csv, json, dot, svg'],
     [['diff', base, head, '--ref-names', 'one'], '--ref-names "one" is not two names'],
     [['diff', base, path.join(tmp, 'missing')], 'path not found'],
   ])('%j is a usage error', async (args, message) => {

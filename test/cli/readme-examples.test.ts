@@ -55,7 +55,7 @@ test('the README shows examples of every output format', () => {
     return i < 0 ? dflt : e.args[i + 1];
   }));
   expect(formats('analyze', 'txt')).toEqual(new Set(['txt', 'csv', 'md', 'json', 'dot', 'svg', 'mermaid']));
-  expect(formats('diff', 'txt')).toEqual(new Set(['txt', 'md', 'csv', 'json']));
+  expect(formats('diff', 'txt')).toEqual(new Set(['txt', 'md', 'csv', 'json', 'dot', 'svg']));
   expect(formats('lint', 'text')).toEqual(new Set(['text', 'json', 'md', 'sarif']));
   expect(all.some((e) => e.args[0] === 'check')).toBe(true);
 });
