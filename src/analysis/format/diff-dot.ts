@@ -4,7 +4,16 @@
  * coloured new (green), lost (red) or persistent (blue), grouped in one cluster per namespace;
  * edges coloured added, removed, changed (labelled `new (ref1: old)`) or unchanged; a legend.
  */
-import { ConnectionDiff } from '../diff';
+/** The fields of a diff line the graph uses (ConnectionDiff of ../diff, which imports this module). */
+interface DiffLine {
+  readonly diffType: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly ref1: string;
+  readonly ref2: string;
+  readonly sourceNewOrRemoved: boolean;
+  readonly destinationNewOrRemoved: boolean;
+}
 
 /** Go's %q for the ASCII ids and texts of the report. */
 function q(s: string): string {
@@ -42,7 +51,7 @@ function clusterPeer(id: string): { namespace: string; label: string } | undefin
 }
 
 /** The dot graph of the differences and the unchanged connections (`unchanged` have diffType "unchanged"). */
-export function formatDiffDot(diffs: ConnectionDiff[], unchanged: ConnectionDiff[], ref1Name: string): string {
+export function formatDiffDot(diffs: DiffLine[], unchanged: DiffLine[], ref1Name: string): string {
   const visited = new Set<string>();
   const byNs = new Map<string, string[]>();
   const external: string[] = [];
