@@ -280,6 +280,11 @@ export class ConnectivityAnalysis {
     return this.cached;
   }
 
+  /** Computes the connections now (the CLI does, so that its progress line covers it). @internal */
+  public _computeConnections(): number {
+    return this.results().length;
+  }
+
   /** Workloads drawn in graphs even without connections: the focus workloads and peers, or all. */
   private graphWorkloads(): Peer[] {
     const f = this.focus;

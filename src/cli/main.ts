@@ -139,9 +139,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       const progress = new Progress(io);
       const a = analyzeFiles(paths, readOptions(opts), progress);
       code = reportLoad(a, io, !!opts.quiet);
+      // the connections are computed before the report is written, under the progress line
+      const count = a._computeConnections();
       if (opts.format === 'svg') {
-        a.connections(); // the connections first, so that progress reports the drawing separately
-        progress.step('drawing the graph');
+        progress.step(`drawing ${count} connections`);
         const svg = await a.toSvg();
         await writeReport([svg], opts.output, progress);
       } else {
