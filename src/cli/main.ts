@@ -96,6 +96,18 @@ function parsePort(text: string | undefined): number | undefined {
   return port;
 }
 
+/** The library's option names in a message, as the command's flags. */
+const FLAG_NAMES: [RegExp, string][] = [
+  [/\bfocusWorkloadPeers\b/g, '--focusworkload-peer'],
+  [/\bfocusWorkloads\b/g, '--focusworkload'],
+  [/\bfocusDirection\b/g, '--focus-direction'],
+  [/\bfocusConnection\b/g, '--focus-conn'],
+];
+
+function flagNames(message: string): string {
+  return FLAG_NAMES.reduce((m, [re, flag]) => m.replace(re, flag), message);
+}
+
 /** Run the CLI in-process; returns the exit code (see ExitCode). */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let code = 0;
@@ -282,7 +294,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
     // the reader of stdout closed it (`| head`): stop quietly with what the run found
     if (e instanceof OutputClosed) return code;
-    io.stderr(`error: ${e?.message ?? e}\n`);
+    io.stderr(`error: ${e instanceof QueryError ? flagNames(e.message) : e?.message ?? e}\n`);
     if (e instanceof OutputError) return ExitCode.OUTPUT_FAILED;
     if (e instanceof RevisionError) return ExitCode.INVALID_INPUT;
     // a bad option value or query (unknown workload, protocol, port); anything else is a bug to report

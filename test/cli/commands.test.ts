@@ -55,6 +55,10 @@ describe('diff', () => {
     [['diff', base, head, '--format', 'mermaid'], '--format "mermaid" is not supported for diff; use one of txt, md, csv, json, dot, svg'],
     [['diff', base, head, '--ref-names', 'one'], '--ref-names "one" is not two names'],
     [['diff', base, path.join(tmp, 'missing')], 'path not found'],
+    [['diff', base, head, '--focus-direction', 'ingress'], 'error: --focus-direction: applies only with --focusworkload; name the workloads'],
+    [['analyze', base, '--focusworkload', 'db', '--focus-direction', 'in'], 'error: --focus-direction: "in" is not a direction; use ingress or egress'],
+    [['analyze', base, '--focus-conn', 'tcp80'], 'error: --focus-conn: "tcp80" is not <protocol>-<port>; write e.g. tcp-8080 or udp-53'],
+    [['analyze', base, '--focusworkload', 'dbb'], 'error: --focusworkload: workload "dbb" not found; close names: shop/db[Deployment]'],
   ])('%j is a usage error', async (args, message) => {
     const r = await run(args as string[]);
     expect(r.code).toBe(2);
