@@ -63,6 +63,12 @@ describe('ConnectivityDiff', () => {
     ].join('\n'));
   });
 
+  test('IPv6 ranges are split and named the same way', () => {
+    const egress = (cidrs: string[]) => netpol('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) }] });
+    const d = diff([...base, egress(['fd00::/8', '10.0.0.0/8'])], [...base, egress(['fd00::/16', '10.0.0.0/8'])]);
+    expect(d.toText()).toBe('Connectivity diff:\ndiff-type: removed, source: shop/web[Deployment], destination: fd01::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff[External], ref1: All Connections, ref2: No Connections\n');
+  });
+
   test('touching ranges with the same change merge into one line', () => {
     // old: 10.0.0.0/9 and 10.128.0.0/9 as two rules (one range on the old side); new: none
     const old = [...base, netpol('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/9' } }, { ipBlock: { cidr: '10.128.0.0/9' } }] }] })];
