@@ -25,6 +25,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ipaddr.js@^2.2.0', // IPv4/IPv6 address and CIDR parsing
     'commander@^12.1.0', // CLI argument parsing
     're2js@^1.1.0', // RE2 syntax checks for Cilium HTTP path/method regexes
+    '@viz-js/viz@^3.31.0', // Graphviz compiled to WebAssembly: `--format svg` without a system Graphviz
   ],
   devDeps: [
     'cdk8s-cli@2.207.60', // offline `cdk8s import` via ../shared/tools
@@ -34,6 +35,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
     'fast-check@^4.10.0', // property-based tests: every input a construct accepts must synthesise a valid manifest
     'cdk8s-plus-33@2.5.57', // tests only: Pods.of/Endpoints.of read cdk8s-plus workloads by duck typing (ApiObject.of), never importing cdk8s-plus
+    '@microsoft/jest-sarif@1.0.0-beta.0', // ships the SARIF 2.1.0 JSON schema the SARIF test validates against
+    'ajv-draft-04@^1.0.0', // the SARIF schema is JSON Schema draft-04
+    '@dagrejs/dagre@^3.1.3', // lays the mermaid output out as mermaid does, to check that no arrow passes behind a box
   ],
   bin: { 'cdk8s-netpol': 'lib/cli/main.js' },
   // jsii targets, named the way cdk8s-plus names its own (distName/module, groupId/artifactId,
@@ -126,6 +130,7 @@ const typecheckTask = project.addTask('typecheck', { description: 'Type-check te
 for (const dir of ['conformance', 'bench', 'examples']) typecheckTask.exec(`tsc --noEmit -p ${dir}/tsconfig.json`);
 project.testTask.spawn(typecheckTask);
 
-for (const p of ['/examples/', '/bench/', '/conformance/', '/.ci/', '/.synth/']) project.addPackageIgnore(p);
+// The GitHub Action (action.yml, action/) runs from a checkout of this repository, not from the npm package.
+for (const p of ['/examples/', '/bench/', '/conformance/', '/.ci/', '/.synth/', '/action/', '/action.yml']) project.addPackageIgnore(p);
 
 project.synth();

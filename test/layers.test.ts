@@ -29,6 +29,7 @@ const LAYERS: Record<string, string[]> = {
   lint: [...BASE, ...CONSTRUCTS, 'analysis'],
   patterns: [...BASE, ...CONSTRUCTS, 'lint'],
   testing: [...BASE, ...CONSTRUCTS, 'analysis'],
+  plugin: [...BASE, ...CONSTRUCTS, 'analysis', 'lint'],
   cli: [...BASE, ...CONSTRUCTS, 'analysis', 'lint', 'patterns', 'testing'],
 };
 /** The package entry point sits on top and may import every folder. */

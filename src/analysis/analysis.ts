@@ -7,8 +7,9 @@ import { buildCluster } from './cluster';
 import { DeviationFinding, DEVIATION_IDS, deviationDiagnostics, findDeviations } from './deviations';
 import { Engine, ConnectionResult } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
-import { formatDot, formatMermaid } from './format/graph';
-import { connectionsToJson, formatJson, formatMarkdown } from './format/table';
+import { Focus } from './focus';
+import { checkGraphSize, formatDot, formatMermaid, renderSvg } from './format/graph';
+import { connectionsToJson, formatCsv, formatJson, formatMarkdown } from './format/table';
 import { formatTxt, txtChunks } from './format/txt';
 import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
@@ -17,6 +18,9 @@ import { compileSelector } from './selectors';
 import { agentConfig, DEFAULT_CILIUM_VERSION, defaultMode, DEVIATION_TITLES, parseEnforcement, semanticsFor } from './semantics';
 import { CiliumAgentOptions } from '../model/cilium/agent';
 import { readDocuments } from '../wire/reader';
+
+/** Hears of each manifest file before it is read (the CLI's progress). */
+type FileProgress = (file: string, index: number, count: number) => void;
 
 /** Output formats of the connectivity report. */
 export enum OutputFormat {
@@ -28,14 +32,12 @@ export enum OutputFormat {
   MD = 'md',
   /** Graphviz dot graph. */
   DOT = 'dot',
-  /** Mermaid flowchart. */
+  /** Mermaid flowchart: a box per source with its own boxes for its destinations (see README). */
   MERMAID = 'mermaid',
-}
-
-/** The peers `--focus` names: a workload (`name` or `namespace/name`), a node, or `ingress-controller`. */
-function focusPredicate(f: string): (p: Peer) => boolean {
-  return (p) => (p.type === 'workload' && (p.workload!.name === f || `${p.namespace}/${p.workload!.name}` === f)) ||
-    (p.type === 'node' && p.node!.name === f) || (p.type === 'ingress-controller' && f === 'ingress-controller');
+  /** CSV (`src,dst,conn`), as netpol-analyzer writes it. */
+  CSV = 'csv',
+  /** SVG drawing of the dot graph (Graphviz compiled to WebAssembly; only through `toSvg()`, which is asynchronous). */
+  SVG = 'svg',
 }
 
 export interface AnalysisOptions {
@@ -64,9 +66,37 @@ export interface AnalysisOptions {
   /**
    * Only report connections from or to this workload (`name` or `namespace/name`), as
    * netpol-analyzer's `--focusworkload`; also a node name (Cilium host policies) or `ingress-controller`.
+   * Same as a one-item `focusWorkloads` (both may be given).
    * @default - all workloads
    */
   readonly focusWorkload?: string;
+
+  /**
+   * Only report connections from or to these workloads (netpol-analyzer `--focusworkload`, a list).
+   * @default - all workloads
+   */
+  readonly focusWorkloads?: string[];
+
+  /**
+   * With `focusWorkloads`: only connections whose other end is one of these workloads
+   * (netpol-analyzer `--focusworkload-peer`).
+   * @default - any peer
+   */
+  readonly focusWorkloadPeers?: string[];
+
+  /**
+   * With `focusWorkloads`: `ingress` (connections to them) or `egress` (connections from them),
+   * netpol-analyzer `--focus-direction`.
+   * @default - both directions
+   */
+  readonly focusDirection?: string;
+
+  /**
+   * Only pairs that allow this connection, `protocol-port` such as `tcp-8080` (netpol-analyzer
+   * `--focus-conn`); the report then lists the pairs without connections.
+   * @default - every connection
+   */
+  readonly focusConnection?: string;
 }
 
 /** A question about one connection. */
@@ -215,12 +245,26 @@ export class ConnectivityAnalysis {
     return charts.flatMap((c) => c.toJson());
   }
 
+  /**
+   * Analyses files without checking that the focus names exist (the diff checks them across both
+   * sides: a workload may exist on one side only). @internal
+   */
+  public static _fromFilesUnchecked(paths: string[], options?: AnalysisOptions, onFile?: FileProgress): ConnectivityAnalysis {
+    return new ConnectivityAnalysis(loadFiles(paths, onFile), options, false);
+  }
+
+  /** As fromFiles, telling `onFile` of each file before it is read (the CLI's progress). @internal */
+  public static _fromFilesWithProgress(paths: string[], options: AnalysisOptions | undefined, onFile: FileProgress): ConnectivityAnalysis {
+    return new ConnectivityAnalysis(loadFiles(paths, onFile), options);
+  }
+
   private readonly engine: Engine;
-  private readonly focus?: string;
+  private readonly focus?: Focus;
   private readonly found: DeviationFinding[];
   private cached?: ConnectionResult[];
 
-  private constructor(loaded: LoadResult, options?: AnalysisOptions) {
+  private constructor(loaded: LoadResult, options?: AnalysisOptions, checkFocus = true) {
+    this.focus = Focus.of(options);
     const agent = agentConfig(options?.ciliumAgent);
     const enforcement = options?.cni !== undefined ? parseEnforcement(options.cni) : undefined;
     const read = readDocuments(loaded.documents, { ciliumAgent: agent, lenient: options?.lenient });
@@ -230,14 +274,17 @@ export class ConnectivityAnalysis {
     this.engine = new Engine(cluster, semanticsFor(mode, enforcement?.ciliumVersion ?? DEFAULT_CILIUM_VERSION, agent));
     this.found = findDeviations(this.engine);
     this.engine.diagnostics.push(...deviationDiagnostics(this.engine, this.found));
-    this.focus = options?.focusWorkload;
-    if (this.focus) {
-      const focused = focusPredicate(this.focus);
-      if (!this.engine.peers.some(focused)) {
-        resolvePeer(this.engine, this.focus, 'dst', 'focusWorkload'); // throws with close names
-        throw new QueryError(`focusWorkload: "${this.focus}" is not a workload or node; focus on a workload (name or namespace/name), a node name or ingress-controller`);
-      }
-    }
+    if (this.focus && checkFocus) this.focus.check([this._focusablePeers()]);
+  }
+
+  /** The peers focus names can name: workloads, nodes, the ingress controller. @internal */
+  public _focusablePeers(): Peer[] {
+    return this.engine.peers.filter((p) => p.type === 'workload' || p.type === 'node' || p.type === 'ingress-controller');
+  }
+
+  /** The focus of this analysis (undefined when none). @internal */
+  public get _focus(): Focus | undefined {
+    return this.focus;
   }
 
   /** Diagnostics: malformed documents and policies (file:line:col), unsupported fields. */
@@ -276,9 +323,34 @@ export class ConnectivityAnalysis {
 
   private results(): ConnectionResult[] {
     if (!this.cached) {
-      this.cached = this.engine.connections(this.focus ? focusPredicate(this.focus) : undefined);
+      const f = this.focus;
+      // the engine lists the pairs with a focus workload at either end; direction, peers and
+      // connection narrow them here (netpol-analyzer includePairOfWorkloads)
+      let res = this.engine.connections(f?.workloads.length ? (p) => f.isFocusWorkload(p) : undefined);
+      if (f) {
+        const out: ConnectionResult[] = [];
+        for (const c of res) {
+          if (!f.includesPair(c.src, c.dst)) continue;
+          const conn = f.restrict(c.conn);
+          if (conn) out.push(conn === c.conn ? c : { src: c.src, dst: c.dst, conn });
+        }
+        res = out;
+      }
+      this.cached = res;
     }
     return this.cached;
+  }
+
+  /** Computes the connections now (the CLI does, so that its progress line covers it). @internal */
+  public _computeConnections(): number {
+    return this.results().length;
+  }
+
+  /** Workloads drawn in graphs even without connections: the focus workloads and peers, or all. */
+  private graphWorkloads(): Peer[] {
+    const f = this.focus;
+    if (!f) return this.engine.workloadPeers;
+    return this.engine.workloadPeers.filter((p) => f.isFocusWorkload(p) || (f.peers.length > 0 && f.isFocusPeer(p)));
   }
 
   /** All allowed connections between distinct peers, sorted. */
@@ -338,24 +410,43 @@ export class ConnectivityAnalysis {
     };
   }
 
-  /** The report in a format. */
+  /**
+   * The report in a format (every format but SVG, which is drawn asynchronously by `toSvg()`).
+   * With `focusConnection`, the text, CSV, Markdown and JSON reports list the pairs only, under
+   * the connection (as netpol-analyzer does).
+   */
   public format(format: OutputFormat): string {
     const c = this.results();
     const u = this.engine.universe;
+    const focusConn = this.focus?.conn?.text;
     switch (format) {
       case OutputFormat.TXT:
-        return formatTxt(c, u);
+        return formatTxt(c, u, focusConn);
       case OutputFormat.JSON:
-        return formatJson(c, u);
+        return formatJson(c, u, focusConn);
       case OutputFormat.MD:
-        return formatMarkdown(c, u);
+        return formatMarkdown(c, u, focusConn);
+      case OutputFormat.CSV:
+        return formatCsv(c, u, focusConn);
       case OutputFormat.DOT:
-        return formatDot(c, u, this.focus ? [] : this.engine.workloadPeers);
+        return formatDot(c, u, this.graphWorkloads());
       case OutputFormat.MERMAID:
-        return formatMermaid(c, u, this.focus ? [] : this.engine.workloadPeers);
+        return formatMermaid(c, u, this.graphWorkloads());
+      case OutputFormat.SVG:
+        throw new QueryError('format: svg is drawn asynchronously; call toSvg() (the CLI does)');
       default:
-        throw new QueryError(`format: "${format}" is not one of txt, json, md, dot, mermaid`);
+        throw new QueryError(`format: "${format}" is not one of txt, json, md, csv, dot, mermaid, svg`);
     }
+  }
+
+  /**
+   * The dot graph drawn as SVG by Graphviz (compiled to WebAssembly, loaded on first use; no
+   * system Graphviz needed). Throws when the graph is too large to read (see README).
+   */
+  public async toSvg(): Promise<string> {
+    const c = this.results();
+    checkGraphSize(c, this.graphWorkloads(), 'svg');
+    return renderSvg(this.format(OutputFormat.DOT));
   }
 
   public toText(): string {
@@ -367,12 +458,17 @@ export class ConnectivityAnalysis {
    * produced a few thousand lines at a time (the CLI writes them as they come). @internal
    */
   public *_formatChunks(format: OutputFormat): Generator<string> {
-    if (format === OutputFormat.TXT) yield* txtChunks(this.results(), this.engine.universe);
+    if (format === OutputFormat.TXT) yield* txtChunks(this.results(), this.engine.universe, this.focus?.conn?.text);
     else yield this.format(format);
   }
 
   public toJson(): any {
-    return connectionsToJson(this.results(), this.engine.universe);
+    return connectionsToJson(this.results(), this.engine.universe, this.focus?.conn?.text);
+  }
+
+  /** The report as CSV (`src,dst,conn`), as netpol-analyzer writes it. */
+  public toCsv(): string {
+    return this.format(OutputFormat.CSV);
   }
 
   public toMarkdown(): string {

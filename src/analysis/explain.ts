@@ -25,7 +25,7 @@ function distance(a: string, b: string): number {
   return d[n];
 }
 
-function closeNames(ref: string, peers: Peer[]): string[] {
+export function closeNames(ref: string, peers: Peer[]): string[] {
   const r = ref.toLowerCase();
   const scored = peers
     .map((p) => {

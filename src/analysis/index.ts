@@ -1,1 +1,3 @@
 export * from './analysis';
+export * from './diff';
+export * from './expectations';

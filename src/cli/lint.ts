@@ -4,13 +4,12 @@
  * 2 on a usage error; 3 when a manifest is invalid (LINT000: unreadable, or the API server or
  * Cilium rejects it), which takes precedence.
  */
-import { Command } from 'commander';
-import { CILIUM_AGENT_HELP, ExitCode, parseCiliumAgent } from './options';
+import { ExitCode, parseCiliumAgent } from './options';
 import { Linter, LintSeverity } from '../lint';
 
 /** Options of the lint command. */
 export interface LintCommandOptions {
-  /** `text` (default) or `json`. */
+  /** `text` (default), `json`, `md` or `sarif`. */
   readonly format?: string;
   /** Comma-separated check ids not to run. */
   readonly disable?: string;
@@ -22,6 +21,8 @@ export interface LintCommandOptions {
   readonly list?: boolean;
   /** Cilium agent settings, as `--cilium-agent`. */
   readonly ciliumAgent?: string;
+  /** Version written in the SARIF report's tool. */
+  readonly toolVersion?: string;
 }
 
 /** What the command prints and returns. */
@@ -31,7 +32,9 @@ export interface LintCommandResult {
   readonly stderr: string;
 }
 
-const FORMATS = ['text', 'json'];
+/** The lint's report formats. */
+export const LINT_FORMATS = ['text', 'json', 'md', 'sarif'];
+const FORMATS = LINT_FORMATS;
 const SEVERITIES: string[] = [LintSeverity.ERROR, LintSeverity.WARNING, LintSeverity.INFO];
 
 /** Runs the lint on `paths` and returns the exit code and the output text (no process side effects). */
@@ -70,28 +73,9 @@ export function runLintCommand(paths: string[], options: LintCommandOptions = {}
   const missingPath = invalid.some(f => /^path not found/.test(f.message));
   return {
     exitCode: missingPath ? ExitCode.USAGE : invalid.length ? ExitCode.INVALID_INPUT : failing ? ExitCode.CHECK_FAILED : ExitCode.OK,
-    stdout: format === 'json' ? Linter.formatJson(report) : Linter.formatText(report),
+    stdout: format === 'json' ? Linter.formatJson(report)
+      : format === 'sarif' ? Linter.formatSarif(report, { toolVersion: options.toolVersion })
+        : format === 'md' ? Linter.formatMarkdown(report) : Linter.formatText(report),
     stderr: '',
   };
-}
-
-/** Registers `lint` on the CLI program; `setExitCode` receives the command's exit code. */
-export function registerLintCommand(program: Command, io: { stdout(t: string): void; stderr(t: string): void },
-  setExitCode: (code: number) => void): void {
-  program
-    .command('lint')
-    .description('check network policies for common mistakes (DNS, AND/OR peers, shadowed rules, Cilium pitfalls)')
-    .argument('[paths...]', 'YAML/JSON files or folders of manifests')
-    .option('-f, --format <format>', `output format: ${FORMATS.join('|')}`, 'text')
-    .option('--disable <ids>', 'comma-separated check ids not to run')
-    .option('--cilium-version <version>', 'targeted Cilium version (major.minor)')
-    .option('--fail-on <severity>', `lowest severity that fails: ${SEVERITIES.join('|')}`, 'error')
-    .option('--list', 'list the checks')
-    .option('--cilium-agent <settings>', CILIUM_AGENT_HELP)
-    .action((paths: string[], opts: LintCommandOptions) => {
-      const r = runLintCommand(paths, opts);
-      if (r.stdout) io.stdout(r.stdout);
-      if (r.stderr) io.stderr(r.stderr);
-      setExitCode(r.exitCode);
-    });
 }

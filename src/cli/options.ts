@@ -8,7 +8,9 @@ import { CILIUM_AGENT_FLAGS } from '../wire/cilium/agent';
  * Exit codes, the same for every command, so a CI step can tell them apart:
  * 0 done; 1 the check failed (lint findings at `--fail-on`, a verdict not as expected);
  * 2 usage error (unknown option or value, a path or workload that does not exist);
- * 3 invalid input (a document that cannot be read, or an object the API server or Cilium rejects).
+ * 3 invalid input (a document that cannot be read, or an object the API server or Cilium rejects;
+ * a `diff --git` revision that cannot be checked out or synthesised);
+ * 4 the report could not be written (a full disk, a missing --output folder).
  * The output of the objects that could be read is printed in every case.
  */
 export enum ExitCode {
@@ -16,6 +18,7 @@ export enum ExitCode {
   CHECK_FAILED = 1,
   USAGE = 2,
   INVALID_INPUT = 3,
+  OUTPUT_FAILED = 4,
 }
 
 /** A usage error with its message (exit code 2). */

@@ -6,7 +6,8 @@ import { POLICY_API_CHECKS } from './checks-cluster-policy';
 import { andOrPeers, duplicateRule, egressWithoutDns, emptyPeerList, implicitPolicyTypes, shadowedRule } from './checks-kubernetes';
 import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
 import { buildContext, LintCheck, LintObject, sortFindings } from './context';
-import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity } from './types';
+import { toSarif } from './sarif';
+import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity, SarifOptions } from './types';
 import { fromObjects, loadFiles, LoadResult } from '../analysis/load';
 import { agentConfig } from '../analysis/semantics';
 import { CiliumVersion } from '../model/cilium/versions';
@@ -142,6 +143,30 @@ export class Linter {
   /** The report as stable, pretty-printed JSON. */
   public static formatJson(report: LintReport): string {
     return JSON.stringify(report, null, 2) + '\n';
+  }
+
+  /**
+   * The report as a Markdown table (severity, check, object, field, message, fix, file:line), then
+   * the summary line; for pull request summaries.
+   */
+  public static formatMarkdown(report: LintReport): string {
+    const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const lines = ['| severity | check | object | field | message | fix | file |', '|----------|-------|--------|-------|---------|-----|------|'];
+    for (const f of report.findings) {
+      const obj = `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name}`;
+      const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '';
+      lines.push(`| ${f.severity} | ${f.checkId} | ${esc(obj)} | ${esc(f.field)} | ${esc(f.message)} | ${esc(f.fix)} | ${esc(where)} |`);
+    }
+    const summary = `${report.errorCount} error(s), ${report.warningCount} warning(s), ${report.findings.length - report.errorCount - report.warningCount} info, ${report.suppressed.length} suppressed`;
+    return (report.findings.length ? lines.join('\n') + '\n\n' : '') + summary + '\n';
+  }
+
+  /**
+   * The report as a SARIF 2.1.0 log (for code scanning): every check a rule, every finding a
+   * result with its file, line and object; suppressed findings carry an in-source suppression.
+   */
+  public static formatSarif(report: LintReport, options?: SarifOptions): string {
+    return JSON.stringify(toSarif(report, Linter.checks(), options), null, 2) + '\n';
   }
 
   private static run(loaded: LoadResult, options: LintOptions): LintReport {

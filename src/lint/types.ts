@@ -99,5 +99,19 @@ export interface LintReport {
   readonly warningCount: number;
 }
 
+/** Options of the SARIF report. */
+export interface SarifOptions {
+  /**
+   * Version of the tool, written in `tool.driver.version`.
+   * @default - not written
+   */
+  readonly toolVersion?: string;
+  /**
+   * Folder the file locations are relative to (code scanning resolves them against the repository root).
+   * @default - the current working directory
+   */
+  readonly baseDirectory?: string;
+}
+
 /** The annotation that silences checks on one policy: `"NP003: reason"`, several separated by newlines or ";". */
 export const LINT_IGNORE_ANNOTATION = 'cdk8s-netpol.io/lint-ignore';

@@ -16,10 +16,60 @@ const MANIFEST_EXT = /\.(ya?ml|json)$/i;
  */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
-/** Expand paths (files or folders, recursively, sorted) into manifest files. */
+/** The path that stands for standard input. */
+export const STDIN_PATH = '-';
+
+/** The name standard input has in messages. */
+export const STDIN_NAME = '<stdin>';
+
+/**
+ * A pipe or FIFO the reader may open: an anonymous pipe (`/dev/fd/N` from a shell's `<(...)`, or
+ * `/dev/stdin` on a pipe), whose writer already holds it. A named FIFO is refused: opening it blocks
+ * until some process opens it for writing, which may never happen.
+ */
+function isAnonymousPipe(p: string): boolean {
+  try {
+    return /pipe:\[\d+\]$/.test(fs.realpathSync(p));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * All of standard input. It is opened anew as /dev/stdin where it can be (a pipe or file), since
+ * reading fd 0 fails with EAGAIN when the parent made it non-blocking; a socket (as some process
+ * runners give) cannot be opened so, and is read from fd 0, waiting briefly whenever it has no data yet.
+ */
+function readStdin(): Buffer {
+  try {
+    return fs.readFileSync('/dev/stdin');
+  } catch {
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(65536);
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      let n: number;
+      try {
+        n = fs.readSync(0, buf, 0, buf.length, null);
+      } catch (e: any) {
+        if (e?.code !== 'EAGAIN') throw e;
+        Atomics.wait(pause, 0, 0, 10);
+        continue;
+      }
+      if (n === 0) return Buffer.concat(chunks);
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+  }
+}
+
+/** Expand paths (files or folders, recursively, sorted) into manifest files; `-` is standard input. */
 export function listManifestFiles(paths: string[], diagnostics: Diagnostic[]): string[] {
   const out: string[] = [];
   const visit = (p: string, explicit: boolean) => {
+    if (explicit && p === STDIN_PATH) {
+      out.push(p);
+      return;
+    }
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
@@ -32,6 +82,17 @@ export function listManifestFiles(paths: string[], diagnostics: Diagnostic[]): s
         if (e.startsWith('.')) continue;
         visit(path.join(p, e), false);
       }
+    } else if (!st.isFile() && !(explicit && st.isFIFO() && isAnonymousPipe(p))) {
+      if (!explicit && !MANIFEST_EXT.test(p)) return;
+      const what = st.isFIFO() ? 'a named pipe (FIFO), which blocks until a writer opens it' : st.isSocket() ? 'a socket' : 'a device';
+      diagnostics.push({
+        severity: 'error',
+        file: p,
+        line: 0,
+        column: 0,
+        code: 'not-a-file',
+        message: `not read: ${p} is ${what}; pass files or folders of YAML/JSON manifests, or - to read standard input (e.g. kustomize build | cdk8s-netpol analyze -)`,
+      });
     } else if (explicit || MANIFEST_EXT.test(p)) {
       out.push(p);
     }
@@ -52,14 +113,18 @@ export function decodeManifestBytes(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
-/** Load manifests from files and folders. */
-export function loadFiles(paths: string[]): LoadResult {
+/** Load manifests from files and folders; `onFile` hears of each file before it is read (progress). */
+export function loadFiles(paths: string[], onFile?: (file: string, index: number, count: number) => void): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const documents: SourceDoc[] = [];
-  for (const f of listManifestFiles(paths, diagnostics)) {
+  const files = listManifestFiles(paths, diagnostics);
+  for (const [index, listed] of files.entries()) {
+    onFile?.(listed, index, files.length);
+    const stdin = listed === STDIN_PATH;
+    const f = stdin ? STDIN_NAME : listed;
     let bytes: Buffer;
     try {
-      const size = fs.statSync(f).size;
+      const size = stdin ? 0 : fs.statSync(f).size;
       if (size > MAX_FILE_BYTES) {
         diagnostics.push({
           severity: 'error',
@@ -71,7 +136,7 @@ export function loadFiles(paths: string[]): LoadResult {
         });
         continue;
       }
-      bytes = fs.readFileSync(f);
+      bytes = stdin ? readStdin() : fs.readFileSync(f);
     } catch (e: any) {
       diagnostics.push({ severity: 'error', file: f, line: 0, column: 0, code: 'file-unreadable', message: `cannot read file: ${e?.message ?? e}` });
       continue;

@@ -41,7 +41,7 @@ describe('output formats', () => {
     for (const l of f.toText().trimEnd().split('\n')) expect(l).toContain('shop/api[Deployment]');
     expect(() => ConnectivityAnalysis.fromFiles([app], { focusWorkload: 'apu' })).toThrow(/workload "apu" not found; close names: shop\/api\[Deployment\]/);
     // a peer that exists but is not a workload or node is refused rather than giving an empty report
-    expect(() => ConnectivityAnalysis.fromFiles([app], { focusWorkload: '8.8.8.8' })).toThrow(/focusWorkload: "8.8.8.8" is not a workload or node/);
+    expect(() => ConnectivityAnalysis.fromFiles([app], { focusWorkload: '8.8.8.8' })).toThrow(/focusWorkloads: workload "8.8.8.8" not found.*\(focus on a workload name or namespace\/name, a node name or ingress-controller\)/);
   });
 
   test('explain text', () => {

@@ -42,7 +42,7 @@ describe('cdk8s-netpol CLI', () => {
   test('an unknown format is a usage error', async () => {
     const r = await run('analyze', app, '--format', 'xml');
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--format "xml" is not supported; use one of txt, json, md, dot, mermaid');
+    expect(r.err).toContain('--format "xml" is not supported; use one of txt, json, md, csv, dot, mermaid, svg');
   });
 
   test('explain names the deciding rules', async () => {
