@@ -212,6 +212,28 @@ export class CiliumPolicySpec {
     return this.addRule('egressDeny', 'denyTo', peers);
   }
 
+  /**
+   * Narrow the sources every ingress allow rule admits by endpoint selector: a rule of only
+   * `fromRequires` (deprecated in Cilium 1.17, removed in 1.19). Cilium adds these requirements to
+   * the `fromEndpoints` of every ingress allow rule of every policy that selects the same endpoints
+   * (pkg/policy/rules.go resolveL4IngressPolicy); the rule itself allows nothing and, like any
+   * ingress rule, puts the endpoints in ingress default deny. Entity, CIDR and node peers are not
+   * narrowed.
+   * @param endpoints endpoint selectors every admitted source endpoint must also match
+   */
+  public requireFrom(...endpoints: Endpoints[]): void {
+    this.addRequiresRule('ingress', endpoints);
+  }
+
+  /**
+   * Narrow the destinations every egress allow rule reaches by endpoint selector: a rule of only
+   * `toRequires` (deprecated in Cilium 1.17, removed in 1.19); see `requireFrom`.
+   * @param endpoints endpoint selectors every reached destination endpoint must also match
+   */
+  public requireTo(...endpoints: Endpoints[]): void {
+    this.addRequiresRule('egress', endpoints);
+  }
+
   /** Put ingress in default deny with no allow rule (writes `ingress: [{}]`). */
   public denyAllIngress(): void {
     this.denyIngress = true;
@@ -305,6 +327,14 @@ export class CiliumPolicySpec {
     if (!uncovered.length) return [];
     const names = uncovered.map(p => p.matchName ?? p.matchPattern!);
     return [`${this.field}.egress: toFQDNs ${JSON.stringify(names)} are not matched by the spec's DNS rules ${JSON.stringify(dns)}, so Cilium's DNS proxy never learns their addresses; add ${names.map(n => (n.includes('*') ? `L7Dns.pattern("${n}")` : `L7Dns.named("${n}")`)).join(', ')} to the DNS rule (or use L7Dns.all())`];
+  }
+
+  private addRequiresRule(direction: 'ingress' | 'egress', endpoints: Endpoints[]): void {
+    const field = `${this.field}.${direction}[${this.counts[direction]}]`;
+    const rule = CiliumPolicyRule._create(field, direction, [], this.context);
+    rule.requires(...endpoints);
+    this.counts[direction]++;
+    this.rules.push(rule);
   }
 
   private addRule(direction: CiliumDirection, method: string, peers: ICiliumPeer[]): CiliumPolicyRule {
@@ -487,6 +517,22 @@ export abstract class CiliumPolicyBase extends Construct {
    */
   public denyTo(...peers: ICiliumPeer[]): CiliumPolicyRule {
     return this.spec.denyTo(...peers);
+  }
+
+  /**
+   * Narrow the source endpoints of every ingress allow rule (a `fromRequires`-only rule in the first spec; see CiliumPolicySpec.requireFrom).
+   * @param endpoints endpoint selectors every admitted source endpoint must also match
+   */
+  public requireFrom(...endpoints: Endpoints[]): void {
+    this.spec.requireFrom(...endpoints);
+  }
+
+  /**
+   * Narrow the destination endpoints of every egress allow rule (a `toRequires`-only rule in the first spec; see CiliumPolicySpec.requireTo).
+   * @param endpoints endpoint selectors every reached destination endpoint must also match
+   */
+  public requireTo(...endpoints: Endpoints[]): void {
+    this.spec.requireTo(...endpoints);
   }
 
   /** Default-deny ingress with no allow rule in the first spec. */

@@ -277,13 +277,23 @@ export class CiliumPolicyRule {
   }
 
   /**
-   * Additional requirements every peer of the policy's subject must meet (`fromRequires` /
-   * `toRequires`; deprecated in Cilium 1.17, removed in 1.19).
-   * @param endpoints endpoint selectors every peer must also match
+   * Requirements the Endpoints peers must also meet (`fromRequires` / `toRequires`; deprecated in
+   * Cilium 1.17, removed in 1.19). Cilium adds them to the endpoint selectors of every rule of this
+   * direction (allow or deny, as this rule) of every policy that selects the same endpoints, not to
+   * this rule alone (pkg/policy/rules.go resolveL4IngressPolicy); entity, CIDR, FQDN, Service and
+   * node peers are never narrowed, so the rule must have only Endpoints peers. To narrow without a
+   * rule of your own, use the policy's `requireFrom` / `requireTo`.
+   * @param endpoints endpoint selectors every Endpoints peer must also match
    */
   public requires(...endpoints: Endpoints[]): CiliumPolicyRule {
     const f = `${this.field}.${this.isIngress ? 'fromRequires' : 'toRequires'}`;
     if (endpoints.length === 0) throw invalid(f, [], 'is empty', 'give at least one Endpoints selector');
+    const other = this.peerList.find(p => !(p instanceof Endpoints) && p.kind !== CiliumPeerKind.ENDPOINTS);
+    if (other) {
+      const { kind, ...rest } = other as CiliumPeerConfig;
+      throw invalid(f, endpoints.map(e => e.toString()), `is on a rule with the ${kind} peer ${JSON.stringify(rest)}, which Cilium does not narrow (requirements apply to endpoint selectors only), so that peer would stay allowed in full`,
+        `put the Endpoints peers in a rule of their own and call requires() there, or narrow with the policy's ${this.isIngress ? 'requireFrom' : 'requireTo'}(...)`);
+    }
     this.context.checkFeature(CiliumFeature.REQUIRES, f);
     endpoints.forEach((e, i) => {
       if (!(e instanceof Endpoints)) throw invalid(`${f}[${i}]`, e, 'is not an Endpoints selector', 'use Endpoints.withLabels({...})');

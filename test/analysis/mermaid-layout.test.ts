@@ -3,11 +3,26 @@
 // no arrow may run through a box other than its two ends, where it would read as a connection to
 // that box. The old drawing (one box per peer) fails this check on the same inputs.
 import * as path from 'path';
-import * as dagre from '@dagrejs/dagre';
 import { deploy, netpol, ns } from './helpers';
 import { ConnectivityAnalysis } from '../../src/analysis';
 
 interface Box { x: number; y: number; width: number; height: number }
+
+// @dagrejs/dagre ships ESM types with a CommonJS build, which a CommonJS test requires directly.
+interface DagreGraph {
+  setGraph(label: object): void;
+  setDefaultEdgeLabel(f: () => object): void;
+  setNode(name: string, label: object): void;
+  setEdge(v: string, w: string, label?: object, name?: string): void;
+  setParent(v: string, parent: string): void;
+  nodes(): string[];
+  edges(): { v: string; w: string }[];
+  edge(e: { v: string; w: string }): { points: { x: number; y: number }[] };
+  node(n: string): unknown;
+  children(n: string): string[] | undefined;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dagre = require('@dagrejs/dagre') as { layout(g: DagreGraph): void; graphlib: { Graph: new (opts?: object) => DagreGraph } };
 
 /** Arrows (by their index in the text) whose route passes through a box other than their ends. */
 function arrowsThroughBoxes(mermaid: string): number {
