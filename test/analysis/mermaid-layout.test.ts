@@ -22,7 +22,7 @@ interface DagreGraph {
   children(n: string): string[] | undefined;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dagre = require('@dagrejs/dagre') as { layout(g: DagreGraph): void; graphlib: { Graph: new (opts?: object) => DagreGraph } };
+const dagre = require('@dagrejs/dagre') as { graphlib: { Graph: new (opts?: object) => DagreGraph }; layout(g: DagreGraph): void };
 
 /** Arrows (by their index in the text) whose route passes through a box other than their ends. */
 function arrowsThroughBoxes(mermaid: string): number {
