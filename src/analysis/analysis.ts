@@ -101,12 +101,12 @@ export interface AnalysisOptions {
 
 /** A question about one connection. */
 export interface ConnectionQuery {
-  /** Source: `namespace/name`, `namespace/name[Kind]`, an IP address, `{ingress-controller}` or `{entity}`. */
+  /** Source: `namespace/name`, `namespace/name[Kind]`, an IPv4 or IPv6 address, `{ingress-controller}` or `{entity}`. */
   readonly from: string;
-  /** Destination, in the same forms (plus an FQDN named in a toFQDNs rule). */
+  /** Destination, in the same forms, or a host name (matched against `toFQDNs` names and patterns as Cilium matches them). */
   readonly to: string;
   /**
-   * Destination port.
+   * Destination port (1-65535); for ICMP and ICMPv6 the ICMP type (0-255, e.g. 0 for an echo reply).
    * @default - any port
    */
   readonly port?: number;
@@ -133,7 +133,11 @@ export interface Connection {
   readonly allConnections: boolean;
   /** Allowed port ranges (empty when allConnections). */
   readonly ports: PortRange[];
-  /** L7 restrictions (Cilium), e.g. `TCP 80: HTTP GET /api`. */
+  /**
+   * L7 restrictions (Cilium), per side whose proxy enforces them, e.g. `egress TCP 80: HTTP GET /api`
+   * (the source's egress policy) and `ingress TCP 80: HTTP GET /` (the destination's): a request must
+   * pass both.
+   */
   readonly l7Rules: string[];
 }
 
@@ -368,7 +372,7 @@ export class ConnectivityAnalysis {
         description: c.conn.toString(u),
         allConnections: all,
         ports,
-        l7Rules: c.conn.l7.map((r) => `${r.protocol} ${r.start === r.end ? r.start : `${r.start}-${r.end}`}: ${r.rules.join('; ')}`),
+        l7Rules: c.conn.l7.map((r) => `${r.direction} ${r.protocol} ${r.start === r.end ? r.start : `${r.start}-${r.end}`}: ${r.rules.join(', ')}`),
       };
     });
   }

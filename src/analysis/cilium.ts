@@ -92,15 +92,18 @@ type Matcher = (peer: Peer) => boolean;
  * stands for any characters of one DNS label (`[-a-zA-Z0-9_]*`, no dot), so `*.example.com`
  * matches `a.example.com` but not `a.b.example.com`; a pattern of only `*` matches every name.
  * From Cilium 1.19 a leading `**.` matches one or more labels (cilium/cilium commit 4ef872e,
- * "multilevel subdomain prefix wildcard"). Names are compared in lower case, without a final dot.
+ * "multilevel subdomain prefix wildcard"), and a pattern of only stars matches every name.
+ * Names are compared in lower case, without a final dot.
  */
 export function fqdnPatternRegExp(pattern: string, ciliumVersion: string): RegExp {
   const p = pattern.trim().toLowerCase().replace(/\.$/, '');
-  if (p === '*') return /^[-a-z0-9_]+(\.[-a-z0-9_]+)*$/;
+  const v19 = ciliumAtLeast(ciliumVersion, 19);
+  // match every name: `*` (from 1.19 also `**`, `***`: dnsWildcardRegex ^[*]{1,}[.]?$)
+  if (p === '*' || (v19 && /^\*+$/.test(p))) return /^[-a-z0-9_]+(\.[-a-z0-9_]+)*$/;
   let prefix = '';
   let rest = p;
   const multi = /^\*{2,}\./.exec(p);
-  if (multi && ciliumAtLeast(ciliumVersion, 19)) {
+  if (multi && v19) {
     prefix = '([-a-z0-9_]+\\.)+';
     rest = p.slice(multi[0].length);
   }
@@ -175,7 +178,7 @@ function parseIcmps(list: readonly ICMPRule[]): ConnSet {
  * own named ports), and once for the whole cluster for egress (semantics.ts
  * egressNamedPortsClusterWide), per protocol (ANY expands to TCP, UDP and SCTP).
  */
-function portsConn(ports: PortSpec[], dst: Peer, clusterNamedPort?: CompileContext['clusterNamedPort']): ConnSet {
+function portsConn(ports: PortSpec[], dir: Direction, dst: Peer, clusterNamedPort?: CompileContext['clusterNamedPort']): ConnSet {
   let res = ConnSet.EMPTY;
   for (const p of ports) {
     for (const proto of p.protocols) {
@@ -187,7 +190,7 @@ function portsConn(ports: PortSpec[], dst: Peer, clusterNamedPort?: CompileConte
       } else {
         iv = [p.start!, p.end!];
       }
-      const l7: L7Restriction[] = p.l7.length ? [{ protocol: proto, start: iv[0], end: iv[1], rules: p.l7 }] : [];
+      const l7: L7Restriction[] = p.l7.length ? [{ direction: dir, protocol: proto, start: iv[0], end: iv[1], rules: p.l7 }] : [];
       res = res.union(ConnSet.of(proto, [iv], l7));
     }
   }
@@ -442,13 +445,13 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
         const clusterWide = dir === 'egress' ? ctx.clusterNamedPort : undefined;
         let staticConn: ConnSet | undefined;
         if (!hasPorts && !hasIcmp) staticConn = ctx.all;
-        else if (!hasNamed || clusterWide) staticConn = (ports ? portsConn(ports, {} as Peer, clusterWide) : ConnSet.EMPTY).union(icmp);
+        else if (!hasNamed || clusterWide) staticConn = (ports ? portsConn(ports, dir, {} as Peer, clusterWide) : ConnSet.EMPTY).union(icmp);
         rules.push({
           direction: dir,
           deny,
           description: `${id} ${key} rule #${i + 1}`,
           matchPeer,
-          conn: staticConn ? () => staticConn! : (dst: Peer) => portsConn(ports!, dst).union(icmp),
+          conn: staticConn ? () => staticConn! : (dst: Peer) => portsConn(ports!, dir, dst).union(icmp),
           staticConn,
           matchEndpoint: (p) => endpointMatchers.some((m) => m(p)),
           matchOther: hasL3 ? (p) => otherMatchers.some((m) => m(p)) : matchPeer,

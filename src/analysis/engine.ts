@@ -510,7 +510,8 @@ export class Engine {
 
   /** Small integer identifying a peer's container ports (0 = none). */
   private portSignature(p: Peer): number {
-    if (p.index < this.peerPortSig.length && this.peerPortSig[p.index] >= 0) return this.peerPortSig[p.index];
+    const known = p.index >= 0 && p.index < this.peerPortSig.length;
+    if (known && this.peerPortSig[p.index] >= 0) return this.peerPortSig[p.index];
     let s: number;
     const ports = p.workload?.ports ?? [];
     if (!ports.length) {
@@ -521,7 +522,7 @@ export class Engine {
       if (id === undefined) this.portSigs.set(k, (id = this.portSigs.size + 1));
       s = id;
     }
-    if (p.index < this.peerPortSig.length) this.peerPortSig[p.index] = s;
+    if (known) this.peerPortSig[p.index] = s;
     return s;
   }
 
@@ -574,7 +575,14 @@ export class Engine {
     if (dir === 'ingress' && isolatedBy.length && subject.type === 'workload' && this.localHost.includes(remote)) {
       allowedBy.push({ rule: LOCALHOST_RULE, conn: this.all });
     }
-    const conn = this.side(this.profiles[dir], subject, remote);
+    let conn: ConnSet;
+    if (remote.index >= 0) {
+      conn = this.side(this.profiles[dir], subject, remote);
+    } else {
+      // a peer made for the query (a host name, an address no policy names): the rules folded
+      const allowed = isolatedBy.length ? allowedBy.reduce((a, x) => a.union(x.conn), ConnSet.EMPTY) : this.all;
+      conn = deniedBy.reduce((a, x) => a.subtract(x.conn), allowed);
+    }
     return { unrestricted: !isolatedBy.length && !deniedBy.length, isolatedBy, allowedBy, deniedBy, conn };
   }
 

@@ -3,7 +3,8 @@
  * port, which policies and rules allow or deny the traffic on each side.
  */
 import { Engine, SideVerdict } from './engine';
-import { parseAddress } from './ipranges';
+import { WORLD_IDENTITY } from './identity';
+import { formatRange, IpRange, parseAddress } from './ipranges';
 import { Peer } from './model';
 import { ConnSet, L4_PROTOCOLS, ICMP_PROTOCOLS } from './ports';
 
@@ -53,8 +54,8 @@ export function resolvePeer(engine: Engine, ref: string, side: 'src' | 'dst', fi
   const addr = parseAddress(r);
   if (addr) {
     const p = candidates.find((x) => x.type === 'external' && x.range!.family === addr.family && x.range!.start <= addr.start && addr.end <= x.range!.end);
-    if (p) return p;
-    throw new QueryError(`${field}: no external range contains ${r}`);
+    // an address of a family no policy names (IPv6 when every block is IPv4): a peer of its own
+    return p ?? queryPeer({ type: 'external', id: `${formatRange(addr)}[External]`, range: addr });
   }
   const workloads = engine.workloadPeers;
   let matches: Peer[];
@@ -70,8 +71,35 @@ export function resolvePeer(engine: Engine, ref: string, side: 'src' | 'dst', fi
   if (matches.length > 1) {
     throw new QueryError(`${field}: "${r}" is ambiguous; it matches ${matches.map((p) => p.id).join(', ')} (use namespace/name[Kind])`);
   }
+  if (DNS_NAME.test(r) && !r.includes('/')) {
+    // a host name against toFQDNs names and patterns: its addresses carry the identity of every
+    // FQDN selector that matches the name (Cilium's DNS proxy), and are outside the cluster
+    if (side === 'src') throw new QueryError(`${field}: "${r}" is a host name, which can only be a destination (toFQDNs rules are egress rules); give the source address instead`);
+    const name = r.toLowerCase().replace(/\.$/, '');
+    return candidates.find((p) => p.type === 'fqdn' && p.fqdn === name) ?? queryPeer({ type: 'fqdn', id: `${name}[FQDN]`, fqdn: name });
+  }
   const close = closeNames(r, candidates.filter((p) => p.type !== 'external'));
   throw new QueryError(`${field}: workload "${r}" not found${close.length ? `; close names: ${close.join(', ')}` : ' (no workloads in the manifests)'}`);
+}
+
+/** A DNS name of at least two labels: read as a host name when no workload has that name. */
+const DNS_NAME = /^(?=.{1,253}\.?$)[a-zA-Z0-9_]([-a-zA-Z0-9_]*[a-zA-Z0-9_])?(\.[a-zA-Z0-9_]([-a-zA-Z0-9_]*[a-zA-Z0-9_])?)+\.?$/;
+
+/** A peer made for one query, outside the analysis' peer table (index -1). */
+function queryPeer(p: { type: 'external' | 'fqdn'; id: string; range?: IpRange; fqdn?: string }): Peer {
+  return {
+    index: -1,
+    namespace: undefined,
+    labels: undefined,
+    nsLabels: undefined,
+    workload: undefined,
+    node: undefined,
+    entity: undefined,
+    range: undefined,
+    fqdn: undefined,
+    ...p,
+    ciliumLabels: WORLD_IDENTITY,
+  };
 }
 
 function nameMatches(w: Peer, m: RegExpExecArray | null, plain: string): boolean {
@@ -99,7 +127,11 @@ export function normalizeProtocol(p: string | undefined, universe: string[]): st
 export function queryConn(q: QueryInput, universe: string[]): ConnSet | undefined {
   const protocol = normalizeProtocol(q.protocol, universe) ?? (q.port !== undefined ? 'TCP' : undefined);
   if (q.port !== undefined) {
-    if (!Number.isInteger(q.port) || q.port < 0 || q.port > 65535) throw new QueryError(`port: ${q.port} is not a port number 1-65535`);
+    if (protocol!.startsWith('ICMP')) {
+      if (!Number.isInteger(q.port) || q.port < 0 || q.port > 255) throw new QueryError(`port: ${q.port} is not an ICMP type 0-255 (for ${protocol}, port is the ICMP type)`);
+    } else if (!Number.isInteger(q.port) || q.port < 1 || q.port > 65535) {
+      throw new QueryError(`port: ${q.port} is not a port number 1-65535`);
+    }
     return ConnSet.of(protocol!, [[q.port, q.port]]);
   }
   if (protocol) return ConnSet.of(protocol, [protocol.startsWith('ICMP') ? [0, 255] : [1, 65535]]);

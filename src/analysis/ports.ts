@@ -92,6 +92,8 @@ export function intervalsToString(list: Interval[]): string {
  * An L7 restriction on a port range of one protocol (Cilium `toPorts[].rules`), e.g. `HTTP GET /api`.
  */
 export interface L7Restriction {
+  /** The side whose proxy enforces it: the source's egress policy or the destination's ingress policy. */
+  readonly direction: 'ingress' | 'egress';
   readonly protocol: string;
   readonly start: number;
   readonly end: number;
@@ -149,7 +151,7 @@ export class ConnSet {
     const l7: L7Restriction[] = [];
     const keep = (r: L7Restriction, otherSet: ConnSet) => {
       const covered = intersectIntervals(otherSet.protocols.get(r.protocol) ?? [], [[r.start, r.end]]).length > 0;
-      const otherHasL7 = otherSet.l7.some((o) => o.protocol === r.protocol && o.start <= r.end && r.start <= o.end);
+      const otherHasL7 = otherSet.l7.some((o) => o.direction === r.direction && o.protocol === r.protocol && o.start <= r.end && r.start <= o.end);
       return !covered || otherHasL7;
     };
     for (const r of this.l7) if (keep(r, other)) l7.push(r);
@@ -233,8 +235,12 @@ export class ConnSet {
         const txt = s === e ? `${s}` : `${s}-${e}`;
         const rules = this.l7.filter((r) => r.protocol === p && r.start >= s && r.end <= e);
         if (!rules.length) return txt;
-        return `${txt} [${rules.map((r) => `${r.start === r.end ? r.start : `${r.start}-${r.end}`}: ${r.rules.join('; ')}`).join('; ')}]`
-          .replace(`${txt} [${txt}: `, `${txt} [`);
+        // `TCP 80 [egress: HTTP GET /api; ingress: HTTP GET /]`; a part of a range names its ports
+        const one = (r: L7Restriction) => {
+          const range = r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`;
+          return `${r.direction}${range === txt ? '' : ` ${range}`}: ${r.rules.join(', ')}`;
+        };
+        return `${txt} [${rules.map(one).join('; ')}]`;
       });
       groups.push(`${p} ${items.join(',')}`);
     }
@@ -250,7 +256,7 @@ export class ConnSet {
     }
     const res: any = { all: false, protocols: out };
     if (this.l7.length) {
-      res.l7 = this.l7.map((r) => ({ protocol: r.protocol, port: r.start, endPort: r.end !== r.start ? r.end : undefined, rules: r.rules }));
+      res.l7 = this.l7.map((r) => ({ direction: r.direction, protocol: r.protocol, port: r.start, endPort: r.end !== r.start ? r.end : undefined, rules: r.rules }));
     }
     return res;
   }
@@ -260,14 +266,14 @@ function mergeL7(list: L7Restriction[]): L7Restriction[] {
   if (list.length <= 1) return list;
   const byKey = new Map<string, L7Restriction>();
   for (const r of list) {
-    const k = `${r.protocol}/${r.start}-${r.end}`;
+    const k = `${r.direction}/${r.protocol}/${r.start}-${r.end}`;
     const prev = byKey.get(k);
     if (!prev) byKey.set(k, { ...r, rules: [...new Set(r.rules)].sort() });
     else byKey.set(k, { ...prev, rules: [...new Set(prev.rules.concat(r.rules))].sort() });
   }
-  return [...byKey.values()].sort((a, b) => (a.protocol + a.start).localeCompare(b.protocol + b.start));
+  return [...byKey.values()].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.start - b.start || a.direction.localeCompare(b.direction));
 }
 
 function l7Key(list: L7Restriction[]): string {
-  return list.map((r) => `${r.protocol}/${r.start}-${r.end}:${r.rules.join('|')}`).sort().join(';');
+  return list.map((r) => `${r.direction}/${r.protocol}/${r.start}-${r.end}:${r.rules.join('|')}`).sort().join(';');
 }

@@ -93,9 +93,14 @@ export function packageVersion(): string {
   return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 }
 
-function parsePort(text: string | undefined): number | undefined {
+/** `--port`: a port 1-65535, or with `--protocol ICMP`/`ICMPv6` the ICMP type 0-255. */
+function parsePort(text: string | undefined, protocol?: string): number | undefined {
   if (text === undefined) return undefined;
   const port = Number(text);
+  if (/^icmp(v6)?$/i.test(protocol ?? '')) {
+    if (!/^\d+$/.test(text) || port > 255) throw new UsageError(`--port "${text}" is not an ICMP type 0-255 (with --protocol ${protocol}, --port is the ICMP type)`);
+    return port;
+  }
   if (!/^\d+$/.test(text) || port < 1 || port > 65535) throw new UsageError(`--port "${text}" is not a port number 1-65535`);
   return port;
 }
@@ -239,11 +244,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .argument('<paths...>', 'YAML/JSON files or folders of manifests; - reads standard input')
     .requiredOption('--from <peer>', 'source: namespace/name, namespace/name[Kind], IP address or {entity}')
     .requiredOption('--to <peer>', 'destination, same forms')
-    .option('--port <port>', 'destination port')
+    .option('--port <port>', 'destination port (with --protocol ICMP or ICMPv6: the ICMP type, 0-255)')
     .option('--protocol <protocol>', 'TCP (default with --port), UDP, SCTP, ICMP')
     .option('--expect <verdict>', 'allowed or denied: exit with 1 when the verdict is another'))
     .action(async (paths: string[], opts: { from: string; to: string; port?: string; protocol?: string; expect?: string } & ReadFlags) => {
-      const port = parsePort(opts.port);
+      const port = parsePort(opts.port, opts.protocol);
       if (opts.expect !== undefined && !['allowed', 'denied'].includes(opts.expect)) throw new UsageError(`--expect "${opts.expect}" is not a verdict; use allowed or denied`);
       const a = ConnectivityAnalysis.fromFiles(paths, readOptions(opts));
       code = reportLoad(a, io, !!opts.quiet);

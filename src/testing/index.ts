@@ -9,7 +9,7 @@
  * `received` may be a cdk8s Chart or App (synthesised to plain manifests), a
  * ConnectivityAnalysis, or an array of plain manifests.
  */
-import { ConnectivityAnalysis } from '../analysis';
+import { AnalysisOptions, ConnectivityAnalysis } from '../analysis';
 
 export interface ConnectionExpectation {
   readonly from: string;
@@ -22,23 +22,33 @@ export interface ConnectionExpectation {
 
 const WITH_MANIFESTS = Symbol('cdk8s-netpol.withManifests');
 
-/** Pair a chart/app with extra manifests (e.g. the workloads its policies are about). */
-export function withManifests(received: any, manifests: any[]): any {
-  return { [WITH_MANIFESTS]: true, received, manifests };
+/**
+ * Pair a chart/app with extra manifests (e.g. the workloads its policies are about) and, optionally,
+ * analysis options (e.g. `{ cni: 'cilium@1.18' }` for NetworkPolicies that Cilium enforces).
+ */
+export function withManifests(received: any, manifests: any[], options?: AnalysisOptions): any {
+  return { [WITH_MANIFESTS]: true, received, manifests, options };
 }
 
-const cache = new WeakMap<object, ConnectivityAnalysis>();
+/**
+ * The last analysis per chart/app, with the manifests it was computed from: reused only while the
+ * construct synthesises the same manifests (a policy added after an expectation is seen).
+ */
+const cache = new WeakMap<object, { key: string; analysis: ConnectivityAnalysis }>();
 
 /** Build (and cache) the analysis for whatever a matcher received. */
-export function analysisOf(received: any, extra: any[] = []): ConnectivityAnalysis {
+export function analysisOf(received: any, extra: any[] = [], options?: AnalysisOptions): ConnectivityAnalysis {
   if (received instanceof ConnectivityAnalysis) return received;
-  if (received && received[WITH_MANIFESTS]) return analysisOf(received.received, received.manifests.concat(extra));
-  if (Array.isArray(received)) return ConnectivityAnalysis.fromManifests(received.concat(extra));
+  if (received && received[WITH_MANIFESTS]) return analysisOf(received.received, received.manifests.concat(extra), { ...received.options, ...options });
+  if (Array.isArray(received)) return ConnectivityAnalysis.fromManifests(received.concat(extra), options);
   if (received && typeof received === 'object' && received.node) {
-    if (!extra.length && cache.has(received)) return cache.get(received)!;
-    const a = ConnectivityAnalysis.fromChart(received, extra);
-    if (!extra.length) cache.set(received, a);
-    return a;
+    const manifests = ConnectivityAnalysis.synth(received).concat(extra);
+    const key = JSON.stringify([manifests, options ?? {}]);
+    const hit = cache.get(received);
+    if (hit && hit.key === key) return hit.analysis;
+    const analysis = ConnectivityAnalysis.fromManifests(manifests, options);
+    cache.set(received, { key, analysis });
+    return analysis;
   }
   throw new Error('expected a cdk8s Chart/App, a ConnectivityAnalysis or an array of manifests');
 }
@@ -77,11 +87,26 @@ function toDenyConnection(received: any, q: ConnectionExpectation) {
   };
 }
 
-/** Exact connectivity, as connlist lines (`SRC => DST : CONNECTIONS`) in any order. */
-function toHaveConnections(received: any, expected: string[]) {
+/**
+ * Exact connectivity, as connlist lines (`SRC => DST : CONNECTIONS`) in any order; or any
+ * asymmetric matcher over the lines, e.g. `expect.arrayContaining([...])`.
+ */
+function toHaveConnections(received: any, expected: unknown) {
   const a = analysisOf(received);
   const actual = a.toText().split('\n').filter((l) => l);
-  const want = expected.map((l) => l.trim()).filter((l) => l);
+  const asymmetric = !!expected && typeof (expected as { asymmetricMatch?: unknown }).asymmetricMatch === 'function';
+  if (asymmetric) {
+    const pass = (expected as { asymmetricMatch(v: unknown): boolean }).asymmetricMatch(actual);
+    const shown = typeof (expected as { toString?: () => string }).toString === 'function' ? String(expected) : 'the expectation';
+    return {
+      pass,
+      message: () => `expected the connections ${pass ? 'not ' : ''}to match ${shown}; they are:\n${actual.map((l) => `  ${l}`).join('\n')}`,
+    };
+  }
+  if (!Array.isArray(expected) || expected.some((l) => typeof l !== 'string')) {
+    throw new Error(`toHaveConnections: expected connlist lines (an array of strings such as "shop/web[Deployment] => shop/api[Deployment] : TCP 8080") or an asymmetric matcher such as expect.arrayContaining([...]), got ${JSON.stringify(expected)}`);
+  }
+  const want = (expected as string[]).map((l) => l.trim()).filter((l) => l);
   const missing = want.filter((l) => !actual.includes(l)).sort();
   const unexpected = actual.filter((l) => !want.includes(l)).sort();
   const pass = !missing.length && !unexpected.length;
@@ -101,7 +126,7 @@ declare global {
     interface Matchers<R> {
       toAllowConnection(query: ConnectionExpectation): R;
       toDenyConnection(query: ConnectionExpectation): R;
-      toHaveConnections(lines: string[]): R;
+      toHaveConnections(lines: string[] | AsymmetricMatcher): R;
     }
   }
 }

@@ -139,6 +139,22 @@ describe('Cilium policy semantics', () => {
     expect(a.isAllowed({ from: 'shop/web', to: 'shop/api' }).allowed).toBe(false);
   });
 
+  test('L7 rules of both sides are shown per side: a request must pass the egress and the ingress proxy', () => {
+    const a = analyze([...baseCluster(),
+      cnp('shop', 'api-in', { endpointSelector: api, ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }], toPorts: [{ ports: [{ port: '9090', protocol: 'TCP' }], rules: { http: [{ method: 'GET', path: '/' }] } }] }] }),
+      cnp('shop', 'web-out', {
+        endpointSelector: { matchLabels: { app: 'web' } },
+        egress: [{ toEndpoints: [api], toPorts: [{ ports: [{ port: '9090', protocol: 'TCP' }], rules: { http: [{ method: 'GET', path: '/api' }, { method: 'POST', path: '/api' }] } }] }],
+      })]);
+    expect(a.toText()).toContain(`${WEB} => ${API} : TCP 9090 [egress: HTTP GET /api, HTTP POST /api; ingress: HTTP GET /]`);
+    expect(a.connections().find((c) => c.destination === API && c.source === WEB)!.l7Rules)
+      .toEqual(['egress TCP 9090: HTTP GET /api, HTTP POST /api', 'ingress TCP 9090: HTTP GET /']);
+    expect(a.toJson().find((c: any) => c.src === WEB && c.dst === API).l7).toEqual([
+      { direction: 'egress', protocol: 'TCP', port: 9090, rules: ['HTTP GET /api', 'HTTP POST /api'] },
+      { direction: 'ingress', protocol: 'TCP', port: 9090, rules: ['HTTP GET /'] },
+    ]);
+  });
+
   test('ICMP rules and L7 rules are reported on the connection', () => {
     const a = analyze([...baseCluster(), cnp('shop', 'p', {
       endpointSelector: api,
@@ -147,8 +163,8 @@ describe('Cilium policy semantics', () => {
         { fromEndpoints: [{ matchLabels: { app: 'web' } }], icmps: [{ fields: [{ type: 8, family: 'IPv4' }] }] },
       ],
     })]);
-    expect(a.toText()).toContain(`${WEB} => ${API} : ICMP 8,TCP 9090 [HTTP GET /api]`);
-    expect(a.connections().find((c) => c.destination === API && c.source === WEB)!.l7Rules).toEqual(['TCP 9090: HTTP GET /api']);
+    expect(a.toText()).toContain(`${WEB} => ${API} : ICMP 8,TCP 9090 [ingress: HTTP GET /api]`);
+    expect(a.connections().find((c) => c.destination === API && c.source === WEB)!.l7Rules).toEqual(['ingress TCP 9090: HTTP GET /api']);
   });
 
   test('toServices selects the pods behind the Service', () => {

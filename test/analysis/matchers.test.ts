@@ -62,4 +62,36 @@ describe('jest matchers on cdk8s charts', () => {
     expect(withManifests(chart, workloads)).toHaveConnections(expected);
     expect(() => expect(withManifests(chart, workloads)).toHaveConnections(expected.slice(1))).toThrow(/\+ unexpected: 0\.0\.0\.0/);
   });
+
+  test('toHaveConnections takes asymmetric matchers over the lines', () => {
+    const chart = shopChart();
+    expect(withManifests(chart, workloads)).toHaveConnections(expect.arrayContaining(['shop/web[Deployment] => shop/api[Deployment] : TCP 9090']));
+    expect(withManifests(chart, workloads)).not.toHaveConnections(expect.arrayContaining(['shop/db[Deployment] => shop/api[Deployment] : TCP 9090']));
+    expect(() => expect(withManifests(chart, workloads)).toHaveConnections(expect.arrayContaining(['shop/db[Deployment] => shop/api[Deployment] : TCP 9090'])))
+      .toThrow(/expected the connections to match ArrayContaining[\s\S]*shop\/web\[Deployment\] => shop\/api\[Deployment\] : TCP 9090/);
+    expect(() => expect(chart).toHaveConnections('shop/web => shop/api' as any))
+      .toThrow('toHaveConnections: expected connlist lines (an array of strings');
+  });
+
+  test('a policy added to the same chart after an expectation is seen by the next one', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    for (const w of workloads) new ApiObject(chart, w.metadata.name, w);
+    expect(app).toAllowConnection({ from: 'shop/web', to: 'shop/db' });
+    new ApiObject(chart, 'deny-all', { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny-all', namespace: 'shop' }, spec: { podSelector: {} } } as any);
+    expect(app).toDenyConnection({ from: 'shop/web', to: 'shop/db' });
+    expect(chart).toDenyConnection({ from: 'shop/web', to: 'shop/db' });
+  });
+
+  test('analysis options with the manifests: NetworkPolicies as Cilium enforces them', () => {
+    const chart = Testing.chart();
+    new ApiObject(chart, 'p', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p', namespace: 'shop' },
+      spec: { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] } }] }] },
+    } as any);
+    expect(withManifests(chart, workloads)).toDenyConnection({ from: '8.8.8.8', to: 'shop/api' });
+    expect(withManifests(chart, workloads, { cni: 'cilium@1.18' })).toAllowConnection({ from: '8.8.8.8', to: 'shop/api' });
+  });
 });

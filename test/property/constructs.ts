@@ -419,8 +419,8 @@ export const FACTORY_CASES: FactoryCase[] = [
   },
   {
     name: 'requires / requireAuthentication',
-    programs: fc.tuple(endpointsCall, fc.boolean()).map(([[label, make], auth]) => program(`allowFrom(Entity.CLUSTER).requires(${label})${auth ? '.requireAuthentication()' : ''}`, c => {
-      const r = new CiliumClusterwideNetworkPolicy(c, 'ccnp', { metadata: { name: 'ccnp' }, endpointSelector: Endpoints.all() }).allowFrom(Entity.CLUSTER).requires(make());
+    programs: fc.tuple(endpointsCall, fc.boolean()).map(([[label, make], auth]) => program(`allowFrom(Endpoints.all()).requires(${label})${auth ? '.requireAuthentication()' : ''}`, c => {
+      const r = new CiliumClusterwideNetworkPolicy(c, 'ccnp', { metadata: { name: 'ccnp' }, endpointSelector: Endpoints.all() }).allowFrom(Endpoints.all()).requires(make());
       if (auth) r.requireAuthentication();
     })),
   },
