@@ -256,7 +256,9 @@ export class ConnSet {
     }
     const res: any = { all: false, protocols: out };
     if (this.l7.length) {
-      res.l7 = this.l7.map((r) => ({ direction: r.direction, protocol: r.protocol, port: r.start, endPort: r.end !== r.start ? r.end : undefined, rules: r.rules }));
+      res.l7 = this.l7.map((r) => ({
+        direction: r.direction, protocol: r.protocol, port: r.start, endPort: r.end !== r.start ? r.end : undefined, rules: r.rules,
+      }));
     }
     return res;
   }

@@ -39,7 +39,9 @@ const cache = new WeakMap<object, { key: string; analysis: ConnectivityAnalysis 
 /** Build (and cache) the analysis for whatever a matcher received. */
 export function analysisOf(received: any, extra: any[] = [], options?: AnalysisOptions): ConnectivityAnalysis {
   if (received instanceof ConnectivityAnalysis) return received;
-  if (received && received[WITH_MANIFESTS]) return analysisOf(received.received, received.manifests.concat(extra), { ...received.options, ...options });
+  if (received && received[WITH_MANIFESTS]) {
+    return analysisOf(received.received, received.manifests.concat(extra), { ...received.options, ...options });
+  }
   if (Array.isArray(received)) return ConnectivityAnalysis.fromManifests(received.concat(extra), options);
   if (received && typeof received === 'object' && received.node) {
     const manifests = ConnectivityAnalysis.synth(received).concat(extra);
