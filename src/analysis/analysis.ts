@@ -1,7 +1,7 @@
 /**
  * Public (jsii) API of the connectivity analyser.
  */
-import { Chart } from 'cdk8s';
+import type { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { buildCluster } from './cluster';
 import { DeviationFinding, DEVIATION_IDS, deviationDiagnostics, findDeviations } from './deviations';
@@ -245,6 +245,9 @@ export class ConnectivityAnalysis {
 
   /** The plain manifests of the charts in a construct tree. */
   public static synth(construct: IConstruct): any[] {
+    // cdk8s is loaded here, not with the analyser: the CLI and plain-manifest analyses never need it
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Chart } = require('cdk8s') as typeof import('cdk8s');
     const charts = Chart.isChart(construct) ? [construct as Chart] : construct.node.findAll().filter((c) => Chart.isChart(c)) as Chart[];
     return charts.flatMap((c) => c.toJson());
   }

@@ -3,12 +3,13 @@
  * port, which policies and rules allow or deny the traffic on each side.
  */
 import { Engine, SideVerdict } from './engine';
+import { QueryError } from './errors';
 import { WORLD_IDENTITY } from './identity';
 import { formatRange, IpRange, parseAddress } from './ipranges';
 import { Peer } from './model';
 import { ConnSet, L4_PROTOCOLS, ICMP_PROTOCOLS } from './ports';
 
-export class QueryError extends Error {}
+export { QueryError } from './errors';
 
 function distance(a: string, b: string): number {
   const m = a.length;

@@ -7,6 +7,7 @@
  * - `cilium@1.18`: everything as Cilium 1.18 enforces it, including where Cilium's handling of
  *   NetworkPolicy deviates from the specification (the deviations below, each an upstream fact).
  */
+import { EnforcementError } from './errors';
 import { KubeApiserverPlacement } from './identity';
 import { CiliumAgentOptions } from '../model/cilium/agent';
 import { ciliumAgentDefaults, CiliumAgentConfig } from '../wire/cilium/agent';
@@ -100,7 +101,7 @@ export const DEFAULT_CILIUM_VERSION = '1.18';
 /** The versions whose semantics are modelled (only 1.18.3's are checked against Cilium's own engine). */
 export const MODELLED_CILIUM_VERSIONS = ['1.18', '1.19'];
 
-export class EnforcementError extends Error {}
+export { EnforcementError } from './errors';
 
 /**
  * Parses `kubernetes`, `cilium` or `cilium@1.18` (the CLI's `--cni` and the library's `cni`

@@ -5,7 +5,14 @@
  * Cilium rejects it), which takes precedence.
  */
 import { ExitCode, parseCiliumAgent } from './options';
-import { Linter, LintSeverity } from '../lint';
+import type { Linter as LinterClass } from '../lint';
+import { LintSeverity } from '../lint/types';
+
+/** The lint, loaded when the command runs (the CLI's start-up loads only what every command needs). */
+function linter(): typeof LinterClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../lint') as typeof import('../lint')).Linter;
+}
 
 /** Options of the lint command. */
 export interface LintCommandOptions {
@@ -48,7 +55,7 @@ export function runLintCommand(paths: string[], options: LintCommandOptions = {}
     return { exitCode: ExitCode.USAGE, stdout: '', stderr: `error: --fail-on "${failOn}" is not a severity; use one of ${SEVERITIES.join(', ')}\n` };
   }
   if (options.list) {
-    const checks = Linter.checks();
+    const checks = linter().checks();
     const stdout = format === 'json'
       ? JSON.stringify(checks, null, 2) + '\n'
       : checks.map(c => `${c.id} ${c.name} (${c.severity}${c.needsWorkloads ? ', needs workloads' : ''}): ${c.description}`).join('\n') + '\n';
@@ -59,7 +66,7 @@ export function runLintCommand(paths: string[], options: LintCommandOptions = {}
   }
   let report;
   try {
-    report = Linter.lintFiles(paths, {
+    report = linter().lintFiles(paths, {
       disabledChecks: options.disable ? options.disable.split(',').map(s => s.trim()).filter(s => s) : undefined,
       ciliumVersion: options.ciliumVersion,
       ciliumAgent: parseCiliumAgent(options.ciliumAgent),
@@ -73,9 +80,9 @@ export function runLintCommand(paths: string[], options: LintCommandOptions = {}
   const missingPath = invalid.some(f => /^path not found/.test(f.message));
   return {
     exitCode: missingPath ? ExitCode.USAGE : invalid.length ? ExitCode.INVALID_INPUT : failing ? ExitCode.CHECK_FAILED : ExitCode.OK,
-    stdout: format === 'json' ? Linter.formatJson(report)
-      : format === 'sarif' ? Linter.formatSarif(report, { toolVersion: options.toolVersion })
-        : format === 'md' ? Linter.formatMarkdown(report) : Linter.formatText(report),
+    stdout: format === 'json' ? linter().formatJson(report)
+      : format === 'sarif' ? linter().formatSarif(report, { toolVersion: options.toolVersion })
+        : format === 'md' ? linter().formatMarkdown(report) : linter().formatText(report),
     stderr: '',
   };
 }

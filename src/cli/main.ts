@@ -14,10 +14,18 @@ import { RevisionCheckouts, RevisionError, parseRange } from './git';
 import { runLintCommand, LINT_FORMATS } from './lint';
 import { CILIUM_AGENT_HELP, CNI_HELP, ExitCode, LENIENT_HELP, parseCiliumAgent, UsageError } from './options';
 import { CliIo, OutputClosed, OutputError, processIo, Progress, reportSink } from './output';
-import { AnalysisOptions, ConnectivityAnalysis, ConnectivityDiff, ConnectivityExpectations, DiffFormat, OutputFormat } from '../analysis';
-import { QueryError } from '../analysis/explain';
-import { EnforcementError } from '../analysis/semantics';
-import { LintSeverity } from '../lint';
+import type { AnalysisOptions, ConnectivityAnalysis, ConnectivityDiff, DiffFormat, OutputFormat } from '../analysis';
+import { EnforcementError, QueryError } from '../analysis/errors';
+import { LintSeverity } from '../lint/types';
+
+/**
+ * The analyser, loaded when a command needs it: `--help`, `--version` and `lint` start without it
+ * (README "Benchmark: CLI start-up").
+ */
+function analysis(): typeof import('../analysis') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../analysis') as typeof import('../analysis');
+}
 
 export type { CliIo } from './output';
 
@@ -144,7 +152,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 
   const analyzeFiles = (paths: string[], options: AnalysisOptions, progress: Progress) => {
     progress.step('reading manifests');
-    const a = ConnectivityAnalysis._fromFilesWithProgress(paths, options, (f, i, n) => progress.step(`reading ${f} (${i + 1}/${n})`));
+    const a = analysis().ConnectivityAnalysis._fromFilesWithProgress(paths, options, (f, i, n) => progress.step(`reading ${f} (${i + 1}/${n})`));
     progress.step('computing connections');
     return a;
   };
@@ -214,7 +222,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
             }
           }
           const resolve = (s: typeof sides[0]) => rel.map((p) => path.resolve(s.cwd, p));
-          d = ConnectivityDiff.fromFiles(resolve(sides[0]), resolve(sides[1]), options);
+          d = analysis().ConnectivityDiff.fromFiles(resolve(sides[0]), resolve(sides[1]), options);
           codes = [d.ref1, d.ref2].map((a, i) => reportLoad(a, io, !!opts.quiet, `ref${i + 1}: `, (f) => f.startsWith(sides[i].root) ? `${sides[i].revision}:${path.relative(sides[i].root, f)}` : f));
           d.diffs; // computed while the worktrees still exist
         } finally {
@@ -227,7 +235,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           throw new UsageError('diff: give the old and the new manifests: cdk8s-netpol diff OLD NEW (or --old PATH... --new PATH..., or --git BASE..HEAD)');
         }
         progress.step('reading manifests');
-        d = ConnectivityDiff.fromFiles(old, next, options);
+        d = analysis().ConnectivityDiff.fromFiles(old, next, options);
         codes = [d.ref1, d.ref2].map((a, i) => reportLoad(a, io, !!opts.quiet, `ref${i + 1}: `));
       }
       code = Math.max(...codes);
@@ -250,13 +258,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .action(async (paths: string[], opts: { from: string; to: string; port?: string; protocol?: string; expect?: string } & ReadFlags) => {
       const port = parsePort(opts.port, opts.protocol);
       if (opts.expect !== undefined && !['allowed', 'denied'].includes(opts.expect)) throw new UsageError(`--expect "${opts.expect}" is not a verdict; use allowed or denied`);
-      const a = ConnectivityAnalysis.fromFiles(paths, readOptions(opts));
+      const a = analysis().ConnectivityAnalysis.fromFiles(paths, readOptions(opts));
       code = reportLoad(a, io, !!opts.quiet);
       await io.stdout(a.explain({ from: opts.from, to: opts.to, port, protocol: opts.protocol }).text);
       if (opts.expect !== undefined) {
-        const [r] = ConnectivityExpectations.of([{ from: opts.from, to: opts.to, port, protocol: opts.protocol, expect: opts.expect, location: '--expect' }]).check(a);
+        const [r] = analysis().ConnectivityExpectations.of([{ from: opts.from, to: opts.to, port, protocol: opts.protocol, expect: opts.expect, location: '--expect' }]).check(a);
         if (!r.passed) {
-          io.stderr(ConnectivityExpectations.formatReport([r]).split('\n')[0] + '\n');
+          io.stderr(analysis().ConnectivityExpectations.formatReport([r]).split('\n')[0] + '\n');
           if (code === ExitCode.OK) code = ExitCode.CHECK_FAILED;
         }
       }
@@ -269,12 +277,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .argument('<paths...>', 'YAML/JSON files or folders of manifests; - reads standard input')
     .option('-o, --output <file>', 'write the report to this file instead of standard output'))
     .action(async (file: string, paths: string[], opts: ReadFlags) => {
-      const expectations = ConnectivityExpectations.fromFile(file);
+      const expectations = analysis().ConnectivityExpectations.fromFile(file);
       const progress = new Progress(io);
       const a = analyzeFiles(paths, readOptions(opts), progress);
       code = reportLoad(a, io, !!opts.quiet);
       const results = expectations.check(a);
-      await writeReport([ConnectivityExpectations.formatReport(results)], opts.output, progress);
+      await writeReport([analysis().ConnectivityExpectations.formatReport(results)], opts.output, progress);
       if (code === ExitCode.OK && results.some((r) => !r.passed)) code = ExitCode.CHECK_FAILED;
     });
 

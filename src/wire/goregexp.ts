@@ -5,13 +5,18 @@
  */
 // re2js ships ESM types with a CommonJS build; TypeScript's node16 resolution refuses the typed
 // import from a CommonJS module, so the CommonJS build is required directly.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { RE2JS } = require('re2js') as { RE2JS: { compile(pattern: string): { matcher(s: string): { find(): boolean } } } };
+interface Re2 { compile(pattern: string): { matcher(s: string): { find(): boolean } } }
+let re2: Re2 | undefined;
+/** re2js (330 KB) is loaded on the first regular expression, not with the reader. */
+function RE2(): Re2 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (re2 ??= (require('re2js') as { RE2JS: Re2 }).RE2JS);
+}
 
 /** Why Go's regexp.Compile rejects `pattern`, or undefined when it compiles. */
 export function compileGoRegExp(pattern: string): string | undefined {
   try {
-    RE2JS.compile(pattern);
+    RE2().compile(pattern);
     return undefined;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
@@ -20,12 +25,12 @@ export function compileGoRegExp(pattern: string): string | undefined {
 
 /** Go's regexp MatchString: true when `pattern` matches anywhere in `text` (unanchored, linear time). */
 export function goRegExpMatches(pattern: string, text: string): boolean {
-  return RE2JS.compile(pattern).matcher(text).find();
+  return RE2().compile(pattern).matcher(text).find();
 }
 
 /** `pattern` compiled once (throws as Go's regexp.MustCompile would); the matcher is Go's MatchString. */
 export function goRegExpMatcher(pattern: string): (text: string) => boolean {
-  const re = RE2JS.compile(pattern);
+  const re = RE2().compile(pattern);
   return (text: string) => re.matcher(text).find();
 }
 
