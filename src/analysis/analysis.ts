@@ -9,7 +9,7 @@ import { Engine, ConnectionResult } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
 import { Focus } from './focus';
 import { checkGraphSize, formatDot, formatMermaid, renderSvg } from './format/graph';
-import { connectionsToJson, formatCsv, formatJson, formatMarkdown } from './format/table';
+import { connectionsToJson, csvChunks, formatCsv, formatJson, formatMarkdown, jsonChunks, markdownChunks } from './format/table';
 import { formatTxt, txtChunks } from './format/txt';
 import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
@@ -465,7 +465,11 @@ export class ConnectivityAnalysis {
    * produced a few thousand lines at a time (the CLI writes them as they come). @internal
    */
   public *_formatChunks(format: OutputFormat): Generator<string> {
-    if (format === OutputFormat.TXT) yield* txtChunks(this.results(), this.engine.universe, this.focus?.conn?.text);
+    const args = [this.results(), this.engine.universe, this.focus?.conn?.text] as const;
+    if (format === OutputFormat.TXT) yield* txtChunks(...args);
+    else if (format === OutputFormat.JSON) yield* jsonChunks(...args);
+    else if (format === OutputFormat.CSV) yield* csvChunks(...args);
+    else if (format === OutputFormat.MD) yield* markdownChunks(...args);
     else yield this.format(format);
   }
 

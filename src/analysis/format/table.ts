@@ -6,19 +6,39 @@ import { ConnectionResult } from '../engine';
  * pairs only (src | dst), as netpol-analyzer's conns_formatter_md.go.
  */
 export function formatMarkdown(conns: ConnectionResult[], universe: string[], focusConn?: string): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const lines = focusConn !== undefined ? ['| src | dst |', '|-----|-----|'] : ['| src | dst | conn |', '|-----|-----|------|'];
-  for (const c of conns) {
-    lines.push(focusConn !== undefined ? `| ${esc(c.src.id)} | ${esc(c.dst.id)} |` : `| ${esc(c.src.id)} | ${esc(c.dst.id)} | ${esc(c.conn.toString(universe))} |`);
+  return [...markdownChunks(conns, universe, focusConn)].join('');
+}
+
+/** Lines per chunk of a streamed report (see txt.ts). */
+const CHUNK = 4096;
+
+/** `line(c)` for every connection, a chunk of lines at a time. */
+function* chunked(conns: ConnectionResult[], line: (c: ConnectionResult) => string): Generator<string> {
+  for (let i = 0; i < conns.length; i += CHUNK) {
+    const out: string[] = [];
+    for (let j = i; j < Math.min(i + CHUNK, conns.length); j++) out.push(line(conns[j]));
+    yield out.join('');
   }
-  return lines.join('\n') + '\n';
+}
+
+/** The markdown table a chunk of rows at a time. */
+export function* markdownChunks(conns: ConnectionResult[], universe: string[], focusConn?: string): Generator<string> {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  yield focusConn !== undefined ? '| src | dst |\n|-----|-----|\n' : '| src | dst | conn |\n|-----|-----|------|\n';
+  yield* chunked(conns, (c) => (focusConn !== undefined
+    ? `| ${esc(c.src.id)} | ${esc(c.dst.id)} |\n`
+    : `| ${esc(c.src.id)} | ${esc(c.dst.id)} | ${esc(c.conn.toString(universe))} |\n`));
 }
 
 /** CSV (`src,dst,conn`; `src,dst` with a focus connection), as netpol-analyzer's conns_formatter_csv.go. */
 export function formatCsv(conns: ConnectionResult[], universe: string[], focusConn?: string): string {
-  const out = [csvRow(focusConn !== undefined ? ['src', 'dst'] : ['src', 'dst', 'conn'])];
-  for (const c of conns) out.push(csvRow(focusConn !== undefined ? [c.src.id, c.dst.id] : [c.src.id, c.dst.id, c.conn.toString(universe)]));
-  return out.join('');
+  return [...csvChunks(conns, universe, focusConn)].join('');
+}
+
+/** The CSV a chunk of rows at a time. */
+export function* csvChunks(conns: ConnectionResult[], universe: string[], focusConn?: string): Generator<string> {
+  yield csvRow(focusConn !== undefined ? ['src', 'dst'] : ['src', 'dst', 'conn']);
+  yield* chunked(conns, (c) => csvRow(focusConn !== undefined ? [c.src.id, c.dst.id] : [c.src.id, c.dst.id, c.conn.toString(universe)]));
 }
 
 /**
@@ -26,16 +46,34 @@ export function formatCsv(conns: ConnectionResult[], universe: string[], focusCo
  * "Connectivity analysis"); with a focus connection `{src, dst}` only, as netpol-analyzer.
  */
 export function connectionsToJson(conns: ConnectionResult[], universe: string[], focusConn?: string): any[] {
-  if (focusConn !== undefined) return conns.map((c) => ({ src: c.src.id, dst: c.dst.id }));
-  return conns.map((c) => {
-    const j = c.conn.toJson(universe);
-    const o: any = { src: c.src.id, dst: c.dst.id, conn: c.conn.toString(universe), allConnections: !!j.all };
-    if (!j.all) o.ports = j.protocols;
-    if (j.l7) o.l7 = j.l7;
-    return o;
-  });
+  return conns.map((c) => connectionJson(c, universe, focusConn));
+}
+
+function connectionJson(c: ConnectionResult, universe: string[], focusConn?: string): any {
+  if (focusConn !== undefined) return { src: c.src.id, dst: c.dst.id };
+  const j = c.conn.toJson(universe);
+  const o: any = { src: c.src.id, dst: c.dst.id, conn: c.conn.toString(universe), allConnections: !!j.all };
+  if (!j.all) o.ports = j.protocols;
+  if (j.l7) o.l7 = j.l7;
+  return o;
 }
 
 export function formatJson(conns: ConnectionResult[], universe: string[], focusConn?: string): string {
-  return JSON.stringify(connectionsToJson(conns, universe, focusConn), null, 2) + '\n';
+  return [...jsonChunks(conns, universe, focusConn)].join('');
+}
+
+/**
+ * The JSON array a chunk of elements at a time, the same text as `JSON.stringify(array, null, 2)`:
+ * a report of 20,000 pods is larger than one string may hold.
+ */
+export function* jsonChunks(conns: ConnectionResult[], universe: string[], focusConn?: string): Generator<string> {
+  if (!conns.length) {
+    yield '[]\n';
+    return;
+  }
+  yield '[\n';
+  const last = conns.length - 1;
+  let i = 0;
+  yield* chunked(conns, (c) => `  ${JSON.stringify(connectionJson(c, universe, focusConn), null, 2).replace(/\n/g, '\n  ')}${i++ === last ? '\n' : ',\n'}`);
+  yield ']\n';
 }
