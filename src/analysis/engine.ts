@@ -15,6 +15,8 @@ import { atomize, formatRange, IpSet } from './ipranges';
 import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
 import { Diagnostic } from './load';
 import { CompileContext, Direction, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
+import { compilePolicyApi, compareTierPolicies, isPolicyApiKind, orderDefined, TierPolicyModel } from './policy-api';
+import { policyApiDiagnostics } from './policy-api-diagnostics';
 import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
 import { allowsLocalhost, DEFAULT_CILIUM_VERSION, defaultMode, Semantics, semanticsFor } from './semantics';
 
@@ -27,6 +29,19 @@ export interface ConnectionResult {
   readonly conn: ConnSet;
 }
 
+/**
+ * One step of a side's decision across the tiers of the network-policy API: the connections a
+ * rule decided first (Admin and Baseline tiers), those left to the NetworkPolicy tier, and those
+ * no rule matched (allowed by default).
+ */
+export interface TierStep {
+  readonly tier: 'admin' | 'networkpolicy' | 'baseline' | 'default';
+  readonly action: 'allow' | 'deny' | 'pass';
+  /** The rule (none for the default and for the NetworkPolicy tier, whose rules are in allowedBy/deniedBy). */
+  readonly rule?: string;
+  readonly conn: ConnSet;
+}
+
 export interface SideVerdict {
   /** The side is not restricted (peer outside the cluster, or not isolated and nothing denied). */
   readonly unrestricted: boolean;
@@ -34,7 +49,17 @@ export interface SideVerdict {
   readonly allowedBy: { rule: string; conn: ConnSet }[];
   readonly deniedBy: { rule: string; conn: ConnSet }[];
   readonly conn: ConnSet;
+  /** Set when network-policy API rules apply to the subject: the decision tier by tier, in order. */
+  readonly tiers?: TierStep[];
 }
+
+/** The network-policy API rules of one side of a subject, in evaluation order. */
+interface TierRules {
+  readonly admin: RuleModel[];
+  readonly baseline: RuleModel[];
+}
+
+const NO_TIER_RULES: TierRules = { admin: [], baseline: [] };
 
 /**
  * The policy profile of one side of a workload: the rules that can change its result (all of them
@@ -44,6 +69,10 @@ interface SideProfile {
   readonly direction: Direction;
   readonly isolated: boolean;
   readonly rules: RuleModel[];
+  /** Admin tier rules in order (evaluated before `rules`) and Baseline tier rules in order (after them; only when not isolated). */
+  readonly admin: RuleModel[];
+  readonly baseline: RuleModel[];
+  readonly tiered: boolean;
   /** egress rules with named ports: results also depend on the destination's container ports */
   readonly dstDependent: boolean;
   /** a workload with this profile (for ingress, the destination whose named ports the rules resolve) */
@@ -74,6 +103,8 @@ export class Engine {
   readonly srcPeers: Peer[] = [];
   readonly dstPeers: Peer[] = [];
   readonly policies: PolicyModel[] = [];
+  /** The network-policy API policies enforced (kubernetes mode), in evaluation order (policy-api.ts compareTierPolicies). */
+  readonly tierPolicies: TierPolicyModel[] = [];
   readonly universe: string[];
   readonly all: ConnSet;
   readonly diagnostics: Diagnostic[];
@@ -101,6 +132,11 @@ export class Engine {
   private readonly egressRules: RuleModel[][] = [];
   /** The local node's identities (the host, an API server on the node) when allow-localhost lets them reach every pod. */
   private readonly localHost: Peer[] = [];
+  private readonly tierRules: { ingress: TierRules[]; egress: TierRules[] } = { ingress: [], egress: [] };
+  /** tiered side results by the ids of their running sets */
+  private readonly tieredResultCache = new Map<string, number>();
+  /** a.subtract(b) by ConnSet ids, results shared as for union() */
+  private readonly subtractCache = new Map<number, Map<number, ConnSet>>();
   private readonly ingressIsolatedBy: string[][] = [];
   private readonly egressIsolatedBy: string[][] = [];
   /** the peers each rule matches, computed on first use */
@@ -131,14 +167,26 @@ export class Engine {
     const namedPorts = clusterNamedPorts(cluster.workloads);
     const ctx: CompileContext = { universe: this.universe, all: this.all, semantics: this.semantics, clusterNamedPort: namedPorts };
 
+    // the network-policy API: enforced in kubernetes mode only (no Cilium release implements it)
+    const enforcePolicyApi = this.semantics.mode === 'kubernetes';
+    this.diagnostics.push(...policyApiDiagnostics(cluster, this.semantics, hasCiliumPolicies));
     for (const doc of cluster.policies) {
       try {
-        if (doc.kind === 'NetworkPolicy') this.policies.push(compileNetworkPolicy(doc, ctx));
-        else this.policies.push(...compileCiliumPolicy(doc, ctx, cluster, this.diagnostics));
+        if (doc.kind === 'NetworkPolicy') {
+          this.policies.push(compileNetworkPolicy(doc, ctx));
+        } else if (isPolicyApiKind(doc.kind)) {
+          if (!enforcePolicyApi) continue;
+          const p = compilePolicyApi(doc, ctx);
+          this.policies.push(p);
+          this.tierPolicies.push(p);
+        } else {
+          this.policies.push(...compileCiliumPolicy(doc, ctx, cluster, this.diagnostics));
+        }
       } catch (e: any) {
         this.diagnostics.push(policyDiagnostic(doc, e));
       }
     }
+    this.tierPolicies.sort(compareTierPolicies);
 
     // workloads
     for (const w of cluster.workloads) this.addWorkloadPeer(w);
@@ -154,12 +202,15 @@ export class Engine {
     const v6 = entities.has('world-ipv6');
     for (const r of atomize(srcSets, v6)) this.srcPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r, ciliumLabels: WORLD_IDENTITY }));
     for (const r of atomize(dstSets, v6)) this.dstPeers.push(this.addPeer({ type: 'external', id: `${formatRange(r)}[External]`, range: r, ciliumLabels: WORLD_IDENTITY }));
-    // Nodes (only Cilium policies can name them; netpol-analyzer, which Kubernetes-only results
-    // match, has none); with Node manifests they are the remote nodes, so no {remote-node} stand-in
-    for (const n of this.hasCilium ? cluster.nodes : []) {
+    // Nodes (Cilium policies name them, and `nodes` peers of egress rules of the network-policy
+    // API; netpol-analyzer, which Kubernetes-only results match, has none); with Node manifests
+    // they are the remote nodes, so no {remote-node} stand-in. In kubernetes mode they are only
+    // destinations: `nodes` peers are egress peers (v1alpha1 AdminNetworkPolicyEgressPeer).
+    const nodesNamed = this.policies.some((p) => p.namesNodes);
+    for (const n of this.hasCilium || nodesNamed ? cluster.nodes : []) {
       const p = this.addPeer({ type: 'node', id: `${n.name}[Node]`, labels: n.labels, ciliumLabels: nodeIdentity(n.labels), node: n });
       this.nodePeers.push(p);
-      this.srcPeers.push(p);
+      if (this.hasCilium) this.srcPeers.push(p);
       this.dstPeers.push(p);
     }
     // Cilium entities, FQDN names and cloud groups that policies mention
@@ -187,7 +238,13 @@ export class Engine {
       this.srcPeers.push(w);
       this.dstPeers.push(w);
     }
-    this.subjectPeers.push(...this.workloadPeers, ...this.nodePeers);
+    if (nodesNamed && !cluster.nodes.length) {
+      for (const p of this.policies.filter((x) => x.namesNodes)) {
+        this.diagnostics.push({ ...p.source, severity: 'warning', object: p.id, code: 'no-nodes',
+          message: `${p.id}: a \`nodes\` peer selects Node objects, and no Node is among the manifests, so it matches nothing here; add the Node manifests to analyse it` });
+      }
+    }
+    this.subjectPeers.push(...this.workloadPeers, ...(this.hasCilium ? this.nodePeers : []));
 
     this.peerPortSig = new Int32Array(this.peers.length).fill(-1);
     for (const p of this.peers) this.portSignature(p);
@@ -201,7 +258,7 @@ export class Engine {
       const egIso: string[] = [];
       const reqs: RequirementModel[] = [];
       for (const p of this.policies) {
-        if (!p.selects(w)) continue;
+        if (p.tier || !p.selects(w)) continue;
         if (w.type === 'node') this.policedNodes.add(w);
         if (p.isolatesIngress) inIso.push(p.id);
         if (p.isolatesEgress) egIso.push(p.id);
@@ -212,6 +269,16 @@ export class Engine {
       this.egressRules[w.index] = reqs.length ? egR.map((r) => this.narrow(r, reqs, narrowed)) : egR;
       this.ingressIsolatedBy[w.index] = inIso;
       this.egressIsolatedBy[w.index] = egIso;
+      // network-policy API rules, policies in evaluation order and rules in order (subjects are pods)
+      const tiers = { ingress: { admin: [] as RuleModel[], baseline: [] as RuleModel[] }, egress: { admin: [] as RuleModel[], baseline: [] as RuleModel[] } };
+      for (const p of this.tierPolicies) {
+        if (!p.selects(w)) continue;
+        for (const r of p.rules) tiers[r.direction][p.tier].push(r);
+      }
+      for (const dir of ['ingress', 'egress'] as Direction[]) {
+        const t = tiers[dir];
+        this.tierRules[dir][w.index] = t.admin.length || t.baseline.length ? t : NO_TIER_RULES;
+      }
     }
     // side profiles, shared by workloads with the same relevant rules
     const profiles = new Map<string, SideProfile>();
@@ -220,19 +287,28 @@ export class Engine {
         const rules = dir === 'ingress' ? this.ingressRules[w.index] : this.egressRules[w.index];
         const isolated = (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[w.index].length > 0;
         const relevant = isolated ? rules : rules.filter((r) => r.deny);
-        if (!isolated && !relevant.length) {
+        const tier = this.tierRules[dir][w.index] ?? NO_TIER_RULES;
+        // the Baseline tier decides only for pods that no NetworkPolicy isolates in this direction
+        const baseline = isolated ? [] : tier.baseline;
+        const admin = tier.admin;
+        if (!isolated && !relevant.length && !admin.length && !baseline.length) {
           this.profiles[dir][w.index] = undefined;
           continue;
         }
         // ingress results depend on the subject's own ports (named ports resolve on the destination)
-        const key = `${dir}|${isolated}|${dir === 'ingress' ? this.portSignature(w) : 0}|${relevant.map((r) => this.ruleId(r)).join(',')}`;
+        const ids = (list: RuleModel[]) => list.map((r) => this.ruleId(r)).join(',');
+        const tierKey = admin.length || baseline.length ? `|A${ids(admin)}|B${ids(baseline)}` : '';
+        const key = `${dir}|${isolated}|${dir === 'ingress' ? this.portSignature(w) : 0}|${ids(relevant)}${tierKey}`;
         let prof = profiles.get(key);
         if (!prof) {
           prof = {
             direction: dir,
             isolated,
             rules: relevant,
-            dstDependent: dir === 'egress' && !relevant.every((r) => r.staticConn),
+            admin,
+            baseline,
+            tiered: admin.length > 0 || baseline.length > 0,
+            dstDependent: dir === 'egress' && ![...admin, ...relevant, ...baseline].every((r) => r.staticConn),
             subject: w,
           };
           profiles.set(key, prof);
@@ -240,6 +316,75 @@ export class Engine {
         this.profiles[dir][w.index] = prof;
       }
     }
+    this.diagnostics.push(...this.undefinedOrderDiagnostics());
+  }
+
+  /**
+   * Policies of one tier whose order the API leaves undefined ("If two (or more) policies in the
+   * same tier with the same priority could match a connection, then the implementation can apply
+   * any of the matching policies", v1alpha2 clusternetworkpolicy_types.go Priority; a
+   * BaselineAdminNetworkPolicy beside Baseline ClusterNetworkPolicies likewise): a warning where
+   * the order decides, i.e. rules of both with different actions match one connection of a pod
+   * both select, naming the order this analysis applies.
+   */
+  private undefinedOrderDiagnostics(): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    const tp = this.tierPolicies;
+    for (let i = 0; i < tp.length; i++) {
+      for (let j = i + 1; j < tp.length; j++) {
+        const a = tp[i];
+        const b = tp[j];
+        if (orderDefined(a, b)) continue;
+        const clash = this.firstClash(a, b);
+        if (!clash) continue;
+        out.push({
+          ...b.source, severity: 'warning', object: b.id, code: 'undefined-order',
+          message: `${a.id} and ${b.id}: the network-policy API leaves their order undefined (same tier, ${a.priority === undefined || b.priority === undefined ? 'and a BaselineAdminNetworkPolicy has no priority' : 'same priority'}), `
+            + `and here it decides: ${clash}; this analysis applies ${a.id} first (order: priority, then AdminNetworkPolicy before ClusterNetworkPolicy, then name, `
+            + 'the BaselineAdminNetworkPolicy last); give them different priorities (or merge them) so that every implementation agrees',
+        });
+      }
+    }
+    return out;
+  }
+
+  /** A connection two policies' rules both match with different actions, for a pod both select (text), if any. */
+  private firstClash(a: TierPolicyModel, b: TierPolicyModel): string | undefined {
+    for (const dir of ['ingress', 'egress'] as Direction[]) {
+      const ra = a.rules.filter((r) => r.direction === dir);
+      const rb = b.rules.filter((r) => r.direction === dir);
+      if (!ra.length || !rb.length) continue;
+      const subjects = this.workloadPeers.filter((w) => a.selects(w) && b.selects(w));
+      if (!subjects.length) continue;
+      for (const x of ra) {
+        const mx = this.matchedPeers(x);
+        const inX = new Uint8Array(this.peers.length).fill(mx.complement ? 1 : 0);
+        for (const q of mx.peers) inX[q] = mx.complement ? 0 : 1;
+        for (const y of rb) {
+          if (x.action === y.action) continue;
+          const my = this.matchedPeers(y);
+          const both: number[] = [];
+          if (my.complement) {
+            const out = new Set(my.peers);
+            for (let q = 0; q < inX.length && both.length < 64; q++) if (inX[q] && !out.has(q)) both.push(q);
+          } else {
+            for (const q of my.peers) if (inX[q] && both.length < 64) both.push(q);
+          }
+          for (const q of both) {
+            const remote = this.peers[q];
+            for (const w of subjects.slice(0, 16)) {
+              if (w === remote) continue;
+              const dst = dir === 'ingress' ? w : remote;
+              const c = this.ruleConn(x, dst).intersect(this.ruleConn(y, dst));
+              if (c.isEmpty()) continue;
+              const [src, to] = dir === 'ingress' ? [remote, w] : [w, remote];
+              return `${src.id} => ${to.id} : ${c.toString(this.universe)} matches ${x.description} (${x.action}) and ${y.description} (${y.action})`;
+            }
+          }
+        }
+      }
+    }
+    return undefined;
   }
 
   /**
@@ -404,12 +549,28 @@ export class Engine {
     const member: number[] = [];
     const splitRule: number[] = [];
     const splitTo: number[] = [];
-    const addClass = (a: ConnSet, d: ConnSet, m: number) => {
+    // network-policy API tiers: per class, what Admin rules allowed and denied first, all they
+    // matched (Pass included), and what Baseline rules denied first and all they matched
+    const tiered = prof.tiered;
+    const aAllow: ConnSet[] = [];
+    const aDeny: ConnSet[] = [];
+    const aDone: ConnSet[] = [];
+    const bDeny: ConnSet[] = [];
+    const bDone: ConnSet[] = [];
+    const addClass = (a: ConnSet, d: ConnSet, m: number, from = -1) => {
       allowed.push(a);
       denied.push(d);
       member.push(m);
       splitRule.push(-1);
       splitTo.push(-1);
+      if (tiered) {
+        const E = ConnSet.EMPTY;
+        aAllow.push(from < 0 ? E : aAllow[from]);
+        aDeny.push(from < 0 ? E : aDeny[from]);
+        aDone.push(from < 0 ? E : aDone[from]);
+        bDeny.push(from < 0 ? E : bDeny[from]);
+        bDone.push(from < 0 ? E : bDone[from]);
+      }
       return allowed.length - 1;
     };
     const start = prof.isolated ? ConnSet.EMPTY : this.all;
@@ -422,13 +583,28 @@ export class Engine {
     } else {
       addClass(start, ConnSet.EMPTY, 0);
     }
-    for (let i = 0; i < prof.rules.length; i++) {
-      const r = prof.rules[i];
-      // the unions of class c with rule r, stored in class `to`
+    // Admin rules first, in order; then the NetworkPolicy tier's (order-free); then Baseline rules, in order
+    const sequence = tiered ? [...prof.admin, ...prof.rules, ...prof.baseline] : prof.rules;
+    for (let i = 0; i < sequence.length; i++) {
+      const r = sequence[i];
+      // the unions of class c with rule r, stored in class `to` (c itself for rules taken in place)
       const take = (c: number, to: number) => {
         const conn = this.ruleConn(r, prof.direction === 'egress' ? peers[member[c]] : prof.subject);
-        if (r.deny) denied[to] = this.union(denied[c], conn);
-        else if (prof.isolated) allowed[to] = this.union(allowed[c], conn);
+        if (r.tier === 'admin') {
+          // the first matching rule decides: only what earlier rules left is this rule's
+          const fresh = this.subtract(conn, aDone[c]);
+          aDone[to] = this.union(aDone[c], conn);
+          if (r.action === 'allow') aAllow[to] = this.union(aAllow[c], fresh);
+          else if (r.action === 'deny') aDeny[to] = this.union(aDeny[c], fresh);
+        } else if (r.tier === 'baseline') {
+          const fresh = this.subtract(conn, bDone[c]);
+          bDone[to] = this.union(bDone[c], conn);
+          if (r.action === 'deny') bDeny[to] = this.union(bDeny[c], fresh);
+        } else if (r.deny) {
+          denied[to] = this.union(denied[c], conn);
+        } else if (prof.isolated) {
+          allowed[to] = this.union(allowed[c], conn);
+        }
       };
       const { peers: listed, complement } = this.matchedPeers(r);
       const existing = allowed.length;
@@ -437,7 +613,7 @@ export class Engine {
         const c = cls[q];
         if (splitRule[c] !== i) {
           splitRule[c] = i;
-          splitTo[c] = addClass(allowed[c], denied[c], q);
+          splitTo[c] = addClass(allowed[c], denied[c], q, c);
           if (!complement) take(c, splitTo[c]);
         }
         cls[q] = splitTo[c];
@@ -446,15 +622,18 @@ export class Engine {
     }
     const result = new Int32Array(allowed.length).fill(-1);
     const row = new Int32Array(peers.length);
+    const resultOf = (c: number, a: ConnSet) => (tiered
+      ? this.tieredResultOf(a, denied[c], aAllow[c], aDeny[c], bDeny[c])
+      : this.sideResultOf(a, denied[c]));
     for (let q = 0; q < row.length; q++) {
       const c = cls[q];
-      if (result[c] < 0) result[c] = this.sideResultOf(allowed[c], denied[c]);
+      if (result[c] < 0) result[c] = resultOf(c, allowed[c]);
       row[q] = result[c];
     }
     // allow-localhost: the local node reaches the pods on it whatever their ingress rules allow
     // (pkg/policy mapstate.go determineAllowLocalhostIngress, an allow entry that denies still beat)
     if (prof.isolated && prof.direction === 'ingress' && prof.subject.type === 'workload') {
-      for (const host of this.localHost) row[host.index] = this.sideResultOf(this.all, denied[cls[host.index]]);
+      for (const host of this.localHost) row[host.index] = resultOf(cls[host.index], this.all);
     }
     prof.row = row;
     return row;
@@ -481,6 +660,42 @@ export class Engine {
       c = a.union(b);
       // equal running unions share one object, so that their later unions are memoised too; the
       // key keeps the order of L7 restrictions (which the text shows, and the canonical key sorts)
+      const k = c.l7.length ? `${c.canonicalKey()}\n${JSON.stringify(c.l7)}` : c.canonicalKey();
+      const found = this.unionResults.get(k);
+      if (found) c = found;
+      else this.unionResults.set(k, c);
+      m.set(b.id, c);
+    }
+    return c;
+  }
+
+  /**
+   * The side result with the network-policy API tiers: what the Admin tier allowed, and of what it
+   * left undecided (passed, or matched by no rule), what the NetworkPolicy tier allows
+   * (`allowed` minus `denied`, `allowed` being everything when no NetworkPolicy isolates) minus
+   * what the Baseline tier denied (only taken for sides no NetworkPolicy isolates).
+   */
+  private tieredResultOf(allowed: ConnSet, denied: ConnSet, aAllow: ConnSet, aDeny: ConnSet, bDeny: ConnSet): number {
+    const key = `${allowed.id},${denied.id},${aAllow.id},${aDeny.id},${bDeny.id}`;
+    let id = this.tieredResultCache.get(key);
+    if (id === undefined) {
+      const np = this.sideResults[this.sideResultOf(allowed, denied)];
+      const rest = this.all.subtract(aAllow.union(aDeny));
+      const below = rest.intersect(np).subtract(bDeny);
+      id = this.sideResultId(this.intern(aAllow.union(below)));
+      this.tieredResultCache.set(key, id);
+    }
+    return id;
+  }
+
+  /** a.subtract(b), memoised by ids with results shared as in union(). */
+  private subtract(a: ConnSet, b: ConnSet): ConnSet {
+    if (b.isEmpty() || a.isEmpty()) return a;
+    let m = this.subtractCache.get(a.id);
+    if (!m) this.subtractCache.set(a.id, (m = new Map()));
+    let c = m.get(b.id);
+    if (!c) {
+      c = a.subtract(b);
       const k = c.l7.length ? `${c.canonicalKey()}\n${JSON.stringify(c.l7)}` : c.canonicalKey();
       const found = this.unionResults.get(k);
       if (found) c = found;
@@ -575,15 +790,58 @@ export class Engine {
     if (dir === 'ingress' && isolatedBy.length && subject.type === 'workload' && this.localHost.includes(remote)) {
       allowedBy.push({ rule: LOCALHOST_RULE, conn: this.all });
     }
-    let conn: ConnSet;
-    if (remote.index >= 0) {
-      conn = this.side(this.profiles[dir], subject, remote);
-    } else {
-      // a peer made for the query (a host name, an address no policy names): the rules folded
-      const allowed = isolatedBy.length ? allowedBy.reduce((a, x) => a.union(x.conn), ConnSet.EMPTY) : this.all;
-      conn = deniedBy.reduce((a, x) => a.subtract(x.conn), allowed);
+    // a peer made for the query (a host name, an address no policy names): the rules folded
+    const npAllowed = isolatedBy.length ? allowedBy.reduce((a, x) => a.union(x.conn), ConnSet.EMPTY) : this.all;
+    const npConn = deniedBy.reduce((a, x) => a.subtract(x.conn), npAllowed);
+    const tier = this.tierRules[dir][subject.index] ?? NO_TIER_RULES;
+    let folded = npConn;
+    let tiers: TierStep[] | undefined;
+    if (tier.admin.length || tier.baseline.length) {
+      tiers = [];
+      // Admin tier: the first matching rule decides each connection
+      let done = ConnSet.EMPTY;
+      let decided = ConnSet.EMPTY;
+      let aAllow = ConnSet.EMPTY;
+      for (const r of tier.admin) {
+        if (!r.matchPeer(remote)) continue;
+        const c = this.ruleConn(r, dst);
+        const fresh = c.subtract(done);
+        done = done.union(c);
+        if (fresh.isEmpty()) continue;
+        tiers.push({ tier: 'admin', action: r.action!, rule: r.description, conn: fresh });
+        if (r.action !== 'pass') decided = decided.union(fresh);
+        if (r.action === 'allow') aAllow = aAllow.union(fresh);
+      }
+      const rest = this.all.subtract(decided);
+      let below: ConnSet;
+      if (isolatedBy.length) {
+        // the NetworkPolicy tier decides the rest: allowedBy/deniedBy say by which rules
+        below = rest.intersect(npConn);
+        if (!rest.isEmpty()) {
+          if (!below.isEmpty()) tiers.push({ tier: 'networkpolicy', action: 'allow', conn: below });
+          if (!rest.subtract(below).isEmpty()) tiers.push({ tier: 'networkpolicy', action: 'deny', conn: rest.subtract(below) });
+        }
+      } else {
+        // not isolated by a NetworkPolicy: the Baseline tier, then the default (allowed)
+        let bDone = ConnSet.EMPTY;
+        let bDeny = ConnSet.EMPTY;
+        for (const r of tier.baseline) {
+          if (!r.matchPeer(remote)) continue;
+          const c = this.ruleConn(r, dst);
+          const fresh = c.subtract(bDone).intersect(rest);
+          bDone = bDone.union(c);
+          if (fresh.isEmpty()) continue;
+          tiers.push({ tier: 'baseline', action: r.action!, rule: r.description, conn: fresh });
+          if (r.action === 'deny') bDeny = bDeny.union(fresh);
+        }
+        const byDefault = rest.subtract(bDone);
+        if (!byDefault.isEmpty()) tiers.push({ tier: 'default', action: 'allow', conn: byDefault.intersect(npConn) });
+        below = rest.intersect(npConn).subtract(bDeny);
+      }
+      folded = aAllow.union(below);
     }
-    return { unrestricted: !isolatedBy.length && !deniedBy.length, isolatedBy, allowedBy, deniedBy, conn };
+    const conn = remote.index >= 0 ? this.side(this.profiles[dir], subject, remote) : folded;
+    return { unrestricted: !isolatedBy.length && !deniedBy.length && !tiers, isolatedBy, allowedBy, deniedBy, conn, ...(tiers ? { tiers } : {}) };
   }
 
   /** Ingress-controller connections to a workload (Route/Ingress targets), before policies. */

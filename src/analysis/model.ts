@@ -42,6 +42,11 @@ export function isNamedOutside(p: Peer): boolean {
 
 export type Direction = 'ingress' | 'egress';
 
+/** The tiers of the network-policy API around NetworkPolicy (policy-api.ts). */
+export type PolicyTier = 'admin' | 'baseline';
+/** What a tiered rule does with the connections it matches first: Allow/Accept, Deny, Pass. */
+export type TierAction = 'allow' | 'deny' | 'pass';
+
 export interface RuleModel {
   readonly direction: Direction;
   readonly deny: boolean;
@@ -60,6 +65,9 @@ export interface RuleModel {
    */
   readonly matchEndpoint?: (peer: Peer) => boolean;
   readonly matchOther?: (peer: Peer) => boolean;
+  /** Set for rules of the network-policy API: the tier, and the action of a first match (`deny` is then false). */
+  readonly tier?: PolicyTier;
+  readonly action?: TierAction;
 }
 
 /** A Cilium `fromRequires`/`toRequires` selector: a condition on the remote endpoint. */
@@ -95,6 +103,12 @@ export interface PolicyModel {
   readonly egressGroups?: string[];
   /** Cilium `fromRequires`/`toRequires`: they narrow every rule of every policy selecting the same subject. */
   readonly requirements?: RequirementModel[];
+  /** Network-policy API policies (policy-api.ts): their tier (rules are then evaluated in order, by tier). */
+  readonly tier?: PolicyTier;
+  /** `spec.priority` of a tiered policy (none for the BaselineAdminNetworkPolicy). */
+  readonly priority?: number;
+  /** A rule names Node objects (`nodes` peers): node peers are needed in every mode. */
+  readonly namesNodes?: boolean;
 }
 
 export interface CompileContext {
