@@ -130,6 +130,80 @@ export function generateCluster(pods: number, seed = 42, maxClusterwide = Infini
   return out;
 }
 
+/**
+ * Network-policy API objects for a generated cluster of `pods` pods (one per 25 pods, at least 4):
+ * AdminNetworkPolicies (some at equal priorities), ClusterNetworkPolicies of both tiers and the
+ * BaselineAdminNetworkPolicy, with namespace and pod subjects, pod, namespace and networks peers,
+ * port numbers, ranges and named ports, and every action.
+ */
+export function generatePolicyApi(pods: number, seed = 42): any[] {
+  const r = rng(seed * 31 + pods);
+  const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
+  const workloads = Math.round(pods / PODS_PER_WORKLOAD);
+  const count = Math.max(4, Math.round(pods / 25));
+  const podSel = (): any => (r() < 0.5 ? { matchLabels: { tier: pick(TIERS) } } : r() < 0.8 ? { matchLabels: { app: `app${Math.floor(r() * workloads)}` } } : {});
+  const nsSel = (): any => (r() < 0.4 ? { matchLabels: { team: `team${Math.floor(r() * 7)}` } } : r() < 0.8 ? { matchLabels: { env: pick(['prod', 'dev']) } } : {});
+  const subject = (v2: boolean): any => (r() < 0.4 ? { namespaces: nsSel() } : { pods: v2 && r() < 0.3 ? { podSelector: podSel() } : { namespaceSelector: nsSel(), podSelector: podSel() } });
+  const ingressPeer = (v2: boolean): any => (r() < 0.5 ? { namespaces: nsSel() } : { pods: v2 && r() < 0.3 ? { podSelector: podSel() } : { namespaceSelector: nsSel(), podSelector: podSel() } });
+  const egressPeer = (v2: boolean): any => (r() < 0.3 ? { networks: [pick(CIDRS), pick(CIDRS)].filter((c, i, a) => a.indexOf(c) === i) } : ingressPeer(v2));
+  const v1Ports = (named: boolean): any[] | undefined => {
+    if (r() < 0.3) return undefined;
+    return [0, 1].slice(0, 1 + Math.floor(r() * 2)).map(() => {
+      const k = r();
+      if (named && k < 0.25) return { namedPort: pick(['http', 'sql', 'dns', 'metrics']) };
+      if (k < 0.6) return { portNumber: { protocol: pick(['TCP', 'TCP', 'UDP', 'SCTP']), port: pick([53, 80, 443, 5432, 8000, 9100]) } };
+      return { portRange: { protocol: pick(['TCP', 'UDP']), start: 8000, end: 8000 + Math.floor(r() * 60) } };
+    });
+  };
+  const v2Protocols = (named: boolean): any[] | undefined => {
+    if (r() < 0.3) return undefined;
+    return [0, 1].slice(0, 1 + Math.floor(r() * 2)).map(() => {
+      const k = r();
+      if (named && k < 0.25) return { destinationNamedPort: pick(['http', 'sql', 'dns', 'metrics']) };
+      const dp = k < 0.6 ? { number: pick([53, 80, 443, 5432, 8000, 9100]) } : { range: { start: 8000, end: 8001 + Math.floor(r() * 60) } };
+      return { [pick(['tcp', 'tcp', 'udp', 'sctp'])]: { destinationPort: dp } };
+    });
+  };
+  const rules = (v2: boolean, baseline: boolean, dir: 'ingress' | 'egress'): any[] => {
+    const n = Math.floor(r() * 4);
+    const out: any[] = [];
+    for (let i = 0; i < n; i++) {
+      const to = [egressPeer(v2), ...(r() < 0.3 ? [egressPeer(v2)] : [])];
+      const peers = dir === 'ingress' ? [ingressPeer(v2), ...(r() < 0.3 ? [ingressPeer(v2)] : [])] : to;
+      // named ports only towards pods (the CRDs reject them beside networks peers)
+      const named = !peers.some((p) => p.networks);
+      const actions = baseline ? (v2 ? ['Accept', 'Deny'] : ['Allow', 'Deny']) : (v2 ? ['Accept', 'Deny', 'Pass'] : ['Allow', 'Deny', 'Pass']);
+      const rule: any = { name: `${dir}-${i}`, action: pick(actions), [dir === 'ingress' ? 'from' : 'to']: peers };
+      const ports = v2 ? v2Protocols(named) : v1Ports(named);
+      if (ports) rule[v2 ? 'protocols' : 'ports'] = ports;
+      out.push(rule);
+    }
+    return out;
+  };
+  const spec = (v2: boolean, baseline: boolean): any => {
+    const s: any = { subject: subject(v2) };
+    const ing = rules(v2, baseline, 'ingress');
+    const eg = rules(v2, baseline, 'egress');
+    if (ing.length) s.ingress = ing;
+    if (eg.length) s.egress = eg;
+    return s;
+  };
+  const out: any[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = i % 4;
+    // priorities from a small set, so that some are equal (the order is then undefined, and warned about)
+    const priority = pick([5, 10, 20, 30, 40, 50]);
+    if (k === 0 || k === 1) {
+      out.push({ apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name: `anp${i}` }, spec: { priority, ...spec(false, false) } });
+    } else {
+      const tier = k === 2 ? 'Admin' : 'Baseline';
+      out.push({ apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name: `cnp${i}` }, spec: { tier, priority, ...spec(true, tier === 'Baseline') } });
+    }
+  }
+  out.push({ apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'BaselineAdminNetworkPolicy', metadata: { name: 'default' }, spec: spec(false, true) });
+  return out;
+}
+
 /** Writes the cluster as YAML; the generated objects are not kept (they would stay in the measured heap). */
 function writeCluster(dir: string, pods: number, maxClusterwide: number): { file: string; policies: number } {
   const docs = generateCluster(pods, 42, maxClusterwide);

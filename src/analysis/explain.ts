@@ -2,7 +2,7 @@
  * Query resolution (workload references) and explanations: for one source, destination and
  * port, which policies and rules allow or deny the traffic on each side.
  */
-import { Engine, SideVerdict } from './engine';
+import { Engine, SideVerdict, TierStep } from './engine';
 import { QueryError } from './errors';
 import { WORLD_IDENTITY } from './identity';
 import { formatRange, IpRange, parseAddress } from './ipranges';
@@ -151,7 +151,49 @@ export interface ExplainResult {
   readonly text: string;
 }
 
+/** What each action of a tiered rule did, as explain says it (the API's words: Accept for ClusterNetworkPolicy). */
+function tierVerb(step: TierStep): string {
+  if (step.action === 'pass') return 'passed to the NetworkPolicy tier by';
+  if (step.action === 'deny') return 'denied by';
+  return step.rule?.startsWith('ClusterNetworkPolicy ') ? 'accepted by' : 'allowed by';
+}
+
+/**
+ * A side under the network-policy API tiers, tier by tier: what Admin rules decided first, what
+ * the NetworkPolicy tier decided of the rest (with its rules), what Baseline rules decided, and
+ * what no rule matched.
+ */
+function tieredSideText(title: string, v: SideVerdict, universe: string[], asked?: ConnSet): string[] {
+  const lines = [`${title}:`];
+  const rel = (c: ConnSet) => (asked ? c.intersect(asked) : c);
+  const shown = (v.tiers ?? []).filter((t) => !rel(t.conn).isEmpty());
+  const passed = shown.some((t) => t.tier === 'admin' && t.action === 'pass');
+  for (const t of shown) {
+    const c = rel(t.conn).toString(universe);
+    switch (t.tier) {
+      case 'admin':
+        lines.push(`  admin tier: ${tierVerb(t)} ${t.rule}: ${c}`);
+        break;
+      case 'networkpolicy':
+        lines.push(`  ${passed ? 'then ' : ''}NetworkPolicy tier (isolated by ${v.isolatedBy.join(', ')}): ${t.action === 'allow' ? 'allowed' : 'denied (no rule allows it)'}: ${c}`);
+        break;
+      case 'baseline':
+        lines.push(`  ${passed ? 'then ' : ''}baseline tier (no NetworkPolicy isolates this side): ${tierVerb(t)} ${t.rule}: ${c}`);
+        break;
+      default:
+        lines.push(`  no rule matched: allowed by default: ${c}`);
+    }
+  }
+  if (v.isolatedBy.length && shown.some((t) => t.tier === 'networkpolicy')) {
+    for (const a of v.allowedBy) if (!rel(a.conn).isEmpty()) lines.push(`    allowed by ${a.rule}: ${rel(a.conn).toString(universe)}`);
+  }
+  for (const d of v.deniedBy) lines.push(`  denied by ${d.rule}: ${d.conn.toString(universe)}`);
+  lines.push(`  result: ${rel(v.conn).isEmpty() ? 'No Connections' : rel(v.conn).toString(universe)}`);
+  return lines;
+}
+
 function sideText(title: string, v: SideVerdict, universe: string[], asked?: ConnSet): string[] {
+  if (v.tiers) return tieredSideText(title, v, universe, asked);
   const lines = [`${title}:`];
   if (v.unrestricted && !v.allowedBy.length) {
     lines.push('  not restricted (no policy isolates this side and nothing is denied)');

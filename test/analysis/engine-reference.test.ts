@@ -4,8 +4,11 @@
  */
 import * as path from 'path';
 import { engineLines, engineOf, referenceLines } from './reference';
-import { generateCluster } from '../../bench/analysis';
+import { generateCluster, generatePolicyApi } from '../../bench/analysis';
 import { fromObjects, loadFiles } from '../../src/analysis/load';
+import { semanticsFor } from '../../src/analysis/semantics';
+
+const isCilium = (o: any) => String(o.apiVersion).startsWith('cilium.io/');
 
 describe('engine vs naive reference', () => {
   test.each([
@@ -41,5 +44,34 @@ describe('engine vs naive reference', () => {
     const lines = engineLines(e);
     expect(lines.some((l) => l.startsWith('{ingress-controller} => '))).toBe(true);
     expect(lines).toEqual(referenceLines(e));
+  });
+
+  test.each([
+    [300, 5],
+    [600, 11],
+  ])('generated cluster of %d pods with network-policy API tiers (seed %d): ANP, BANP, ClusterNetworkPolicy of both tiers', (pods, seed) => {
+    const objects = [...generateCluster(pods, seed).filter((o) => !isCilium(o)), ...generatePolicyApi(pods, seed)];
+    const e = engineOf(fromObjects(objects));
+    expect(e.semantics.mode).toBe('kubernetes');
+    expect(e.tierPolicies.length).toBeGreaterThan(4);
+    // every tier and action is exercised
+    const rules = e.tierPolicies.flatMap((p) => p.rules);
+    for (const tier of ['admin', 'baseline']) for (const action of tier === 'admin' ? ['allow', 'deny', 'pass'] : ['allow', 'deny']) {
+      expect([tier, action, rules.some((r) => r.tier === tier && r.action === action)]).toEqual([tier, action, true]);
+    }
+    const lines = engineLines(e);
+    expect(lines.length).toBeGreaterThan(100);
+    expect(lines).toEqual(referenceLines(e));
+    // the tiers change the result: without them the connections differ
+    const plain = engineOf(fromObjects(generateCluster(pods, seed).filter((o) => !isCilium(o))));
+    expect(engineLines(plain)).not.toEqual(lines);
+  });
+
+  test('network-policy API tiers beside Cilium policies in kubernetes mode (Cilium policies in the NetworkPolicy tier)', () => {
+    const objects = [...generateCluster(300, 9), ...generatePolicyApi(300, 9)];
+    const e = engineOf(fromObjects(objects), {}, semanticsFor('kubernetes', '1.18'));
+    expect(e.tierPolicies.length).toBeGreaterThan(4);
+    expect(e.diagnostics.some((d) => d.code === 'mixed-enforcers')).toBe(true);
+    expect(engineLines(e)).toEqual(referenceLines(e));
   });
 });
