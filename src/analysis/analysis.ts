@@ -398,12 +398,16 @@ export class ConnectivityAnalysis {
     const u = this.engine.universe;
     const asked = r.asked;
     const rel = (c: ConnSet) => (asked ? c.intersect(asked) : c);
+    // network-policy API rules that decided part of the asked connections come first (they take precedence)
+    const tierRules = (v: typeof r.egress, action: 'allow' | 'deny') => (v.tiers ?? [])
+      .filter((t) => t.rule && t.action === action && !rel(t.conn).isEmpty())
+      .map((t) => ({ rule: t.rule!, connections: rel(t.conn).toString(u) }));
     const side = (peer: Peer, v: typeof r.egress): SideExplanation => ({
       peer: peer.id,
       restricted: !v.unrestricted,
       isolatedBy: v.isolatedBy,
-      allowedBy: v.allowedBy.map((a) => ({ rule: a.rule, connections: rel(a.conn).toString(u) })),
-      deniedBy: v.deniedBy.map((a) => ({ rule: a.rule, connections: rel(a.conn).toString(u) })),
+      allowedBy: [...tierRules(v, 'allow'), ...v.allowedBy.map((a) => ({ rule: a.rule, connections: rel(a.conn).toString(u) }))],
+      deniedBy: [...tierRules(v, 'deny'), ...v.deniedBy.map((a) => ({ rule: a.rule, connections: rel(a.conn).toString(u) }))],
       connections: rel(v.conn).toString(u),
     });
     return {

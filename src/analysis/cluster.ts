@@ -8,6 +8,7 @@ import { Diagnostic } from '../wire/diagnostic';
 import { TEMPLATED_WORKLOAD_KINDS } from '../wire/kinds';
 import { OwnerReference } from '../wire/kubernetes/meta';
 import { podTemplateOf } from '../wire/kubernetes/pod-template';
+import { VirtualMachine } from '../wire/kubevirt';
 import { CronJob, Ingress, IngressBackend, Pod, PodSpec, Route, Service, TemplatedWorkload } from '../wire/kubernetes/workloads';
 import { NAMESPACE_NAME_LABEL } from '../wire/labels';
 import { ReadResult } from '../wire/reader';
@@ -193,6 +194,22 @@ export function buildCluster(read: ReadResult, diagnostics: Diagnostic[] = []): 
           labels: labelsOf(meta.labels),
           ports: containerPorts(pod.spec),
           serviceAccount: String(pod.spec?.serviceAccountName || pod.spec?.serviceAccount || 'default'),
+          podCount: 1,
+          source: src,
+        });
+        break;
+      }
+      case 'VirtualMachine': {
+        // one pod (the VM's launcher), labelled from the VMI template (wire/kubevirt.ts)
+        const vm = o as VirtualMachine;
+        addWorkload({
+          namespace: ns,
+          name,
+          kind,
+          id: `${ns}/${name}[${kind}]`,
+          labels: labelsOf(vm.spec?.template?.metadata?.labels),
+          ports: [],
+          serviceAccount: 'default',
           podCount: 1,
           source: src,
         });

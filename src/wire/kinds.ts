@@ -39,6 +39,9 @@ export const READ_KINDS: readonly KindInfo[] = [
   k('v1', 'Service', true, 'service', 'dns1035'),
   k('networking.k8s.io/v1', 'Ingress', true, 'ingress'),
   k('route.openshift.io/v1', 'Route', true, 'ingress'),
+  // KubeVirt (wire/kubevirt.ts): one pod labelled from spec.template.metadata
+  k('kubevirt.io/v1', 'VirtualMachine', true, 'workload'),
+  k('kubevirt.io/v1alpha3', 'VirtualMachine', true, 'workload'),
 ];
 
 /** The workload kinds whose pods come from a pod template. */

@@ -131,6 +131,13 @@ function groupOf(apiVersion: string): string {
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
 
+/** KubeVirt's CRD requires `spec.template` (VirtualMachineSpec.Template); the pod's labels come from it. */
+function virtualMachineChecks(o: any): Violation[] {
+  const t = o?.spec?.template;
+  if (t && typeof t === 'object' && !Array.isArray(t)) return [];
+  return [violation(['spec', 'template'], 'required', t, 'is required', 'give the VirtualMachine its VirtualMachineInstance template (spec.template, with metadata.labels)')];
+}
+
 /** Checks of the kinds without an official schema here (OpenShift Route). */
 function routeChecks(o: any): Violation[] {
   const out: Violation[] = [];
@@ -258,6 +265,7 @@ export function readDocuments(docs: readonly SourceDoc[], options: ReadOptions =
     const value = checked ? checked.value : JSON.parse(JSON.stringify(o));
     const errors: Violation[] = [...(checked?.violations ?? [])];
     if (kindName === 'Route') errors.push(...routeChecks(value));
+    if (kindName === 'VirtualMachine') errors.push(...virtualMachineChecks(value));
     const zeroValued = options.lenient && checked ? takeZeroValueSelectors(kindName, value, errors) : [];
     if (!errors.length) defaultPolicy(kindName, value);
     let cilium: Violation[] = [];
