@@ -48,9 +48,11 @@ export interface AnalysisOptions {
   readonly ciliumAgent?: CiliumAgentOptions;
   /**
    * Who enforces the policies: `kubernetes` (NetworkPolicy as the Kubernetes specification
-   * defines it, netpol-analyzer's reading; Cilium policies as Cilium enforces them) or `cilium` /
-   * `cilium@1.18` (everything as Cilium enforces it, including where Cilium deviates from the
-   * specification for NetworkPolicy).
+   * defines it, netpol-analyzer's reading, with the tiers of AdminNetworkPolicy,
+   * BaselineAdminNetworkPolicy and ClusterNetworkPolicy around it; Cilium policies as Cilium
+   * enforces them) or `cilium` / `cilium@1.18` (everything as Cilium enforces it, including where
+   * Cilium deviates from the specification for NetworkPolicy; Cilium does not implement the
+   * network-policy API, whose objects are then left out with a warning).
    * @default - `cilium@1.18` when Cilium policies are among the manifests, else `kubernetes`
    */
   readonly cni?: string;
@@ -160,7 +162,9 @@ export interface SideExplanation {
   /** Whether this side restricts anything (isolated or with deny rules). */
   readonly restricted: boolean;
   readonly isolatedBy: string[];
+  /** The rules that allow connections on this side (network-policy API rules that decided first come first). */
   readonly allowedBy: RuleMatch[];
+  /** The rules that deny connections on this side (network-policy API Deny rules that decided first come first). */
   readonly deniedBy: RuleMatch[];
   /** What this side allows towards the other peer. */
   readonly connections: string;

@@ -68,7 +68,8 @@ export function parseCiliumAgent(text: string | undefined): CiliumAgentOptions |
 
 export const CILIUM_AGENT_HELP = `Cilium agent settings that decide which policies Cilium accepts and what they allow: ${Object.keys(AGENT_SETTINGS).join(', ')}`
   + ' (e.g. --cilium-agent enable-node-selector-labels,allow-localhost=policy); default: the Cilium release\'s defaults';
-export const CNI_HELP = 'who enforces the policies: kubernetes (the NetworkPolicy specification) or cilium@1.18, cilium@1.19 (as Cilium enforces them, its deviations from'
-  + ' the specification included); default: cilium@1.18 when Cilium policies are among the manifests, else kubernetes';
+export const CNI_HELP = 'who enforces the policies: kubernetes (the NetworkPolicy specification, with the AdminNetworkPolicy/ClusterNetworkPolicy tiers around it)'
+  + ' or cilium@1.18, cilium@1.19 (as Cilium enforces them, its deviations from the specification included; Cilium enforces no network-policy API object);'
+  + ' default: cilium@1.18 when Cilium policies are among the manifests, else kubernetes';
 export const LENIENT_HELP = 'read what the API server would reject as netpol-analyzer does, where the meaning is not in doubt (invalid workloads as written,'
   + ' policies with a valid spec), with warnings instead of errors';
