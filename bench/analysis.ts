@@ -1,12 +1,14 @@
 /**
  * Connectivity analysis benchmark.
  *
- *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000]
+ *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000] [--policy-api]
  *
  * Generates synthetic clusters deterministically (seeded) with workloads of 5 pods (half as
  * Deployments with 5 replicas, half as 5 owner-referenced Pods), mixed selectors, ipBlocks, named
  * ports, Kubernetes and Cilium policies (one policy per 5 pods), writes them as YAML, and measures
- * the full connectivity of all workload pairs (load + analysis + text output). Each size runs in
+ * the full connectivity of all workload pairs (load + analysis + text output). With --policy-api,
+ * the Cilium policies are replaced by network-policy API objects (generatePolicyApi), analysed in
+ * kubernetes mode. Each size runs in
  * its own child process so peak memory (maxRSS) is per size.
  */
 import { spawnSync } from 'child_process';
@@ -141,11 +143,22 @@ export function generatePolicyApi(pods: number, seed = 42): any[] {
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
   const workloads = Math.round(pods / PODS_PER_WORKLOAD);
   const count = Math.max(4, Math.round(pods / 25));
-  const podSel = (): any => (r() < 0.5 ? { matchLabels: { tier: pick(TIERS) } } : r() < 0.8 ? { matchLabels: { app: `app${Math.floor(r() * workloads)}` } } : {});
-  const nsSel = (): any => (r() < 0.4 ? { matchLabels: { team: `team${Math.floor(r() * 7)}` } } : r() < 0.8 ? { matchLabels: { env: pick(['prod', 'dev']) } } : {});
-  const subject = (v2: boolean): any => (r() < 0.4 ? { namespaces: nsSel() } : { pods: v2 && r() < 0.3 ? { podSelector: podSel() } : { namespaceSelector: nsSel(), podSelector: podSel() } });
-  const ingressPeer = (v2: boolean): any => (r() < 0.5 ? { namespaces: nsSel() } : { pods: v2 && r() < 0.3 ? { podSelector: podSel() } : { namespaceSelector: nsSel(), podSelector: podSel() } });
-  const egressPeer = (v2: boolean): any => (r() < 0.3 ? { networks: [pick(CIDRS), pick(CIDRS)].filter((c, i, a) => a.indexOf(c) === i) } : ingressPeer(v2));
+  const podSel = (): any => {
+    const k = r();
+    return k < 0.5 ? { matchLabels: { tier: pick(TIERS) } } : k < 0.8 ? { matchLabels: { app: `app${Math.floor(r() * workloads)}` } } : {};
+  };
+  const nsSel = (): any => {
+    const k = r();
+    return k < 0.4 ? { matchLabels: { team: `team${Math.floor(r() * 7)}` } } : k < 0.8 ? { matchLabels: { env: pick(['prod', 'dev']) } } : {};
+  };
+  // v1alpha2 `pods` may leave out namespaceSelector (every namespace)
+  const podsPeer = (v2: boolean): any => ({
+    pods: v2 && r() < 0.3 ? { podSelector: podSel() } : { namespaceSelector: nsSel(), podSelector: podSel() },
+  });
+  const subject = (v2: boolean): any => (r() < 0.4 ? { namespaces: nsSel() } : podsPeer(v2));
+  const ingressPeer = (v2: boolean): any => (r() < 0.5 ? { namespaces: nsSel() } : podsPeer(v2));
+  const networks = () => [pick(CIDRS), pick(CIDRS)].filter((c, i, a) => a.indexOf(c) === i);
+  const egressPeer = (v2: boolean): any => (r() < 0.3 ? { networks: networks() } : ingressPeer(v2));
   const v1Ports = (named: boolean): any[] | undefined => {
     if (r() < 0.3) return undefined;
     return [0, 1].slice(0, 1 + Math.floor(r() * 2)).map(() => {
@@ -205,19 +218,23 @@ export function generatePolicyApi(pods: number, seed = 42): any[] {
 }
 
 /** Writes the cluster as YAML; the generated objects are not kept (they would stay in the measured heap). */
-function writeCluster(dir: string, pods: number, maxClusterwide: number): { file: string; policies: number } {
-  const docs = generateCluster(pods, 42, maxClusterwide);
+function writeCluster(dir: string, pods: number, maxClusterwide: number, policyApi: boolean): { file: string; policies: number } {
+  // with --policy-api: the network-policy API objects too, and no Cilium policies (whose presence
+  // would make the default mode cilium, which does not enforce them)
+  const docs = policyApi
+    ? [...generateCluster(pods, 42, maxClusterwide).filter((d) => !String(d.apiVersion).startsWith('cilium.io/')), ...generatePolicyApi(pods, 42)]
+    : generateCluster(pods, 42, maxClusterwide);
   const file = path.join(dir, 'cluster.yaml');
   fs.writeFileSync(file, docs.map((d) => stringify(d, { aliasDuplicateObjects: false })).join('---\n'));
   return { file, policies: docs.filter((d) => /Policy$/.test(d.kind)).length };
 }
 
-function child(pods: number, maxClusterwide: number) {
+function child(pods: number, maxClusterwide: number, policyApi: boolean) {
   // loaded lazily so the parent does not pay for it
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ConnectivityAnalysis } = require('../src/analysis');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-bench-'));
-  const { file, policies } = writeCluster(dir, pods, maxClusterwide);
+  const { file, policies } = writeCluster(dir, pods, maxClusterwide, policyApi);
   if (global.gc) global.gc();
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -252,9 +269,10 @@ function parent() {
   const sizes = i > 0 ? process.argv[i + 1].split(',').map(Number) : [1000, 5000, 20000];
   const m = process.argv.indexOf('--max-clusterwide');
   const maxCw = m > 0 ? Number(process.argv[m + 1]) : Infinity;
+  const policyApi = process.argv.includes('--policy-api');
   const rows: any[] = [];
   for (const s of sizes) {
-    const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s), '--max-clusterwide', String(maxCw)], {
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s), '--max-clusterwide', String(maxCw), ...(policyApi ? ['--policy-api'] : [])], {
       env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
       encoding: 'utf8',
       maxBuffer: 1 << 26,
@@ -278,6 +296,6 @@ function parent() {
 if (require.main === module) {
   const c = process.argv.indexOf('--child');
   const m = process.argv.indexOf('--max-clusterwide');
-  if (c > 0) child(Number(process.argv[c + 1]), m > 0 ? Number(process.argv[m + 1]) : Infinity);
+  if (c > 0) child(Number(process.argv[c + 1]), m > 0 ? Number(process.argv[m + 1]) : Infinity, process.argv.includes('--policy-api'));
   else parent();
 }

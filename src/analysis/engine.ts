@@ -60,6 +60,7 @@ interface TierRules {
 }
 
 const NO_TIER_RULES: TierRules = { admin: [], baseline: [] };
+const emptyTierRules = (): TierRules => ({ admin: [], baseline: [] });
 
 /**
  * The policy profile of one side of a workload: the rules that can change its result (all of them
@@ -240,8 +241,13 @@ export class Engine {
     }
     if (nodesNamed && !cluster.nodes.length) {
       for (const p of this.policies.filter((x) => x.namesNodes)) {
-        this.diagnostics.push({ ...p.source, severity: 'warning', object: p.id, code: 'no-nodes',
-          message: `${p.id}: a \`nodes\` peer selects Node objects, and no Node is among the manifests, so it matches nothing here; add the Node manifests to analyse it` });
+        this.diagnostics.push({
+          ...p.source,
+          severity: 'warning',
+          object: p.id,
+          code: 'no-nodes',
+          message: `${p.id}: a \`nodes\` peer selects Node objects, and no Node is among the manifests, so it matches nothing here; add the Node manifests to analyse it`,
+        });
       }
     }
     this.subjectPeers.push(...this.workloadPeers, ...(this.hasCilium ? this.nodePeers : []));
@@ -270,7 +276,7 @@ export class Engine {
       this.ingressIsolatedBy[w.index] = inIso;
       this.egressIsolatedBy[w.index] = egIso;
       // network-policy API rules, policies in evaluation order and rules in order (subjects are pods)
-      const tiers = { ingress: { admin: [] as RuleModel[], baseline: [] as RuleModel[] }, egress: { admin: [] as RuleModel[], baseline: [] as RuleModel[] } };
+      const tiers = { ingress: emptyTierRules(), egress: emptyTierRules() };
       for (const p of this.tierPolicies) {
         if (!p.selects(w)) continue;
         for (const r of p.rules) tiers[r.direction][p.tier].push(r);
@@ -338,7 +344,10 @@ export class Engine {
         const clash = this.firstClash(a, b);
         if (!clash) continue;
         out.push({
-          ...b.source, severity: 'warning', object: b.id, code: 'undefined-order',
+          ...b.source,
+          severity: 'warning',
+          object: b.id,
+          code: 'undefined-order',
           message: `${a.id} and ${b.id}: the network-policy API leaves their order undefined (same tier, ${a.priority === undefined || b.priority === undefined ? 'and a BaselineAdminNetworkPolicy has no priority' : 'same priority'}), `
             + `and here it decides: ${clash}; this analysis applies ${a.id} first (order: priority, then AdminNetworkPolicy before ClusterNetworkPolicy, then name, `
             + 'the BaselineAdminNetworkPolicy last); give them different priorities (or merge them) so that every implementation agrees',

@@ -49,7 +49,10 @@ export function policyApiDiagnostics(cluster: Cluster, semantics: Semantics, has
     for (const d of docs) {
       const title = policyApiDocTitle(d);
       out.push({
-        ...d.source, severity: 'warning', object: title, code: 'not-enforced',
+        ...d.source,
+        severity: 'warning',
+        object: title,
+        code: 'not-enforced',
         message: `${title}: Cilium ${v} does not implement the network-policy API (policy.networking.k8s.io), so with --cni cilium@${v} this policy `
           + 'is not enforced and the results leave it out; analyse with --cni kubernetes for a CNI that implements it (Calico, OVN-Kubernetes, Antrea, the AWS network policy agent)',
       });
@@ -58,7 +61,10 @@ export function policyApiDiagnostics(cluster: Cluster, semantics: Semantics, has
   if (hasCiliumPolicies) {
     const first = docs[0];
     out.push({
-      ...first.source, severity: 'warning', object: names[0], code: 'mixed-enforcers',
+      ...first.source,
+      severity: 'warning',
+      object: names[0],
+      code: 'mixed-enforcers',
       message: `the manifests hold Cilium policies and network-policy API objects (${names.join(', ')}); no CNI this tool models enforces both: `
         + (semantics.mode === 'cilium'
           ? `the results follow Cilium ${v} (the default when Cilium policies are present), which enforces none of the network-policy API objects`
@@ -82,7 +88,10 @@ export function policyApiDiagnostics(cluster: Cluster, semantics: Semantics, has
     }
     if (internal.length) {
       out.push({
-        ...d.source, severity: 'warning', object: title, code: 'networks-in-cluster',
+        ...d.source,
+        severity: 'warning',
+        object: title,
+        code: 'networks-in-cluster',
         message: `${title}: networks ${internal.join(', ')} may hold pod or node addresses; the network-policy API applies networks to cluster-internal traffic too, `
           + 'but pod and node addresses are not in the manifests, so this analysis applies them to addresses outside the cluster only (as netpol-analyzer does); '
           + 'Pass or match pod traffic in an earlier rule so that both readings agree',
@@ -90,7 +99,10 @@ export function policyApiDiagnostics(cluster: Cluster, semantics: Semantics, has
     }
     if (v6.length) {
       out.push({
-        ...d.source, severity: 'warning', object: title, code: 'ipv6-networks',
+        ...d.source,
+        severity: 'warning',
+        object: title,
+        code: 'ipv6-networks',
         message: `${title}: IPv6 networks ${v6.join(', ')} are enforced, but the report lists IPv4 address ranges only (as netpol-analyzer); `
           + 'ask explain about an IPv6 address to see its verdict',
       });

@@ -20,7 +20,7 @@
  * of that name, with the protocol that container port has (adminnetpol.go ruleConnections).
  */
 import { PolicyDoc } from './cluster';
-import { IpSet } from './ipranges';
+import { fullRange, IpSet } from './ipranges';
 import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, PolicyTier, RuleModel, TierAction } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector } from './selectors';
@@ -208,7 +208,7 @@ export function compilePolicyApi(doc: PolicyDoc, ctx: CompileContext): TierPolic
           // IPv6 ranges are matched, but, as netpol-analyzer, do not split the report's addresses
           const v4 = new IpSet(set.ranges.filter((r) => r.family === 4));
           if (v4.ranges.length) egressIpSets.push(v4);
-          const coversFamily = set.ranges.some((r) => r.start === 0n && ((r.family === 4 && r.end === (1n << 32n) - 1n) || (r.family === 6 && r.end === (1n << 128n) - 1n)));
+          const coversFamily = set.containsRange(fullRange(4)) || set.containsRange(fullRange(6));
           return (p) => (p.type === 'external' && !!p.range && set.containsRange(p.range)) || (coversFamily && isNamedOutside(p));
         }
         if (peer.domainNames) {

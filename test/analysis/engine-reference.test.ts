@@ -56,8 +56,10 @@ describe('engine vs naive reference', () => {
     expect(e.tierPolicies.length).toBeGreaterThan(4);
     // every tier and action is exercised
     const rules = e.tierPolicies.flatMap((p) => p.rules);
-    for (const tier of ['admin', 'baseline']) for (const action of tier === 'admin' ? ['allow', 'deny', 'pass'] : ['allow', 'deny']) {
-      expect([tier, action, rules.some((r) => r.tier === tier && r.action === action)]).toEqual([tier, action, true]);
+    for (const tier of ['admin', 'baseline']) {
+      for (const action of tier === 'admin' ? ['allow', 'deny', 'pass'] : ['allow', 'deny']) {
+        expect([tier, action, rules.some((r) => r.tier === tier && r.action === action)]).toEqual([tier, action, true]);
+      }
     }
     const lines = engineLines(e);
     expect(lines.length).toBeGreaterThan(100);
