@@ -336,18 +336,28 @@ export class Engine {
   private undefinedOrderDiagnostics(): Diagnostic[] {
     const out: Diagnostic[] = [];
     const tp = this.tierPolicies;
+    if (tp.length < 2) return out;
+    // the pods each policy selects, once (sorted workload indexes)
+    const subjects = new Map<TierPolicyModel, number[]>();
+    const subjectsOf = (p: TierPolicyModel) => {
+      let list = subjects.get(p);
+      if (!list) subjects.set(p, (list = this.workloadPeers.filter((w) => p.selects(w)).map((w) => w.index)));
+      return list;
+    };
     for (let i = 0; i < tp.length; i++) {
       for (let j = i + 1; j < tp.length; j++) {
         const a = tp[i];
         const b = tp[j];
         if (orderDefined(a, b)) continue;
-        const clash = this.firstClash(a, b);
+        const sa = subjectsOf(a);
+        if (!sa.length) continue;
+        const inA = new Set(sa);
+        const common = subjectsOf(b).filter((q) => inA.has(q));
+        if (!common.length) continue;
+        const clash = this.firstClash(a, b, common.map((q) => this.peers[q]));
         if (!clash) continue;
         out.push({
-          ...b.source,
-          severity: 'warning',
-          object: b.id,
-          code: 'undefined-order',
+          ...b.source, severity: 'warning', object: b.id, code: 'undefined-order',
           message: `${a.id} and ${b.id}: the network-policy API leaves their order undefined (same tier, ${a.priority === undefined || b.priority === undefined ? 'and a BaselineAdminNetworkPolicy has no priority' : 'same priority'}), `
             + `and here it decides: ${clash}; this analysis applies ${a.id} first (order: priority, then AdminNetworkPolicy before ClusterNetworkPolicy, then name, `
             + 'the BaselineAdminNetworkPolicy last); give them different priorities (or merge them) so that every implementation agrees',
@@ -358,13 +368,11 @@ export class Engine {
   }
 
   /** A connection two policies' rules both match with different actions, for a pod both select (text), if any. */
-  private firstClash(a: TierPolicyModel, b: TierPolicyModel): string | undefined {
+  private firstClash(a: TierPolicyModel, b: TierPolicyModel, subjects: Peer[]): string | undefined {
     for (const dir of ['ingress', 'egress'] as Direction[]) {
       const ra = a.rules.filter((r) => r.direction === dir);
       const rb = b.rules.filter((r) => r.direction === dir);
       if (!ra.length || !rb.length) continue;
-      const subjects = this.workloadPeers.filter((w) => a.selects(w) && b.selects(w));
-      if (!subjects.length) continue;
       for (const x of ra) {
         const mx = this.matchedPeers(x);
         const inX = new Uint8Array(this.peers.length).fill(mx.complement ? 1 : 0);
