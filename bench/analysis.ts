@@ -133,7 +133,7 @@ export function generateCluster(pods: number, seed = 42, maxClusterwide = Infini
 }
 
 /**
- * Network-policy API objects for a generated cluster of `pods` pods (one per 25 pods, at least 4):
+ * Network-policy API objects for a generated cluster of `pods` pods (one per 25 pods, 4 to 60):
  * AdminNetworkPolicies (some at equal priorities), ClusterNetworkPolicies of both tiers and the
  * BaselineAdminNetworkPolicy, with namespace and pod subjects, pod, namespace and networks peers,
  * port numbers, ranges and named ports, and every action.
@@ -142,7 +142,8 @@ export function generatePolicyApi(pods: number, seed = 42): any[] {
   const r = rng(seed * 31 + pods);
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
   const workloads = Math.round(pods / PODS_PER_WORKLOAD);
-  const count = Math.max(4, Math.round(pods / 25));
+  // cluster-wide admin policies are few in practice: one per 25 pods, at most 60
+  const count = Math.max(4, Math.min(60, Math.round(pods / 25)));
   const podSel = (): any => {
     const k = r();
     return k < 0.5 ? { matchLabels: { tier: pick(TIERS) } } : k < 0.8 ? { matchLabels: { app: `app${Math.floor(r() * workloads)}` } } : {};

@@ -164,6 +164,8 @@ export class Engine {
     this.all = ConnSet.all(this.universe);
     this.interned.set(this.all.canonicalKey(), this.all);
     this.interned.set(ConnSet.EMPTY.canonicalKey(), ConnSet.EMPTY);
+    // unions that reach every connection are `all` itself (tiered rows stop at it)
+    this.unionResults.set(this.all.canonicalKey(), this.all);
     this.sideResultId(this.all);
     const namedPorts = clusterNamedPorts(cluster.workloads);
     const ctx: CompileContext = { universe: this.universe, all: this.all, semantics: this.semantics, clusterNamedPort: namedPorts };
@@ -357,7 +359,10 @@ export class Engine {
         const clash = this.firstClash(a, b, common.map((q) => this.peers[q]));
         if (!clash) continue;
         out.push({
-          ...b.source, severity: 'warning', object: b.id, code: 'undefined-order',
+          ...b.source,
+          severity: 'warning',
+          object: b.id,
+          code: 'undefined-order',
           message: `${a.id} and ${b.id}: the network-policy API leaves their order undefined (same tier, ${a.priority === undefined || b.priority === undefined ? 'and a BaselineAdminNetworkPolicy has no priority' : 'same priority'}), `
             + `and here it decides: ${clash}; this analysis applies ${a.id} first (order: priority, then AdminNetworkPolicy before ClusterNetworkPolicy, then name, `
             + 'the BaselineAdminNetworkPolicy last); give them different priorities (or merge them) so that every implementation agrees',
@@ -609,11 +614,13 @@ export class Engine {
         const conn = this.ruleConn(r, prof.direction === 'egress' ? peers[member[c]] : prof.subject);
         if (r.tier === 'admin') {
           // the first matching rule decides: only what earlier rules left is this rule's
+          if (aDone[c] === this.all) return; // earlier rules decided everything
           const fresh = this.subtract(conn, aDone[c]);
           aDone[to] = this.union(aDone[c], conn);
           if (r.action === 'allow') aAllow[to] = this.union(aAllow[c], fresh);
           else if (r.action === 'deny') aDeny[to] = this.union(aDeny[c], fresh);
         } else if (r.tier === 'baseline') {
+          if (bDone[c] === this.all) return;
           const fresh = this.subtract(conn, bDone[c]);
           bDone[to] = this.union(bDone[c], conn);
           if (r.action === 'deny') bDeny[to] = this.union(bDeny[c], fresh);
