@@ -16,8 +16,8 @@ import { CILIUM_AGENT_HELP, CNI_HELP, ExitCode, LENIENT_HELP, parseCiliumAgent, 
 import { CliIo, OutputClosed, OutputError, processIo, Progress, reportSink } from './output';
 import { AnalysisOptions, ConnectivityAnalysis, ConnectivityDiff, ConnectivityExpectations, DiffFormat, OutputFormat } from '../analysis';
 import { QueryError } from '../analysis/explain';
-import { LintSeverity } from '../lint';
 import { EnforcementError } from '../analysis/semantics';
+import { LintSeverity } from '../lint';
 
 export type { CliIo } from './output';
 

@@ -133,7 +133,9 @@ export const identityFilteredLabel: LintCheck = {
   },
   run(ctx: LintContext, emit: Emit) {
     // Cilium policies always match identities; NetworkPolicies do under Cilium (semantics.ts).
-    const policies = ctx.policies.filter(p => (p.kind === K8S_POLICY ? ctx.cilium.deviations.selectorsMatchIdentityLabels : p.spec?.nodeSelector === undefined));
+    const policies = ctx.policies.filter(p => (p.kind === K8S_POLICY
+      ? ctx.cilium.deviations.selectorsMatchIdentityLabels
+      : p.spec?.nodeSelector === undefined));
     for (const p of policies) {
       const k8s = p.kind === K8S_POLICY;
       const spec = k8s ? ' (the specification matches the pod\'s own labels)' : '';

@@ -247,9 +247,13 @@ function portProtocols(port: any, k8s: boolean): string[] {
   return proto === 'ANY' ? [...CILIUM_ANY_EXPANSION] : [proto];
 }
 
+interface Resolution extends NamedPortDeclaration {
+  readonly protocol: string;
+}
+
 /** The number Cilium gives an egress named port per protocol, where the given pods give it exactly one. */
-function clusterResolutions(ctx: LintContext, cluster: Cluster, name: string, protocols: string[]): { protocol: string; port: number; workloads: string[] }[] {
-  const out: { protocol: string; port: number; workloads: string[] }[] = [];
+function clusterResolutions(ctx: LintContext, cluster: Cluster, name: string, protocols: string[]): Resolution[] {
+  const out: Resolution[] = [];
   for (const protocol of protocols) {
     const found = declarations(ctx, cluster)(name, protocol);
     if (found.length === 1) out.push({ protocol, ...found[0] });

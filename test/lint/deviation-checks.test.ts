@@ -252,7 +252,8 @@ describe('NP014 identity-filtered-label (src/wire/cilium/identity-labels.ts, pkg
 
   test('NetworkPolicy peers, in rules of every direction', () => {
     const manifests = [...cluster, netpol('shop', 'web', {
-      podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'],
+      podSelector: { matchLabels: { app: 'web' } },
+      policyTypes: ['Ingress'],
       ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'statefulset.kubernetes.io/pod-name', operator: 'In', values: ['db-0'] }] } }] }],
       egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'controller-revision-hash': 'x' } } }] }],
     })];
