@@ -6,6 +6,7 @@ import {
 import { LintSeverity } from './types';
 import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
 import { checkFeature, CiliumFeature, CiliumVersion, CiliumVersionCheck } from '../model/cilium/versions';
+import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
 import { CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, NAMESPACE_NAME_LABEL } from '../wire/labels';
 
 const PEER_SELECTOR_FIELDS = ['fromEndpoints', 'toEndpoints'];
@@ -55,6 +56,11 @@ const NAMESPACE_KEYS: { [key: string]: string } = {
   'io.kubernetes.namespace': CILIUM_POD_NAMESPACE_KEY,
 };
 
+/** Whether CNP002 reports a Cilium selector key (a plain key meant as the namespace), so NP014 need not. */
+export function isPlainNamespaceKey(key: string): boolean {
+  return NAMESPACE_KEYS[stripSource(key)] !== undefined;
+}
+
 /** CNP002: namespace selection through plain labels. */
 export const namespacePlainLabels: LintCheck = {
   info: {
@@ -83,7 +89,9 @@ export const namespacePlainLabels: LintCheck = {
           const plain = stripSource(key);
           const suggestion = NAMESPACE_KEYS[plain];
           if (suggestion) {
-            emit(p, keyField, `selects on "${key}", which Cilium reads as a pod label, so the namespace is not selected (it matches no endpoint unless pods carry that label)`,
+            // kubernetes.io/metadata.name is also a key the identity label filter drops from pods
+            const unless = isCiliumIdentityLabel(plain) ? 'it matches no endpoint unless pods carry that label' : 'and Cilium\'s identity label filter drops it from pods, so it matches no endpoint';
+            emit(p, keyField, `selects on "${key}", which Cilium reads as a pod label, so the namespace is not selected (${unless})`,
               `use "k8s:${suggestion}" for the namespace name, or "k8s:io.cilium.k8s.namespace.labels.${plain}" for a namespace label`);
           } else if (nsKeys.has(plain) && !podKeys.has(plain) && !plain.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX)) {
             emit(p, keyField, `selects on "${key}", a label of the given namespaces that no given pod carries: as an endpoint label it matches nothing`,

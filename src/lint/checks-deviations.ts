@@ -6,6 +6,7 @@
 import {
   CILIUM_KINDS, Emit, isIngress, K8S_POLICY, LintCheck, LintContext, LintPolicy, list, policyRules, RuleDirection, writtenRequirements,
 } from './context';
+import { isPlainNamespaceKey } from './checks-cilium';
 import { LintSeverity } from './types';
 import { CLUSTER_ENTITY_MEMBERS } from '../wire/cilium/entity';
 import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
@@ -143,6 +144,7 @@ export const identityFilteredLabel: LintCheck = {
         for (const r of writtenRequirements(s.selector, s.field)) {
           const key = podLabelKey(r.key, k8s);
           if (key === undefined || isCiliumIdentityLabel(key)) continue;
+          if (!k8s && isPlainNamespaceKey(r.key)) continue; // CNP002's finding: the namespace was meant
           const filter = 'Cilium\'s default identity label filter leaves it out of security identities (pkg/labelsfilter defaultLabelPrefixCfg)';
           const fix = `select the pods on a label Cilium keeps (e.g. app or app.kubernetes.io/name from the pod template); if the agent is configured to keep "${key}" (--labels), silence NP014 with a reason`;
           if (POSITIVE.includes(r.operator)) {

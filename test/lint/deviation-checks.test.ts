@@ -288,6 +288,13 @@ describe('NP014 identity-filtered-label (src/wire/cilium/identity-labels.ts, pkg
     expect(byField('spec.endpointSelector.matchLabels["k8s:statefulset.kubernetes.io/pod-name"]').fix).toBe(fix('statefulset.kubernetes.io/pod-name'));
   });
 
+  test('a Cilium selector on kubernetes.io/metadata.name is CNP002\'s finding (the namespace was meant), with the filter in its message', () => {
+    const f = Linter.lintManifests([cnp('shop', 'c', { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { 'kubernetes.io/metadata.name': 'other' } }] }] })]).findings;
+    expect(f.filter(x => x.checkId === 'NP014' || x.checkId === 'CNP002').map(x => [x.checkId, x.message])).toEqual([[
+      'CNP002', 'selects on "kubernetes.io/metadata.name", which Cilium reads as a pod label, so the namespace is not selected (and Cilium\'s identity label filter drops it from pods, so it matches no endpoint)',
+    ]]);
+  });
+
   test('labels Cilium keeps, reserved: and other sources, namespace labels and host policies are not reported', () => {
     expect(only('NP014', [...cluster, cnp('shop', 'ok', {
       endpointSelector: { matchLabels: { 'app.kubernetes.io/name': 'db', 'k8s:io.kubernetes.pod.namespace': 'shop' } },
