@@ -3,10 +3,11 @@
 // in both modes: the lint warns exactly where the analyser finds the deviation, and its suggested
 // fix removes the difference.
 import { only } from './helpers';
-import { Linter, LintFinding, LintOptions, LintSeverity } from '../../src';
+import { Lint, Linter, LintFinding, LintOptions, LintSeverity, NetworkPolicy, Pods } from '../../src';
 import { ConnectivityAnalysis } from '../../src/analysis';
 import { runLintCommand } from '../../src/cli/lint';
 import { ccnp, cnp, deploy, netpol, ns } from '../analysis/helpers';
+import { newChart } from '../util';
 
 const CILIUM = { cni: 'cilium@1.18' };
 
@@ -261,6 +262,15 @@ describe('NP014 identity-filtered-label (src/wire/cilium/identity-labels.ts, pkg
       'spec.egress[0].to[0].podSelector.matchLabels["controller-revision-hash"]: the rule allows nothing to this peer',
       'spec.ingress[0].from[0].podSelector.matchExpressions[0].key: the rule allows nothing from this peer',
     ]);
+  });
+
+  test('the synth-time lint finds it on constructs', () => {
+    const chart = newChart('shop');
+    new NetworkPolicy(chart, 'db', { metadata: { name: 'db' }, podSelector: Pods.withLabels({ app: 'db' }) })
+      .allowFrom(Pods.withLabels({ 'statefulset.kubernetes.io/pod-name': 'web-0' })).toPort(5432);
+    const lint = Lint.enable(chart, { printWarnings: false });
+    chart.toJson();
+    expect(lint.findings.map(f => `${f.checkId} ${f.field}`)).toEqual(['NP014 spec.ingress[0].from[0].podSelector.matchLabels["statefulset.kubernetes.io/pod-name"]']);
   });
 
   test('a negative requirement on a dropped label holds for every pod', () => {
