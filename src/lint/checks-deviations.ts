@@ -3,10 +3,10 @@
 // (NetworkPolicyDeviations) that a policy triggers, found statically. A check runs only when the
 // targeted Cilium release and agent configuration (LintOptions.ciliumVersion, ciliumAgent) have
 // the deviation. The egress named port deviation needs workloads: NP010/NP011 in checks-workloads.ts.
+import { isPlainNamespaceKey } from './checks-cilium';
 import {
   CILIUM_KINDS, Emit, isIngress, K8S_POLICY, LintCheck, LintContext, LintPolicy, list, policyRules, RuleDirection, writtenRequirements,
 } from './context';
-import { isPlainNamespaceKey } from './checks-cilium';
 import { LintSeverity } from './types';
 import { CLUSTER_ENTITY_MEMBERS } from '../wire/cilium/entity';
 import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';

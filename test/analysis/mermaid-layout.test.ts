@@ -3,7 +3,10 @@
 // no arrow may run through a box other than its two ends, where it would read as a connection to
 // that box. The old drawing (one box per peer) fails this check on the same inputs.
 import * as path from 'path';
-import * as dagre from '@dagrejs/dagre';
+// dagre 3 ships ESM types ("type": "module"), and a CommonJS file may not import them; its `require`
+// entry is CommonJS, so it is required, typed by the ESM declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dagre: typeof import('@dagrejs/dagre', { with: { 'resolution-mode': 'import' } }) = require('@dagrejs/dagre');
 import { deploy, netpol, ns } from './helpers';
 import { ConnectivityAnalysis } from '../../src/analysis';
 
@@ -46,8 +49,8 @@ function arrowsThroughBoxes(mermaid: string): number {
   let bad = 0;
   for (const e of g.edges()) {
     const pts: { x: number; y: number }[] = g.edge(e).points;
-    const others = g.nodes().filter((n) => n !== e.v && n !== e.w && !g.children(n)?.length).map((n) => g.node(n) as Box);
-    const crosses = pts.some((p, i) => i > 0 && others.some((b) => {
+    const others = g.nodes().filter((n: string) => n !== e.v && n !== e.w && !g.children(n)?.length).map((n: string) => g.node(n) as Box);
+    const crosses = pts.some((p, i) => i > 0 && others.some((b: Box) => {
       for (let t = 0; t <= 1; t += 0.02) if (inside(pts[i - 1].x + (p.x - pts[i - 1].x) * t, pts[i - 1].y + (p.y - pts[i - 1].y) * t, b)) return true;
       return false;
     }));

@@ -8,7 +8,7 @@ const app = path.join(__dirname, '..', 'analysis', 'fixtures', 'app');
 async function run(...args: string[]) {
   let out = '';
   let err = '';
-  const code = await main(args, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  const code = await main(args, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
   return { code, out, err };
 }
 
