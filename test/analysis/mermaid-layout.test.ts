@@ -3,12 +3,13 @@
 // no arrow may run through a box other than its two ends, where it would read as a connection to
 // that box. The old drawing (one box per peer) fails this check on the same inputs.
 import * as path from 'path';
+import { deploy, netpol, ns } from './helpers';
+import { ConnectivityAnalysis } from '../../src/analysis';
+
 // dagre 3 ships ESM types ("type": "module"), and a CommonJS file may not import them; its `require`
 // entry is CommonJS, so it is required, typed by the ESM declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dagre: typeof import('@dagrejs/dagre', { with: { 'resolution-mode': 'import' } }) = require('@dagrejs/dagre');
-import { deploy, netpol, ns } from './helpers';
-import { ConnectivityAnalysis } from '../../src/analysis';
 
 interface Box { x: number; y: number; width: number; height: number }
 
