@@ -43,7 +43,7 @@ import { EntityName } from '../wire/cilium/entity';
 import { FQDNSelector } from '../wire/cilium/fqdn';
 import { Groups } from '../wire/cilium/groups';
 import { ICMPRule, ICMPV4, ICMPV6 } from '../wire/cilium/icmp';
-import { PortDenyRule, PortRule } from '../wire/cilium/l4';
+import { CILIUM_ANY_EXPANSION, PortDenyRule, PortRule } from '../wire/cilium/l4';
 import { L7Rules } from '../wire/cilium/l7';
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from '../wire/cilium/objects';
 import { EgressRule, IngressRule, Rule } from '../wire/cilium/rule';
@@ -126,7 +126,7 @@ function l7Texts(rules: L7Rules | undefined): string[] {
   return out;
 }
 
-const ANY_L4 = ['TCP', 'UDP', 'SCTP'];
+const ANY_L4 = [...CILIUM_ANY_EXPANSION];
 
 /**
  * The ports of `toPorts` (the reader accepted them): a port is a number (`0` = every port) or a
