@@ -9,8 +9,9 @@
  *
  * Scope: NetworkPolicy, CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy with pod, namespace,
  * entity and CIDR peers and L4 ports (TCP, UDP, SCTP) over IPv4. Not here (callers must not probe
- * them): L7, FQDN, services, nodes and host policies, ICMP, cloud groups, CIDR groups, `*Requires`,
- * clustermesh, agent settings other than the defaults.
+ * them): L7, FQDN, services, nodes and host policies, ICMP, cloud groups, CIDR groups, init
+ * endpoints, clustermesh, agent settings other than the defaults. `fromRequires`/`toRequires`
+ * (Cilium 1.18) are read, so that the oracle can be checked on the whole golden corpus.
  *
  * Peers are named as the analyser and the golden corpus name them: a workload
  * `namespace/name[Kind]`, an address `a.b.c.d[External]`, an entity `{host}`.
@@ -184,8 +185,14 @@ type PortMatch =
 interface Rule {
   readonly direction: Direction;
   readonly deny: boolean;
-  /** Does the rule's peer list cover the remote peer? */
+  /** Does the rule's peer list cover the remote peer (but for `endpoints`)? */
   readonly peer: (remote: Peer) => boolean;
+  /**
+   * Cilium: the rule's `fromEndpoints`/`toEndpoints` selectors, which the `*Requires` of the
+   * policies selecting the subject narrow (pkg/policy rules.go resolveL4IngressPolicy,
+   * IngressCommonRule.GetSourceEndpointSelectorsWithRequirements).
+   */
+  readonly endpoints?: readonly (readonly CiliumRequirement[])[];
   /** undefined: every port of every protocol. */
   readonly ports?: readonly PortMatch[];
 }
@@ -196,9 +203,29 @@ interface Policy {
   readonly isolatesIngress: boolean;
   readonly isolatesEgress: boolean;
   readonly rules: readonly Rule[];
+  /** Cilium `fromRequires`/`toRequires`, of allow rules or of deny rules. */
+  readonly requirements: readonly Requirements[];
+}
+
+interface Requirements {
+  readonly direction: Direction;
+  readonly deny: boolean;
+  readonly requirements: readonly CiliumRequirement[];
+}
+
+/** What the policies selecting a subject say of one remote peer, before ports. */
+interface Side {
+  readonly denies: readonly Rule[];
+  readonly allows: readonly Rule[];
+  readonly isolated: boolean;
+  /** The remote is the local host, which reaches the pods on it whatever their ingress rules. */
+  readonly localHost: boolean;
+  /** The destination of the traffic (where named ports resolve). */
+  readonly destination: Peer;
 }
 
 const EVERY_PEER = (): boolean => true;
+const NO_PEER = (): boolean => false;
 
 /** A probe, with peers named as the analyser names them. */
 export interface OracleProbe {
@@ -225,6 +252,9 @@ export class Oracle {
   private readonly policies: Policy[] = [];
   private readonly policiesOf = new Map<string, Policy[]>();
   private readonly identities = new Map<string, IdentityLabel[]>();
+  private readonly peers = new Map<string, Peer>();
+  private readonly sides = new Map<string, Side>();
+  private readonly clusterPorts = new Map<string, number | undefined>();
 
   constructor(docs: readonly SourceDoc[], readonly mode: OracleMode) {
     this.read = readDocuments(docs);
@@ -272,6 +302,12 @@ export class Oracle {
   // -------------------------------------------------------------------------------------------
 
   private peer(id: string): Peer {
+    let p = this.peers.get(id);
+    if (!p) this.peers.set(id, (p = this.peerNamed(id)));
+    return p;
+  }
+
+  private peerNamed(id: string): Peer {
     const w = this.workloads.find((x) => x.id === id);
     if (w) return w;
     const a = /^([\d.]+)\[External\]$/.exec(id);
@@ -348,6 +384,7 @@ export class Oracle {
       isolatesIngress: types.includes('Ingress'),
       isolatesEgress: types.includes('Egress'),
       rules,
+      requirements: [],
     };
   }
 
@@ -383,8 +420,8 @@ export class Oracle {
         // named ports: ingress on the pod itself, egress once for the whole cluster (pkg/policy/l4.go toMapState)
         const ports = networkPolicyPorts(r.ports, direction === 'ingress' ? 'destination' : 'cluster');
         if (!peers?.length) {
-          // no peers: api.WildcardEndpointSelector, every identity
-          rules.push({ direction, deny: false, peer: EVERY_PEER, ports });
+          // no peers: fromEndpoints [api.WildcardEndpointSelector], every identity
+          rules.push({ direction, deny: false, peer: NO_PEER, endpoints: [[]], ports });
           continue;
         }
         // one Cilium rule per peer (parseNetworkPolicyPeer, ipBlockToCIDRRule)
@@ -392,8 +429,7 @@ export class Oracle {
           if (x.ipBlock) {
             rules.push({ direction, deny: false, peer: (remote) => remote.type === 'address' && inCidrExcept(remote.ip, x.ipBlock.cidr, x.ipBlock.except), ports });
           } else {
-            const sel = ciliumPeerOfNetworkPolicy(x, ns);
-            rules.push({ direction, deny: false, peer: (remote) => this.selectsIdentity(sel, remote), ports });
+            rules.push({ direction, deny: false, peer: NO_PEER, endpoints: [ciliumPeerOfNetworkPolicy(x, ns)], ports });
           }
         }
       }
@@ -411,6 +447,7 @@ export class Oracle {
       isolatesIngress: hasIngressRules || types.includes('Ingress') || !types.includes('Egress'),
       isolatesEgress: hasEgressRules || types.includes('Egress'),
       rules,
+      requirements: [],
     };
   }
 
@@ -430,9 +467,15 @@ export class Oracle {
     const subjectSel: LabelSelector = ns === undefined ? spec.endpointSelector
       : { ...spec.endpointSelector, matchLabels: { ...stripNamespaceMatch(spec.endpointSelector.matchLabels), [`k8s:${CILIUM_POD_NAMESPACE_KEY}`]: ns } };
     const subject = ciliumSelector(subjectSel);
+    if (subject.some((r) => r.source === CILIUM_RESERVED_SOURCE)) throw new OracleError(`oracle: ${o.id} selects reserved identities (init), outside the oracle's scope`);
     const rules: Rule[] = [];
+    const requirements: Requirements[] = [];
     for (const [field, direction, deny] of [['ingress', 'ingress', false], ['ingressDeny', 'ingress', true], ['egress', 'egress', false], ['egressDeny', 'egress', true]] as const) {
-      for (const r of spec[field] ?? []) rules.push(this.ciliumRule(r, direction, deny, ns));
+      for (const r of spec[field] ?? []) {
+        rules.push(this.ciliumRule(r, direction, deny, ns));
+        // fromRequires/toRequires: scoped as endpoint selectors, without the reserved-key exception
+        for (const s of r[direction === 'ingress' ? 'fromRequires' : 'toRequires'] ?? []) requirements.push({ direction, deny, requirements: peerEndpointSelector(s, ns, false) });
+      }
     }
     // pkg/policy repository.go computePolicyEnforcementAndRules: a rule with ingress or ingressDeny
     // rules puts its subjects in ingress default deny unless enableDefaultDeny.ingress is false
@@ -443,12 +486,13 @@ export class Oracle {
       isolatesIngress: (spec.ingress?.length > 0 || spec.ingressDeny?.length > 0) && dd.ingress !== false,
       isolatesEgress: (spec.egress?.length > 0 || spec.egressDeny?.length > 0) && dd.egress !== false,
       rules,
+      requirements,
     };
   }
 
   private ciliumRule(r: any, direction: Direction, deny: boolean, ns: string | undefined): Rule {
     const from = direction === 'ingress' ? 'from' : 'to';
-    for (const unsupported of ['Requires', 'Nodes', 'Groups', 'Services', 'FQDNs']) {
+    for (const unsupported of ['Nodes', 'Groups', 'Services', 'FQDNs']) {
       if (r[`${from}${unsupported}`] !== undefined) throw new OracleError(`oracle: ${from}${unsupported} is outside the oracle's scope`);
     }
     if (r.icmps !== undefined) throw new OracleError('oracle: icmps is outside the oracle\'s scope');
@@ -457,10 +501,6 @@ export class Oracle {
     const cidrs: string[] | undefined = r[`${from}CIDR`];
     const cidrSets: any[] | undefined = r[`${from}CIDRSet`];
     const tests: ((p: Peer) => boolean)[] = [];
-    for (const s of endpoints ?? []) {
-      const sel = peerEndpointSelector(s, ns);
-      tests.push((p) => this.selectsIdentity(sel, p));
-    }
     for (const e of entities ?? []) tests.push((p) => entitySelects(e, this.identity(p)));
     for (const c of cidrs ?? []) tests.push((p) => p.type === 'address' && inPrefix(p.ip, c));
     for (const c of cidrSets ?? []) {
@@ -471,12 +511,13 @@ export class Oracle {
     const toPorts: any[] | undefined = r.toPorts;
     let peer: (p: Peer) => boolean;
     if (hasL3) peer = (p) => tests.some((t) => t(p)); // an empty list (`fromEndpoints: []`) selects nothing
-    else if (toPorts !== undefined) peer = EVERY_PEER; // only toPorts: pkg/policy rule.go mergeIngress adds the wildcard selector
-    else peer = () => false; // an empty rule: default deny, allows nothing
+    else if (toPorts !== undefined) peer = EVERY_PEER; // only toPorts: pkg/policy rule.go mergeIngress adds the wildcard selector (not narrowed)
+    else peer = NO_PEER; // an empty rule: default deny, allows nothing
     return {
       direction,
       deny,
       peer,
+      endpoints: endpoints?.map((s) => peerEndpointSelector(s, ns, true)),
       // named ports: ingress on the endpoint itself, egress once for the whole cluster
       ports: toPorts === undefined ? undefined : ciliumPorts(toPorts, direction === 'ingress' ? 'destination' : 'cluster'),
     };
@@ -493,8 +534,12 @@ export class Oracle {
       return destination.ports.find((p) => p.name === name && p.protocol === protocol)?.port;
     }
     // pkg/types/portmap.go namedPortMultiMap.GetNamedPort: the one number of that name and protocol
-    const numbers = new Set(this.allPorts.filter((p) => p.name === name && p.protocol === protocol).map((p) => p.port));
-    return numbers.size === 1 ? [...numbers][0] : undefined;
+    const key = `${name}/${protocol}`;
+    if (!this.clusterPorts.has(key)) {
+      const numbers = new Set(this.allPorts.filter((p) => p.name === name && p.protocol === protocol).map((p) => p.port));
+      this.clusterPorts.set(key, numbers.size === 1 ? [...numbers][0] : undefined);
+    }
+    return this.clusterPorts.get(key);
   }
 
   private portCovered(ports: readonly PortMatch[] | undefined, protocol: string, port: number, destination: Peer): boolean {
@@ -513,23 +558,49 @@ export class Oracle {
   }
 
   /**
-   * One side: what the policies selecting `subject` say of traffic with `remote` in `direction`.
-   * A deny rule covering it denies (Cilium: deny beats every allow, of any kind). Otherwise, when
-   * no selecting policy isolates the direction, it is allowed; when one does, an allow rule of any
-   * selecting policy must cover it (rules are additive), except that the local host reaches the
-   * pods on it whatever their ingress rules (allow-localhost, pkg/policy determineAllowLocalhostIngress;
-   * Cilium's default in Kubernetes mode, and the specification's too).
+   * One side, before ports: what the policies selecting `subject` say of traffic with `remote` in
+   * `direction`. Memoised per pair, since it does not depend on the port.
+   */
+  private side(direction: Direction, subject: Workload, remote: Peer): Side {
+    const key = `${direction}\u0000${subject.id}\u0000${remote.id}`;
+    const known = this.sides.get(key);
+    if (known) return known;
+    const policies = this.policiesSelecting(subject);
+    // every fromRequires (toRequires) of the policies selecting the subject narrows every fromEndpoints
+    // (toEndpoints) selector of their rules, the allow requirements the allow rules, the deny ones the deny rules
+    const narrowing = (deny: boolean) => policies.flatMap((p) => p.requirements).filter((q) => q.direction === direction && q.deny === deny).flatMap((q) => q.requirements);
+    const requirements = { allow: narrowing(false), deny: narrowing(true) };
+    if ((requirements.allow.length || requirements.deny.length) && this.mode === 'kubernetes' && policies.some((p) => p.id.startsWith('NetworkPolicy '))) {
+      throw new OracleError(`oracle: ${subject.id} has Cilium *Requires and NetworkPolicy rules, which the specification does not combine`);
+    }
+    const peerCovered = (r: Rule) => r.peer(remote)
+      || (r.endpoints ?? []).some((sel) => this.selectsIdentity([...sel, ...(r.deny ? requirements.deny : requirements.allow)], remote));
+    const rules = policies.flatMap((p) => p.rules).filter((r) => r.direction === direction && peerCovered(r));
+    const side: Side = {
+      denies: rules.filter((r) => r.deny),
+      allows: rules.filter((r) => !r.deny),
+      isolated: policies.some((p) => (direction === 'ingress' ? p.isolatesIngress : p.isolatesEgress)),
+      // allow-localhost (pkg/policy determineAllowLocalhostIngress): Cilium's default in Kubernetes mode, the specification's too
+      localHost: direction === 'ingress' && CILIUM_AGENT_DEFAULTS.allowLocalhost !== 'policy'
+        && this.identity(remote).some((l) => l.source === CILIUM_RESERVED_SOURCE && l.key === 'host'),
+      destination: direction === 'ingress' ? subject : remote,
+    };
+    this.sides.set(key, side);
+    return side;
+  }
+
+  /**
+   * One side, with the port. A deny rule covering the traffic denies (Cilium: deny beats every
+   * allow, of any kind). Otherwise, when no selecting policy isolates the direction, it is allowed;
+   * when one does, an allow rule of any selecting policy must cover it (rules are additive), except
+   * that the local host reaches the pods on it whatever their ingress rules.
    */
   private sideAllows(direction: Direction, subject: Workload, remote: Peer, protocol: string, port: number): boolean {
-    const policies = this.policiesSelecting(subject);
-    const destination = direction === 'ingress' ? subject : remote;
-    const covers = (r: Rule) => r.direction === direction && r.peer(remote) && this.portCovered(r.ports, protocol, port, destination);
-    const rules = policies.flatMap((p) => p.rules);
-    if (rules.some((r) => r.deny && covers(r))) return false;
-    const isolated = policies.some((p) => (direction === 'ingress' ? p.isolatesIngress : p.isolatesEgress));
-    if (!isolated) return true;
-    if (direction === 'ingress' && CILIUM_AGENT_DEFAULTS.allowLocalhost !== 'policy' && this.identity(remote).some((l) => l.source === CILIUM_RESERVED_SOURCE && l.key === 'host')) return true;
-    return rules.some((r) => !r.deny && covers(r));
+    const side = this.side(direction, subject, remote);
+    const covers = (r: Rule) => this.portCovered(r.ports, protocol, port, side.destination);
+    if (side.denies.some(covers)) return false;
+    if (!side.isolated || side.localHost) return true;
+    return side.allows.some(covers);
   }
 
   /** Is the first packet of a new connection allowed: the source's egress and the destination's ingress both allow it. */
@@ -598,14 +669,15 @@ function ciliumPeerOfNetworkPolicy(x: any, policyNs: string): CiliumRequirement[
 
 /**
  * A `fromEndpoints`/`toEndpoints` selector as Cilium applies it (pkg/k8s/apis/cilium.io/utils
- * getEndpointSelector): a selector with a `reserved:` key is left as it is; one that names
+ * getEndpointSelector): a selector with a `reserved:` key is left as it is (not so for
+ * `*Requires`, `reservedAsIs` false); one that names
  * `io.kubernetes.pod.namespace` (source k8s or any) too; otherwise a CCNP adds
  * `io.kubernetes.pod.namespace` Exists (pods of every namespace), and a CNP adds its own namespace
  * unless the selector names a namespace label (`io.cilium.k8s.namespace.labels.*`).
  */
-function peerEndpointSelector(s: LabelSelector, ns: string | undefined): CiliumRequirement[] {
+function peerEndpointSelector(s: LabelSelector, ns: string | undefined, reservedAsIs: boolean): CiliumRequirement[] {
   const reqs = ciliumSelector(s);
-  if (reqs.some((r) => r.source === CILIUM_RESERVED_SOURCE)) return reqs;
+  if (reservedAsIs && reqs.some((r) => r.source === CILIUM_RESERVED_SOURCE)) return reqs;
   if (hasKey(reqs, 'k8s', CILIUM_POD_NAMESPACE_KEY) || hasKey(reqs, 'any', CILIUM_POD_NAMESPACE_KEY)) return reqs;
   if (ns === undefined) return [...reqs, req('k8s', CILIUM_POD_NAMESPACE_KEY, 'Exists')];
   if (reqs.some((r) => (r.source === 'k8s' || r.source === 'any') && r.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX))) return reqs;
