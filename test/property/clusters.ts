@@ -79,6 +79,7 @@ const podSelector: fc.Arbitrary<any> = fc.oneof(
   // dropped by Cilium's identity label filter
   fc.constant({ matchLabels: { 'pod-template-hash': 'h1' } }),
   fc.constant({ matchLabels: { 'app.kubernetes.io/part-of': 'shop' } }),
+  fc.tuple(pick(APPS), pick(['front', 'back'])).map(([app, tier]) => ({ matchLabels: { app }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: [tier] }] })),
 );
 
 const namespaceSelector: fc.Arbitrary<Build<any>> = fc.oneof(
@@ -122,6 +123,8 @@ const subjectSelector = (clusterwide: boolean): fc.Arbitrary<Build<any>> => fc.o
     })),
   },
   { weight: 1, arbitrary: pick(['blue', 'red']).map((team) => () => ({ matchLabels: { 'io.cilium.k8s.namespace.labels.team': team } })) },
+  // without a source: not the key ParseToCiliumRule sets, so it must match too
+  { weight: 1, arbitrary: fc.nat(3).map((i) => (c: { namespaces: string[] }) => ({ matchLabels: { 'io.kubernetes.pod.namespace': c.namespaces[i % c.namespaces.length] } })) },
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +183,11 @@ const ciliumRule = (dir: 'from' | 'to', deny: boolean): fc.Arbitrary<Build<any>>
     { weight: 2, arbitrary: some(pick(CIDR_RULES), 2).map((cs) => () => ({ [`${dir}CIDRSet`]: cs })) },
     { weight: 2, arbitrary: fc.constant(() => ({})) },
   ),
-  toPorts: maybe(some(ciliumPortProtocol, 2).map((ports) => [{ ports }])),
+  toPorts: maybe(some(fc.oneof(
+    { weight: 12, arbitrary: some(ciliumPortProtocol, 2).map((ports) => ({ ports })) },
+    // a port rule without ports (see ClusterOptions.emptyPortRules)
+    { weight: 1, arbitrary: fc.constantFrom({}, { ports: [] }) },
+  ), 2)),
 }).map((r) => (c: { namespaces: string[] }) => {
     const l3 = r.l3(c);
     // an empty deny rule denies nothing (the corpus does not cover it): deny rules get a peer or ports
@@ -188,8 +195,8 @@ const ciliumRule = (dir: 'from' | 'to', deny: boolean): fc.Arbitrary<Build<any>>
     return compact({ ...l3, toPorts: r.toPorts });
   });
 
-const ciliumPolicy = (clusterwide: boolean): fc.Arbitrary<Build<any>> => fc.record({
-  ns: fc.nat(3),
+/** One Cilium rule (a `spec`, or one of `specs`). */
+const ciliumSpec = (clusterwide: boolean): fc.Arbitrary<Build<any>> => fc.record({
   endpointSelector: subjectSelector(clusterwide),
   ingress: maybe(some(ciliumRule('from', false), 3), 2, 1),
   ingressDeny: maybe(some(ciliumRule('from', true), 2), 1, 3),
@@ -198,18 +205,26 @@ const ciliumPolicy = (clusterwide: boolean): fc.Arbitrary<Build<any>> => fc.reco
   enableDefaultDeny: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: pick([{ ingress: false }, { egress: false }, { ingress: false, egress: false }, { ingress: true, egress: false }]) }),
 }).map((p) => (c: { namespaces: string[] }) => {
   const rules = (key: 'ingress' | 'ingressDeny' | 'egress' | 'egressDeny') => p[key]?.map((r) => r(c));
-  let spec: any = compact({
+  const spec: any = compact({
     endpointSelector: p.endpointSelector(c),
     ingress: rules('ingress'), ingressDeny: rules('ingressDeny'), egress: rules('egress'), egressDeny: rules('egressDeny'),
     enableDefaultDeny: p.enableDefaultDeny,
   });
   // Cilium rejects a rule without any ingress/egress rule: give it an empty one (default deny)
-  if (!spec.ingress && !spec.ingressDeny && !spec.egress && !spec.egressDeny) spec = { ...spec, ingress: [{}] };
+  return !spec.ingress && !spec.ingressDeny && !spec.egress && !spec.egressDeny ? { ...spec, ingress: [{}] } : spec;
+});
+
+const ciliumPolicy = (clusterwide: boolean): fc.Arbitrary<Build<any>> => fc.record({
+  ns: fc.nat(3),
+  // mostly `spec`, sometimes `specs` (several rules in one policy)
+  specs: fc.oneof({ weight: 6, arbitrary: some(ciliumSpec(clusterwide), 1) }, { weight: 1, arbitrary: some(ciliumSpec(clusterwide), 2, 2) }),
+}).map((p) => (c: { namespaces: string[] }) => {
+  const specs = p.specs.map((s) => s(c));
   return {
     apiVersion: 'cilium.io/v2',
     kind: clusterwide ? 'CiliumClusterwideNetworkPolicy' : 'CiliumNetworkPolicy',
     metadata: clusterwide ? { name: '' } : { name: '', namespace: c.namespaces[p.ns % c.namespaces.length] },
-    spec,
+    ...(specs.length === 1 ? { spec: specs[0] } : { specs }),
   };
 });
 
@@ -230,12 +245,18 @@ const namespaceLabels = fc.record({
 }).map(({ team, env, arch }) => compact({ team, env, 'beta.kubernetes.io/arch': arch }));
 
 const workload = fc.record({
-  kind: pick(['Deployment', 'Pod']),
+  // OwnedPods: one or two Pods with a ReplicaSet as controller owner (one workload, named by the owner)
+  kind: fc.oneof({ weight: 3, arbitrary: pick(['Deployment', 'Pod']) }, { weight: 1, arbitrary: fc.constant('OwnedPods') }),
+  copies: fc.integer({ min: 1, max: 2 }),
+  // ports in a second container (a pod's named ports span its containers)
+  split: fc.boolean(),
   ns: fc.nat(3),
   app: maybe(pick(APPS), 6, 1),
   tier: maybe(pick(['front', 'back'])),
   partOf: maybe(fc.constant('shop'), 1, 3),
   hash: maybe(fc.constant('h1'), 1, 3),
+  // a label under io.cilium.k8s (see ClusterOptions.ciliumOwnedPodLabels)
+  spoof: maybe(pick(['blue', 'red']), 1, 8),
   ports: fc.uniqueArray(pick(CONTAINER_PORTS), {
     maxLength: 3,
     // a pod's port names are unique, and so are its number/protocol pairs
@@ -253,27 +274,65 @@ function cluster(manifests: any[]): GeneratedCluster {
   return { manifests, [fc.toStringMethod]: () => `\n${manifests.map((m) => JSON.stringify(m)).join('\n')}\n` } as GeneratedCluster;
 }
 
+/** A pod label under Cilium's own prefix, which Cilium drops from pod identities. */
+const OWNED_POD_LABEL = 'io.cilium.k8s.namespace.labels.team';
+const FILTERED_NAMESPACE_LABEL = 'beta.kubernetes.io/arch';
+
+/**
+ * Parts of the vocabulary that hit known analyser bugs (test/analysis/oracle.test.ts, "known
+ * analyser bug"): off, the generated value is changed so that they do not occur.
+ */
 export interface ClusterOptions {
   /**
    * Namespaces may carry `beta.kubernetes.io/arch`, a label Cilium's identity label filter drops
    * from pod identities (`io.cilium.k8s.namespace.labels.beta.kubernetes.io/arch` matches the
    * ignore prefix `.*beta\.kubernetes\.io`). Off: the label is taken off the Namespaces (the
-   * selectors naming it stay, and select no namespace). The analyser keeps the label (see
-   * test/analysis/oracle.test.ts, the known analyser bug).
+   * selectors naming it stay, and select no namespace).
    */
   readonly filteredNamespaceLabels?: boolean;
+  /** Cilium port rules may have no ports (`toPorts: [{}]`). Off: such port rules are left out. */
+  readonly emptyPortRules?: boolean;
+  /** Pods may carry a label under `io.cilium.k8s`, which Cilium drops. Off: the label is left out. */
+  readonly ciliumOwnedPodLabels?: boolean;
 }
+
+/** Every part of the vocabulary on, known analyser bugs included. */
+export const ALL_OF_THE_VOCABULARY: ClusterOptions = { filteredNamespaceLabels: true, emptyPortRules: true, ciliumOwnedPodLabels: true };
 
 /** Random clusters (see the module comment). */
 export function clusterArbitrary(options: ClusterOptions = {}): fc.Arbitrary<GeneratedCluster> {
-  return clusterShapes.map((manifests) => {
-    if (options.filteredNamespaceLabels) return cluster(manifests);
-    return cluster(manifests.map((m) => {
-      if (m.kind !== 'Namespace' || !m.metadata.labels?.['beta.kubernetes.io/arch']) return m;
-      const { ['beta.kubernetes.io/arch']: _dropped, ...labels } = m.metadata.labels;
-      return { ...m, metadata: compact({ name: m.metadata.name, labels: Object.keys(labels).length ? labels : undefined }) };
-    }));
-  });
+  return clusterShapes.map((manifests) => cluster(manifests.map((m) => withoutKnownBugs(m, options))));
+}
+
+function withoutLabel(labels: { [key: string]: string } | undefined, key: string): { [key: string]: string } | undefined {
+  if (!labels || !(key in labels)) return labels;
+  const { [key]: _dropped, ...rest } = labels;
+  return Object.keys(rest).length ? rest : undefined;
+}
+
+function withoutKnownBugs(m: any, options: ClusterOptions): any {
+  if (m.kind === 'Namespace' && !options.filteredNamespaceLabels) {
+    return { ...m, metadata: compact({ name: m.metadata.name, labels: withoutLabel(m.metadata.labels, FILTERED_NAMESPACE_LABEL) }) };
+  }
+  if (m.kind === 'Pod' && !options.ciliumOwnedPodLabels) {
+    return { ...m, metadata: compact({ ...m.metadata, labels: withoutLabel(m.metadata.labels, OWNED_POD_LABEL) }) };
+  }
+  if (m.kind === 'Deployment' && !options.ciliumOwnedPodLabels) {
+    const t = m.spec.template;
+    return { ...m, spec: { ...m.spec, template: { ...t, metadata: { labels: withoutLabel(t.metadata.labels, OWNED_POD_LABEL) } } } };
+  }
+  if (/^Cilium/.test(m.kind) && !options.emptyPortRules) {
+    const rule = (r: any) => {
+      const toPorts = r.toPorts?.filter((pr: any) => pr.ports?.length);
+      return compact({ ...r, toPorts: toPorts?.length ? toPorts : undefined });
+    };
+    const spec = (sp: any) => compact({
+      ...sp,
+      ...Object.fromEntries(['ingress', 'ingressDeny', 'egress', 'egressDeny'].filter((k) => sp[k]).map((k) => [k, sp[k].map(rule)])),
+    });
+    return m.spec ? { ...m, spec: spec(m.spec) } : { ...m, specs: m.specs.map(spec) };
+  }
+  return m;
 }
 
 const clusterShapes: fc.Arbitrary<any[]> = fc.record({
@@ -293,15 +352,23 @@ const clusterShapes: fc.Arbitrary<any[]> = fc.record({
     out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: compact({ name, labels: Object.keys(labels).length ? labels : undefined }) });
   });
   g.workloads.forEach((w, i) => {
-    const labels = compact({ 'app': w.app, 'tier': w.tier, 'app.kubernetes.io/part-of': w.partOf, 'pod-template-hash': w.hash });
+    const labels = compact({ 'app': w.app, 'tier': w.tier, 'app.kubernetes.io/part-of': w.partOf, 'pod-template-hash': w.hash, [OWNED_POD_LABEL]: w.spoof });
+    const container = (name: string, ports: typeof w.ports) => compact({ name, image: 'registry.example/app:1', ports: ports.length ? ports.map((p) => ({ ...p })) : undefined });
+    const cut = w.split && w.ports.length > 1 ? 1 : w.ports.length;
     const podSpec = compact({
       serviceAccountName: w.serviceAccount,
-      containers: [compact({ name: 'c', image: 'registry.example/app:1', ports: w.ports.length ? w.ports.map((p) => ({ ...p })) : undefined })],
+      containers: cut < w.ports.length ? [container('c', w.ports.slice(0, cut)), container('sidecar', w.ports.slice(cut))] : [container('c', w.ports)],
     });
     const name = `w${i}`;
     const namespace = namespaces[w.ns % namespaces.length];
+    const podLabels = Object.keys(labels).length ? labels : undefined;
     if (w.kind === 'Pod') {
-      out.push({ apiVersion: 'v1', kind: 'Pod', metadata: compact({ name, namespace, labels: Object.keys(labels).length ? labels : undefined }), spec: podSpec });
+      out.push({ apiVersion: 'v1', kind: 'Pod', metadata: compact({ name, namespace, labels: podLabels }), spec: podSpec });
+    } else if (w.kind === 'OwnedPods') {
+      const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name, uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, controller: true };
+      for (let k = 0; k < w.copies; k++) {
+        out.push({ apiVersion: 'v1', kind: 'Pod', metadata: compact({ name: `${name}-${k}`, namespace, labels: podLabels, ownerReferences: [owner] }), spec: podSpec });
+      }
     } else {
       // a Deployment's selector must select its template: the workload's own label
       const templateLabels = { ...labels, workload: name };
@@ -442,16 +509,22 @@ export const FEATURES = [
   'np-policyTypes-omits-direction-with-rules', 'np-policyTypes-egress-only', 'np-ingress-empty-peers',
   'np-podSelector-peer', 'np-namespaceSelector-peer', 'np-namespace-and-pod-peer', 'np-negative-namespaceSelector', 'np-empty-namespaceSelector',
   'np-ipBlock', 'np-ipBlock-except', 'np-endPort', 'np-named-port', 'np-protocol-only-port', 'np-udp', 'np-sctp',
-  'selector-In', 'selector-NotIn', 'selector-Exists', 'selector-DoesNotExist', 'selector-filtered-label', 'namespace-filtered-label',
+  'selector-In', 'selector-NotIn', 'selector-Exists', 'selector-DoesNotExist', 'selector-filtered-label',
   'cilium-endpoints', 'cilium-empty-endpoint-selector', 'cilium-peer-namespace-key', 'cilium-peer-namespace-labels', 'cilium-peer-negative-namespace-labels',
   'cilium-peer-serviceaccount', 'cilium-peer-k8s-prefix', 'cilium-peer-reserved', 'ccnp-namespace-subject',
   'cilium-entity-world', 'cilium-entity-cluster', 'cilium-entity-all', 'cilium-entity-host', 'cilium-entity-remote-node', 'cilium-entity-kube-apiserver',
   'cilium-cidr', 'cilium-cidr-host', 'cilium-cidrset', 'cilium-cidrset-except',
   'cilium-port', 'cilium-endPort', 'cilium-port-zero', 'cilium-named-port', 'cilium-protocol-any', 'cilium-protocol-omitted', 'cilium-l4-only-rule', 'cilium-empty-rule',
   'cilium-ingressDeny', 'cilium-egressDeny', 'cilium-enableDefaultDeny-false',
-  'pods-bare', 'pods-deployment', 'named-port-conflict', 'undeclared-namespace', 'service-account',
+  'cilium-specs', 'cilium-several-port-rules', 'cnp-subject-namespace-any-source',
+  'pods-bare', 'pods-deployment', 'pods-owned', 'pods-two-containers', 'named-port-conflict',
+  // known analyser bugs (ClusterOptions)
+  'namespace-filtered-label', 'pod-cilium-owned-label', 'cilium-empty-port-rule', 'undeclared-namespace', 'service-account',
 ] as const;
 export type Feature = typeof FEATURES[number];
+
+/** The features that only ClusterOptions for known analyser bugs produce. */
+export const KNOWN_BUG_FEATURES: readonly Feature[] = ['namespace-filtered-label', 'pod-cilium-owned-label', 'cilium-empty-port-rule'];
 
 export function featuresOf(manifests: readonly any[]): Set<Feature> {
   const f = new Set<Feature>();
@@ -465,18 +538,20 @@ export function featuresOf(manifests: readonly any[]): Set<Feature> {
   };
   for (const m of manifests) {
     if (m.kind === 'Pod' || m.kind === 'Deployment') {
-      f.add(m.kind === 'Pod' ? 'pods-bare' : 'pods-deployment');
+      f.add(m.kind === 'Deployment' ? 'pods-deployment' : m.metadata.ownerReferences ? 'pods-owned' : 'pods-bare');
       if (!declared.has(m.metadata.namespace)) f.add('undeclared-namespace');
       const spec = m.kind === 'Pod' ? m.spec : m.spec.template.spec;
       if (spec.serviceAccountName) f.add('service-account');
-      for (const p of spec.containers[0].ports ?? []) {
+      if (spec.containers.length > 1) f.add('pods-two-containers');
+      if ((m.kind === 'Pod' ? m.metadata.labels : m.spec.template.metadata.labels)?.[OWNED_POD_LABEL]) f.add('pod-cilium-owned-label');
+      for (const p of spec.containers.flatMap((c: any) => c.ports ?? [])) {
         if (!p.name) continue;
         const key = `${p.name}/${p.protocol ?? 'TCP'}`;
         if (!portNumbers.has(key)) portNumbers.set(key, new Set());
         portNumbers.get(key)!.add(p.containerPort);
       }
     }
-    if (m.kind === 'Namespace' && m.metadata.labels?.['beta.kubernetes.io/arch']) f.add('namespace-filtered-label');
+    if (m.kind === 'Namespace' && m.metadata.labels?.[FILTERED_NAMESPACE_LABEL]) f.add('namespace-filtered-label');
     if (m.kind === 'NetworkPolicy') {
       f.add('np');
       const s = m.spec;
@@ -512,9 +587,18 @@ export function featuresOf(manifests: readonly any[]): Set<Feature> {
     if (m.kind === 'CiliumNetworkPolicy' || m.kind === 'CiliumClusterwideNetworkPolicy') {
       const clusterwide = m.kind === 'CiliumClusterwideNetworkPolicy';
       f.add(clusterwide ? 'ccnp' : 'cnp');
-      const s = m.spec;
+      if (m.specs) f.add('cilium-specs');
+      for (const s of m.specs ?? [m.spec]) ciliumFeatures(s, clusterwide);
+    }
+  }
+  if ([...portNumbers.values()].some((s) => s.size > 1)) f.add('named-port-conflict');
+  return f;
+
+  function ciliumFeatures(s: any, clusterwide: boolean): void {
+    {
       const subjectKeys = selector(s.endpointSelector);
       if (clusterwide && subjectKeys.includes('k8s:io.kubernetes.pod.namespace')) f.add('ccnp-namespace-subject');
+      if (!clusterwide && subjectKeys.includes('io.kubernetes.pod.namespace')) f.add('cnp-subject-namespace-any-source');
       if (s.enableDefaultDeny && (s.enableDefaultDeny.ingress === false || s.enableDefaultDeny.egress === false)) f.add('cilium-enableDefaultDeny-false');
       if (s.ingressDeny) f.add('cilium-ingressDeny');
       if (s.egressDeny) f.add('cilium-egressDeny');
@@ -539,7 +623,7 @@ export function featuresOf(manifests: readonly any[]): Set<Feature> {
         for (const c of sets ?? []) f.add(c.except ? 'cilium-cidrset-except' : 'cilium-cidrset');
         if (!eps && !ents && !cidrs && !sets) f.add(r.toPorts ? 'cilium-l4-only-rule' : 'cilium-empty-rule');
         for (const pr of r.toPorts ?? []) {
-          for (const p of pr.ports) {
+          for (const p of pr.ports ?? []) {
             if (p.port === '0') f.add('cilium-port-zero');
             else if (/^\d+$/.test(p.port)) f.add(p.endPort ? 'cilium-endPort' : 'cilium-port');
             else f.add('cilium-named-port');
@@ -547,9 +631,9 @@ export function featuresOf(manifests: readonly any[]): Set<Feature> {
             if (p.protocol === undefined) f.add('cilium-protocol-omitted');
           }
         }
+        if ((r.toPorts?.length ?? 0) > 1) f.add('cilium-several-port-rules');
+        if (r.toPorts?.some((pr: any) => !pr.ports?.length)) f.add('cilium-empty-port-rule');
       }
     }
   }
-  if ([...portNumbers.values()].some((s) => s.size > 1)) f.add('named-port-conflict');
-  return f;
 }

@@ -28,6 +28,9 @@ import {
 import { readDocuments, ReadResult } from '../../src/wire/reader';
 import { SourceDoc } from '../../src/wire/source';
 
+/** pkg/k8s/apis/cilium.io const.go LabelPrefix: the labels Cilium owns. */
+const CILIUM_LABEL_PREFIX = 'io.cilium.k8s';
+
 /** Who enforces the policies: the Kubernetes specification, or Cilium 1.18 for everything. */
 export type OracleMode = 'kubernetes' | 'cilium@1.18';
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
@@ -289,7 +292,7 @@ export class Oracle {
     for (const w of this.workloads) if (!this.namespaceLabels.has(w.namespace)) this.namespaceLabels.set(w.namespace, { [NAMESPACE_NAME_LABEL]: w.namespace });
     for (const o of policyObjects) {
       if (o.kind === 'NetworkPolicy') this.policies.push(mode === 'kubernetes' ? this.networkPolicyBySpec(o) : this.networkPolicyAsCilium(o));
-      else this.policies.push(this.ciliumPolicy(o));
+      else this.policies.push(...this.ciliumPolicy(o));
     }
   }
 
@@ -319,7 +322,7 @@ export class Oracle {
 
   /**
    * The labels of a peer's Cilium identity.
-   * - a pod (pkg/k8s GetPodMetadata, pkg/labelsfilter): its labels, `io.kubernetes.pod.namespace`,
+   * - a pod (pkg/k8s GetPodMetadata, pkg/labelsfilter): its labels (but those under `io.cilium.k8s`), `io.kubernetes.pod.namespace`,
    *   `io.cilium.k8s.namespace.labels.<key>` per namespace label, its service account and the cluster
    *   name, all of source `k8s`, less what the default identity label filter drops;
    * - an address outside the cluster: `reserved:world` (an IPv4-only cluster; CIDR identities carry
@@ -332,7 +335,8 @@ export class Oracle {
     if (labels) return labels;
     const reserved = (name: string): IdentityLabel => ({ source: CILIUM_RESERVED_SOURCE, key: name, value: '' });
     if (p.type === 'workload') {
-      const all: { [key: string]: string } = { ...p.labels };
+      // pkg/k8s/utils SanitizePodLabels: a pod's own labels under io.cilium.k8s are dropped (filterPodLabels)
+      const all: { [key: string]: string } = Object.fromEntries(Object.entries(p.labels).filter(([k]) => !k.startsWith(CILIUM_LABEL_PREFIX)));
       all[CILIUM_POD_NAMESPACE_KEY] = p.namespace;
       for (const [k, v] of Object.entries(this.nsLabels(p.namespace))) all[CILIUM_NAMESPACE_LABELS_PREFIX + k] = v;
       all[CILIUM_SERVICE_ACCOUNT_KEY] = p.serviceAccount;
@@ -456,18 +460,21 @@ export class Oracle {
   // pkg/k8s/apis/cilium.io/utils ParseToCiliumRule, then pkg/policy.
   // -------------------------------------------------------------------------------------------
 
-  private ciliumPolicy(o: any): Policy {
+  /** A policy's rules: its `spec` and each of its `specs` are separate rules to Cilium. */
+  private ciliumPolicy(o: any): Policy[] {
+    const specs: any[] = [...(o.value.spec ? [o.value.spec] : []), ...(o.value.specs ?? [])];
+    return specs.map((spec, i) => this.ciliumSpec(o, spec, specs.length > 1 ? `${o.id} #${i + 1}` : o.id));
+  }
+
+  private ciliumSpec(o: any, spec: any, id: string): Policy {
     const clusterwide = o.kind === 'CiliumClusterwideNetworkPolicy';
     const ns: string | undefined = clusterwide ? undefined : o.namespace;
-    const specs: any[] = [...(o.value.spec ? [o.value.spec] : []), ...(o.value.specs ?? [])];
-    if (specs.length !== 1) throw new OracleError(`oracle: ${o.id} has ${specs.length} rules (spec and specs); the oracle reads one`);
-    const spec = specs[0];
     if (!spec.endpointSelector) throw new OracleError(`oracle: ${o.id} is a host policy (nodeSelector), outside the oracle's scope`);
     // ParseToCiliumRule: a CNP's endpointSelector applies in the policy's namespace, whatever it says of it
     const subjectSel: LabelSelector = ns === undefined ? spec.endpointSelector
       : { ...spec.endpointSelector, matchLabels: { ...stripNamespaceMatch(spec.endpointSelector.matchLabels), [`k8s:${CILIUM_POD_NAMESPACE_KEY}`]: ns } };
     const subject = ciliumSelector(subjectSel);
-    if (subject.some((r) => r.source === CILIUM_RESERVED_SOURCE)) throw new OracleError(`oracle: ${o.id} selects reserved identities (init), outside the oracle's scope`);
+    if (subject.some((r) => r.source === CILIUM_RESERVED_SOURCE)) throw new OracleError(`oracle: ${id} selects reserved identities (init), outside the oracle's scope`);
     const rules: Rule[] = [];
     const requirements: Requirements[] = [];
     for (const [field, direction, deny] of [['ingress', 'ingress', false], ['ingressDeny', 'ingress', true], ['egress', 'egress', false], ['egressDeny', 'egress', true]] as const) {
@@ -481,7 +488,7 @@ export class Oracle {
     // rules puts its subjects in ingress default deny unless enableDefaultDeny.ingress is false
     const dd = spec.enableDefaultDeny ?? {};
     return {
-      id: o.id,
+      id,
       selects: (pod) => this.selectsIdentity(subject, pod),
       isolatesIngress: (spec.ingress?.length > 0 || spec.ingressDeny?.length > 0) && dd.ingress !== false,
       isolatesEgress: (spec.egress?.length > 0 || spec.egressDeny?.length > 0) && dd.egress !== false,
