@@ -5,8 +5,8 @@
 // that the oracle itself is right; test/analysis/oracle.test.ts then checks the analyser against it.
 import * as path from 'path';
 import { CILIUM_ENGINE_DIR, Probe, readProbes, scenarios } from './cilium-engine';
-import { Oracle } from '../test/property/oracle';
 import { loadFiles } from '../src/wire/files';
+import { Oracle } from '../test/property/oracle';
 
 const all = scenarios();
 

@@ -14,7 +14,7 @@ import { ALL_OF_THE_VOCABULARY, clusterArbitrary, Feature, FEATURES, featuresOf,
 import { Oracle, OracleMode } from '../property/oracle';
 
 /** Enough clusters to hit every feature several times, within about 20 s on one core. */
-const RUNS = 90;
+const RUNS = 250;
 const MODES: OracleMode[] = ['kubernetes', 'cilium@1.18'];
 
 interface Comparison {
@@ -111,11 +111,15 @@ describe('known analyser bug: Cilium drops namespace labels its identity label f
     pod('a', 'x'), pod('b', 'y'),
   ];
   const np = {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'from-amd64', namespace: 'b' },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'from-amd64', namespace: 'b' },
     spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'beta.kubernetes.io/arch': 'amd64' } } }] }] },
   };
   const cnp = {
-    apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'from-amd64', namespace: 'b' },
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNetworkPolicy',
+    metadata: { name: 'from-amd64', namespace: 'b' },
     spec: { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { 'io.cilium.k8s.namespace.labels.beta.kubernetes.io/arch': 'amd64' } }] }] },
   };
 
@@ -144,12 +148,16 @@ describe('known analyser bug: Cilium drops namespace labels its identity label f
 describe('known analyser bug: a Cilium port rule without ports allows nothing', () => {
   const cluster = [pod('a', 'x', { app: 'x' }), pod('b', 'y')];
   const cnp = (toPorts: any[]) => ({
-    apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'from-x', namespace: 'b' },
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNetworkPolicy',
+    metadata: { name: 'from-x', namespace: 'b' },
     spec: { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'a', 'app': 'x' } }], toPorts }] },
   });
 
   test('the oracle: the rule allows nothing, and the policy still isolates', () => {
-    for (const toPorts of [[{}], [{ ports: [] }]]) for (const mode of MODES) expect(Oracle.fromManifests([...cluster, cnp(toPorts)], mode).verdict(PROBE)).toBe(false);
+    for (const toPorts of [[{}], [{ ports: [] }]]) {
+      for (const mode of MODES) expect(Oracle.fromManifests([...cluster, cnp(toPorts)], mode).verdict(PROBE)).toBe(false);
+    }
     expect(Oracle.fromManifests([...cluster, cnp([{ ports: [{ port: '80' }] }])], 'cilium@1.18').verdict(PROBE)).toBe(true);
   });
 
@@ -170,7 +178,9 @@ describe('known analyser bug: Cilium drops the pod labels under io.cilium.k8s', 
     pod('a', 'x', { 'io.cilium.k8s.namespace.labels.team': 'blue' }), pod('b', 'y'),
   ];
   const cnp = {
-    apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'from-blue', namespace: 'b' },
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumNetworkPolicy',
+    metadata: { name: 'from-blue', namespace: 'b' },
     spec: { endpointSelector: {}, ingress: [{ fromEndpoints: [{ matchLabels: { 'io.cilium.k8s.namespace.labels.team': 'blue' } }] }] },
   };
 

@@ -139,9 +139,13 @@ const npPort: fc.Arbitrary<any> = fc.oneof(
 );
 
 const npPeer: fc.Arbitrary<Build<any>> = fc.oneof(
-  { weight: 3, arbitrary: podSelector.map((podSelector) => () => ({ podSelector })) },
+  { weight: 3, arbitrary: podSelector.map((pods) => () => ({ podSelector: pods })) },
   { weight: 3, arbitrary: namespaceSelector.map((ns) => (c: { namespaces: string[] }) => ({ namespaceSelector: ns(c) })) },
-  { weight: 2, arbitrary: fc.tuple(namespaceSelector, podSelector).map(([ns, podSelector]) => (c: { namespaces: string[] }) => ({ namespaceSelector: ns(c), podSelector })) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(namespaceSelector, podSelector)
+      .map(([ns, pods]) => (c: { namespaces: string[] }) => ({ namespaceSelector: ns(c), podSelector: pods })),
+  },
   { weight: 2, arbitrary: pick(CIDR_RULES).map((ipBlock) => () => ({ ipBlock })) },
 );
 
@@ -189,11 +193,11 @@ const ciliumRule = (dir: 'from' | 'to', deny: boolean): fc.Arbitrary<Build<any>>
     { weight: 1, arbitrary: fc.constantFrom({}, { ports: [] }) },
   ), 2)),
 }).map((r) => (c: { namespaces: string[] }) => {
-    const l3 = r.l3(c);
-    // an empty deny rule denies nothing (the corpus does not cover it): deny rules get a peer or ports
-    if (deny && !Object.keys(l3).length && !r.toPorts) return { [`${dir}Entities`]: ['world'] };
-    return compact({ ...l3, toPorts: r.toPorts });
-  });
+  const l3 = r.l3(c);
+  // an empty deny rule denies nothing (the corpus does not cover it): deny rules get a peer or ports
+  if (deny && !Object.keys(l3).length && !r.toPorts) return { [`${dir}Entities`]: ['world'] };
+  return compact({ ...l3, toPorts: r.toPorts });
+});
 
 /** One Cilium rule (a `spec`, or one of `specs`). */
 const ciliumSpec = (clusterwide: boolean): fc.Arbitrary<Build<any>> => fc.record({
@@ -202,12 +206,18 @@ const ciliumSpec = (clusterwide: boolean): fc.Arbitrary<Build<any>> => fc.record
   ingressDeny: maybe(some(ciliumRule('from', true), 2), 1, 3),
   egress: maybe(some(ciliumRule('to', false), 3)),
   egressDeny: maybe(some(ciliumRule('to', true), 2), 1, 3),
-  enableDefaultDeny: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: pick([{ ingress: false }, { egress: false }, { ingress: false, egress: false }, { ingress: true, egress: false }]) }),
+  enableDefaultDeny: fc.oneof(
+    { weight: 6, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: pick([{ ingress: false }, { egress: false }, { ingress: false, egress: false }, { ingress: true, egress: false }]) },
+  ),
 }).map((p) => (c: { namespaces: string[] }) => {
   const rules = (key: 'ingress' | 'ingressDeny' | 'egress' | 'egressDeny') => p[key]?.map((r) => r(c));
   const spec: any = compact({
     endpointSelector: p.endpointSelector(c),
-    ingress: rules('ingress'), ingressDeny: rules('ingressDeny'), egress: rules('egress'), egressDeny: rules('egressDeny'),
+    ingress: rules('ingress'),
+    ingressDeny: rules('ingressDeny'),
+    egress: rules('egress'),
+    egressDeny: rules('egressDeny'),
     enableDefaultDeny: p.enableDefaultDeny,
   });
   // Cilium rejects a rule without any ingress/egress rule: give it an empty one (default deny)
@@ -393,8 +403,7 @@ const clusterShapes: fc.Arbitrary<any[]> = fc.record({
 // ---------------------------------------------------------------------------------------------
 
 function walk(x: unknown, visit: (key: string, value: any, parent: any) => void): void {
-  if (Array.isArray(x)) x.forEach((v) => walk(v, visit));
-  else if (x && typeof x === 'object') {
+  if (Array.isArray(x)) {x.forEach((v) => walk(v, visit));} else if (x && typeof x === 'object') {
     for (const [k, v] of Object.entries(x)) {
       visit(k, v, x);
       walk(v, visit);
@@ -495,7 +504,9 @@ export function probePairs(manifests: readonly any[], workloads: readonly string
 export function probesOf(manifests: readonly any[], workloads: readonly string[]): OracleProbe[] {
   const ports = probePorts(manifests);
   const out: OracleProbe[] = [];
-  for (const [src, dst] of probePairs(manifests, workloads)) for (const protocol of PROTOCOLS) for (const port of ports) out.push({ src, dst, protocol, port });
+  for (const [src, dst] of probePairs(manifests, workloads)) {
+    for (const protocol of PROTOCOLS) for (const port of ports) out.push({ src, dst, protocol, port });
+  }
   return out;
 }
 

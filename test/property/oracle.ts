@@ -23,7 +23,8 @@ import { fromObjects } from '../../src/wire/files';
 import { LabelSelector } from '../../src/wire/kubernetes/meta';
 import { readPodTemplate } from '../../src/wire/kubernetes/pod-template';
 import {
-  CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_RESERVED_SOURCE, CILIUM_SERVICE_ACCOUNT_KEY, NAMESPACE_NAME_LABEL,
+  CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_RESERVED_SOURCE, CILIUM_SERVICE_ACCOUNT_KEY,
+  NAMESPACE_NAME_LABEL,
 } from '../../src/wire/labels';
 import { readDocuments, ReadResult } from '../../src/wire/reader';
 import { SourceDoc } from '../../src/wire/source';
@@ -281,7 +282,11 @@ export class Oracle {
         this.allPorts.push(...ports);
         if (byId.has(id)) continue; // pods of one owner: the first pod's labels
         const w: Workload = {
-          type: 'workload', id, namespace: o.namespace!, labels: pods.labels, ports,
+          type: 'workload',
+          id,
+          namespace: o.namespace!,
+          labels: pods.labels,
+          ports,
           serviceAccount: spec?.serviceAccountName || spec?.serviceAccount || 'default',
         };
         byId.set(id, w);
@@ -289,7 +294,9 @@ export class Oracle {
       }
     }
     // a namespace used but not declared has only its name label
-    for (const w of this.workloads) if (!this.namespaceLabels.has(w.namespace)) this.namespaceLabels.set(w.namespace, { [NAMESPACE_NAME_LABEL]: w.namespace });
+    for (const w of this.workloads) {
+      if (!this.namespaceLabels.has(w.namespace)) this.namespaceLabels.set(w.namespace, { [NAMESPACE_NAME_LABEL]: w.namespace });
+    }
     for (const o of policyObjects) {
       if (o.kind === 'NetworkPolicy') this.policies.push(mode === 'kubernetes' ? this.networkPolicyBySpec(o) : this.networkPolicyAsCilium(o));
       else this.policies.push(...this.ciliumPolicy(o));
@@ -575,7 +582,9 @@ export class Oracle {
     const policies = this.policiesSelecting(subject);
     // every fromRequires (toRequires) of the policies selecting the subject narrows every fromEndpoints
     // (toEndpoints) selector of their rules, the allow requirements the allow rules, the deny ones the deny rules
-    const narrowing = (deny: boolean) => policies.flatMap((p) => p.requirements).filter((q) => q.direction === direction && q.deny === deny).flatMap((q) => q.requirements);
+    const narrowing = (deny: boolean) => policies.flatMap((p) => p.requirements)
+      .filter((q) => q.direction === direction && q.deny === deny)
+      .flatMap((q) => q.requirements);
     const requirements = { allow: narrowing(false), deny: narrowing(true) };
     if ((requirements.allow.length || requirements.deny.length) && this.mode === 'kubernetes' && policies.some((p) => p.id.startsWith('NetworkPolicy '))) {
       throw new OracleError(`oracle: ${subject.id} has Cilium *Requires and NetworkPolicy rules, which the specification does not combine`);
