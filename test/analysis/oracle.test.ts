@@ -85,9 +85,10 @@ describe('the analyser against the oracle on random clusters', () => {
   });
 });
 
-// Known analyser bugs, found by the property above (the oracle agrees with Cilium's code, cited
-// per case). Each has a test of the oracle's verdict and a `test.failing` of the analyser's: when
-// the analyser is fixed, make the latter a `test`, and turn the ClusterOptions flag on above.
+// Analyser bugs the property above found (the oracle agrees with Cilium's code, cited per case),
+// fixed and kept as regression tests: the oracle's verdict and the analyser's, per case. A bug
+// found later is written the same way, its analyser test as `test.failing` and its ClusterOptions
+// flag off until it is fixed.
 
 const pod = (namespace: string, name: string, labels?: { [key: string]: string }) =>
   ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, ...(labels ? { labels } : {}) }, spec: { containers: [{ name: 'c', image: 'i' }] } });
@@ -102,9 +103,9 @@ const analyserAllows = (manifests: any[], mode: OracleMode) =>
  * `.*beta\.kubernetes\.io` (pkg/labelsfilter defaultLabelPrefixCfg) matches
  * `io.cilium.k8s.namespace.labels.beta.kubernetes.io/arch` over a longer section than the include
  * prefix `io.cilium.k8s.namespace.labels`, so the label is dropped and a selector on it selects no
- * pod. The analyser filters only the pod's own labels. (ClusterOptions.filteredNamespaceLabels)
+ * pod. (The analyser once filtered only the pod's own labels.) (ClusterOptions.filteredNamespaceLabels)
  */
-describe('known analyser bug: Cilium drops namespace labels its identity label filter ignores', () => {
+describe('found by the property (fixed): Cilium drops namespace labels its identity label filter ignores', () => {
   const cluster = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', labels: { 'beta.kubernetes.io/arch': 'amd64' } } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b' } },
@@ -129,11 +130,11 @@ describe('known analyser bug: Cilium drops namespace labels its identity label f
     for (const mode of MODES) expect(Oracle.fromManifests([...cluster, cnp], mode).verdict(PROBE)).toBe(false);
   });
 
-  test.failing('the analyser, cilium@1.18: the NetworkPolicy allows nothing', () => {
+  test('the analyser, cilium@1.18: the NetworkPolicy allows nothing', () => {
     expect(analyserAllows([...cluster, np], 'cilium@1.18')).toBe(false);
   });
 
-  test.failing('the analyser, both modes: the CiliumNetworkPolicy allows nothing', () => {
+  test('the analyser, both modes: the CiliumNetworkPolicy allows nothing', () => {
     expect(MODES.map((mode) => analyserAllows([...cluster, cnp], mode))).toEqual([false, false]);
   });
 });
@@ -142,10 +143,10 @@ describe('known analyser bug: Cilium drops namespace labels its identity label f
  * A Cilium port rule without ports (`toPorts: [{}]`, `toPorts: [{ports: []}]`, which Cilium
  * accepts: pkg/policy/api rule_validation.go PortRule.sanitize) makes the rule allow (or deny)
  * nothing: pkg/policy rule.go mergeIngress/mergeEgress merge the L3-only filter only when the rule
- * has no toPorts, and merge one L4 filter per port of each port rule. The analyser reads a port
- * rule without ports as every port. (ClusterOptions.emptyPortRules)
+ * has no toPorts, and merge one L4 filter per port of each port rule. (The analyser once read a
+ * port rule without ports as every port.) (ClusterOptions.emptyPortRules)
  */
-describe('known analyser bug: a Cilium port rule without ports allows nothing', () => {
+describe('found by the property (fixed): a Cilium port rule without ports allows nothing', () => {
   const cluster = [pod('a', 'x', { app: 'x' }), pod('b', 'y')];
   const cnp = (toPorts: any[]) => ({
     apiVersion: 'cilium.io/v2',
@@ -161,18 +162,18 @@ describe('known analyser bug: a Cilium port rule without ports allows nothing', 
     expect(Oracle.fromManifests([...cluster, cnp([{ ports: [{ port: '80' }] }])], 'cilium@1.18').verdict(PROBE)).toBe(true);
   });
 
-  test.failing('the analyser: toPorts [{}] allows nothing', () => {
+  test('the analyser: toPorts [{}] allows nothing', () => {
     expect(MODES.map((mode) => analyserAllows([...cluster, cnp([{}])], mode))).toEqual([false, false]);
   });
 });
 
 /**
  * Cilium drops a pod's own labels under `io.cilium.k8s` before it adds its own (pkg/k8s/utils
- * utils.go SanitizePodLabels, filterPodLabels: "labels owned by Cilium"), so a pod cannot claim
- * namespace labels (`io.cilium.k8s.namespace.labels.*`) its namespace does not have. The analyser
- * keeps them. (ClusterOptions.ciliumOwnedPodLabels)
+ * utils.go SanitizePodLabels, RemoveCiliumLabels: "labels owned by Cilium"), so a pod cannot claim
+ * namespace labels (`io.cilium.k8s.namespace.labels.*`) its namespace does not have. (The
+ * analyser once kept them.) (ClusterOptions.ciliumOwnedPodLabels)
  */
-describe('known analyser bug: Cilium drops the pod labels under io.cilium.k8s', () => {
+describe('found by the property (fixed): Cilium drops the pod labels under io.cilium.k8s', () => {
   const cluster = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } },
     pod('a', 'x', { 'io.cilium.k8s.namespace.labels.team': 'blue' }), pod('b', 'y'),
@@ -188,7 +189,7 @@ describe('known analyser bug: Cilium drops the pod labels under io.cilium.k8s', 
     for (const mode of MODES) expect(Oracle.fromManifests([...cluster, cnp], mode).verdict(PROBE)).toBe(false);
   });
 
-  test.failing('the analyser: the CiliumNetworkPolicy allows nothing', () => {
+  test('the analyser: the CiliumNetworkPolicy allows nothing', () => {
     expect(MODES.map((mode) => analyserAllows([...cluster, cnp], mode))).toEqual([false, false]);
   });
 });
