@@ -17,7 +17,8 @@ import { Labels } from './selectors';
 import { EntityName } from '../wire/cilium/entity';
 import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
 import {
-  CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_OWNED_LABEL_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_RESERVED_SOURCE, CILIUM_SERVICE_ACCOUNT_KEY,
+  CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_OWNED_LABEL_PREFIX, CILIUM_POD_NAMESPACE_KEY,
+  CILIUM_RESERVED_SOURCE, CILIUM_SERVICE_ACCOUNT_KEY,
 } from '../wire/labels';
 
 /** Where the Kubernetes API server runs, which decides the labels of the kube-apiserver identity. */
