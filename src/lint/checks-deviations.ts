@@ -10,7 +10,7 @@ import {
 import { LintSeverity } from './types';
 import { CLUSTER_ENTITY_MEMBERS } from '../wire/cilium/entity';
 import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
-import { CILIUM_LABEL_SOURCES, ciliumKeyWithoutK8sSource, NAMESPACE_NAME_LABEL } from '../wire/labels';
+import { CILIUM_LABEL_SOURCES, CILIUM_NAMESPACE_LABELS_PREFIX, ciliumKeyWithoutK8sSource, NAMESPACE_NAME_LABEL } from '../wire/labels';
 
 const POSITIVE = ['In', 'Exists'];
 
@@ -88,6 +88,8 @@ interface IdentitySelector {
   readonly selector: any;
   /** What matching no pod means here. */
   readonly consequence: string;
+  /** A namespaceSelector: its keys are namespace labels, `io.cilium.k8s.namespace.labels.<key>` in the identity. */
+  readonly namespaceLabels?: boolean;
 }
 
 function identitySelectors(p: LintPolicy): IdentitySelector[] {
@@ -100,6 +102,9 @@ function identitySelectors(p: LintPolicy): IdentitySelector[] {
     list(rule?.[peerKey]).forEach((peer, j) => {
       if (k8s) {
         if (peer?.podSelector !== undefined) out.push({ field: `${field}.${peerKey}[${j}].podSelector`, selector: peer.podSelector, consequence: `the rule ${verb(dir)} nothing ${way} this peer` });
+        if (peer?.namespaceSelector !== undefined) {
+          out.push({ field: `${field}.${peerKey}[${j}].namespaceSelector`, selector: peer.namespaceSelector, consequence: `the rule ${verb(dir)} nothing ${way} this peer`, namespaceLabels: true });
+        }
       } else {
         out.push({ field: `${field}.${peerKey}[${j}]`, selector: peer, consequence: `the rule ${verb(dir)} nothing ${way} this peer` });
       }
@@ -142,7 +147,7 @@ export const identityFilteredLabel: LintCheck = {
       const spec = k8s ? ' (the specification matches the pod\'s own labels)' : '';
       for (const s of identitySelectors(p)) {
         for (const r of writtenRequirements(s.selector, s.field)) {
-          const key = podLabelKey(r.key, k8s);
+          const key = s.namespaceLabels ? CILIUM_NAMESPACE_LABELS_PREFIX + r.key : podLabelKey(r.key, k8s);
           if (key === undefined || isCiliumIdentityLabel(key)) continue;
           if (!k8s && isPlainNamespaceKey(r.key)) continue; // CNP002's finding: the namespace was meant
           const filter = 'Cilium\'s default identity label filter leaves it out of security identities (pkg/labelsfilter defaultLabelPrefixCfg)';

@@ -264,6 +264,19 @@ describe('NP014 identity-filtered-label (src/wire/cilium/identity-labels.ts, pkg
     ]);
   });
 
+  test('namespace labels are filtered too: a namespaceSelector on beta.kubernetes.io/arch matches no namespace under Cilium; kubernetes.io/metadata.name is kept', () => {
+    const manifests = [...cluster, netpol('shop', 'web', {
+      podSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'beta.kubernetes.io/arch': 'amd64' } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] }],
+    })];
+    expect(findings('NP014', manifests).map(f => f.field)).toEqual(['spec.ingress[0].from[0].namespaceSelector.matchLabels["beta.kubernetes.io/arch"]']);
+    const cnpManifests = [...cluster, cnp('shop', 'c', {
+      endpointSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ fromEndpoints: [{ matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.beta.kubernetes.io/arch': 'amd64' } }] }],
+    })];
+    expect(findings('NP014', cnpManifests).map(f => f.field)).toEqual(['spec.ingress[0].fromEndpoints[0].matchLabels["k8s:io.cilium.k8s.namespace.labels.beta.kubernetes.io/arch"]']);
+  });
+
   test('the synth-time lint finds it on constructs', () => {
     const chart = newChart('shop');
     new NetworkPolicy(chart, 'db', { metadata: { name: 'db' }, podSelector: Pods.withLabels({ app: 'db' }) })
