@@ -88,12 +88,17 @@ export class AnalyserVerdicts {
   }
 
   allowed(p: Probe): boolean {
-    const src = this.peerId(p.src, p.dst, 'src');
-    const dst = this.peerId(p.dst, p.src, 'dst');
-    if (!src || !dst) return false;
-    const a = this.byPair.get(`${src}\u0000${dst}`);
-    if (!a) return false;
-    return a.all || a.ports.some((r) => r.protocol === p.protocol && r.port <= p.port && p.port <= r.endPort);
+    return this.pair(p.src, p.dst)(p.protocol, p.port);
+  }
+
+  /** The verdicts of one pair of probe peers, per protocol and port (the pair looked up once). */
+  pair(probeSrc: string, probeDst: string): (protocol: string, port: number) => boolean {
+    const src = this.peerId(probeSrc, probeDst, 'src');
+    const dst = this.peerId(probeDst, probeSrc, 'dst');
+    const a = src && dst ? this.byPair.get(`${src}\u0000${dst}`) : undefined;
+    if (!a) return () => false;
+    if (a.all) return () => true;
+    return (protocol, port) => a.ports.some((r) => r.protocol === protocol && r.port <= port && port <= r.endPort);
   }
 }
 

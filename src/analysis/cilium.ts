@@ -43,7 +43,7 @@ import { EntityName } from '../wire/cilium/entity';
 import { FQDNSelector } from '../wire/cilium/fqdn';
 import { Groups } from '../wire/cilium/groups';
 import { ICMPRule, ICMPV4, ICMPV6 } from '../wire/cilium/icmp';
-import { PortDenyRule, PortRule } from '../wire/cilium/l4';
+import { CILIUM_ANY_EXPANSION, PortDenyRule, PortRule } from '../wire/cilium/l4';
 import { L7Rules } from '../wire/cilium/l7';
 import { CiliumClusterwideNetworkPolicy, CiliumNetworkPolicy } from '../wire/cilium/objects';
 import { EgressRule, IngressRule, Rule } from '../wire/cilium/rule';
@@ -126,7 +126,7 @@ function l7Texts(rules: L7Rules | undefined): string[] {
   return out;
 }
 
-const ANY_L4 = ['TCP', 'UDP', 'SCTP'];
+const ANY_L4 = [...CILIUM_ANY_EXPANSION];
 
 /**
  * The ports of `toPorts` (the reader accepted them): a port is a number (`0` = every port) or a
@@ -137,11 +137,10 @@ function parseToPorts(list: readonly (PortRule | PortDenyRule)[]): PortSpec[] {
   const out: PortSpec[] = [];
   for (const pr of list) {
     const l7 = l7Texts((pr as PortRule).rules);
+    // a port rule without ports adds no L4 filter at all: it allows (or denies) nothing, while its
+    // rule still makes the direction default-deny (pkg/policy/rule.go mergeIngress/mergeEgress:
+    // only a rule without toPorts is L3-only, and then one filter per listed port)
     const ports = pr.ports ?? [];
-    if (!ports.length) {
-      out.push({ protocols: ANY_L4, start: PORT_MIN, end: PORT_MAX, l7 });
-      continue;
-    }
     for (const p of ports) {
       const proto = p.protocol ? p.protocol.toUpperCase() : 'ANY';
       const protocols = proto === 'ANY' ? ANY_L4 : [proto];
@@ -431,8 +430,9 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
             }
           });
         }
-        const hasPorts = rule.toPorts !== undefined;
-        const hasIcmp = rule.icmps !== undefined;
+        // `toPorts: []` is no port rule (the rule is L3-only, or empty without peers)
+        const hasPorts = (rule.toPorts?.length ?? 0) > 0;
+        const hasIcmp = (rule.icmps?.length ?? 0) > 0;
         const ports = hasPorts ? parseToPorts(rule.toPorts!) : undefined;
         const icmp = hasIcmp ? parseIcmps(rule.icmps!) : ConnSet.EMPTY;
         let matchPeer: Matcher;

@@ -305,35 +305,54 @@ export function buildCluster(read: ReadResult, diagnostics: Diagnostic[] = []): 
   return { namespaces, workloads, policies, services, cidrGroups, nodes, ingressTargets, skipped, diagnostics: diags };
 }
 
-/**
- * The named ports of all pods of the cluster, as Cilium resolves an egress named port
- * (pkg/types/portmap.go namedPortMultiMap.GetNamedPort over the ipcache's named ports): the one
- * number that pods give the name with a matching protocol; none when they give it two numbers
- * ("duplicate named ports") or none.
- */
 /** The number a destination pod gives a named port of a protocol (the specification's reading, and Cilium's on ingress). */
 export function ownNamedPort(dst: { readonly workload?: Workload }, name: string, protocol: string): number | undefined {
   return dst.workload?.ports.find((c) => c.name === name && c.protocol === protocol)?.port;
 }
 
-export function clusterNamedPorts(workloads: readonly Workload[]): (name: string, protocol: string) => number | undefined {
-  const byName = new Map<string, Set<string>>();
+/** One number that pods give a named port of a protocol, with the workloads (ids, sorted) that give it. */
+export interface NamedPortDeclaration {
+  readonly port: number;
+  readonly workloads: string[];
+}
+
+/**
+ * The numbers all pods of the cluster give each named port, per protocol, sorted by number: what
+ * Cilium's named port multi-map holds (pkg/types/portmap.go namedPortMultiMap, fed from the
+ * ipcache). A port number below 1 is not a named port Cilium can use.
+ */
+export function clusterNamedPortDeclarations(workloads: readonly Workload[]): (name: string, protocol: string) => NamedPortDeclaration[] {
+  const index = new Map<string, Map<number, Set<string>>>();
   for (const w of workloads) {
     for (const p of w.ports) {
       if (!p.name || p.port < 1) continue;
-      let set = byName.get(p.name);
-      if (!set) byName.set(p.name, (set = new Set()));
-      set.add(`${p.protocol}/${p.port}`);
+      const key = `${p.protocol}/${p.name}`;
+      let byPort = index.get(key);
+      if (!byPort) index.set(key, (byPort = new Map()));
+      let ids = byPort.get(p.port);
+      if (!ids) byPort.set(p.port, (ids = new Set()));
+      ids.add(w.id);
     }
   }
+  return (name, protocol) => [...(index.get(`${protocol}/${name}`) ?? new Map<number, Set<string>>()).entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([port, ids]) => ({ port, workloads: [...ids].sort() }));
+}
+
+/**
+ * The named ports of all pods of the cluster, as Cilium resolves an egress named port
+ * (pkg/types/portmap.go namedPortMultiMap.GetNamedPort): the one number that pods give the name
+ * with a matching protocol; none when they give it two numbers (ErrDuplicateNamedPorts) or none.
+ */
+export function clusterNamedPorts(workloads: readonly Workload[]): (name: string, protocol: string) => number | undefined {
+  const declarations = clusterNamedPortDeclarations(workloads);
+  const resolved = new Map<string, number | undefined>(); // the engine asks once per rule and peer
   return (name, protocol) => {
-    let port: number | undefined;
-    for (const e of byName.get(name) ?? []) {
-      const [proto, n] = e.split('/');
-      if (proto !== protocol) continue;
-      if (port !== undefined && port !== Number(n)) return undefined;
-      port = Number(n);
+    const key = `${protocol}/${name}`;
+    if (!resolved.has(key)) {
+      const found = declarations(name, protocol);
+      resolved.set(key, found.length === 1 ? found[0].port : undefined);
     }
-    return port;
+    return resolved.get(key);
   };
 }

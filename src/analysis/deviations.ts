@@ -5,7 +5,7 @@
  * triggering policies select are compared. Nothing is run for a deviation no policy triggers.
  */
 import { Cluster, PolicyDoc } from './cluster';
-import { Engine } from './engine';
+import { ConnectionResult, Engine } from './engine';
 import { formatRange, IpRange, parseAddress } from './ipranges';
 import { Diagnostic } from './load';
 import { Peer } from './model';
@@ -52,6 +52,9 @@ function peersOf(np: NetworkPolicy): NetworkPolicyPeer[] {
   return [...(np.spec.ingress ?? []).flatMap((r) => r.from ?? []), ...(np.spec.egress ?? []).flatMap((r) => r.to ?? [])];
 }
 
+/** Deviations that change only the egress side of the pods the triggering policies select. */
+const EGRESS_ONLY: readonly DeviationName[] = ['egressNamedPortsClusterWide'];
+
 /** Whether a NetworkPolicy can be read differently under a deviation (a cheap, conservative test). */
 const TRIGGERS: { readonly [K in DeviationName]: (np: NetworkPolicy) => boolean } = {
   egressNamedPortsClusterWide: (np) => (np.spec.egress ?? []).some((r) => (r.ports ?? []).some((p) => typeof p.port === 'string')),
@@ -68,47 +71,79 @@ const TRIGGERS: { readonly [K in DeviationName]: (np: NetworkPolicy) => boolean 
   ipBlockPeerSelectsNamespacePods: (np) => peersOf(np).some((p) => !!p.ipBlock),
 };
 
+type Difference = { src: string; dst: string; a: string; b: string };
+
 interface Side {
-  /** verdict text per pair of non-external peers */
-  readonly pairs: Map<string, string>;
   /** per (other peer, side of the external peer): the external ranges with a verdict */
   readonly external: Map<string, { range: IpRange; text: string }[]>;
 }
 
 const SEP = '\u0000';
+const NONE = 'No Connections';
 
-function sideOf(engine: Engine, focus: (p: Peer) => boolean): Side {
-  const pairs = new Map<string, string>();
+/** The connections with an external end, by their other end. */
+function externalSide(list: ConnectionResult[], universe: string[]): Side {
   const external = new Map<string, { range: IpRange; text: string }[]>();
-  for (const c of engine.connections(focus)) {
-    const text = c.conn.toString(engine.universe);
-    const ext = c.src.range ? c.src : c.dst.range ? c.dst : undefined;
-    if (!ext) {
-      pairs.set(`${c.src.id}${SEP}${c.dst.id}`, text);
-      continue;
-    }
+  for (const c of list) {
+    const ext = c.src.range ? c.src : c.dst;
     const key = ext === c.src ? `${c.dst.id}${SEP}src` : `${c.src.id}${SEP}dst`;
-    const list = external.get(key) ?? [];
-    list.push({ range: ext.range!, text });
-    external.set(key, list);
+    const l = external.get(key) ?? [];
+    l.push({ range: ext.range!, text: c.conn.toString(universe) });
+    external.set(key, l);
   }
-  return { pairs, external };
+  return { external };
 }
 
+const byIds = (x: ConnectionResult, y: ConnectionResult) =>
+  (x.src.id < y.src.id ? -1 : x.src.id > y.src.id ? 1 : x.dst.id < y.dst.id ? -1 : x.dst.id > y.dst.id ? 1 : 0);
+
+/** The ids of the outside ranges of an engine, in order. */
+const rangeIds = (e: Engine) => [...e.srcPeers, ...e.dstPeers].filter((p) => p.range).map((p) => p.id).join(SEP);
+
 /**
- * The pairs whose verdicts differ. The two analyses may cut the outside world into different
- * ranges (a rule that only one of them enforces names its own blocks), so ranges are compared on
- * their common refinement.
+ * The pairs whose verdicts differ between two analyses of one cluster, for the pairs with a focused
+ * end. Both connection lists come sorted by (source, destination) id, so they are walked side by
+ * side. When the two analyses cut the outside world into different ranges (a rule only one of them
+ * enforces names its own blocks), pairs with an outside end are compared on the common refinement.
  */
-function compare(mine: Side, theirs: Side): { src: string; dst: string; a: string; b: string }[] {
-  const out: { src: string; dst: string; a: string; b: string }[] = [];
-  const none = 'No Connections';
-  for (const key of new Set([...mine.pairs.keys(), ...theirs.pairs.keys()])) {
-    const a = mine.pairs.get(key) ?? none;
-    const b = theirs.pairs.get(key) ?? none;
-    const [src, dst] = key.split(SEP);
-    if (a !== b) out.push({ src, dst, a, b });
+function compareEngines(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean, sourcesOnly: boolean): Difference[] {
+  const a = mine.connections(focus, sourcesOnly);
+  const b = theirs.connections(focus, sourcesOnly);
+  const sameRanges = rangeIds(mine) === rangeIds(theirs);
+  const out: Difference[] = [];
+  const extA: ConnectionResult[] = [];
+  const extB: ConnectionResult[] = [];
+  const text = (c: ConnectionResult, e: Engine) => c.conn.toString(e.universe);
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (!sameRanges && x && (x.src.range || x.dst.range)) { extA.push(x); i++; continue; }
+    if (!sameRanges && y && (y.src.range || y.dst.range)) { extB.push(y); j++; continue; }
+    const cmp = !x ? 1 : !y ? -1 : byIds(x, y);
+    if (cmp === 0) {
+      const tx = text(x, mine);
+      const ty = text(y, theirs);
+      if (tx !== ty) out.push({ src: x.src.id, dst: x.dst.id, a: tx, b: ty });
+      i++;
+      j++;
+    } else if (cmp < 0) {
+      out.push({ src: x.src.id, dst: x.dst.id, a: text(x, mine), b: NONE });
+      i++;
+    } else {
+      out.push({ src: y.src.id, dst: y.dst.id, a: NONE, b: text(y, theirs) });
+      j++;
+    }
   }
+  if (!sameRanges) out.push(...compareExternal(externalSide(extA, mine.universe), externalSide(extB, theirs.universe)));
+  return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
+}
+
+/** The outside pairs whose verdicts differ, on the common refinement of both analyses' ranges. */
+function compareExternal(mine: Side, theirs: Side): Difference[] {
+  const out: Difference[] = [];
+  const none = NONE;
   for (const key of new Set([...mine.external.keys(), ...theirs.external.keys()])) {
     const [other, side] = key.split(SEP);
     const lists = [mine.external.get(key) ?? [], theirs.external.get(key) ?? []];
@@ -127,7 +162,9 @@ function compare(mine: Side, theirs: Side): { src: string; dst: string; a: strin
         const start = cuts[i];
         const end = cuts[i + 1] - 1n;
         const [a, b] = of.map((l) => l.find((x) => x.range.start <= start && end <= x.range.end)?.text ?? none);
-        if (run && run.a === a && run.b === b && run.end + 1n === start) {run.end = end;} else {
+        if (run && run.a === a && run.b === b && run.end + 1n === start) {
+          run.end = end;
+        } else {
           flush();
           run = { start, end, a, b };
         }
@@ -135,7 +172,7 @@ function compare(mine: Side, theirs: Side): { src: string; dst: string; a: strin
       flush();
     }
   }
-  return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
+  return out;
 }
 
 /** The pods the policies (by id) select under either engine. */
@@ -150,7 +187,6 @@ function selectedBy(ids: Set<string>, engines: Engine[]): (p: Peer) => boolean {
   return (p: Peer) => focused.has(p.id);
 }
 
-type Difference = { src: string; dst: string; a: string; b: string };
 
 /** The non-external end of a difference and the external range, if any (for matching across refinements). */
 function ends(d: Difference): { key: string; range?: [bigint, bigint] } {
@@ -167,13 +203,26 @@ function ends(d: Difference): { key: string; range?: [bigint, bigint] } {
   return { key: `${d.src}${SEP}${d.dst}` };
 }
 
-function overlaps(d: Difference, among: Difference[]): boolean {
-  const e = ends(d);
-  return among.some((x) => {
-    const f = ends(x);
-    if (f.key !== e.key) return false;
-    return !e.range || (f.range![0] <= e.range[1] && e.range[0] <= f.range![1]);
-  });
+/** The differences by their non-external end, for overlap tests across refinements. */
+class DifferenceIndex {
+  private readonly byKey = new Map<string, ([bigint, bigint] | undefined)[]>();
+
+  constructor(list: Difference[]) {
+    for (const d of list) {
+      const e = ends(d);
+      const l = this.byKey.get(e.key) ?? [];
+      l.push(e.range);
+      this.byKey.set(e.key, l);
+    }
+  }
+
+  /** Whether a difference of the index is about the same pair (an overlapping range for an external end). */
+  overlaps(d: Difference): boolean {
+    const e = ends(d);
+    const l = this.byKey.get(e.key);
+    if (!l) return false;
+    return !e.range || l.some((r) => r![0] <= e.range![1] && e.range![0] <= r![1]);
+  }
 }
 
 /**
@@ -197,8 +246,7 @@ export function findDeviations(engine: Engine): DeviationFinding[] {
   const other = new Engine(quietCopy(engine.cluster), switched(s, names));
   const allIds = new Set(names.flatMap((n) => [...triggered.get(n)!]));
   const focus = selectedBy(allIds, [engine, other]);
-  const mine = sideOf(engine, focus);
-  const diffs = compare(mine, sideOf(other, focus));
+  const diffs = compareEngines(engine, other, focus, names.every((n) => EGRESS_ONLY.includes(n)));
   if (!diffs.length) return [];
   const ciliumIsMine = s.mode === 'cilium';
   // which differences each deviation causes alone
@@ -213,16 +261,16 @@ export function findDeviations(engine: Engine): DeviationFinding[] {
     const single = new Engine(quietCopy(engine.cluster), switched(s, [n]));
     const f = selectedBy(triggered.get(n)!, [engine, single]);
     focusOf.set(n, f);
-    alone.set(n, compare(mine, sideOf(single, f)));
+    alone.set(n, compareEngines(engine, single, f, EGRESS_ONLY.includes(n)));
   }
   const byId = new Map(engine.peers.map((p) => [p.id, p]));
   const out: DeviationFinding[] = [];
+  const index = new Map([...alone].map(([n, l]) => [n, new DifferenceIndex(l)]));
   for (const n of names) {
-    const mineAlone = alone.get(n)!;
     const f = focusOf.get(n)!;
-    const listed = diffs.filter((d) => {
-      if (overlaps(d, mineAlone)) return true;
-      if (names.some((m) => overlaps(d, alone.get(m)!))) return false;
+    const listed = names.length === 1 ? diffs : diffs.filter((d) => {
+      if (index.get(n)!.overlaps(d)) return true;
+      if (names.some((m) => index.get(m)!.overlaps(d))) return false;
       // only the combination changes it: every deviation whose policies select one of its ends
       return [d.src, d.dst].some((id) => { const p = byId.get(id); return !!p && f(p); });
     });

@@ -881,9 +881,10 @@ export class Engine {
   /**
    * All allowed connections between distinct peers (at least one of them a workload), sorted by
    * `SRC => DST`. Sources and destinations are visited in id order, which yields that order directly
-   * (no peer id is a prefix of another: ids end with `]` or `}`).
+   * (no peer id is a prefix of another: ids end with `]` or `}`). With a focus, the pairs with a
+   * focused end (`sourcesOnly`: a focused source).
    */
-  connections(focus?: (p: Peer) => boolean): ConnectionResult[] {
+  connections(focus?: (p: Peer) => boolean, sourcesOnly = false): ConnectionResult[] {
     const out: ConnectionResult[] = [];
     const byId = (a: Peer, b: Peer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     const dsts = this.dstPeers.slice().sort(byId);
@@ -897,13 +898,14 @@ export class Engine {
       if (src === ic) {
         for (const dst of dsts) {
           const target = this.ingressTargets.get(dst.index);
-          if (!target || (focus && !focus(ic) && !focus(dst))) continue;
+          if (!target || (focus && !focus(ic) && (sourcesOnly || !focus(dst)))) continue;
           const c = this.intern(target.intersect(this.allowed(ic, dst)));
           if (!c.isEmpty()) out.push({ src: ic, dst, conn: c });
         }
         continue;
       }
       const srcFocused = !focus || focus(src);
+      if (sourcesOnly && !srcFocused) continue;
       const egRow = this.sideRowOf(this.profiles.egress, src);
       for (let k = 0; k < dsts.length; k++) {
         const dst = dsts[k];

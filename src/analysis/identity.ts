@@ -17,7 +17,8 @@ import { Labels } from './selectors';
 import { EntityName } from '../wire/cilium/entity';
 import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
 import {
-  CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, CILIUM_RESERVED_SOURCE, CILIUM_SERVICE_ACCOUNT_KEY,
+  CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_OWNED_LABEL_PREFIX, CILIUM_POD_NAMESPACE_KEY,
+  CILIUM_RESERVED_SOURCE, CILIUM_SERVICE_ACCOUNT_KEY,
 } from '../wire/labels';
 
 /** Where the Kubernetes API server runs, which decides the labels of the kube-apiserver identity. */
@@ -28,17 +29,22 @@ export function reservedLabel(entity: string): string {
 }
 
 /**
- * The identity labels of a pod: its labels that the default identity label filter keeps (a
- * selector on `pod-template-hash` or `statefulset.kubernetes.io/pod-name` matches no pod), plus the
- * labels Cilium adds.
+ * The identity labels of a pod, as Cilium builds them (pkg/k8s/utils SanitizePodLabels, then the
+ * identity label filter over the whole set, daemon fetchK8sMetadataForEndpoint): the pod's labels
+ * without those under `io.cilium.k8s` (a pod cannot claim namespace labels), the namespace's labels
+ * under `io.cilium.k8s.namespace.labels.`, the namespace, service account and cluster; then only the
+ * labels the default filter keeps (a selector on `pod-template-hash`, or on a namespace label
+ * `beta.kubernetes.io/arch`, matches no pod).
  */
 export function podIdentity(labels: Labels, namespace: string, nsLabels: Labels, serviceAccount: string, clusterName: string): Labels {
+  const all: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (!k.startsWith(CILIUM_OWNED_LABEL_PREFIX)) all[k] = v;
+  for (const [k, v] of Object.entries(nsLabels)) all[CILIUM_NAMESPACE_LABELS_PREFIX + k] = v;
+  all[CILIUM_POD_NAMESPACE_KEY] = namespace;
+  all[CILIUM_SERVICE_ACCOUNT_KEY] = serviceAccount;
+  all[CILIUM_CLUSTER_KEY] = clusterName;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) if (isCiliumIdentityLabel(k)) out[k] = v;
-  out[CILIUM_POD_NAMESPACE_KEY] = namespace;
-  for (const [k, v] of Object.entries(nsLabels)) out[CILIUM_NAMESPACE_LABELS_PREFIX + k] = v;
-  out[CILIUM_SERVICE_ACCOUNT_KEY] = serviceAccount;
-  out[CILIUM_CLUSTER_KEY] = clusterName;
+  for (const [k, v] of Object.entries(all)) if (isCiliumIdentityLabel(k)) out[k] = v;
   return out;
 }
 

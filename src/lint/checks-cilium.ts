@@ -1,10 +1,12 @@
 // Checks specific to CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
 import {
-  CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, stripSource,
+  CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, isIngress, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, stripSource,
+  writtenRequirements,
 } from './context';
 import { LintSeverity } from './types';
 import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
 import { checkFeature, CiliumFeature, CiliumVersion, CiliumVersionCheck } from '../model/cilium/versions';
+import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
 import { CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, NAMESPACE_NAME_LABEL } from '../wire/labels';
 
 const PEER_SELECTOR_FIELDS = ['fromEndpoints', 'toEndpoints'];
@@ -45,11 +47,7 @@ export const fqdnWithoutDnsProxy: LintCheck = {
 
 /** The label keys a selector names, each with its field path (matchLabels, then matchExpressions). */
 function selectorKeys(sel: any, field: string): [string, string][] {
-  if (!sel || typeof sel !== 'object') return [];
-  return [
-    ...Object.keys(sel.matchLabels ?? {}).map(k => [k, `${field}.matchLabels["${k}"]`] as [string, string]),
-    ...list(sel.matchExpressions).map((e: any, i: number) => [String(e?.key), `${field}.matchExpressions[${i}].key`] as [string, string]),
-  ];
+  return writtenRequirements(sel, field).map(r => [r.key, r.field]);
 }
 
 const NAMESPACE_KEYS: { [key: string]: string } = {
@@ -57,6 +55,11 @@ const NAMESPACE_KEYS: { [key: string]: string } = {
   'namespace': CILIUM_POD_NAMESPACE_KEY,
   'io.kubernetes.namespace': CILIUM_POD_NAMESPACE_KEY,
 };
+
+/** Whether CNP002 reports a Cilium selector key (a plain key meant as the namespace), so NP014 need not. */
+export function isPlainNamespaceKey(key: string): boolean {
+  return NAMESPACE_KEYS[stripSource(key)] !== undefined;
+}
 
 /** CNP002: namespace selection through plain labels. */
 export const namespacePlainLabels: LintCheck = {
@@ -86,7 +89,9 @@ export const namespacePlainLabels: LintCheck = {
           const plain = stripSource(key);
           const suggestion = NAMESPACE_KEYS[plain];
           if (suggestion) {
-            emit(p, keyField, `selects on "${key}", which Cilium reads as a pod label, so the namespace is not selected (it matches no endpoint unless pods carry that label)`,
+            // kubernetes.io/metadata.name is also a key the identity label filter drops from pods
+            const unless = isCiliumIdentityLabel(plain) ? 'it matches no endpoint unless pods carry that label' : 'and Cilium\'s identity label filter drops it from pods, so it matches no endpoint';
+            emit(p, keyField, `selects on "${key}", which Cilium reads as a pod label, so the namespace is not selected (${unless})`,
               `use "k8s:${suggestion}" for the namespace name, or "k8s:io.cilium.k8s.namespace.labels.${plain}" for a namespace label`);
           } else if (nsKeys.has(plain) && !podKeys.has(plain) && !plain.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX)) {
             emit(p, keyField, `selects on "${key}", a label of the given namespaces that no given pod carries: as an endpoint label it matches nothing`,
@@ -156,13 +161,22 @@ export const denyOnlyDefaultDeny: LintCheck = {
   },
 };
 
-/** Where each version-dependent feature shows in a manifest: [feature, field path, present?]. */
-function featureUses(p: LintPolicy): [CiliumFeature, string][] {
-  const uses: [CiliumFeature, string][] = [];
+/** Where each version-dependent feature shows in a manifest: [feature, field path, what it does (for the message)]. */
+function featureUses(p: LintPolicy): [CiliumFeature, string, string?][] {
+  const uses: [CiliumFeature, string, string?][] = [];
   if (p.spec?.enableDefaultDeny !== undefined) uses.push([CiliumFeature.ENABLE_DEFAULT_DENY, `${p.specPath}.enableDefaultDeny`]);
   if (p.spec?.log !== undefined) uses.push([CiliumFeature.POLICY_LOG, `${p.specPath}.log`]);
-  for (const { rule: r, field: at } of policyRules([p])) {
-    for (const f of ['fromRequires', 'toRequires']) if (r?.[f] !== undefined) uses.push([CiliumFeature.REQUIRES, `${at}.${f}`]);
+  for (const { rule: r, field: at, dir } of policyRules([p])) {
+    for (const f of ['fromRequires', 'toRequires']) {
+      if (r?.[f] === undefined) continue;
+      // pkg/policy rules.go resolveL4IngressPolicy/resolveL4EgressPolicy collect the requirements
+      // of every rule selecting the endpoint and add them to the endpoint selectors of all rules
+      // (allow and deny apart); Cilium's docs: they "apply fully to all rules that share the same
+      // endpoint selector" (cilium/cilium#36644).
+      const kind = dir.endsWith('Deny') ? 'deny' : 'allow';
+      uses.push([CiliumFeature.REQUIRES, `${at}.${f}`,
+        `${f} adds its requirements to the endpoint selectors (${f === 'fromRequires' ? 'fromEndpoints' : 'toEndpoints'}, and NetworkPolicy pod peers) of every ${isIngress(dir) ? 'ingress' : 'egress'} ${kind} rule of every policy selecting these endpoints, not only this one, and allows nothing by itself`]);
+    }
     for (const f of ['fromCIDRSet', 'toCIDRSet']) {
       list(r?.[f]).forEach((c, j) => {
         if (c?.cidrGroupSelector !== undefined) uses.push([CiliumFeature.CIDR_GROUP_SELECTOR, `${at}.${f}[${j}].cidrGroupSelector`]);
@@ -200,15 +214,16 @@ export const ciliumVersionFields: LintCheck = {
   },
   run(ctx: LintContext, emit: Emit) {
     const version = CiliumVersion.of(ctx.options.ciliumVersion ?? CiliumVersion.DEFAULT.toString());
-    const report = (o: LintObject, feature: CiliumFeature, field: string) => {
+    const report = (o: LintObject, feature: CiliumFeature, field: string, what?: string) => {
       const r = checkFeature(version, feature);
       if (r.level === CiliumVersionCheck.OK || !r.message) return;
-      const [problem, ...rest] = r.message.split('; use ');
+      const [found, ...rest] = r.message.split('; use ');
+      const problem = what ? `${what}; ${found}` : found;
       const fix = rest.length ? `use ${rest.join('; use ')}` : `target another Cilium version (LintOptions.ciliumVersion, now ${version})`;
       emit(o, field, problem, fix, r.level === CiliumVersionCheck.UNSUPPORTED ? LintSeverity.ERROR : LintSeverity.WARNING);
     };
     for (const p of ciliumPolicies(ctx)) {
-      for (const [feature, field] of featureUses(p)) report(p, feature, field);
+      for (const [feature, field, what] of featureUses(p)) report(p, feature, field, what);
     }
     for (const o of ctx.objects) {
       const field = visibilityAnnotation(o);

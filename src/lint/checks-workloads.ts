@@ -5,8 +5,9 @@ import {
 } from './context';
 import { LintSeverity } from './types';
 import { CILIUM_NAMESPACE_LABEL, ciliumLabelsFor, ownNamespaceSelector, stripSource } from '../analysis/cilium';
-import { Cluster, Workload } from '../analysis/cluster';
+import { Cluster, clusterNamedPortDeclarations, NamedPortDeclaration, Workload } from '../analysis/cluster';
 import { CompiledSelector, compileSelector } from '../analysis/selectors';
+import { CILIUM_ANY_EXPANSION } from '../wire/cilium/l4';
 import { CILIUM_NAMESPACE_LABELS_PREFIX } from '../wire/labels';
 
 function matches(sel: any, labels: { [k: string]: string }): boolean {
@@ -212,9 +213,122 @@ export const undeclaredNamedPort: LintCheck = workloadCheck({
       const declared = destinations.some(w => w.ports.some(cp => cp.name === port.port && (anyProto || cp.protocol === proto)));
       if (declared) continue;
       const deny = r.dir.endsWith('Deny');
-      emit(r.policy, `${field}.port`,
-        `names port "${port.port}" (${proto}), which no container of the ${isIngress(r.dir) ? 'selected' : 'destination'} workloads (${[...new Set(destinations.map(w => w.id))].sort().slice(0, 5).join(', ')}) declares: the rule ${deny ? 'denies' : 'allows'} nothing on it`,
+      const verb = deny ? 'denies' : 'allows';
+      const undeclared = `names port "${port.port}" (${proto}), which no container of the ${isIngress(r.dir) ? 'selected' : 'destination'} workloads (${[...new Set(destinations.map(w => w.id))].sort().slice(0, 5).join(', ')}) declares`;
+      // Cilium resolves an egress named port once for the whole cluster (NP010), so other pods'
+      // declarations give the rule a number towards these destinations too.
+      const resolved = !k8s && !isIngress(r.dir) ? clusterResolutions(ctx, cluster, port.port, portProtocols(port, k8s)) : [];
+      if (resolved.length) {
+        emit(r.policy, `${field}.port`,
+          `${undeclared}; Cilium resolves egress named ports once for the whole cluster (pkg/types/portmap.go namedPortMultiMap.GetNamedPort), so the rule ${verb} ${resolved.map(x => `${x.protocol} ${x.port} (declared by ${listed(x.workloads)})`).join(', ')} towards them`,
+          `write port ${resolved[0].port} if that number is meant, or declare containerPort name "${port.port}" in the destination pod templates`);
+        continue;
+      }
+      emit(r.policy, `${field}.port`, `${undeclared}: the rule ${verb} nothing on it`,
         `declare containerPort name "${port.port}"${anyProto ? '' : ` with protocol ${proto}`} in the pod template, or use the port number`);
     }
+  }
+});
+
+// ---- egress named ports, resolved once for the whole cluster by Cilium ----
+
+/** Named port declarations of the given workloads (clusterNamedPortDeclarations), per context. */
+const declarationCache = new WeakMap<LintContext, (name: string, protocol: string) => NamedPortDeclaration[]>();
+
+function declarations(ctx: LintContext, cluster: Cluster): (name: string, protocol: string) => NamedPortDeclaration[] {
+  let d = declarationCache.get(ctx);
+  if (!d) declarationCache.set(ctx, (d = clusterNamedPortDeclarations(cluster.workloads)));
+  return d;
+}
+
+/** The protocols a port entry stands for: a NetworkPolicy port's (TCP by default); Cilium's ANY expanded. */
+function portProtocols(port: any, k8s: boolean): string[] {
+  const proto = String(port?.protocol ?? (k8s ? 'TCP' : 'ANY')).toUpperCase();
+  return proto === 'ANY' ? [...CILIUM_ANY_EXPANSION] : [proto];
+}
+
+interface Resolution extends NamedPortDeclaration {
+  readonly protocol: string;
+}
+
+/** The number Cilium gives an egress named port per protocol, where the given pods give it exactly one. */
+function clusterResolutions(ctx: LintContext, cluster: Cluster, name: string, protocols: string[]): Resolution[] {
+  const out: Resolution[] = [];
+  for (const protocol of protocols) {
+    const found = declarations(ctx, cluster)(name, protocol);
+    if (found.length === 1) out.push({ protocol, ...found[0] });
+  }
+  return out;
+}
+
+/** `a, b, c, ...`: at most `max` names. */
+function listed(names: string[], max = 3): string {
+  return names.slice(0, max).join(', ') + (names.length > max ? ', ...' : '');
+}
+
+/** Named egress port entries of the rules Cilium enforces: NetworkPolicy egress (whatever policyTypes says), Cilium egress and egressDeny. */
+function egressNamedPorts(ctx: LintContext, kinds: string[]): { r: PolicyRule; field: string; port: any; k8s: boolean }[] {
+  const policies = [...k8sPolicies(ctx), ...ciliumPolicies(ctx)].filter(p => kinds.includes(p.kind));
+  const out: { r: PolicyRule; field: string; port: any; k8s: boolean }[] = [];
+  for (const r of policyRules(policies, { directions: ['egress', 'egressDeny'] })) {
+    for (const [field, port] of rulePorts(r)) {
+      if (typeof port?.port !== 'string' || /^\d+$/.test(port.port)) continue;
+      out.push({ r, field: `${field}.port`, port, k8s: r.policy.kind === K8S_POLICY });
+    }
+  }
+  return out;
+}
+
+/** NP010: an egress named port the given pods give different numbers, which Cilium drops. */
+export const egressNamedPortConflict: LintCheck = workloadCheck({
+  id: 'NP010',
+  name: 'egress-named-port-conflict',
+  severity: LintSeverity.WARNING,
+  description: 'An egress named port (NetworkPolicy ports[].port, Cilium toPorts[].ports[].port) that the given pods give different numbers: Cilium resolves it once for the whole cluster and drops it, so the rule allows (denies) nothing on it.',
+  kinds: [K8S_POLICY, ...CILIUM_KINDS],
+}, (ctx, cluster, emit) => {
+  if (!ctx.cilium.deviations.egressNamedPortsClusterWide) return;
+  for (const { r, field, port, k8s } of egressNamedPorts(ctx, [K8S_POLICY, ...CILIUM_KINDS])) {
+    const conflicts = portProtocols(port, k8s)
+      .map(protocol => ({ protocol, found: declarations(ctx, cluster)(port.port, protocol) }))
+      .filter(x => x.found.length > 1);
+    if (!conflicts.length) continue;
+    const numbers = conflicts.map(c => `${c.protocol}: ${c.found.map(d => `${d.port} (${listed(d.workloads)})`).join(', ')}`).join('; ');
+    const proto = String(port.protocol ?? (k8s ? 'TCP' : 'ANY')).toUpperCase();
+    const spec = k8s ? '; the specification resolves it on each destination pod' : '';
+    emit(r.policy, field,
+      `names port "${port.port}" (${proto}), which the given pods give different numbers (${numbers}): Cilium resolves an egress named port once for the whole cluster and drops a name with two numbers as a duplicate named port (pkg/types/portmap.go namedPortMultiMap.GetNamedPort), so the rule ${r.dir.endsWith('Deny') ? 'denies' : 'allows'} nothing on it${spec}`,
+      `write the port number (${[...new Set(conflicts.flatMap(c => c.found.map(d => d.port)))].join(' or ')}) in the rule, or give "${port.port}" one number in every pod template that declares it`);
+  }
+});
+
+/** NP011: a NetworkPolicy egress named port that Cilium also opens towards peers without the name. */
+export const egressNamedPortUndeclaredPeers: LintCheck = workloadCheck({
+  id: 'NP011',
+  name: 'egress-named-port-cluster-wide',
+  severity: LintSeverity.INFO,
+  description: 'A NetworkPolicy egress named port that Cilium resolves once for the whole cluster and so allows towards every peer of the rule, also addresses (ipBlock, no "to") and pods that do not declare the name, which the specification leaves out.',
+  kinds: [K8S_POLICY],
+}, (ctx, cluster, emit) => {
+  if (!ctx.cilium.deviations.egressNamedPortsClusterWide) return;
+  for (const { r, field, port } of egressNamedPorts(ctx, [K8S_POLICY])) {
+    const protocol = String(port.protocol ?? 'TCP').toUpperCase();
+    const [resolved] = clusterResolutions(ctx, cluster, port.port, [protocol]);
+    if (!resolved) continue;
+    const peers = list(r.rule?.to);
+    const without: string[] = [];
+    if (!peers.length) without.push('every destination outside the cluster (the rule has no "to")');
+    for (const peer of peers) {
+      if (peer?.ipBlock) without.push(`the addresses of ipBlock ${peer.ipBlock.cidr}`);
+    }
+    const pods = peers.flatMap(peer => peerWorkloads(cluster, r.policy, peer) ?? []);
+    const podsWithout = [...new Set((peers.length ? pods : cluster.workloads)
+      .filter(w => !w.ports.some(cp => cp.name === port.port && cp.protocol === protocol))
+      .map(w => w.id))].sort();
+    if (podsWithout.length) without.push(listed(podsWithout, 5));
+    if (!without.length) continue;
+    emit(r.policy, field,
+      `names port "${port.port}" (${protocol}), which Cilium resolves once for the whole cluster to ${resolved.port} (declared by ${listed(resolved.workloads)}) and allows on ${protocol} ${resolved.port} towards every peer of the rule, also towards ${without.join(', ')}, which do not declare it (pkg/types/portmap.go namedPortMultiMap.GetNamedPort); the specification resolves the name on each destination pod, so nothing reaches those on this port`,
+      `write port ${resolved.port} if it is meant towards all of them, or keep the named port in a rule whose "to" peers all declare "${port.port}"`);
   }
 });

@@ -2,6 +2,9 @@
 // loader, and the helpers the checks share. Everything works on plain manifests.
 import { LintCheckInfo, LintFinding, LintObjectRef, LintOptions, LintSeverity } from './types';
 import { buildCluster, Cluster } from '../analysis/cluster';
+import { agentConfig, NetworkPolicyDeviations, semanticsFor } from '../analysis/semantics';
+import { CiliumVersion } from '../model/cilium/versions';
+import { CiliumAgentConfig } from '../wire/cilium/agent';
 import { CILIUM_POD_NAMESPACE_KEY, ciliumKeyWithoutK8sSource } from '../wire/labels';
 import { ReadResult } from '../wire/reader';
 
@@ -46,6 +49,16 @@ export interface Emit {
   (policy: LintObject, field: string, message: string, fix: string, severity?: LintSeverity): void;
 }
 
+/** How the targeted Cilium release, with the agent settings of the options, enforces policies. */
+export interface CiliumReadings {
+  /** `major.minor` of LintOptions.ciliumVersion (default 1.18). */
+  readonly version: string;
+  /** The agent settings: the release's defaults with LintOptions.ciliumAgent over them. */
+  readonly agent: CiliumAgentConfig;
+  /** Where this release and configuration read a NetworkPolicy unlike the specification (analysis/semantics.ts, the one table). */
+  readonly deviations: NetworkPolicyDeviations;
+}
+
 export interface LintContext {
   readonly policies: LintPolicy[];
   /** Every object with a kind and a name. */
@@ -53,6 +66,7 @@ export interface LintContext {
   /** The cluster model, when workloads are among the manifests. */
   readonly cluster?: Cluster;
   readonly options: LintOptions;
+  readonly cilium: CiliumReadings;
 }
 
 export interface LintCheck {
@@ -105,7 +119,14 @@ export function buildContext(read: ReadResult, options: LintOptions): LintContex
     }
   }
   const cluster = hasWorkloads ? buildCluster(read, []) : undefined;
-  return { policies, objects, cluster, options };
+  return { policies, objects, cluster, options, cilium: ciliumReadings(options) };
+}
+
+/** The Cilium release and agent configuration the options target, and so its deviations (semantics.ts). */
+export function ciliumReadings(options: LintOptions): CiliumReadings {
+  const version = CiliumVersion.of(options.ciliumVersion ?? CiliumVersion.DEFAULT.toString()).toString();
+  const s = semanticsFor('cilium', version, agentConfig(options.ciliumAgent));
+  return { version, agent: s.agent, deviations: s.ciliumDeviations };
 }
 
 // ---- helpers shared by the checks ----
@@ -136,6 +157,27 @@ export function requirements(sel: any): string[] {
     out.push(canonical({ key: e?.key, operator: e?.operator, values: Array.isArray(e?.values) ? [...e.values].map(String).sort() : [] }));
   }
   return out;
+}
+
+/** One requirement of a selector as written, with its field path. */
+export interface WrittenRequirement {
+  readonly key: string;
+  /** `In` for a matchLabels entry. */
+  readonly operator: string;
+  readonly values: string[];
+  /** `<selector>.matchLabels["key"]` or `<selector>.matchExpressions[i].key`. */
+  readonly field: string;
+}
+
+/** The requirements of a selector as written, each with its field path: matchLabels, then matchExpressions. */
+export function writtenRequirements(sel: any, field: string): WrittenRequirement[] {
+  if (!sel || typeof sel !== 'object') return [];
+  return [
+    ...Object.entries(sel.matchLabels ?? {}).map(([key, v]) => ({ key, operator: 'In', values: [String(v)], field: `${field}.matchLabels["${key}"]` })),
+    ...list(sel.matchExpressions).map((e: any, i: number) => ({
+      key: String(e?.key), operator: String(e?.operator), values: list(e?.values).map(String), field: `${field}.matchExpressions[${i}].key`,
+    })),
+  ];
 }
 
 /** True when every object `narrow` selects is also selected by `broad` (requirement subset). */

@@ -3,8 +3,9 @@ import {
   serviceWithoutNamespace,
 } from './checks-cilium';
 import { POLICY_API_CHECKS } from './checks-cluster-policy';
+import { identityFilteredLabel, ipBlockSelectsNamespacePods, negativeNamespaceSelector, rulesOutsidePolicyTypes } from './checks-deviations';
 import { andOrPeers, duplicateRule, egressWithoutDns, emptyPeerList, implicitPolicyTypes, shadowedRule } from './checks-kubernetes';
-import { peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
+import { egressNamedPortConflict, egressNamedPortUndeclaredPeers, peerMatchesNothing, selectsNoWorkload, undeclaredNamedPort } from './checks-workloads';
 import { buildContext, LintCheck, LintObject, sortFindings } from './context';
 import { toSarif } from './sarif';
 import { LINT_IGNORE_ANNOTATION, LintCheckInfo, LintFinding, LintOptions, LintReport, LintSeverity, SarifOptions } from './types';
@@ -15,7 +16,8 @@ import { readDocuments } from '../wire/reader';
 
 const CHECKS: LintCheck[] = [
   egressWithoutDns, andOrPeers, duplicateRule, shadowedRule, emptyPeerList, implicitPolicyTypes,
-  selectsNoWorkload, peerMatchesNothing, undeclaredNamedPort,
+  selectsNoWorkload, peerMatchesNothing, undeclaredNamedPort, egressNamedPortConflict, egressNamedPortUndeclaredPeers,
+  negativeNamespaceSelector, rulesOutsidePolicyTypes, identityFilteredLabel, ipBlockSelectsNamespacePods,
   fqdnWithoutDnsProxy, namespacePlainLabels, emptyLists, denyOnlyDefaultDeny, ciliumVersionFields,
   cnpSubjectNamespace, serviceWithoutNamespace,
   ...POLICY_API_CHECKS,

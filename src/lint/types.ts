@@ -73,7 +73,8 @@ export interface LintOptions {
   readonly disabledChecks?: string[];
 
   /**
-   * The Cilium version the policies target (`major.minor`), for deprecated and removed fields.
+   * The Cilium version the policies target (`major.minor`), for deprecated and removed fields and
+   * for the checks of where that release enforces NetworkPolicies unlike the specification (NP010-NP015).
    * @default - at synth (Lint.enable): the scope's Cilium version (CiliumVersion.setForScope), else "1.18";
    * elsewhere "1.18"
    */
@@ -81,8 +82,9 @@ export interface LintOptions {
 
   /**
    * Cilium agent settings that decide which Cilium policies the agent accepts (a policy it
-   * rejects is a LINT000 error), e.g. `enableNodeSelectorLabels` for `fromNodes`/`toNodes`.
-   * @default - Cilium 1.18's defaults
+   * rejects is a LINT000 error), e.g. `enableNodeSelectorLabels` for `fromNodes`/`toNodes`, and
+   * how it enforces NetworkPolicies: `policyDefaultLocalCluster` turns NP012 off and, on 1.18, NP015 on.
+   * @default - the targeted Cilium release's defaults (Cilium 1.18's when no version is set)
    */
   readonly ciliumAgent?: CiliumAgentOptions;
 }

@@ -10,6 +10,9 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 /** Cilium: the pod's namespace (`k8s:` source). */
 export const CILIUM_POD_NAMESPACE_KEY = 'io.kubernetes.pod.namespace';
 /** Cilium: prefix of the labels copied from the pod's Namespace (`io.cilium.k8s.namespace.labels.<key>`). */
+/** Pod labels under this prefix are Cilium's own: Cilium drops them from the pod's labels (pkg/k8s/utils RemoveCiliumLabels). */
+export const CILIUM_OWNED_LABEL_PREFIX = 'io.cilium.k8s';
+
 export const CILIUM_NAMESPACE_LABELS_PREFIX = 'io.cilium.k8s.namespace.labels.';
 /** Cilium: the pod's service account. */
 export const CILIUM_SERVICE_ACCOUNT_KEY = 'io.cilium.k8s.policy.serviceaccount';

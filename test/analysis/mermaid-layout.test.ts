@@ -6,23 +6,12 @@ import * as path from 'path';
 import { deploy, netpol, ns } from './helpers';
 import { ConnectivityAnalysis } from '../../src/analysis';
 
-interface Box { x: number; y: number; width: number; height: number }
-
-// @dagrejs/dagre ships ESM types with a CommonJS build, which a CommonJS test requires directly.
-interface DagreGraph {
-  setGraph(label: object): void;
-  setDefaultEdgeLabel(f: () => object): void;
-  setNode(name: string, label: object): void;
-  setEdge(v: string, w: string, label?: object, name?: string): void;
-  setParent(v: string, parent: string): void;
-  nodes(): string[];
-  edges(): { v: string; w: string }[];
-  edge(e: { v: string; w: string }): { points: { x: number; y: number }[] };
-  node(n: string): unknown;
-  children(n: string): string[] | undefined;
-}
+// dagre 3 ships ESM types ("type": "module"), and a CommonJS file may not import them; its `require`
+// entry is CommonJS, so it is required, typed by the ESM declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dagre = require('@dagrejs/dagre') as { graphlib: { Graph: new (opts?: object) => DagreGraph }; layout(g: DagreGraph): void };
+const dagre: typeof import('@dagrejs/dagre', { with: { 'resolution-mode': 'import' } }) = require('@dagrejs/dagre');
+
+interface Box { x: number; y: number; width: number; height: number }
 
 /** Arrows (by their index in the text) whose route passes through a box other than their ends. */
 function arrowsThroughBoxes(mermaid: string): number {
@@ -61,8 +50,8 @@ function arrowsThroughBoxes(mermaid: string): number {
   let bad = 0;
   for (const e of g.edges()) {
     const pts: { x: number; y: number }[] = g.edge(e).points;
-    const others = g.nodes().filter((n) => n !== e.v && n !== e.w && !g.children(n)?.length).map((n) => g.node(n) as Box);
-    const crosses = pts.some((p, i) => i > 0 && others.some((b) => {
+    const others = g.nodes().filter((n: string) => n !== e.v && n !== e.w && !g.children(n)?.length).map((n: string) => g.node(n) as Box);
+    const crosses = pts.some((p, i) => i > 0 && others.some((b: Box) => {
       for (let t = 0; t <= 1; t += 0.02) if (inside(pts[i - 1].x + (p.x - pts[i - 1].x) * t, pts[i - 1].y + (p.y - pts[i - 1].y) * t, b)) return true;
       return false;
     }));

@@ -67,7 +67,7 @@ describe('fromRequires/toRequires (deprecated 1.17, removed 1.19)', () => {
     b.allowFrom(Endpoints.all()).requires(Endpoints.withLabels({ env: 'prod' }));
     expect(b.warnings[0]).toContain('fromRequires / toRequires is deprecated since Cilium 1.17 and removed in 1.19');
     expectError(() => policy(CiliumVersion.V1_19).allowFrom(Endpoints.all()).requires(Endpoints.withLabels({ env: 'prod' })),
-      'ingress[0].fromRequires', 'removed in Cilium 1.19', 'put the required labels into each peer selector');
+      'ingress[0].fromRequires', 'removed in Cilium 1.19', 'use the required labels in each peer selector');
     expectError(() => policy(CiliumVersion.V1_16).allowFrom(Endpoints.all()).requires(), 'fromRequires', 'is empty');
   });
 });

@@ -17,7 +17,7 @@ describe('check registry', () => {
     const checks = Linter.checks();
     expect(checks.map(c => c.id)).toEqual([
       'ANP001', 'ANP002', 'ANP003', 'ANP004', 'ANP005', 'CNP001', 'CNP002', 'CNP003', 'CNP004', 'CNP006', 'CNP007', 'CNP008', 'LINT000', 'LINT001', 'LINT002', 'LINT003', 'LINT004',
-      'NP001', 'NP002', 'NP003', 'NP004', 'NP005', 'NP006', 'NP007', 'NP008', 'NP009',
+      'NP001', 'NP002', 'NP003', 'NP004', 'NP005', 'NP006', 'NP007', 'NP008', 'NP009', 'NP010', 'NP011', 'NP012', 'NP013', 'NP014', 'NP015',
     ]);
     for (const c of checks) {
       expect(c.name).toMatch(/^[a-z0-9-]+$/);

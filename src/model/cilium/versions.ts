@@ -157,7 +157,7 @@ export const CILIUM_FEATURE_LIFECYCLE: CiliumFeatureLifecycle[] = [
     title: 'fromRequires / toRequires',
     deprecatedIn: '1.17',
     removedIn: '1.19',
-    replacement: 'put the required labels into each peer selector (e.g. Endpoints.matching(...) with the extra labels), or use a deny rule',
+    replacement: 'the required labels in each peer selector (e.g. Endpoints.matching(...) with the extra labels), or a deny rule',
     source: 'cilium/cilium#36649 (deprecated, 1.17), #42615 (removed, 1.19 upgrade notes)',
   },
   {
@@ -176,14 +176,14 @@ export const CILIUM_FEATURE_LIFECYCLE: CiliumFeatureLifecycle[] = [
     feature: CiliumFeature.ENABLE_DEFAULT_DENY,
     title: 'enableDefaultDeny',
     introducedIn: '1.16',
-    replacement: 'upgrade to Cilium 1.16, or leave enableDefaultDeny out',
+    replacement: 'Cilium 1.16 or newer, or leave enableDefaultDeny out',
     source: 'cilium/cilium#30572 (added, 1.16), cilium/cilium#35558',
   },
   {
     feature: CiliumFeature.POLICY_LOG,
     title: 'the policy log value (spec.log)',
     introducedIn: '1.18',
-    replacement: 'upgrade to Cilium 1.18, or identify the policy through its labels in Hubble',
+    replacement: 'Cilium 1.18 or newer, or identify the policy through its labels in Hubble',
     source: 'cilium/cilium#39902 (1.18 release highlights: "Policy Log Fields")',
   },
   {

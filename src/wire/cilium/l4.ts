@@ -9,6 +9,9 @@ import { Secret } from './secret';
 export const CILIUM_L4_PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ANY'] as const;
 export type CiliumL4Protocol = typeof CILIUM_L4_PROTOCOLS[number];
 
+/** The protocols a port rule of protocol ANY (or none) stands for: Cilium expands it into one filter each (pkg/policy rule.go). */
+export const CILIUM_ANY_EXPANSION: readonly string[] = ['TCP', 'UDP', 'SCTP'];
+
 export interface PortProtocol {
   /** A number (0 = every port), or a named port; a string on the wire. */
   readonly port: string;
