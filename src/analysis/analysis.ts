@@ -7,9 +7,11 @@ import { buildCluster } from './cluster';
 import { DeviationFinding, DEVIATION_IDS, deviationDiagnostics, findDeviations } from './deviations';
 import { Engine, ConnectionResult } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
+import { computeExposure, ExposureItem, selectorDisplay, WorkloadExposureResult } from './exposure';
 import { Focus } from './focus';
 import { checkGraphSize, formatDot, formatMermaid, renderSvg } from './format/graph';
 import { connectionsToJson, csvChunks, formatCsv, formatJson, formatMarkdown, jsonChunks, markdownChunks } from './format/table';
+import { formatExposureCsv, formatExposureJson, formatExposureMarkdown, formatExposureTxt } from './format/exposure';
 import { formatTxt, txtChunks } from './format/txt';
 import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
@@ -215,6 +217,42 @@ export interface EnforcerDeviation {
   readonly differences: ConnectionDifference[];
 }
 
+/** One peer beyond the input that a workload is open to (exposure analysis). */
+export interface ExposureEntry {
+  /**
+   * netpol-analyzer's name of the peer: `entire-cluster`, an address range `a-b[External]`, or a
+   * representative peer such as `[namespace with {team=payments}]/[all pods]`,
+   * `[all namespaces]/[pod with {app=web}]` or `payments/[pod with {{Key:app,Operator:Exists,Values:[],}}]`.
+   */
+  readonly peer: string;
+  /** `entire-cluster`, `external` (an address range) or `representative` (namespaces or pods by labels, not in the input). */
+  readonly kind: string;
+  /**
+   * The representative peer's namespace selector as netpol-analyzer writes it (`{}` for all namespaces).
+   * @default - none (not a representative peer)
+   */
+  readonly namespaceSelector?: string;
+  /**
+   * The representative peer's pod selector as netpol-analyzer writes it (`{}` for all pods).
+   * @default - none (not a representative peer)
+   */
+  readonly podSelector?: string;
+  /** The connections (connlist text; named ports towards peers not in the input stay names, e.g. `TCP http`; `No Connections` for an exception to entire-cluster). */
+  readonly connections: string;
+}
+
+/** What the policies open one workload to beyond the workloads of the input, per direction. */
+export interface WorkloadExposure {
+  readonly workload: string;
+  /** Some policy selects the workload for ingress (else it is open to the entire cluster). */
+  readonly ingressProtected: boolean;
+  readonly egressProtected: boolean;
+  /** Peers that may connect to the workload, sorted. */
+  readonly ingress: ExposureEntry[];
+  /** Peers the workload may connect to, sorted. */
+  readonly egress: ExposureEntry[];
+}
+
 export interface SkippedKind {
   readonly kind: string;
   readonly count: number;
@@ -273,6 +311,7 @@ export class ConnectivityAnalysis {
   private readonly focus?: Focus;
   private readonly found: DeviationFinding[];
   private cached?: ConnectionResult[];
+  private cachedExposure?: WorkloadExposureResult[];
 
   private constructor(loaded: LoadResult, options?: AnalysisOptions, checkFocus = true) {
     this.focus = Focus.of(options);
@@ -382,6 +421,67 @@ export class ConnectivityAnalysis {
         l7Rules: c.conn.l7.map((r) => `${r.direction} ${r.protocol} ${r.start === r.end ? r.start : `${r.start}-${r.end}`}: ${r.rules.join(', ')}`),
       };
     });
+  }
+
+  private exposureResults(): WorkloadExposureResult[] {
+    if (!this.cachedExposure) {
+      const f = this.focus;
+      if (f?.workloads.length && f.peers.length) {
+        // netpol-analyzer ignores the exposure then (connlist.go, with a warning); a CI run should not
+        throw new QueryError('exposure: cannot be combined with focusWorkloadPeers (netpol-analyzer ignores the exposure analysis then); focus on workloads only');
+      }
+      const u = this.engine.universe;
+      this.cachedExposure = computeExposure(this.engine, {
+        workloads: this.engine.workloadPeers.filter((p) => !f || f.isFocusWorkload(p)),
+        directions: f?.direction ? [f.direction] : ['ingress', 'egress'],
+        focusConn: f?.conn,
+        externalConns: this.results().filter((c) => c.src.type === 'external' || c.dst.type === 'external').map((c) => ({ src: c.src, dst: c.dst, conn: c.conn.toString(u) })),
+      });
+    }
+    return this.cachedExposure;
+  }
+
+  /**
+   * Exposure analysis (netpol-analyzer `--exposure`): per workload and direction, what the policies
+   * open it to beyond the workloads of the input: the entire cluster, namespaces and pods by labels
+   * that the input does not hold, external address ranges. Only workloads with something to report
+   * are listed, sorted. Follows the focus options (`focusWorkloadPeers` excepted).
+   */
+  public exposure(): WorkloadExposure[] {
+    const entry = (i: ExposureItem): ExposureEntry => ({
+      peer: i.peer,
+      kind: i.kind,
+      connections: i.conn,
+      ...(i.representative ? { namespaceSelector: selectorDisplay(i.representative.namespaceSelector), podSelector: selectorDisplay(i.representative.podSelector) } : {}),
+    });
+    const sorted = (list: ExposureItem[]) => list.map(entry).sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
+    return this.exposureResults().map((e) => ({
+      workload: e.workload.id,
+      ingressProtected: e.ingressProtected,
+      egressProtected: e.egressProtected,
+      ingress: sorted(e.ingress),
+      egress: sorted(e.egress),
+    })).sort((a, b) => (a.workload < b.workload ? -1 : 1));
+  }
+
+  /**
+   * The connection list followed by the exposure analysis, in netpol-analyzer's `--exposure`
+   * grammar: `txt`, `json`, `csv` or `md` (netpol-analyzer also draws dot; this library does not yet).
+   */
+  public formatExposure(format: OutputFormat): string {
+    const args = [this.results(), this.exposureResults(), this.engine.universe, this.focus?.conn?.text] as const;
+    switch (format) {
+      case OutputFormat.TXT:
+        return formatExposureTxt(...args);
+      case OutputFormat.JSON:
+        return formatExposureJson(...args);
+      case OutputFormat.CSV:
+        return formatExposureCsv(...args);
+      case OutputFormat.MD:
+        return formatExposureMarkdown(...args);
+      default:
+        throw new QueryError(`format: "${format}" has no exposure report; use txt, json, csv or md`);
+    }
   }
 
   /** Is the connection allowed? (all of the asked protocol/port; any connection when none is given) */

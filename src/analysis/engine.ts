@@ -797,6 +797,18 @@ export class Engine {
     return c;
   }
 
+  /**
+   * The rules of one side of a subject as the engine evaluates them, for exposure analysis
+   * (exposure.ts), which evaluates them against peers that are not in the input; undefined for a
+   * peer that is no subject.
+   */
+  sideRules(dir: Direction, subject: Peer): { isolatedBy: string[]; rules: RuleModel[]; admin: RuleModel[]; baseline: RuleModel[] } | undefined {
+    const rules = (dir === 'ingress' ? this.ingressRules : this.egressRules)[subject.index];
+    if (!rules) return undefined;
+    const tier = this.tierRules[dir][subject.index] ?? NO_TIER_RULES;
+    return { isolatedBy: (dir === 'ingress' ? this.ingressIsolatedBy : this.egressIsolatedBy)[subject.index], rules, admin: tier.admin, baseline: tier.baseline };
+  }
+
   /** Explain one side for explain(). */
   explainSide(dir: Direction, subject: Peer, remote: Peer, dst: Peer): SideVerdict {
     if (!this.ingressRules[subject.index]) {

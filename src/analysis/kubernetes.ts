@@ -15,7 +15,7 @@
 import { ownNamedPort, PolicyDoc } from './cluster';
 import { fullRange, IpSet } from './ipranges';
 import { Diagnostic } from './load';
-import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RuleModel } from './model';
+import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RuleModel, WrittenRule } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector, selectorText } from './selectors';
 import { LabelSelector } from '../wire/kubernetes/meta';
@@ -134,6 +134,16 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
   return (peer: Peer) => matchers.some((m) => m(peer));
 }
 
+/** A rule as written, for exposure analysis (exposure.ts): its selector peers (ipBlock peers left out). */
+function writtenRule(peers: readonly NetworkPolicyPeer[] | undefined, ports: PortSpec[] | undefined, policyNamespace: string): WrittenRule {
+  return {
+    anyPeer: !peers || peers.length === 0,
+    selectorPeers: (peers ?? []).filter((p) => !p.ipBlock).map((p) => ({ namespaceSelector: p.namespaceSelector, podSelector: p.podSelector })),
+    ports,
+    policyNamespace,
+  };
+}
+
 /** Compile a NetworkPolicy the reader accepted (validated and defaulted). */
 export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): PolicyModel {
   const np = doc.object as NetworkPolicy;
@@ -160,6 +170,7 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
         matchPeer: match ?? (() => true),
         conn: staticConn ? () => staticConn : (dst: Peer) => portsConn(ports, dst, ctx),
         staticConn,
+        written: writtenRule(dir === 'ingress' ? rule.from : rule.to, ports, doc.namespace),
       });
     });
   };

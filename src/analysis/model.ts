@@ -6,6 +6,7 @@ import { IpRange, IpSet } from './ipranges';
 import { ConnSet } from './ports';
 import { Labels } from './selectors';
 import { Semantics } from './semantics';
+import { LabelSelector } from '../wire/kubernetes/meta';
 
 /**
  * - workload: pods of one owner; node: a Node object (Cilium host endpoint, seen from pods as a remote node);
@@ -68,6 +69,37 @@ export interface RuleModel {
   /** Set for rules of the network-policy API: the tier, and the action of a first match (`deny` is then false). */
   readonly tier?: PolicyTier;
   readonly action?: TierAction;
+  /** The rule as written, for exposure analysis (exposure.ts); unset for rules it does not read (Cilium). */
+  readonly written?: WrittenRule;
+}
+
+/** A pod/namespace selector pair of a rule peer as written (undefined: the field is absent). */
+export interface WrittenSelectorPeer {
+  readonly namespaceSelector?: LabelSelector;
+  readonly podSelector?: LabelSelector;
+}
+
+/** One port item of a rule as written: a range of a protocol, or a named port (protocol undefined: the container port's). */
+export interface WrittenPort {
+  readonly protocol?: string;
+  readonly start?: number;
+  readonly end?: number;
+  readonly named?: string;
+}
+
+/**
+ * A NetworkPolicy or network-policy API rule as written, for exposure analysis: its selector peers
+ * (peers of other kinds, ipBlock, networks, nodes, domain names, left out), whether it names no peer
+ * at all (it then matches every peer), its ports, and the namespace of a NetworkPolicy.
+ */
+export interface WrittenRule {
+  /** The rule has no peer list: it matches every peer. */
+  readonly anyPeer: boolean;
+  readonly selectorPeers: WrittenSelectorPeer[];
+  /** undefined: every port */
+  readonly ports?: WrittenPort[];
+  /** The NetworkPolicy's namespace (undefined for cluster-scoped policies). */
+  readonly policyNamespace?: string;
 }
 
 /** A Cilium `fromRequires`/`toRequires` selector: a condition on the remote endpoint. */
@@ -107,6 +139,8 @@ export interface PolicyModel {
   readonly tier?: PolicyTier;
   /** `spec.priority` of a tiered policy (none for the BaselineAdminNetworkPolicy). */
   readonly priority?: number;
+  /** The subject of a network-policy API policy as written, for exposure analysis (exposure.ts). */
+  readonly writtenSubject?: WrittenSelectorPeer;
   /** A rule names Node objects (`nodes` peers): node peers are needed in every mode. */
   readonly namesNodes?: boolean;
 }

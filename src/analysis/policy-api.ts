@@ -232,6 +232,14 @@ export function compilePolicyApi(doc: PolicyDoc, ctx: CompileContext): TierPolic
         matchPeer,
         conn: staticConn ? () => staticConn : (dst: Peer) => tierPortsConn(ports, dst, ctx),
         staticConn,
+        written: {
+          anyPeer: false,
+          // namespaces and pods peers (networks, nodes and domain names select nothing in the cluster)
+          selectorPeers: peers.filter((peer: any) => peer.namespaces || peer.pods).map((peer: any) => (peer.namespaces
+            ? { namespaceSelector: peer.namespaces }
+            : { namespaceSelector: peer.pods.namespaceSelector ?? {}, podSelector: peer.pods.podSelector ?? {} })),
+          ports,
+        },
       });
     });
   }
@@ -253,6 +261,9 @@ export function compilePolicyApi(doc: PolicyDoc, ctx: CompileContext): TierPolic
     tier,
     priority,
     namesNodes,
+    writtenSubject: spec.subject?.namespaces
+      ? { namespaceSelector: spec.subject.namespaces }
+      : { namespaceSelector: spec.subject?.pods?.namespaceSelector ?? {}, podSelector: spec.subject?.pods?.podSelector ?? {} },
   };
 }
 

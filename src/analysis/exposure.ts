@@ -1,0 +1,410 @@
+/**
+ * Exposure analysis: what the policies open each workload to beyond the workloads of the input
+ * (netpol-analyzer `--exposure`: np-guard/netpol-analyzer pkg/netpol/connlist exposure_analysis.go,
+ * exposure_map.go; pkg/netpol/eval exposure.go, internal/k8s representative_selectors.go).
+ *
+ * - A workload no policy selects in a direction (no NetworkPolicy isolating it, no
+ *   AdminNetworkPolicy or BaselineAdminNetworkPolicy rule of that direction) is "not protected":
+ *   open to the entire cluster on every connection.
+ * - Otherwise, `entire-cluster`: what the rules that select every namespace (a peer with an empty
+ *   namespace selector and no or an empty pod selector, a rule without peers) allow, across the
+ *   tiers as the engine evaluates them (check.go allAllowedXgressConnsConsideringAllLayersConns).
+ * - Representative peers: one per rule selector pair that names namespaces or pods by labels
+ *   (netpol.go getSelectorsAndUpdateExposureClusterWideConns, adminnetpol.go
+ *   getSelectorsFromNamespacesOrPodsFieldsAndUpdateExposureClusterWideConns), minus those a workload
+ *   of the input matches exactly (exposure.go removeRepresentativePeersMatchingLabels: matchLabels
+ *   only). A rule matches a representative peer only when its selectors are the same requirements
+ *   (SelectorsFullMatch) or empty. A representative peer is listed when what it gets differs from
+ *   the entire-cluster connections (exposure_map.go addConnToExposureMap).
+ * - Named ports towards peers not in the input stay names (`TCP http`; a network-policy API named
+ *   port has no protocol: ` http`); ingress entire-cluster names resolve on the workload's own
+ *   container ports (pod.go UpdatePodXgressExposureToEntireClusterData).
+ *
+ * Computed only when asked: nothing here runs during the connectivity analysis itself.
+ */
+import { Engine } from './engine';
+import { Direction, Peer, RuleModel, WrittenPort, WrittenRule, WrittenSelectorPeer } from './model';
+import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
+import { FocusConnection } from './focus';
+import { LabelSelector } from '../wire/kubernetes/meta';
+import { NAMESPACE_NAME_LABEL } from '../wire/labels';
+
+/** Connections with named ports kept as names (per protocol; `''`: the container port's protocol). */
+export class ExposureConn {
+  static readonly EMPTY = new ExposureConn(ConnSet.EMPTY, new Map(), false);
+
+  static all(universe: string[]): ExposureConn {
+    return new ExposureConn(ConnSet.all(universe), new Map(), true);
+  }
+
+  static of(set: ConnSet): ExposureConn {
+    return set.isEmpty() ? ExposureConn.EMPTY : new ExposureConn(set, new Map(), false);
+  }
+
+  /**
+   * @param allNamed every named port too (the set came from "all connections"): names are then
+   * covered and not listed
+   */
+  constructor(readonly set: ConnSet, readonly named: ReadonlyMap<string, ReadonlySet<string>>, readonly allNamed: boolean) {}
+
+  isEmpty(): boolean {
+    return this.set.isEmpty() && !this.allNamed && this.named.size === 0;
+  }
+
+  union(o: ExposureConn): ExposureConn {
+    if (o.isEmpty()) return this;
+    if (this.isEmpty()) return o;
+    return new ExposureConn(this.set.union(o.set), mergeNamed(this.named, o.named, (a, b) => a || b), this.allNamed || o.allNamed);
+  }
+
+  subtract(o: ExposureConn): ExposureConn {
+    if (o.isEmpty() || this.isEmpty()) return this;
+    const named = o.allNamed ? new Map() : mergeNamed(this.named, o.named, (a, b) => a && !b);
+    return new ExposureConn(this.set.subtract(o.set), named, this.allNamed && !o.allNamed);
+  }
+
+  intersect(o: ExposureConn): ExposureConn {
+    const named = this.allNamed ? o.named : o.allNamed ? this.named : mergeNamed(this.named, o.named, (a, b) => a && b);
+    return new ExposureConn(this.set.intersect(o.set), named, this.allNamed && o.allNamed);
+  }
+
+  /** The focus connection when this allows all of it. */
+  contains(c: FocusConnection): boolean {
+    return this.set.contains(c.protocol, c.port);
+  }
+
+  /** Named ports resolved on the workload's container ports (a name without a container port stays a name). */
+  resolveOn(w: Peer): ExposureConn {
+    if (!this.named.size) return this;
+    let set = this.set;
+    const named = new Map<string, Set<string>>();
+    for (const [protocol, names] of this.named) {
+      for (const n of names) {
+        const cp = w.workload?.ports.find((p) => p.name === n);
+        if (cp && cp.port >= PORT_MIN) set = set.union(ConnSet.of(protocol || cp.protocol, [[cp.port, cp.port]]));
+        else named.set(protocol, (named.get(protocol) ?? new Set()).add(n));
+      }
+    }
+    return new ExposureConn(set, named, this.allNamed);
+  }
+
+  /** netpol-analyzer ConnectionSet.String(): protocol groups sorted, numbers then names (sorted) per protocol. */
+  toString(universe: string[]): string {
+    if (this.set.isAll(universe)) return 'All Connections';
+    if (this.isEmpty()) return 'No Connections';
+    const groups = new Map<string, string[]>();
+    for (const [p, iv] of this.set.protocols) groups.set(p, [iv.map(([s, e]) => (s === e ? `${s}` : `${s}-${e}`)).join(',')]);
+    if (!this.allNamed) {
+      for (const [p, names] of this.named) groups.set(p, [...(groups.get(p) ?? []), ...[...names].sort()]);
+    }
+    return [...groups.entries()].map(([p, parts]) => `${p} ${parts.join(',')}`).sort().join(',');
+  }
+}
+
+function mergeNamed(a: ReadonlyMap<string, ReadonlySet<string>>, b: ReadonlyMap<string, ReadonlySet<string>>,
+  keep: (inA: boolean, inB: boolean) => boolean): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const p of new Set([...a.keys(), ...b.keys()])) {
+    const names = new Set<string>();
+    for (const n of new Set([...(a.get(p) ?? []), ...(b.get(p) ?? [])])) if (keep(!!a.get(p)?.has(n), !!b.get(p)?.has(n))) names.add(n);
+    if (names.size) out.set(p, names);
+  }
+  return out;
+}
+
+/** The connections of written ports, named ports kept as names. */
+function writtenConn(ports: readonly WrittenPort[] | undefined, universe: string[]): ExposureConn {
+  if (!ports) return ExposureConn.all(universe);
+  let set = ConnSet.EMPTY;
+  const named = new Map<string, Set<string>>();
+  for (const p of ports) {
+    if (p.named !== undefined) named.set(p.protocol ?? '', (named.get(p.protocol ?? '') ?? new Set()).add(p.named));
+    else set = set.union(ConnSet.of(p.protocol ?? 'TCP', [[p.start ?? PORT_MIN, p.end ?? PORT_MAX]]));
+  }
+  return new ExposureConn(set, named, false);
+}
+
+// ---- label selectors compared as netpol-analyzer compares them
+
+interface SelectorRequirement { key: string; op: string; values: string[] }
+
+function requirements(sel: LabelSelector): SelectorRequirement[] {
+  const reqs: SelectorRequirement[] = Object.entries(sel.matchLabels ?? {}).map(([key, v]) => ({ key, op: '=', values: [String(v ?? '')] }));
+  for (const e of sel.matchExpressions ?? []) {
+    const values = (e.values ?? []).map(String);
+    // an In with one value is the same requirement as matchLabels (representative_selectors.go replaceStringOfRequirementWithInOpAndSingleValue)
+    reqs.push({ key: e.key, op: e.operator === 'In' && values.length === 1 ? '=' : e.operator, values });
+  }
+  return reqs;
+}
+
+/** k8s.io/apimachinery labels.Requirement String() of each requirement (values sorted), sorted. */
+function canonical(sel: LabelSelector | undefined): string {
+  if (!sel) return '';
+  return requirements(sel).map((r) => {
+    const v = [...r.values].sort();
+    switch (r.op) {
+      case '=': return `${r.key}=${v[0]}`;
+      case 'In': return `${r.key} in (${v.join(',')})`;
+      case 'NotIn': return `${r.key} notin (${v.join(',')})`;
+      case 'Exists': return r.key;
+      default: return `!${r.key}`;
+    }
+  }).sort().join(',');
+}
+
+function isEmptySelector(sel: LabelSelector | undefined): boolean {
+  return !!sel && !Object.keys(sel.matchLabels ?? {}).length && !(sel.matchExpressions ?? []).length;
+}
+
+/** SelectorsFullMatch: an empty rule selector matches everything; otherwise the same requirements (a nil selector has none and matches nothing). */
+function fullMatch(rule: LabelSelector, rep: LabelSelector | undefined): boolean {
+  if (isEmptySelector(rule)) return true;
+  return rep !== undefined && canonical(rule) === canonical(rep);
+}
+
+/** doesRuleSelectAllNamespaces: an empty namespace selector with no or an empty pod selector. */
+function selectsAllNamespaces(p: WrittenSelectorPeer): boolean {
+  return isEmptySelector(p.namespaceSelector) && (!p.podSelector || isEmptySelector(p.podSelector));
+}
+
+/** A peer inferred from a rule selector: pods or namespaces that may exist beyond the input. */
+export interface RepresentativePeer {
+  /** Never undefined: a NetworkPolicy peer without namespace selector pins the policy's namespace by name. */
+  readonly namespaceSelector: LabelSelector;
+  /** undefined: every pod. */
+  readonly podSelector?: LabelSelector;
+  /** The policy's namespace, for a NetworkPolicy peer without namespace selector ('' otherwise). */
+  readonly namespace: string;
+  readonly key: string;
+}
+
+/** Does the rule (selector peers as written) match the representative peer? (netpols_common.go checkSelectorsMatchForPeer, adminnetpol.go doesPodsFieldMatchPeer) */
+function ruleMatchesRepresentative(w: WrittenRule, rep: RepresentativePeer): boolean {
+  if (w.anyPeer) return true;
+  return w.selectorPeers.some((p) => selectorPeerMatches(p, rep, w.policyNamespace));
+}
+
+function selectorPeerMatches(p: WrittenSelectorPeer, rep: RepresentativePeer, policyNamespace: string | undefined): boolean {
+  const ns = p.namespaceSelector ? fullMatch(p.namespaceSelector, rep.namespaceSelector) : policyNamespace === rep.namespace;
+  return ns && (!p.podSelector || fullMatch(p.podSelector, rep.podSelector));
+}
+
+function ruleSelectsEntireCluster(w: WrittenRule): boolean {
+  return w.anyPeer || w.selectorPeers.some(selectsAllNamespaces);
+}
+
+/** Representative peers of the enforced policies' rules, deduplicated, minus those a workload of the input matches. */
+export function representativePeers(engine: Engine): RepresentativePeer[] {
+  const found = new Map<string, RepresentativePeer>();
+  const add = (nsSel: LabelSelector | undefined, podSel: LabelSelector | undefined, policyNamespace: string | undefined) => {
+    // a NetworkPolicy peer without namespace selector: the policy's namespace, by name (resources.go addRepresentativePod)
+    const namespace = !nsSel && policyNamespace !== undefined ? policyNamespace : '';
+    const namespaceSelector = nsSel ?? (namespace ? { matchLabels: { [NAMESPACE_NAME_LABEL]: namespace } } : {});
+    const key = `${canonical(namespaceSelector)}/${canonical(podSel)}`;
+    if (!found.has(key)) found.set(key, { namespaceSelector, podSelector: podSel, namespace, key });
+  };
+  for (const p of engine.policies) {
+    for (const r of p.rules) {
+      const w = r.written;
+      if (!w || w.anyPeer) continue;
+      // a NetworkPolicy rule that selects every namespace gives no representative peer (netpol.go returns at it)
+      if (w.policyNamespace !== undefined && w.selectorPeers.some(selectsAllNamespaces)) continue;
+      for (const sp of w.selectorPeers) if (!selectsAllNamespaces(sp)) add(sp.namespaceSelector, sp.podSelector, w.policyNamespace);
+    }
+  }
+  const onlyLabels = (s: LabelSelector) => !(s.matchExpressions ?? []).length && Object.keys(s.matchLabels ?? {}).length > 0;
+  const within = (labels: Record<string, string> | undefined, want: Record<string, string>) => Object.entries(want).every(([k, v]) => labels?.[k] === v);
+  return [...found.values()].filter((rep) => {
+    const pod = rep.podSelector;
+    if (!pod || !onlyLabels(pod) || !onlyLabels(rep.namespaceSelector)) return true;
+    return !engine.workloadPeers.some((w) => within(w.labels as any, pod.matchLabels as any) && within(w.nsLabels as any, rep.namespaceSelector.matchLabels as any));
+  }).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** How a representative peer is written: `ns/[pod with {...}]`, `[namespace with {...}]/[all pods]`, `[all namespaces]/...` (conns_formatter.go). */
+export function representativeName(rep: RepresentativePeer): string {
+  return `${namespaceText(rep.namespaceSelector)}/${podText(rep.podSelector)}`;
+}
+
+function namespaceText(sel: LabelSelector): string {
+  const ml = sel.matchLabels ?? {};
+  if (Object.keys(ml).length === 1 && ml[NAMESPACE_NAME_LABEL] !== undefined && !(sel.matchExpressions ?? []).length) return ml[NAMESPACE_NAME_LABEL];
+  return isEmptySelector(sel) ? '[all namespaces]' : `[namespace with {${selectorText(sel)}}]`;
+}
+
+function podText(sel: LabelSelector | undefined): string {
+  return !sel || isEmptySelector(sel) ? '[all pods]' : `[pod with {${selectorText(sel)}}]`;
+}
+
+/** A selector as the exposure report writes it, `{}` when empty or absent. */
+export function selectorDisplay(sel: LabelSelector | undefined): string {
+  return `{${sel ? selectorText(sel) : ''}}`;
+}
+
+/** writeLabelSelectorAsString: matchLabels as `k=v` sorted, then each expression as Go prints the struct, sorted. */
+function selectorText(sel: LabelSelector): string {
+  const parts: string[] = [];
+  const ml = Object.keys(sel.matchLabels ?? {}).sort().map((k) => `${k}=${sel.matchLabels![k]}`);
+  if (ml.length) parts.push(ml.join(','));
+  const me = (sel.matchExpressions ?? []).map((e) => `{Key:${e.key},Operator:${e.operator},Values:[${(e.values ?? []).join(' ')}],}`).sort();
+  if (me.length) parts.push(me.join(','));
+  return parts.join(',');
+}
+
+// ---- the exposure of one workload
+
+/** One line of a workload's exposure: the peer beyond the input and what it may get. */
+export interface ExposureItem {
+  /** `entire-cluster`, a representative peer name, or an address range `a-b[External]` from the connection list. */
+  readonly peer: string;
+  readonly kind: 'entire-cluster' | 'representative' | 'external';
+  readonly representative?: RepresentativePeer;
+  /** The connections (text): `All Connections`, `TCP 80,UDP 53`, `TCP http`, `No Connections` for an exception to entire-cluster. */
+  readonly conn: string;
+}
+
+export interface WorkloadExposureResult {
+  readonly workload: Peer;
+  /** undefined: the direction was not analysed (focus direction) */
+  readonly ingressProtected: boolean;
+  readonly egressProtected: boolean;
+  readonly ingress: ExposureItem[];
+  readonly egress: ExposureItem[];
+}
+
+export interface ExposureOptions {
+  readonly workloads: Peer[];
+  readonly directions: Direction[];
+  readonly focusConn?: FocusConnection;
+  /** Connection-list lines to and from addresses outside the cluster (the report's, after focus). */
+  readonly externalConns: { src: Peer; dst: Peer; conn: string }[];
+}
+
+/**
+ * The exposure of each workload (netpol-analyzer buildExposedPeerListFromExposureMaps): only
+ * workloads with something to say are returned, sorted by id.
+ */
+export function computeExposure(engine: Engine, o: ExposureOptions): WorkloadExposureResult[] {
+  const u = engine.universe;
+  const reps = representativePeers(engine);
+  const out: WorkloadExposureResult[] = [];
+  const focusOnly = (c: ExposureConn) => (o.focusConn ? (c.contains(o.focusConn) ? ExposureConn.of(ConnSet.of(o.focusConn.protocol, [[o.focusConn.port, o.focusConn.port]])) : undefined) : c);
+  for (const w of o.workloads) {
+    const res = { ingress: [] as ExposureItem[], egress: [] as ExposureItem[], ingressProtected: true, egressProtected: true };
+    let listed = false;
+    for (const dir of o.directions) {
+      const side = engine.sideRules(dir, w);
+      const isProtected = !!side && (side.isolatedBy.length > 0 || side.admin.length > 0 || side.baseline.length > 0);
+      const items = res[dir];
+      if (!isProtected) {
+        res[`${dir}Protected`] = false;
+        items.push({ peer: 'entire-cluster', kind: 'entire-cluster', conn: 'All Connections' });
+        listed = true;
+        continue;
+      }
+      // entire-cluster: the rules that select every namespace, named ports kept (ingress: resolved on w)
+      let cluster = fold(engine, dir, w, (r) => !!r.written && ruleSelectsEntireCluster(r.written), (r) => writtenConn(r.written?.ports, u));
+      if (dir === 'ingress') cluster = cluster.resolveOn(w);
+      const shownCluster = cluster.isEmpty() ? undefined : focusOnly(cluster);
+      if (shownCluster) {
+        items.push({ peer: 'entire-cluster', kind: 'entire-cluster', conn: shownCluster.toString(u) });
+        listed = true;
+      }
+      for (const rep of reps) {
+        let c = representativeConn(engine, dir, w, rep);
+        if (o.focusConn) {
+          const f = focusOnly(c);
+          if (!f) continue;
+          c = f;
+        }
+        // listed only when it differs from the entire-cluster connections (exposure_map.go connectionEqualsEntireClusterConn)
+        const general = cluster.isEmpty() ? undefined : (o.focusConn && shownCluster ? shownCluster : cluster);
+        if (general ? c.toString(u) === general.toString(u) : c.isEmpty()) continue;
+        items.push({ peer: representativeName(rep), kind: 'representative', representative: rep, conn: c.toString(u) });
+        listed = true;
+      }
+    }
+    if (!listed) continue;
+    // the connection list's lines with addresses outside the cluster join every exposed workload's sections
+    for (const e of o.externalConns) {
+      if (e.dst === w && e.src.type === 'external') res.ingress.push({ peer: e.src.id, kind: 'external', conn: e.conn });
+      if (e.src === w && e.dst.type === 'external') res.egress.push({ peer: e.dst.id, kind: 'external', conn: e.conn });
+    }
+    out.push({ workload: w, ...res });
+  }
+  return out;
+}
+
+/**
+ * One side as the engine evaluates it (engine.ts tieredResultOf), for a remote peer given by a rule
+ * predicate: Admin rules first match, then the NetworkPolicy tier (when it isolates) or the Baseline
+ * tier, connections from `connOf`.
+ */
+function fold(engine: Engine, dir: Direction, subject: Peer, matches: (r: RuleModel) => boolean, connOf: (r: RuleModel) => ExposureConn): ExposureConn {
+  const side = engine.sideRules(dir, subject);
+  const all = ExposureConn.all(engine.universe);
+  if (!side) return all;
+  return foldRules(all, side.isolatedBy.length > 0, side.admin, side.rules, side.baseline, matches, connOf);
+}
+
+function foldRules(all: ExposureConn, isolated: boolean, admin: RuleModel[], rules: RuleModel[], baseline: RuleModel[],
+  matches: (r: RuleModel) => boolean, connOf: (r: RuleModel) => ExposureConn): ExposureConn {
+  let done = ExposureConn.EMPTY;
+  let allowed = ExposureConn.EMPTY;
+  let decided = ExposureConn.EMPTY;
+  for (const r of admin) {
+    if (!matches(r)) continue;
+    const c = connOf(r);
+    const fresh = c.subtract(done);
+    done = done.union(c);
+    if (r.action === 'allow') allowed = allowed.union(fresh);
+    if (r.action !== 'pass') decided = decided.union(fresh);
+  }
+  let below: ExposureConn;
+  if (isolated) {
+    below = ExposureConn.EMPTY;
+    for (const r of rules) if (!r.deny && matches(r)) below = below.union(connOf(r));
+    for (const r of rules) if (r.deny && matches(r)) below = below.subtract(connOf(r));
+  } else {
+    let bDone = ExposureConn.EMPTY;
+    let bDeny = ExposureConn.EMPTY;
+    for (const r of baseline) {
+      if (!matches(r)) continue;
+      const c = connOf(r);
+      const fresh = c.subtract(bDone);
+      bDone = bDone.union(c);
+      if (r.action === 'deny') bDeny = bDeny.union(fresh);
+    }
+    below = all.subtract(bDeny);
+  }
+  return allowed.union(below.subtract(decided));
+}
+
+/**
+ * What a workload may exchange with a representative peer in a direction: the workload's side
+ * (its rules matching the representative peer) and the representative peer's own side (the
+ * network-policy API policies whose subject it matches; no NetworkPolicy selects it, netpol.go Selects).
+ */
+function representativeConn(engine: Engine, dir: Direction, w: Peer, rep: RepresentativePeer): ExposureConn {
+  const u = engine.universe;
+  const all = ExposureConn.all(u);
+  // towards the representative peer named ports stay names; towards w they resolve on w's container ports
+  const towardsRep = (r: RuleModel) => writtenConn(r.written?.ports, u);
+  const towardsW = (r: RuleModel) => (r.written && !r.written.ports ? all : ExposureConn.of(r.conn(w)));
+  const matchesRep = (r: RuleModel) => !!r.written && ruleMatchesRepresentative(r.written, rep);
+  const own = fold(engine, dir, w, matchesRep, dir === 'egress' ? towardsRep : towardsW);
+  if (own.isEmpty()) return own;
+  // the representative peer's side: ingress when w sends to it, egress when it sends to w
+  const repDir: Direction = dir === 'egress' ? 'ingress' : 'egress';
+  const admin: RuleModel[] = [];
+  const baseline: RuleModel[] = [];
+  for (const p of engine.tierPolicies) {
+    const s = p.writtenSubject;
+    if (!s || !(s.podSelector ? fullMatch(s.namespaceSelector ?? {}, rep.namespaceSelector) && fullMatch(s.podSelector, rep.podSelector) : fullMatch(s.namespaceSelector ?? {}, rep.namespaceSelector))) continue;
+    for (const r of p.rules) if (r.direction === repDir) (p.tier === 'admin' ? admin : baseline).push(r);
+  }
+  if (!admin.length && !baseline.length) return own;
+  const theirs = foldRules(all, false, admin, [], baseline, (r) => r.matchPeer(w), dir === 'egress' ? towardsRep : towardsW);
+  return own.intersect(theirs);
+}
