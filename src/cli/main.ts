@@ -31,6 +31,8 @@ export type { CliIo } from './output';
 
 const FORMATS = ['txt', 'json', 'md', 'csv', 'dot', 'mermaid', 'svg'];
 const DIFF_FORMATS = ['txt', 'md', 'csv', 'json', 'dot', 'svg'];
+/** Formats of the exposure report (netpol-analyzer's with --exposure, dot and svg excepted: not drawn yet). */
+const EXPOSURE_FORMATS = ['txt', 'json', 'md', 'csv'];
 
 /** Prints the diagnostics (file names mapped, lines prefixed); returns the exit code they call for. */
 function reportLoad(a: ConnectivityAnalysis, io: CliIo, quiet: boolean, prefix = '', mapFile: (f: string) => string = (f) => f): ExitCode {
@@ -162,15 +164,23 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .description('list the allowed connections between workloads (netpol-analyzer connlist grammar)')
     .argument('<paths...>', 'YAML/JSON files or folders of manifests; - reads standard input')
     .option('-f, --format <format>', `output format: ${FORMATS.join('|')}`, 'txt')
-    .option('-o, --output <file>', 'write the report to this file instead of standard output')))
-    .action(async (paths: string[], opts: { format: string } & ReadFlags & FocusFlags) => {
+    .option('-o, --output <file>', 'write the report to this file instead of standard output')
+    .option('--exposure', 'also report what the policies open each workload to beyond the input (netpol-analyzer --exposure): '
+      + 'the entire cluster, namespaces and pods by labels, external ranges; Cilium policies: entities, CIDRs, FQDNs, selectors')))
+    .action(async (paths: string[], opts: { format: string; exposure?: boolean } & ReadFlags & FocusFlags) => {
       if (!FORMATS.includes(opts.format)) throw new UsageError(`--format "${opts.format}" is not supported; use one of ${FORMATS.join(', ')}`);
+      if (opts.exposure && !EXPOSURE_FORMATS.includes(opts.format)) {
+        throw new UsageError(`--format "${opts.format}" has no exposure report; with --exposure use one of ${EXPOSURE_FORMATS.join(', ')}`);
+      }
       const progress = new Progress(io);
       const a = analyzeFiles(paths, readOptions(opts), progress);
       code = reportLoad(a, io, !!opts.quiet);
       // the connections are computed before the report is written, under the progress line
       const count = a._computeConnections();
-      if (opts.format === 'svg') {
+      if (opts.exposure) {
+        progress.step('computing exposure');
+        await writeReport([a.formatExposure(opts.format as OutputFormat)], opts.output, progress);
+      } else if (opts.format === 'svg') {
         progress.step(`drawing ${count} connections`);
         const svg = await a.toSvg();
         await writeReport([svg], opts.output, progress);
