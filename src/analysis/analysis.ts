@@ -7,7 +7,7 @@ import { buildCluster } from './cluster';
 import { DeviationFinding, DEVIATION_IDS, deviationDiagnostics, findDeviations } from './deviations';
 import { Engine, ConnectionResult } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
-import { computeExposure, ExposureItem, selectorDisplay, WorkloadExposureResult } from './exposure';
+import { computeExposure, ExposureItem, isOutsidePeer, selectorDisplay, WorkloadExposureResult } from './exposure';
 import { Focus } from './focus';
 import { checkGraphSize, formatDot, formatMermaid, renderSvg } from './format/graph';
 import { connectionsToJson, csvChunks, formatCsv, formatJson, formatMarkdown, jsonChunks, markdownChunks } from './format/table';
@@ -435,7 +435,7 @@ export class ConnectivityAnalysis {
         workloads: this.engine.workloadPeers.filter((p) => !f || f.isFocusWorkload(p)),
         directions: f?.direction ? [f.direction] : ['ingress', 'egress'],
         focusConn: f?.conn,
-        externalConns: this.results().filter((c) => c.src.type === 'external' || c.dst.type === 'external').map((c) => ({ src: c.src, dst: c.dst, conn: c.conn.toString(u) })),
+        externalConns: this.results().filter((c) => isOutsidePeer(c.src) || isOutsidePeer(c.dst)).map((c) => ({ src: c.src, dst: c.dst, conn: c.conn.toString(u) })),
       });
     }
     return this.cachedExposure;

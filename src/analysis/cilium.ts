@@ -217,7 +217,8 @@ const NS_KEY = CILIUM_POD_NAMESPACE_KEY;
  * selects in every namespace, and, made only of negative requirements, identities that are not pods
  * too. The selector then selects the identities whose labels it matches (identity.ts).
  */
-function compileEndpointSelector(sel: EndpointSelector, f: string, sc: SelectorCtx, endpointSelector: boolean, entities?: Set<string>): Matcher {
+function compileEndpointSelector(sel: EndpointSelector, f: string, sc: SelectorCtx, endpointSelector: boolean, entities?: Set<string>,
+  applied?: Requirement[][]): Matcher {
   const cs: CompiledSelector = compileSelector(sel, f, stripSource);
   const keys = cs.keys();
   const reserved = keys.filter((k) => k.startsWith(`${CILIUM_RESERVED_SOURCE}:`));
@@ -237,6 +238,7 @@ function compileEndpointSelector(sel: EndpointSelector, f: string, sc: SelectorC
     extra.push({ key: CILIUM_CLUSTER_KEY, operator: 'In', values: [sc.clusterName] });
   }
   const full = extra.length ? new CompiledSelector([...cs.requirements, ...extra], selectorText([...cs.requirements, ...extra])) : cs;
+  applied?.push([...full.requirements]);
   return (peer: Peer) => full.matches(peer.ciliumLabels);
 }
 
@@ -332,9 +334,10 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
         let hasL3 = false;
         const eps: readonly EndpointSelector[] | undefined = rule[`${from}Endpoints`];
         const endpointMatchers: Matcher[] = [];
+        const appliedSelectors: Requirement[][] = [];
         if (eps !== undefined) {
           hasL3 = true;
-          eps.forEach((s, j) => endpointMatchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true, entities)));
+          eps.forEach((s, j) => endpointMatchers.push(compileEndpointSelector(s, `${f}.${from}Endpoints[${j}]`, sc, true, entities, appliedSelectors)));
           matchers.push(...endpointMatchers);
         }
         const reqs: readonly EndpointSelector[] | undefined = rule[`${from}Requires`];
@@ -455,6 +458,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
           staticConn,
           matchEndpoint: (p) => endpointMatchers.some((m) => m(p)),
           matchOther: hasL3 ? (p) => otherMatchers.some((m) => m(p)) : matchPeer,
+          ciliumWritten: { endpointSelectors: appliedSelectors, entities: ents ? ents.filter((e) => e !== 'none') : [], anyPeer: !hasL3 && (hasPorts || hasIcmp) },
         });
       });
     };

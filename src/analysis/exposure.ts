@@ -26,8 +26,9 @@ import { Engine } from './engine';
 import { Direction, Peer, RuleModel, WrittenPort, WrittenRule, WrittenSelectorPeer } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
 import { FocusConnection } from './focus';
+import { CompiledSelector, Requirement, selectorText as labelSelectorText } from './selectors';
 import { LabelSelector } from '../wire/kubernetes/meta';
-import { NAMESPACE_NAME_LABEL } from '../wire/labels';
+import { CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, NAMESPACE_NAME_LABEL } from '../wire/labels';
 
 /** Connections with named ports kept as names (per protocol; `''`: the container port's protocol). */
 export class ExposureConn {
@@ -258,7 +259,8 @@ function selectorText(sel: LabelSelector): string {
 export interface ExposureItem {
   /** `entire-cluster`, a representative peer name, or an address range `a-b[External]` from the connection list. */
   readonly peer: string;
-  readonly kind: 'entire-cluster' | 'representative' | 'external';
+  /** `entire-cluster`, `representative`, `selector` (Cilium), or the connection list's peer type: `external`, `entity`, `fqdn`, `group`, `service`. */
+  readonly kind: string;
   readonly representative?: RepresentativePeer;
   /** The connections (text): `All Connections`, `TCP 80,UDP 53`, `TCP http`, `No Connections` for an exception to entire-cluster. */
   readonly conn: string;
@@ -311,6 +313,17 @@ export function computeExposure(engine: Engine, o: ExposureOptions): WorkloadExp
         items.push({ peer: 'entire-cluster', kind: 'entire-cluster', conn: shownCluster.toString(u) });
         listed = true;
       }
+      // Cilium rules (cilium.ts ciliumWritten): the peers they name that may lie beyond the input
+      for (const item of ciliumItems(engine, side.rules, w)) {
+        let shown = focusOnly(item.c);
+        if (!shown) continue;
+        const at = items.findIndex((i) => i.peer === item.peer);
+        if (at >= 0 && shownCluster) shown = shownCluster.union(shown);
+        const entry = { peer: item.peer, kind: item.kind, conn: shown.toString(u) };
+        if (at >= 0) items[at] = entry;
+        else items.push(entry);
+        listed = true;
+      }
       for (const rep of reps) {
         let c = representativeConn(engine, dir, w, rep);
         if (o.focusConn) {
@@ -326,14 +339,75 @@ export function computeExposure(engine: Engine, o: ExposureOptions): WorkloadExp
       }
     }
     if (!listed) continue;
-    // the connection list's lines with addresses outside the cluster join every exposed workload's sections
+    // the connection list's lines with peers outside the cluster join every exposed workload's
+    // sections: address ranges (netpol-analyzer), and Cilium entities, FQDNs, groups and Services without selector
     for (const e of o.externalConns) {
-      if (e.dst === w && e.src.type === 'external') res.ingress.push({ peer: e.src.id, kind: 'external', conn: e.conn });
-      if (e.src === w && e.dst.type === 'external') res.egress.push({ peer: e.dst.id, kind: 'external', conn: e.conn });
+      if (e.dst === w && OUTSIDE_TYPES.includes(e.src.type)) res.ingress.push({ peer: e.src.id, kind: e.src.type === 'external' ? 'external' : e.src.type, conn: e.conn });
+      if (e.src === w && OUTSIDE_TYPES.includes(e.dst.type)) res.egress.push({ peer: e.dst.id, kind: e.dst.type === 'external' ? 'external' : e.dst.type, conn: e.conn });
     }
     out.push({ workload: w, ...res });
   }
   return out;
+}
+
+/** Peers of the connection list that stand for something outside the input's workloads. */
+const OUTSIDE_TYPES: string[] = ['external', 'entity', 'fqdn', 'group', 'service'];
+
+/** Is the peer one of those (an address range, a Cilium entity, an FQDN, a group, a Service without selector)? */
+export function isOutsidePeer(p: Peer): boolean {
+  return OUTSIDE_TYPES.includes(p.type);
+}
+
+interface CiliumItem {
+  readonly peer: string;
+  readonly kind: 'entire-cluster' | 'selector';
+  readonly c: ExposureConn;
+}
+
+/**
+ * The peers Cilium allow rules of a side name that may lie beyond the input (our grammar, README
+ * "Exposure analysis"): `entire-cluster` for rules without L3 peer (L4-only) and the `cluster` and
+ * `all` entities; `ns/[endpoints with {...}]`, `[namespace with {...}]/[endpoints with {...}]` or
+ * `[all namespaces]/[endpoints with {...}]` for endpoint selectors, as Cilium applies them, unless
+ * they are only `key=value` pairs in one namespace and a workload of the input matches them (as
+ * netpol-analyzer drops such representative peers). Deny rules are not subtracted: the
+ * connections are an upper bound of what such a peer may get, never less.
+ */
+function ciliumItems(engine: Engine, rules: RuleModel[], w: Peer): CiliumItem[] {
+  const byPeer = new Map<string, { kind: CiliumItem['kind']; c: ExposureConn }>();
+  const add = (peer: string, kind: CiliumItem['kind'], c: ExposureConn) => {
+    const prev = byPeer.get(peer);
+    byPeer.set(peer, { kind, c: prev ? prev.c.union(c) : c });
+  };
+  for (const r of rules) {
+    const cw = r.ciliumWritten;
+    if (!cw || r.deny) continue;
+    const c = ExposureConn.of(r.staticConn ?? r.conn(w));
+    if (c.isEmpty()) continue;
+    if (cw.anyPeer || cw.entities.some((e) => e === 'cluster' || e === 'all')) add('entire-cluster', 'entire-cluster', c);
+    for (const reqs of cw.endpointSelectors) {
+      const shown = reqs.filter((q) => !(q.key === CILIUM_CLUSTER_KEY && q.operator === 'In' && q.values.length === 1 && q.values[0] === engine.semantics.agent.clusterName));
+      if (shown.length === 1 && shown[0].key === CILIUM_POD_NAMESPACE_KEY && shown[0].operator === 'Exists') {
+        add('entire-cluster', 'entire-cluster', c);
+        continue;
+      }
+      const pinned = shown.filter((q) => q.key === CILIUM_POD_NAMESPACE_KEY && q.operator === 'In' && q.values.length === 1);
+      const onlyPairs = shown.every((q) => q.operator === 'In' && q.values.length === 1);
+      const podReqs = shown.filter((q) => q.key !== CILIUM_POD_NAMESPACE_KEY && !q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX));
+      if (onlyPairs && pinned.length && podReqs.length && engine.workloadPeers.some((p) => new CompiledSelector(shown, '').matches(p.ciliumLabels))) continue;
+      add(ciliumSelectorName(shown), 'selector', c);
+    }
+  }
+  return [...byPeer.entries()].map(([peer, v]) => ({ peer, kind: v.kind, c: v.c }));
+}
+
+/** `ns/[endpoints with {app=web}]`, `[namespace with {team=payments}]/[all endpoints]`, `[all namespaces]/[endpoints with {...}]`. */
+function ciliumSelectorName(reqs: readonly Requirement[]): string {
+  const nsName = reqs.find((q) => q.key === CILIUM_POD_NAMESPACE_KEY && q.operator === 'In' && q.values.length === 1);
+  const nsLabels = reqs.filter((q) => q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX)).map((q) => ({ ...q, key: q.key.slice(CILIUM_NAMESPACE_LABELS_PREFIX.length) }));
+  const rest = reqs.filter((q) => q !== nsName && !q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX) && !(q.key === CILIUM_POD_NAMESPACE_KEY && q.operator === 'Exists'));
+  const ns = nsName ? nsName.values[0] : nsLabels.length ? `[namespace with {${labelSelectorText(nsLabels)}}]` : '[all namespaces]';
+  return `${ns}/${rest.length ? `[endpoints with {${labelSelectorText(rest)}}]` : '[all endpoints]'}`;
 }
 
 /**

@@ -4,7 +4,7 @@
 import { NodeInfo, SourceRef, Workload } from './cluster';
 import { IpRange, IpSet } from './ipranges';
 import { ConnSet } from './ports';
-import { Labels } from './selectors';
+import { Labels, Requirement } from './selectors';
 import { Semantics } from './semantics';
 import { LabelSelector } from '../wire/kubernetes/meta';
 
@@ -71,6 +71,18 @@ export interface RuleModel {
   readonly action?: TierAction;
   /** The rule as written, for exposure analysis (exposure.ts); unset for rules it does not read (Cilium). */
   readonly written?: WrittenRule;
+  /** A Cilium rule's L3 peers that may reach beyond the input, for exposure analysis (exposure.ts). */
+  readonly ciliumWritten?: CiliumWrittenRule;
+}
+
+/** The L3 peers of a Cilium rule that exposure analysis reports (exposure.ts). */
+export interface CiliumWrittenRule {
+  /** `fromEndpoints`/`toEndpoints` as Cilium applies them (the policy's namespace or Exists, and the cluster, added). */
+  readonly endpointSelectors: readonly (readonly Requirement[])[];
+  /** `fromEntities`/`toEntities`. */
+  readonly entities: readonly string[];
+  /** No L3 peer, but ports or ICMP: the rule applies to every peer. */
+  readonly anyPeer: boolean;
 }
 
 /** A pod/namespace selector pair of a rule peer as written (undefined: the field is absent). */
