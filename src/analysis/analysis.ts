@@ -11,7 +11,7 @@ import { computeExposure, ExposureItem, isOutsidePeer, selectorDisplay, Workload
 import { Focus } from './focus';
 import { checkGraphSize, formatDot, formatMermaid, renderSvg } from './format/graph';
 import { connectionsToJson, csvChunks, formatCsv, formatJson, formatMarkdown, jsonChunks, markdownChunks } from './format/table';
-import { formatExposureCsv, formatExposureJson, formatExposureMarkdown, formatExposureTxt } from './format/exposure';
+import { formatExposureCsv, formatExposureDot, formatExposureJson, formatExposureMarkdown, formatExposureTxt } from './format/exposure';
 import { formatTxt, txtChunks } from './format/txt';
 import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
@@ -466,7 +466,8 @@ export class ConnectivityAnalysis {
 
   /**
    * The connection list followed by the exposure analysis, in netpol-analyzer's `--exposure`
-   * grammar: `txt`, `json`, `csv` or `md` (netpol-analyzer also draws dot; this library does not yet).
+   * grammar: `txt`, `json`, `csv`, `md` or `dot` (`svg`: `exposureSvg()`). Mermaid has none
+   * (netpol-analyzer has no mermaid output).
    */
   public formatExposure(format: OutputFormat): string {
     const args = [this.results(), this.exposureResults(), this.engine.universe, this.focus?.conn?.text] as const;
@@ -479,9 +480,19 @@ export class ConnectivityAnalysis {
         return formatExposureCsv(...args);
       case OutputFormat.MD:
         return formatExposureMarkdown(...args);
+      case OutputFormat.DOT:
+        return formatExposureDot(this.results(), this.exposureResults(), this.engine.universe, this.graphWorkloads());
+      case OutputFormat.SVG:
+        throw new QueryError('format: the svg exposure graph is drawn asynchronously; call exposureSvg() (the CLI does)');
       default:
-        throw new QueryError(`format: "${format}" has no exposure report; use txt, json, csv or md`);
+        throw new QueryError(`format: "${format}" has no exposure report; use txt, json, csv, md, dot or svg`);
     }
+  }
+
+  /** The exposure dot graph drawn as SVG by Graphviz (as `toSvg()`; throws when the graph is too large to read). */
+  public async exposureSvg(): Promise<string> {
+    checkGraphSize(this.results(), this.graphWorkloads(), 'svg');
+    return renderSvg(this.formatExposure(OutputFormat.DOT));
   }
 
   /** Is the connection allowed? (all of the asked protocol/port; any connection when none is given) */

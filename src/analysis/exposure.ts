@@ -225,17 +225,27 @@ export function representativePeers(engine: Engine): RepresentativePeer[] {
 
 /** How a representative peer is written: `ns/[pod with {...}]`, `[namespace with {...}]/[all pods]`, `[all namespaces]/...` (conns_formatter.go). */
 export function representativeName(rep: RepresentativePeer): string {
-  return `${namespaceText(rep.namespaceSelector)}/${podText(rep.podSelector)}`;
+  const [ns, pod] = representativeLabels(rep);
+  return `${ns === namespaceName(rep.namespaceSelector) ? ns : `[${ns}]`}/[${pod}]`;
+}
+
+/** The namespace and pod texts without brackets (conns_formatter.go getRepresentativeNamespaceString with txtOutFlag false). */
+function representativeLabels(rep: RepresentativePeer): [string, string] {
+  return [namespaceName(rep.namespaceSelector) ?? namespaceText(rep.namespaceSelector), podText(rep.podSelector)];
+}
+
+/** The namespace name a selector of only `kubernetes.io/metadata.name` names. */
+function namespaceName(sel: LabelSelector): string | undefined {
+  const ml = sel.matchLabels ?? {};
+  return Object.keys(ml).length === 1 && ml[NAMESPACE_NAME_LABEL] !== undefined && !(sel.matchExpressions ?? []).length ? ml[NAMESPACE_NAME_LABEL] : undefined;
 }
 
 function namespaceText(sel: LabelSelector): string {
-  const ml = sel.matchLabels ?? {};
-  if (Object.keys(ml).length === 1 && ml[NAMESPACE_NAME_LABEL] !== undefined && !(sel.matchExpressions ?? []).length) return ml[NAMESPACE_NAME_LABEL];
-  return isEmptySelector(sel) ? '[all namespaces]' : `[namespace with {${selectorText(sel)}}]`;
+  return isEmptySelector(sel) ? 'all namespaces' : `namespace with {${selectorText(sel)}}`;
 }
 
 function podText(sel: LabelSelector | undefined): string {
-  return !sel || isEmptySelector(sel) ? '[all pods]' : `[pod with {${selectorText(sel)}}]`;
+  return !sel || isEmptySelector(sel) ? 'all pods' : `pod with {${selectorText(sel)}}`;
 }
 
 /** A selector as the exposure report writes it, `{}` when empty or absent. */
@@ -262,6 +272,8 @@ export interface ExposureItem {
   /** `entire-cluster`, `representative`, `selector` (Cilium), or the connection list's peer type: `external`, `entity`, `fqdn`, `group`, `service`. */
   readonly kind: string;
   readonly representative?: RepresentativePeer;
+  /** Representative peers and Cilium selectors: the namespace and pod texts without brackets, as the dot graph labels them. */
+  readonly graphLabels?: [string, string];
   /** The connections (text): `All Connections`, `TCP 80,UDP 53`, `TCP http`, `No Connections` for an exception to entire-cluster. */
   readonly conn: string;
 }
@@ -319,7 +331,7 @@ export function computeExposure(engine: Engine, o: ExposureOptions): WorkloadExp
         if (!shown) continue;
         const at = items.findIndex((i) => i.peer === item.peer);
         if (at >= 0 && shownCluster) shown = shownCluster.union(shown);
-        const entry = { peer: item.peer, kind: item.kind, conn: shown.toString(u) };
+        const entry = { peer: item.peer, kind: item.kind, graphLabels: item.graphLabels, conn: shown.toString(u) };
         if (at >= 0) items[at] = entry;
         else items.push(entry);
         listed = true;
@@ -334,7 +346,7 @@ export function computeExposure(engine: Engine, o: ExposureOptions): WorkloadExp
         // listed only when it differs from the entire-cluster connections (exposure_map.go connectionEqualsEntireClusterConn)
         const general = cluster.isEmpty() ? undefined : (o.focusConn && shownCluster ? shownCluster : cluster);
         if (general ? c.toString(u) === general.toString(u) : c.isEmpty()) continue;
-        items.push({ peer: representativeName(rep), kind: 'representative', representative: rep, conn: c.toString(u) });
+        items.push({ peer: representativeName(rep), kind: 'representative', representative: rep, graphLabels: representativeLabels(rep), conn: c.toString(u) });
         listed = true;
       }
     }
@@ -362,6 +374,7 @@ interface CiliumItem {
   readonly peer: string;
   readonly kind: 'entire-cluster' | 'selector';
   readonly c: ExposureConn;
+  readonly graphLabels?: [string, string];
 }
 
 /**
@@ -374,10 +387,10 @@ interface CiliumItem {
  * connections are an upper bound of what such a peer may get, never less.
  */
 function ciliumItems(engine: Engine, rules: RuleModel[], w: Peer): CiliumItem[] {
-  const byPeer = new Map<string, { kind: CiliumItem['kind']; c: ExposureConn }>();
-  const add = (peer: string, kind: CiliumItem['kind'], c: ExposureConn) => {
+  const byPeer = new Map<string, { kind: CiliumItem['kind']; c: ExposureConn; graphLabels?: [string, string] }>();
+  const add = (peer: string, kind: CiliumItem['kind'], c: ExposureConn, graphLabels?: [string, string]) => {
     const prev = byPeer.get(peer);
-    byPeer.set(peer, { kind, c: prev ? prev.c.union(c) : c });
+    byPeer.set(peer, { kind, c: prev ? prev.c.union(c) : c, graphLabels });
   };
   for (const r of rules) {
     const cw = r.ciliumWritten;
@@ -395,19 +408,23 @@ function ciliumItems(engine: Engine, rules: RuleModel[], w: Peer): CiliumItem[] 
       const onlyPairs = shown.every((q) => q.operator === 'In' && q.values.length === 1);
       const podReqs = shown.filter((q) => q.key !== CILIUM_POD_NAMESPACE_KEY && !q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX));
       if (onlyPairs && pinned.length && podReqs.length && engine.workloadPeers.some((p) => new CompiledSelector(shown, '').matches(p.ciliumLabels))) continue;
-      add(ciliumSelectorName(shown), 'selector', c);
+      const labels = ciliumSelectorLabels(shown);
+      add(`${labels[2] ? labels[0] : `[${labels[0]}]`}/[${labels[1]}]`, 'selector', c, [labels[0], labels[1]]);
     }
   }
-  return [...byPeer.entries()].map(([peer, v]) => ({ peer, kind: v.kind, c: v.c }));
+  return [...byPeer.entries()].map(([peer, v]) => ({ peer, kind: v.kind, c: v.c, graphLabels: v.graphLabels }));
 }
 
-/** `ns/[endpoints with {app=web}]`, `[namespace with {team=payments}]/[all endpoints]`, `[all namespaces]/[endpoints with {...}]`. */
-function ciliumSelectorName(reqs: readonly Requirement[]): string {
+/**
+ * The texts of `ns/[endpoints with {app=web}]`, `[namespace with {team=payments}]/[all endpoints]`,
+ * `[all namespaces]/[endpoints with {...}]`: namespace, endpoints, and whether the namespace is a name.
+ */
+function ciliumSelectorLabels(reqs: readonly Requirement[]): [string, string, boolean] {
   const nsName = reqs.find((q) => q.key === CILIUM_POD_NAMESPACE_KEY && q.operator === 'In' && q.values.length === 1);
   const nsLabels = reqs.filter((q) => q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX)).map((q) => ({ ...q, key: q.key.slice(CILIUM_NAMESPACE_LABELS_PREFIX.length) }));
   const rest = reqs.filter((q) => q !== nsName && !q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX) && !(q.key === CILIUM_POD_NAMESPACE_KEY && q.operator === 'Exists'));
-  const ns = nsName ? nsName.values[0] : nsLabels.length ? `[namespace with {${labelSelectorText(nsLabels)}}]` : '[all namespaces]';
-  return `${ns}/${rest.length ? `[endpoints with {${labelSelectorText(rest)}}]` : '[all endpoints]'}`;
+  const ns = nsName ? nsName.values[0] : nsLabels.length ? `namespace with {${labelSelectorText(nsLabels)}}` : 'all namespaces';
+  return [ns, rest.length ? `endpoints with {${labelSelectorText(rest)}}` : 'all endpoints', !!nsName];
 }
 
 /**

@@ -31,8 +31,8 @@ export type { CliIo } from './output';
 
 const FORMATS = ['txt', 'json', 'md', 'csv', 'dot', 'mermaid', 'svg'];
 const DIFF_FORMATS = ['txt', 'md', 'csv', 'json', 'dot', 'svg'];
-/** Formats of the exposure report (netpol-analyzer's with --exposure, dot and svg excepted: not drawn yet). */
-const EXPOSURE_FORMATS = ['txt', 'json', 'md', 'csv'];
+/** Formats of the exposure report (netpol-analyzer's with --exposure; it has no mermaid). */
+const EXPOSURE_FORMATS = ['txt', 'json', 'md', 'csv', 'dot', 'svg'];
 
 /** Prints the diagnostics (file names mapped, lines prefixed); returns the exit code they call for. */
 function reportLoad(a: ConnectivityAnalysis, io: CliIo, quiet: boolean, prefix = '', mapFile: (f: string) => string = (f) => f): ExitCode {
@@ -179,7 +179,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       const count = a._computeConnections();
       if (opts.exposure) {
         progress.step('computing exposure');
-        await writeReport([a.formatExposure(opts.format as OutputFormat)], opts.output, progress);
+        await writeReport([opts.format === 'svg' ? await a.exposureSvg() : a.formatExposure(opts.format as OutputFormat)], opts.output, progress);
       } else if (opts.format === 'svg') {
         progress.step(`drawing ${count} connections`);
         const svg = await a.toSvg();

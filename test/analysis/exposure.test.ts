@@ -190,12 +190,19 @@ describe('formats', () => {
   });
 
   test('every format, as a snapshot', () => {
-    const out = Object.fromEntries([OutputFormat.TXT, OutputFormat.JSON, OutputFormat.CSV, OutputFormat.MD].map((f) => [f, a().formatExposure(f)]));
+    const out = Object.fromEntries([OutputFormat.TXT, OutputFormat.JSON, OutputFormat.CSV, OutputFormat.MD, OutputFormat.DOT].map((f) => [f, a().formatExposure(f)]));
     expect(out).toMatchSnapshot();
   });
 
+  test('dot: representative peers in a red group of their namespace, entire-cluster a diamond, exposure edges dashed', () => {
+    const dot = a().formatExposure(OutputFormat.DOT);
+    expect(dot).toContain('\tsubgraph "cluster_namespace with {team=payments}[namespace]" {\n\t\tcolor="red2"\n\t\tfontcolor="red2"\n\t\t"all pods_in_namespace with {team=payments}" [label="all pods" color="red2" fontcolor="red2"]\n');
+    expect(dot).toContain('\t"all pods_in_namespace with {team=payments}" -> "shop/db[Deployment]" [label="TCP 5432" color="darkorange2" fontcolor="darkgreen" weight=1 style=dashed]\n');
+    expect(dot).toContain('\t"shop/web[Deployment]" -> "entire-cluster" [label="UDP 53" color="darkorange4" fontcolor="darkgreen" weight=0.5 style=dashed]\n');
+  });
+
   test('formats netpol-analyzer has no exposure report for are refused', () => {
-    expect(() => a().formatExposure(OutputFormat.MERMAID)).toThrow(/format: "mermaid" has no exposure report; use txt, json, csv or md/);
+    expect(() => a().formatExposure(OutputFormat.MERMAID)).toThrow(/format: "mermaid" has no exposure report; use txt, json, csv, md, dot or svg/);
   });
 
   test('the exposure is computed only when asked', () => {

@@ -18,7 +18,7 @@ test('analyze --exposure: the connection list then the exposure sections, exit 0
   expect(r.out).toContain('shop/db[Deployment]  \t<= \t[namespace with {team=payments}]/[all pods] : TCP 5432\n');
 });
 
-test.each([['json', '"exposure_results"'], ['csv', 'Exposure Analysis Result:,,\n'], ['md', '## Exposure Analysis Result:\n']])('--exposure --format %s', async (format, marker) => {
+test.each([['json', '"exposure_results"'], ['csv', 'Exposure Analysis Result:,,\n'], ['md', '## Exposure Analysis Result:\n'], ['dot', '"entire-cluster" [label="entire-cluster" color="red2" fontcolor="red2" shape=diamond]']])('--exposure --format %s', async (format, marker) => {
   const r = await run(['analyze', fixture, '--exposure', '--format', format]);
   expect(r.code).toBe(0);
   expect(r.out).toContain(marker);
@@ -31,11 +31,18 @@ test('--exposure with the focus options: workloads, direction, connection', asyn
     + 'Exposure Analysis Result On TCP 5432:\nIngress Exposure:\nshop/db[Deployment] \t<= \t[namespace with {team=payments}]/[all pods]\n');
 });
 
-test.each(['dot', 'svg', 'mermaid'])('--exposure --format %s is a usage error (exit 2) naming the formats that have an exposure report', async (format) => {
-  const r = await run(['analyze', fixture, '--exposure', '--format', format]);
+test('--exposure --format mermaid is a usage error (exit 2): netpol-analyzer has no mermaid output', async () => {
+  const r = await run(['analyze', fixture, '--exposure', '--format', 'mermaid']);
   expect(r.code).toBe(2);
   expect(r.out).toBe('');
-  expect(r.err).toBe(`error: --format "${format}" has no exposure report; with --exposure use one of txt, json, md, csv\n`);
+  expect(r.err).toBe('error: --format "mermaid" has no exposure report; with --exposure use one of txt, json, md, csv, dot, svg\n');
+});
+
+test('--exposure --format svg draws the exposure graph', async () => {
+  const r = await run(['analyze', fixture, '--exposure', '--format', 'svg']);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^<\?xml|^<svg/);
+  expect(r.out).toContain('entire&#45;cluster');
 });
 
 test('--exposure with --focusworkload-peer is a usage error (exit 2): netpol-analyzer would drop the exposure silently', async () => {

@@ -6,6 +6,7 @@
  */
 import { ConnectionResult } from '../engine';
 import { WorkloadExposureResult } from '../exposure';
+import { Peer } from '../model';
 
 /** One line of a table: source, destination, connections (text). */
 interface Row {
@@ -128,4 +129,79 @@ export function formatExposureMarkdown(conns: ConnectionResult[], exposure: Work
   lines.push(subSection(s.egress.map((r) => row(r.src, r.dst, r.conn)), `### Egress Exposure:\n${head('src', 'dst')}\n`));
   lines.push(subSection(s.ingress.map((r) => row(r.dst, r.src, r.conn)), `### Ingress Exposure:\n${head('dst', 'src')}\n`));
   return lines.join('\n');
+}
+
+/** Go's %q for the ASCII ids and texts of the report. */
+function q(s: string): string {
+  return JSON.stringify(s);
+}
+
+/**
+ * Dot: netpol-analyzer's connection graph with the exposure (conns_formatter_dot.go): workloads in a
+ * black cluster per namespace, representative peers in a red one per (representative) namespace,
+ * `entire-cluster` a red diamond; connections gold, exposure edges dashed (ingress darkorange2,
+ * egress darkorange4). Peers outside the cluster are red (Cilium entities and FQDNs too).
+ */
+export function formatExposureDot(conns: ConnectionResult[], exposure: WorkloadExposureResult[], universe: string[], workloads: Peer[]): string {
+  const nsPeers = new Map<string, string[]>();
+  const repPeers = new Map<string, string[]>();
+  const external: string[] = [];
+  const edges: string[] = [];
+  const visited = new Set<string>();
+  const inNs = (map: Map<string, string[]>, ns: string, line: string) => map.set(`${ns}[namespace]`, [...(map.get(`${ns}[namespace]`) ?? []), `\t${line}`]);
+  const peerLine = (p: Peer) => {
+    const outside = p.type !== 'workload' || !p.namespace;
+    const color = p.type === 'workload' || p.type === 'ingress-controller' ? 'blue' : 'red2';
+    const label = outside ? p.id : p.id.slice(p.namespace!.length + 1);
+    return { line: `\t${q(p.id)} [label=${q(label)} color=${q(color)} fontcolor=${q(color)}]`, outside };
+  };
+  const addPeer = (p: Peer) => {
+    if (visited.has(p.id)) return;
+    visited.add(p.id);
+    const { line, outside } = peerLine(p);
+    if (outside) external.push(line);
+    else inNs(nsPeers, p.namespace!, line);
+  };
+  for (const c of conns) {
+    const src = c.src.id;
+    const dst = c.dst.id;
+    edges.push(`\t${q(src)} -> ${q(dst)} [label=${q(c.conn.toString(universe))} color="gold2" fontcolor="darkgreen" weight=${src <= dst ? '0.5' : '1'}]`);
+    addPeer(c.src);
+    addPeer(c.dst);
+  }
+  for (const w of workloads) if (w.type !== 'external') addPeer(w);
+  const reps = new Set<string>();
+  let entireCluster = false;
+  for (const e of exposure) {
+    const w = e.workload;
+    if (!visited.has(w.id)) inNs(nsPeers, w.namespace!, peerLine(w).line);
+    for (const [dir, items] of [['ingress', e.ingress], ['egress', e.egress]] as const) {
+      for (const i of items) {
+        let peer: string;
+        if (i.kind === 'entire-cluster') {
+          entireCluster = true;
+          peer = 'entire-cluster';
+        } else if (i.graphLabels) {
+          // `pod with {...}_in_namespace with {...}`: the peer's node, in a group of its namespace
+          const [nsText, podText] = i.graphLabels;
+          peer = `${podText}_in_${nsText}`;
+          if (!reps.has(peer)) {
+            reps.add(peer);
+            inNs(repPeers, nsText, `\t${q(peer)} [label=${q(podText)} color="red2" fontcolor="red2"]`);
+          }
+        } else {
+          continue; // a connection-list peer: its edge is drawn already
+        }
+        edges.push(dir === 'ingress'
+          ? `\t${q(peer)} -> ${q(w.id)} [label=${q(i.conn)} color="darkorange2" fontcolor="darkgreen" weight=1 style=dashed]`
+          : `\t${q(w.id)} -> ${q(peer)} [label=${q(i.conn)} color="darkorange4" fontcolor="darkgreen" weight=0.5 style=dashed]`);
+      }
+    }
+  }
+  if (entireCluster) external.push('\t"entire-cluster" [label="entire-cluster" color="red2" fontcolor="red2" shape=diamond]');
+  const sort = (l: string[]) => l.sort((a, b) => cmp(a, b));
+  const groups = (map: Map<string, string[]>, color: string) => sort([...map.keys()]).flatMap((ns) => [
+    `\tsubgraph "cluster_${ns.replace(/-/g, '_')}" {`, `\t\tcolor=${q(color)}`, `\t\tfontcolor=${q(color)}`, ...sort(map.get(ns)!), `\t\tlabel="${ns}"`, '\t}',
+  ]);
+  return ['digraph {', ...groups(nsPeers, 'black'), ...groups(repPeers, 'red2'), ...sort(external), ...sort(edges), '}'].join('\n');
 }
