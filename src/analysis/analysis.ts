@@ -225,7 +225,11 @@ export interface ExposureEntry {
    * `[all namespaces]/[pod with {app=web}]` or `payments/[pod with {{Key:app,Operator:Exists,Values:[],}}]`.
    */
   readonly peer: string;
-  /** `entire-cluster`, `external` (an address range) or `representative` (namespaces or pods by labels, not in the input). */
+  /**
+   * `entire-cluster`, `representative` (namespaces or pods by labels that the input does not hold),
+   * `selector` (a Cilium endpoint selector that may match endpoints beyond the input), or the
+   * connection list's peer: `external` (an address range), `entity`, `fqdn`, `group`, `service`.
+   */
   readonly kind: string;
   /**
    * The representative peer's namespace selector as netpol-analyzer writes it (`{}` for all namespaces).
@@ -243,9 +247,11 @@ export interface ExposureEntry {
 
 /** What the policies open one workload to beyond the workloads of the input, per direction. */
 export interface WorkloadExposure {
+  /** The workload (`namespace/name[Kind]`). */
   readonly workload: string;
   /** Some policy selects the workload for ingress (else it is open to the entire cluster). */
   readonly ingressProtected: boolean;
+  /** Some policy selects the workload for egress (else it may reach the entire cluster). */
   readonly egressProtected: boolean;
   /** Peers that may connect to the workload, sorted. */
   readonly ingress: ExposureEntry[];
