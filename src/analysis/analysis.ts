@@ -9,9 +9,9 @@ import { Engine, ConnectionResult } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
 import { computeExposure, ExposureItem, isOutsidePeer, selectorDisplay, WorkloadExposureResult } from './exposure';
 import { Focus } from './focus';
+import { formatExposureCsv, formatExposureDot, formatExposureJson, formatExposureMarkdown, formatExposureTxt } from './format/exposure';
 import { checkGraphSize, formatDot, formatMermaid, renderSvg } from './format/graph';
 import { connectionsToJson, csvChunks, formatCsv, formatJson, formatMarkdown, jsonChunks, markdownChunks } from './format/table';
-import { formatExposureCsv, formatExposureDot, formatExposureJson, formatExposureMarkdown, formatExposureTxt } from './format/exposure';
 import { formatTxt, txtChunks } from './format/txt';
 import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
@@ -441,7 +441,9 @@ export class ConnectivityAnalysis {
         workloads: this.engine.workloadPeers.filter((p) => !f || f.isFocusWorkload(p)),
         directions: f?.direction ? [f.direction] : ['ingress', 'egress'],
         focusConn: f?.conn,
-        externalConns: this.results().filter((c) => isOutsidePeer(c.src) || isOutsidePeer(c.dst)).map((c) => ({ src: c.src, dst: c.dst, conn: c.conn.toString(u) })),
+        externalConns: this.results()
+          .filter((c) => isOutsidePeer(c.src) || isOutsidePeer(c.dst))
+          .map((c) => ({ src: c.src, dst: c.dst, conn: c.conn.toString(u) })),
       });
     }
     return this.cachedExposure;
@@ -458,7 +460,9 @@ export class ConnectivityAnalysis {
       peer: i.peer,
       kind: i.kind,
       connections: i.conn,
-      ...(i.representative ? { namespaceSelector: selectorDisplay(i.representative.namespaceSelector), podSelector: selectorDisplay(i.representative.podSelector) } : {}),
+      ...(i.representative
+        ? { namespaceSelector: selectorDisplay(i.representative.namespaceSelector), podSelector: selectorDisplay(i.representative.podSelector) }
+        : {}),
     });
     const sorted = (list: ExposureItem[]) => list.map(entry).sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
     return this.exposureResults().map((e) => ({

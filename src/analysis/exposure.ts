@@ -23,10 +23,10 @@
  * Computed only when asked: nothing here runs during the connectivity analysis itself.
  */
 import { Engine } from './engine';
+import { FocusConnection } from './focus';
 import { Direction, Peer, RuleModel, WrittenPort, WrittenRule, WrittenSelectorPeer } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
-import { FocusConnection } from './focus';
-import { CompiledSelector, Requirement, selectorText as labelSelectorText } from './selectors';
+import { CompiledSelector, Labels, Requirement, selectorText as labelSelectorText } from './selectors';
 import { LabelSelector } from '../wire/kubernetes/meta';
 import { CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY, NAMESPACE_NAME_LABEL } from '../wire/labels';
 
@@ -215,11 +215,11 @@ export function representativePeers(engine: Engine): RepresentativePeer[] {
     }
   }
   const onlyLabels = (s: LabelSelector) => !(s.matchExpressions ?? []).length && Object.keys(s.matchLabels ?? {}).length > 0;
-  const within = (labels: Record<string, string> | undefined, want: Record<string, string>) => Object.entries(want).every(([k, v]) => labels?.[k] === v);
+  const within = (labels: Labels | undefined, want: Labels) => Object.entries(want).every(([k, v]) => labels?.[k] === v);
   return [...found.values()].filter((rep) => {
     const pod = rep.podSelector;
     if (!pod || !onlyLabels(pod) || !onlyLabels(rep.namespaceSelector)) return true;
-    return !engine.workloadPeers.some((w) => within(w.labels as any, pod.matchLabels as any) && within(w.nsLabels as any, rep.namespaceSelector.matchLabels as any));
+    return !engine.workloadPeers.some((w) => within(w.labels, pod.matchLabels!) && within(w.nsLabels, rep.namespaceSelector.matchLabels!));
   }).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -237,7 +237,8 @@ function representativeLabels(rep: RepresentativePeer): [string, string] {
 /** The namespace name a selector of only `kubernetes.io/metadata.name` names. */
 function namespaceName(sel: LabelSelector): string | undefined {
   const ml = sel.matchLabels ?? {};
-  return Object.keys(ml).length === 1 && ml[NAMESPACE_NAME_LABEL] !== undefined && !(sel.matchExpressions ?? []).length ? ml[NAMESPACE_NAME_LABEL] : undefined;
+  const only = Object.keys(ml).length === 1 && ml[NAMESPACE_NAME_LABEL] !== undefined && !(sel.matchExpressions ?? []).length;
+  return only ? ml[NAMESPACE_NAME_LABEL] : undefined;
 }
 
 function namespaceText(sel: LabelSelector): string {
@@ -303,7 +304,9 @@ export function computeExposure(engine: Engine, o: ExposureOptions): WorkloadExp
   const u = engine.universe;
   const reps = representativePeers(engine);
   const out: WorkloadExposureResult[] = [];
-  const focusOnly = (c: ExposureConn) => (o.focusConn ? (c.contains(o.focusConn) ? ExposureConn.of(ConnSet.of(o.focusConn.protocol, [[o.focusConn.port, o.focusConn.port]])) : undefined) : c);
+  // with a focus connection only it is shown, where it is allowed (exposure_map.go addPeerXgressEntireClusterExp)
+  const fc = o.focusConn;
+  const focusOnly = (c: ExposureConn) => (!fc ? c : c.contains(fc) ? ExposureConn.of(ConnSet.of(fc.protocol, [[fc.port, fc.port]])) : undefined);
   for (const w of o.workloads) {
     const res = { ingress: [] as ExposureItem[], egress: [] as ExposureItem[], ingressProtected: true, egressProtected: true };
     let listed = false;
@@ -421,7 +424,8 @@ function ciliumItems(engine: Engine, rules: RuleModel[], w: Peer): CiliumItem[] 
  */
 function ciliumSelectorLabels(reqs: readonly Requirement[]): [string, string, boolean] {
   const nsName = reqs.find((q) => q.key === CILIUM_POD_NAMESPACE_KEY && q.operator === 'In' && q.values.length === 1);
-  const nsLabels = reqs.filter((q) => q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX)).map((q) => ({ ...q, key: q.key.slice(CILIUM_NAMESPACE_LABELS_PREFIX.length) }));
+  const nsLabels = reqs.filter((q) => q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX))
+    .map((q) => ({ ...q, key: q.key.slice(CILIUM_NAMESPACE_LABELS_PREFIX.length) }));
   const rest = reqs.filter((q) => q !== nsName && !q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX) && !(q.key === CILIUM_POD_NAMESPACE_KEY && q.operator === 'Exists'));
   const ns = nsName ? nsName.values[0] : nsLabels.length ? `namespace with {${labelSelectorText(nsLabels)}}` : 'all namespaces';
   return [ns, rest.length ? `endpoints with {${labelSelectorText(rest)}}` : 'all endpoints', !!nsName];
@@ -432,7 +436,8 @@ function ciliumSelectorLabels(reqs: readonly Requirement[]): [string, string, bo
  * predicate: Admin rules first match, then the NetworkPolicy tier (when it isolates) or the Baseline
  * tier, connections from `connOf`.
  */
-function fold(engine: Engine, dir: Direction, subject: Peer, matches: (r: RuleModel) => boolean, connOf: (r: RuleModel) => ExposureConn): ExposureConn {
+function fold(engine: Engine, dir: Direction, subject: Peer, matches: (r: RuleModel) => boolean,
+  connOf: (r: RuleModel) => ExposureConn): ExposureConn {
   const side = engine.sideRules(dir, subject);
   const all = ExposureConn.all(engine.universe);
   if (!side) return all;
@@ -492,7 +497,8 @@ function representativeConn(engine: Engine, dir: Direction, w: Peer, rep: Repres
   const baseline: RuleModel[] = [];
   for (const p of engine.tierPolicies) {
     const s = p.writtenSubject;
-    if (!s || !(s.podSelector ? fullMatch(s.namespaceSelector ?? {}, rep.namespaceSelector) && fullMatch(s.podSelector, rep.podSelector) : fullMatch(s.namespaceSelector ?? {}, rep.namespaceSelector))) continue;
+    // adminnetpol.go subjectSelectsPeer: the subject's selectors against the representative peer's
+    if (!s || !fullMatch(s.namespaceSelector ?? {}, rep.namespaceSelector) || (s.podSelector && !fullMatch(s.podSelector, rep.podSelector))) continue;
     for (const r of p.rules) if (r.direction === repDir) (p.tier === 'admin' ? admin : baseline).push(r);
   }
   if (!admin.length && !baseline.length) return own;

@@ -2,8 +2,8 @@
 // (np-guard/netpol-analyzer pkg/netpol/connlist exposure_map.go, pkg/netpol/eval exposure.go) and
 // the Cilium extension in our own grammar.
 import * as path from 'path';
-import { ConnectivityAnalysis, OutputFormat, WorkloadExposure } from '../../src/analysis';
 import { cnp, deploy, netpol, ns } from './helpers';
+import { ConnectivityAnalysis, OutputFormat, WorkloadExposure } from '../../src/analysis';
 
 const fixtures = path.join(__dirname, '..', 'cli', 'fixtures', 'exposure');
 
@@ -151,7 +151,7 @@ describe('Cilium policies (our grammar)', () => {
     const list = exposure([...shop(), cnp('shop', 'web', {
       endpointSelector: { matchLabels: { app: 'web' } },
       ingress: [{ fromEndpoints: [{ matchLabels: { 'io.cilium.k8s.namespace.labels.team': 'payments' } }] }],
-      ingressDeny: [{ fromEndpoints: [{ matchLabels: { 'io.cilium.k8s.namespace.labels.team': 'payments', role: 'batch' } }], toPorts: [{ ports: [{ port: '22', protocol: 'TCP' }] }] }],
+      ingressDeny: [{ fromEndpoints: [{ matchLabels: { 'io.cilium.k8s.namespace.labels.team': 'payments', 'role': 'batch' } }], toPorts: [{ ports: [{ port: '22', protocol: 'TCP' }] }] }],
     })]);
     expect(of(list, WEB).ingress).toEqual([{ peer: '[namespace with {team=payments}]/[all endpoints]', kind: 'selector', connections: 'All Connections' }]);
   });
@@ -190,7 +190,8 @@ describe('formats', () => {
   });
 
   test('every format, as a snapshot', () => {
-    const out = Object.fromEntries([OutputFormat.TXT, OutputFormat.JSON, OutputFormat.CSV, OutputFormat.MD, OutputFormat.DOT].map((f) => [f, a().formatExposure(f)]));
+    const formats = [OutputFormat.TXT, OutputFormat.JSON, OutputFormat.CSV, OutputFormat.MD, OutputFormat.DOT];
+    const out = Object.fromEntries(formats.map((f) => [f, a().formatExposure(f)]));
     expect(out).toMatchSnapshot();
   });
 

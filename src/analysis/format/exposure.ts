@@ -88,7 +88,10 @@ export function formatExposureJson(conns: ConnectionResult[], exposure: Workload
   // with a focus connection the lists are rebuilt from the sorted ones, never nil (getListWithoutConnData)
   const list = (rows: Row[]) => (rows.length || focusConn !== undefined ? rows.map(item) : null);
   if (focusConn !== undefined) {
-    return goJson({ connlist_conn_focus_results: s.connlist.map(item), exposure_conn_focus_results: { egress_exposure: list(s.egress), ingress_exposure: list(s.ingress) } });
+    return goJson({
+      connlist_conn_focus_results: s.connlist.map(item),
+      exposure_conn_focus_results: { egress_exposure: list(s.egress), ingress_exposure: list(s.ingress) },
+    });
   }
   return goJson({ connlist_results: s.connlist.map(item), exposure_results: { egress_exposure: list(s.egress), ingress_exposure: list(s.ingress) } });
 }
@@ -120,7 +123,8 @@ export function formatExposureCsv(conns: ConnectionResult[], exposure: WorkloadE
 }
 
 /** Markdown: the connection table, `## Exposure Analysis Result:` and a `###` table per direction. */
-export function formatExposureMarkdown(conns: ConnectionResult[], exposure: WorkloadExposureResult[], universe: string[], focusConn?: string): string {
+export function formatExposureMarkdown(conns: ConnectionResult[], exposure: WorkloadExposureResult[], universe: string[],
+  focusConn?: string): string {
   const s = sections(conns, exposure, universe);
   const focus = focusConn !== undefined;
   const head = (a: string, b: string) => (focus ? `| ${a} | ${b} |\n|-----|-----|` : `| ${a} | ${b} | conn |\n|-----|-----|------|`);
