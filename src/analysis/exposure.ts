@@ -34,9 +34,15 @@ import { CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPAC
 export class ExposureConn {
   static readonly EMPTY = new ExposureConn(ConnSet.EMPTY, new Map(), false);
 
+  private static readonly alls = new WeakMap<string[], ExposureConn>();
+
   static all(universe: string[]): ExposureConn {
-    return new ExposureConn(ConnSet.all(universe), new Map(), true);
+    let a = ExposureConn.alls.get(universe);
+    if (!a) ExposureConn.alls.set(universe, (a = new ExposureConn(ConnSet.all(universe), new Map(), true)));
+    return a;
   }
+
+  private text?: string;
 
   static of(set: ConnSet): ExposureConn {
     return set.isEmpty() ? ExposureConn.EMPTY : new ExposureConn(set, new Map(), false);
@@ -91,6 +97,11 @@ export class ExposureConn {
 
   /** netpol-analyzer ConnectionSet.String(): protocol groups sorted, numbers then names (sorted) per protocol. */
   toString(universe: string[]): string {
+    // one universe per analysis: the text is kept
+    return (this.text ??= this.computeString(universe));
+  }
+
+  private computeString(universe: string[]): string {
     if (this.set.isAll(universe)) return 'All Connections';
     if (this.isEmpty()) return 'No Connections';
     const groups = new Map<string, string[]>();
@@ -139,9 +150,17 @@ function requirements(sel: LabelSelector): SelectorRequirement[] {
   return reqs;
 }
 
-/** k8s.io/apimachinery labels.Requirement String() of each requirement (values sorted), sorted. */
+const canonicalCache = new WeakMap<LabelSelector, string>();
+
+/** k8s.io/apimachinery labels.Requirement String() of each requirement (values sorted), sorted; memoised per selector object. */
 function canonical(sel: LabelSelector | undefined): string {
   if (!sel) return '';
+  let c = canonicalCache.get(sel);
+  if (c === undefined) canonicalCache.set(sel, (c = computeCanonical(sel)));
+  return c;
+}
+
+function computeCanonical(sel: LabelSelector): string {
   return requirements(sel).map((r) => {
     const v = [...r.values].sort();
     switch (r.op) {
@@ -293,7 +312,7 @@ export interface ExposureOptions {
   readonly directions: Direction[];
   readonly focusConn?: FocusConnection;
   /** Connection-list lines to and from addresses outside the cluster (the report's, after focus). */
-  readonly externalConns: { src: Peer; dst: Peer; conn: string }[];
+  readonly externalConns: { readonly src: Peer; readonly dst: Peer; readonly conn: string }[];
 }
 
 /**
@@ -304,6 +323,15 @@ export function computeExposure(engine: Engine, o: ExposureOptions): WorkloadExp
   const u = engine.universe;
   const reps = representativePeers(engine);
   const out: WorkloadExposureResult[] = [];
+  const outsideOf = new Map<Peer, ExposureOptions['externalConns']>();
+  for (const e of o.externalConns) {
+    for (const p of [e.src, e.dst]) {
+      if (isOutsidePeer(p)) continue;
+      const list = outsideOf.get(p);
+      if (list) list.push(e);
+      else outsideOf.set(p, [e]);
+    }
+  }
   // with a focus connection only it is shown, where it is allowed (exposure_map.go addPeerXgressEntireClusterExp)
   const fc = o.focusConn;
   const focusOnly = (c: ExposureConn) => (!fc ? c : c.contains(fc) ? ExposureConn.of(ConnSet.of(fc.protocol, [[fc.port, fc.port]])) : undefined);
@@ -339,8 +367,10 @@ export function computeExposure(engine: Engine, o: ExposureOptions): WorkloadExp
         else items.push(entry);
         listed = true;
       }
-      for (const rep of reps) {
-        let c = representativeConn(engine, dir, w, rep);
+      const repConns = representativeConns(engine, dir, w, reps);
+      for (let i = 0; i < reps.length; i++) {
+        const rep = reps[i];
+        let c = repConns[i];
         if (o.focusConn) {
           const f = focusOnly(c);
           if (!f) continue;
@@ -356,9 +386,9 @@ export function computeExposure(engine: Engine, o: ExposureOptions): WorkloadExp
     if (!listed) continue;
     // the connection list's lines with peers outside the cluster join every exposed workload's
     // sections: address ranges (netpol-analyzer), and Cilium entities, FQDNs, groups and Services without selector
-    for (const e of o.externalConns) {
-      if (e.dst === w && OUTSIDE_TYPES.includes(e.src.type)) res.ingress.push({ peer: e.src.id, kind: e.src.type === 'external' ? 'external' : e.src.type, conn: e.conn });
-      if (e.src === w && OUTSIDE_TYPES.includes(e.dst.type)) res.egress.push({ peer: e.dst.id, kind: e.dst.type === 'external' ? 'external' : e.dst.type, conn: e.conn });
+    for (const e of outsideOf.get(w) ?? []) {
+      if (e.dst === w && isOutsidePeer(e.src)) res.ingress.push({ peer: e.src.id, kind: e.src.type, conn: e.conn });
+      if (e.src === w && isOutsidePeer(e.dst)) res.egress.push({ peer: e.dst.id, kind: e.dst.type, conn: e.conn });
     }
     out.push({ workload: w, ...res });
   }
@@ -410,12 +440,25 @@ function ciliumItems(engine: Engine, rules: RuleModel[], w: Peer): CiliumItem[] 
       const pinned = shown.filter((q) => q.key === CILIUM_POD_NAMESPACE_KEY && q.operator === 'In' && q.values.length === 1);
       const onlyPairs = shown.every((q) => q.operator === 'In' && q.values.length === 1);
       const podReqs = shown.filter((q) => q.key !== CILIUM_POD_NAMESPACE_KEY && !q.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX));
-      if (onlyPairs && pinned.length && podReqs.length && engine.workloadPeers.some((p) => new CompiledSelector(shown, '').matches(p.ciliumLabels))) continue;
+      if (onlyPairs && pinned.length && podReqs.length && matchesAWorkload(engine, reqs, shown)) continue;
       const labels = ciliumSelectorLabels(shown);
       add(`${labels[2] ? labels[0] : `[${labels[0]}]`}/[${labels[1]}]`, 'selector', c, [labels[0], labels[1]]);
     }
   }
   return [...byPeer.entries()].map(([peer, v]) => ({ peer, kind: v.kind, c: v.c, graphLabels: v.graphLabels }));
+}
+
+/** Does a workload of the input match the selector? Memoised per selector (one per rule, shared by the workloads it applies to). */
+const workloadMatch = new WeakMap<Engine, WeakMap<readonly Requirement[], boolean>>();
+function matchesAWorkload(engine: Engine, key: readonly Requirement[], reqs: readonly Requirement[]): boolean {
+  let m = workloadMatch.get(engine);
+  if (!m) workloadMatch.set(engine, (m = new WeakMap()));
+  let v = m.get(key);
+  if (v === undefined) {
+    const sel = new CompiledSelector(reqs, '');
+    m.set(key, (v = engine.workloadPeers.some((p) => sel.matches(p.ciliumLabels))));
+  }
+  return v;
 }
 
 /**
@@ -482,26 +525,103 @@ function foldRules(all: ExposureConn, isolated: boolean, admin: RuleModel[], rul
  * (its rules matching the representative peer) and the representative peer's own side (the
  * network-policy API policies whose subject it matches; no NetworkPolicy selects it, netpol.go Selects).
  */
-function representativeConn(engine: Engine, dir: Direction, w: Peer, rep: RepresentativePeer): ExposureConn {
+/** Memo of exposure computations per engine: rule ids, the representative peers each rule matches, side results. */
+interface ExposureMemo {
+  readonly ruleIds: Map<RuleModel, number>;
+  /** per rule as written (narrowed copies share it): the indexes of the representative peers it matches, or all */
+  readonly repsOf: Map<WrittenRule, Set<number> | 'all'>;
+  readonly sides: Map<string, ExposureConn>;
+}
+const memos = new WeakMap<Engine, ExposureMemo>();
+
+function memoOf(engine: Engine): ExposureMemo {
+  let m = memos.get(engine);
+  if (!m) memos.set(engine, (m = { ruleIds: new Map(), repsOf: new Map(), sides: new Map() }));
+  return m;
+}
+
+function ruleId(memo: ExposureMemo, r: RuleModel): number {
+  let id = memo.ruleIds.get(r);
+  if (id === undefined) memo.ruleIds.set(r, (id = memo.ruleIds.size));
+  return id;
+}
+
+const repSides = new WeakMap<RepresentativePeer, Map<Direction, { admin: RuleModel[]; baseline: RuleModel[] }>>();
+
+/** The network-policy API rules of a representative peer's own side (adminnetpol.go subjectSelectsPeer against its selectors). */
+function representativeSide(engine: Engine, rep: RepresentativePeer, dir: Direction): { admin: RuleModel[]; baseline: RuleModel[] } {
+  let m = repSides.get(rep);
+  if (!m) repSides.set(rep, (m = new Map()));
+  let r = m.get(dir);
+  if (!r) {
+    r = { admin: [], baseline: [] };
+    for (const p of engine.tierPolicies) {
+      const s = p.writtenSubject;
+      if (!s || !fullMatch(s.namespaceSelector ?? {}, rep.namespaceSelector) || (s.podSelector && !fullMatch(s.podSelector, rep.podSelector))) continue;
+      for (const rule of p.rules) if (rule.direction === dir) (p.tier === 'admin' ? r.admin : r.baseline).push(rule);
+    }
+    m.set(dir, r);
+  }
+  return r;
+}
+
+/**
+ * What a workload may exchange with each representative peer in a direction: the workload's side
+ * (its rules matching the representative peer) and the representative peer's own side (the
+ * network-policy API policies whose subject it matches; no NetworkPolicy selects it, netpol.go
+ * Selects). Representative peers that the side's rules match alike share one result.
+ */
+function representativeConns(engine: Engine, dir: Direction, w: Peer, reps: RepresentativePeer[]): ExposureConn[] {
   const u = engine.universe;
   const all = ExposureConn.all(u);
+  const memo = memoOf(engine);
+  const side = engine.sideRules(dir, w);
   // towards the representative peer named ports stay names; towards w they resolve on w's container ports
   const towardsRep = (r: RuleModel) => writtenConn(r.written?.ports, u);
   const towardsW = (r: RuleModel) => (r.written && !r.written.ports ? all : ExposureConn.of(r.conn(w)));
-  const matchesRep = (r: RuleModel) => !!r.written && ruleMatchesRepresentative(r.written, rep);
-  const own = fold(engine, dir, w, matchesRep, dir === 'egress' ? towardsRep : towardsW);
-  if (own.isEmpty()) return own;
-  // the representative peer's side: ingress when w sends to it, egress when it sends to w
-  const repDir: Direction = dir === 'egress' ? 'ingress' : 'egress';
-  const admin: RuleModel[] = [];
-  const baseline: RuleModel[] = [];
-  for (const p of engine.tierPolicies) {
-    const s = p.writtenSubject;
-    // adminnetpol.go subjectSelectsPeer: the subject's selectors against the representative peer's
-    if (!s || !fullMatch(s.namespaceSelector ?? {}, rep.namespaceSelector) || (s.podSelector && !fullMatch(s.podSelector, rep.podSelector))) continue;
-    for (const r of p.rules) if (r.direction === repDir) (p.tier === 'admin' ? admin : baseline).push(r);
+  const connOf = dir === 'egress' ? towardsRep : towardsW;
+  const repsOf = (wr: WrittenRule) => {
+    let m = memo.repsOf.get(wr);
+    if (!m) {
+      const set = new Set<number>();
+      reps.forEach((rep, i) => {
+        if (ruleMatchesRepresentative(wr, rep)) set.add(i);
+      });
+      m = set.size === reps.length ? 'all' : set;
+      memo.repsOf.set(wr, m);
+    }
+    return m;
+  };
+  // per representative peer, the side's rules that match it (rules matching every one are common)
+  const common: RuleModel[] = [];
+  const specific: RuleModel[][] = reps.map(() => []);
+  for (const r of side ? [...side.admin, ...side.rules, ...side.baseline] : []) {
+    if (!r.written) continue; // Cilium rules match no representative peer
+    const m = repsOf(r.written);
+    if (m === 'all') common.push(r);
+    else for (const i of m) specific[i].push(r);
   }
-  if (!admin.length && !baseline.length) return own;
-  const theirs = foldRules(all, false, admin, [], baseline, (r) => r.matchPeer(w), dir === 'egress' ? towardsRep : towardsW);
-  return own.intersect(theirs);
+  const isolated = !!side && side.isolatedBy.length > 0;
+  const ids = (list: RuleModel[]) => list.map((r) => ruleId(memo, r)).join(',');
+  const base = side ? `${dir}|${isolated}|${ids(side.admin)}|${ids(side.baseline)}|${ids(common)}` : '';
+  const repDir: Direction = dir === 'egress' ? 'ingress' : 'egress';
+  return reps.map((rep, i) => {
+    let own: ExposureConn;
+    if (side) {
+      const matched = new Set([...common, ...specific[i]]);
+      // sides that match the same rules give the same result (ingress: unless named ports resolve on w)
+      const onW = dir === 'ingress' && [...matched].some((r) => !r.staticConn);
+      const key = `${base}|${ids(specific[i])}|${onW ? w.index : ''}`;
+      const known = memo.sides.get(key);
+      own = known ?? foldRules(all, isolated, side.admin, side.rules, side.baseline, (r) => matched.has(r), connOf);
+      if (!known) memo.sides.set(key, own);
+    } else {
+      own = all;
+    }
+    if (own.isEmpty()) return own;
+    // the representative peer's side: ingress when w sends to it, egress when it sends to w
+    const { admin, baseline } = representativeSide(engine, rep, repDir);
+    if (!admin.length && !baseline.length) return own;
+    return own.intersect(foldRules(all, false, admin, [], baseline, (r) => r.matchPeer(w), connOf));
+  });
 }
