@@ -34,19 +34,17 @@ import { CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPAC
 export class ExposureConn {
   static readonly EMPTY = new ExposureConn(ConnSet.EMPTY, new Map(), false);
 
-  private static readonly alls = new WeakMap<string[], ExposureConn>();
-
   static all(universe: string[]): ExposureConn {
-    let a = ExposureConn.alls.get(universe);
-    if (!a) ExposureConn.alls.set(universe, (a = new ExposureConn(ConnSet.all(universe), new Map(), true)));
+    let a = ALLS.get(universe);
+    if (!a) ALLS.set(universe, (a = new ExposureConn(ConnSet.all(universe), new Map(), true)));
     return a;
   }
-
-  private text?: string;
 
   static of(set: ConnSet): ExposureConn {
     return set.isEmpty() ? ExposureConn.EMPTY : new ExposureConn(set, new Map(), false);
   }
+
+  private text?: string;
 
   /**
    * @param allNamed every named port too (the set came from "all connections"): names are then
@@ -112,6 +110,9 @@ export class ExposureConn {
     return [...groups.entries()].map(([p, parts]) => `${p} ${parts.join(',')}`).sort().join(',');
   }
 }
+
+/** `all` per protocol universe (one per analysis mode). */
+const ALLS = new WeakMap<string[], ExposureConn>();
 
 function mergeNamed(a: ReadonlyMap<string, ReadonlySet<string>>, b: ReadonlyMap<string, ReadonlySet<string>>,
   keep: (inA: boolean, inB: boolean) => boolean): Map<string, Set<string>> {
@@ -557,7 +558,8 @@ function representativeSide(engine: Engine, rep: RepresentativePeer, dir: Direct
     r = { admin: [], baseline: [] };
     for (const p of engine.tierPolicies) {
       const s = p.writtenSubject;
-      if (!s || !fullMatch(s.namespaceSelector ?? {}, rep.namespaceSelector) || (s.podSelector && !fullMatch(s.podSelector, rep.podSelector))) continue;
+      if (!s || !fullMatch(s.namespaceSelector ?? {}, rep.namespaceSelector)) continue;
+      if (s.podSelector && !fullMatch(s.podSelector, rep.podSelector)) continue;
       for (const rule of p.rules) if (rule.direction === dir) (p.tier === 'admin' ? r.admin : r.baseline).push(rule);
     }
     m.set(dir, r);
