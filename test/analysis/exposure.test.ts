@@ -97,6 +97,32 @@ describe('NetworkPolicy exposure (netpol-analyzer)', () => {
   });
 });
 
+describe('ClusterNetworkPolicy (v1alpha2) takes part as AdminNetworkPolicy and BaselineAdminNetworkPolicy do', () => {
+  const cnp2 = (name: string, tier: string, priority: number, spec: any) => ({
+    apiVersion: 'policy.networking.k8s.io/v1alpha2', kind: 'ClusterNetworkPolicy', metadata: { name }, spec: { tier, priority, ...spec },
+  });
+
+  test('a Baseline Deny protects the workload; the namespaces it names get No Connections, an exception to entire-cluster', () => {
+    const db = of(exposure([...shop(), cnp2('baseline', 'Baseline', 10, {
+      subject: { pods: { podSelector: { matchLabels: { app: 'db' } } } },
+      ingress: [{ action: 'Deny', from: [{ namespaces: { matchLabels: { team: 'payments' } } }] }],
+    })]), DB);
+    expect(db.ingressProtected).toBe(true);
+    expect(db.ingress.filter((e) => e.kind !== 'external').map((e) => [e.peer, e.connections])).toEqual([
+      ['[namespace with {team=payments}]/[all pods]', 'No Connections'],
+      ['entire-cluster', 'All Connections'],
+    ]);
+  });
+
+  test('an Admin Accept from pods in every namespace, on a named port, under a NetworkPolicy that isolates', () => {
+    const db = of(exposure([...shop(), netpol('shop', 'deny', { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] }), cnp2('accept', 'Admin', 1, {
+      subject: { pods: { podSelector: { matchLabels: { app: 'db' } } } },
+      ingress: [{ action: 'Accept', from: [{ pods: { podSelector: { matchLabels: { app: 'client' } } } }], protocols: [{ tcp: { destinationPort: { number: 5432 } } }] }],
+    })]), DB);
+    expect(db.ingress.map((e) => [e.peer, e.connections])).toEqual([['[all namespaces]/[pod with {app=client}]', 'TCP 5432']]);
+  });
+});
+
 describe('focus options', () => {
   const manifests = () => [...shop(), netpol('shop', 'db', {
     podSelector: { matchLabels: { app: 'db' } },
