@@ -134,11 +134,17 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
   return (peer: Peer) => matchers.some((m) => m(peer));
 }
 
-/** A rule as written, for exposure analysis (exposure.ts): its selector peers (ipBlock peers left out). */
-function writtenRule(peers: readonly NetworkPolicyPeer[] | undefined, ports: PortSpec[] | undefined, policyNamespace: string): WrittenRule {
+/**
+ * A rule as written, for exposure analysis (exposure.ts): its selector peers (ipBlock peers left
+ * out, unless Cilium lets them select every pod of the policy's namespace: then that pod selector).
+ */
+function writtenRule(peers: readonly NetworkPolicyPeer[] | undefined, ports: PortSpec[] | undefined, policyNamespace: string,
+  ctx: CompileContext): WrittenRule {
+  const ipBlockPods = ctx.semantics.deviations.ipBlockPeerSelectsNamespacePods;
   return {
     anyPeer: !peers || peers.length === 0,
-    selectorPeers: (peers ?? []).filter((p) => !p.ipBlock).map((p) => ({ namespaceSelector: p.namespaceSelector, podSelector: p.podSelector })),
+    selectorPeers: (peers ?? []).filter((p) => !p.ipBlock || ipBlockPods)
+      .map((p) => (p.ipBlock ? { podSelector: {} } : { namespaceSelector: p.namespaceSelector, podSelector: p.podSelector })),
     ports,
     policyNamespace,
   };
@@ -170,7 +176,7 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
         matchPeer: match ?? (() => true),
         conn: staticConn ? () => staticConn : (dst: Peer) => portsConn(ports, dst, ctx),
         staticConn,
-        written: writtenRule(dir === 'ingress' ? rule.from : rule.to, ports, doc.namespace),
+        written: writtenRule(dir === 'ingress' ? rule.from : rule.to, ports, doc.namespace, ctx),
       });
     });
   };

@@ -182,6 +182,16 @@ describe('Cilium policies (our grammar)', () => {
     expect(of(list, WEB).ingress).toEqual([{ peer: '[namespace with {team=payments}]/[all endpoints]', kind: 'selector', connections: 'All Connections' }]);
   });
 
+  test('an ipBlock peer that Cilium 1.18 with policy-default-local-cluster lets select every pod of the policy\'s namespace exposes to them too', () => {
+    const policy = netpol('shop', 'db', {
+      podSelector: { matchLabels: { app: 'db' } },
+      ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 5432 }] }],
+    });
+    const cilium = { cni: 'cilium@1.18', ciliumAgent: { policyDefaultLocalCluster: true } };
+    expect(of(exposure([...shop(), policy], cilium), DB).ingress.map((e) => [e.peer, e.connections])).toContainEqual(['shop/[all pods]', 'TCP 5432']);
+    expect(of(exposure([...shop(), policy]), DB).ingress.map((e) => e.peer)).toEqual(['10.0.0.0-10.255.255.255[External]']);
+  });
+
   test('a NetworkPolicy analysed as Cilium enforces it still gets netpol-analyzer representative peers', () => {
     const list = exposure([...shop(), netpol('shop', 'db', {
       podSelector: { matchLabels: { app: 'db' } },
