@@ -24,6 +24,26 @@ describe('output formats', () => {
     for (const x of l) expect(x).toMatch(/^\S+ => \S+ : (All Connections|[A-Z]+ [\d,-]+(,[A-Z]+ [\d,-]+)*)$/);
   });
 
+  // np-guard/netpol-analyzer pkg/netpol/connlist conns_formatter_dot.go: quoted peer ids, one
+  // black cluster per namespace, workloads blue, outside peers red2, gold edges sorted by text.
+  test('dot is netpol-analyzer\'s connection graph', () => {
+    const dot = a.format(OutputFormat.DOT);
+    const lines = dot.trimEnd().split('\n');
+    expect(lines[0]).toBe('digraph {');
+    expect(lines[lines.length - 1]).toBe('}');
+    const edges = lines.filter((l) => l.includes(' -> '));
+    expect(edges.length).toBe(a.connections().length);
+    expect([...edges].sort()).toEqual(edges);
+    for (const c of a.connections()) {
+      expect(edges.some((e) => e.startsWith(`\t${JSON.stringify(c.source)} -> ${JSON.stringify(c.destination)} [label=${JSON.stringify(c.description)} color="gold2"`))).toBe(true);
+    }
+    const clusters = lines.filter((l) => l.startsWith('\tsubgraph '));
+    expect(clusters.length).toBeGreaterThan(0);
+    for (const c of clusters) expect(c).toMatch(/^\tsubgraph "cluster_[a-z0-9_]+\[namespace\]" \{$/);
+    expect(lines.filter((l) => !l.includes(' -> ') && l.includes('[External]" [label=')).every((l) => l.includes('color="red2"'))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('\t\t"') && l.includes('[label=')).every((l) => l.includes('color="blue"'))).toBe(true);
+  });
+
   test('json carries ports per protocol', () => {
     const j = a.toJson();
     expect(j.find((c: any) => c.src === 'shop/web[Deployment]' && c.dst === 'shop/api[Deployment]')).toEqual({

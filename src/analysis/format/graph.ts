@@ -1,49 +1,16 @@
 import { ConnectionResult } from '../engine';
 import { QueryError } from '../explain';
+import { formatExposureDot } from './exposure';
 import { Peer } from '../model';
 
-function nodesOf(conns: ConnectionResult[], extra: Peer[]): Peer[] {
-  const m = new Map<string, Peer>();
-  for (const p of extra) m.set(p.id, p);
-  for (const c of conns) {
-    m.set(c.src.id, c.src);
-    m.set(c.dst.id, c.dst);
-  }
-  return [...m.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-function q(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/** Graphviz: workloads grouped in one cluster per namespace, external peers outside. */
+/**
+ * Graphviz: netpol-analyzer's connection graph (pkg/netpol/connlist conns_formatter_dot.go), the
+ * exposure graph without its exposure: workloads in one cluster per namespace, peers outside the
+ * cluster (address ranges, entities, FQDNs) red, connections gold, in its order and quoting, so that
+ * a graph of ours and one of netpol-analyzer's for the same manifests are the same text.
+ */
 export function formatDot(conns: ConnectionResult[], universe: string[], workloads: Peer[]): string {
-  const nodes = nodesOf(conns, workloads);
-  const ids = new Map(nodes.map((n, i) => [n.id, `n${i}`]));
-  const lines = ['digraph {', '\tcompound=true', '\tnode [shape=box, fontsize=10]'];
-  const byNs = new Map<string, Peer[]>();
-  const loose: Peer[] = [];
-  for (const n of nodes) {
-    if (n.type === 'workload' && n.namespace) {
-      if (!byNs.has(n.namespace)) byNs.set(n.namespace, []);
-      byNs.get(n.namespace)!.push(n);
-    } else {
-      loose.push(n);
-    }
-  }
-  let i = 0;
-  for (const [ns, list] of [...byNs.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    lines.push(`\tsubgraph cluster_${i++} {`, `\t\tlabel=${q(ns)}`);
-    for (const n of list) lines.push(`\t\t${ids.get(n.id)} [label=${q(n.id.slice(ns.length + 1))}]`);
-    lines.push('\t}');
-  }
-  for (const n of loose) {
-    const shape = n.type === 'external' || n.type === 'fqdn' || n.type === 'group' ? 'ellipse' : n.type === 'ingress-controller' || n.type === 'entity' ? 'diamond' : 'box';
-    lines.push(`\t${ids.get(n.id)} [label=${q(n.id)}, shape=${shape}]`);
-  }
-  for (const c of conns) lines.push(`\t${ids.get(c.src.id)} -> ${ids.get(c.dst.id)} [label=${q(c.conn.toString(universe))}]`);
-  lines.push('}');
-  return lines.join('\n') + '\n';
+  return formatExposureDot(conns, [], universe, workloads) + '\n';
 }
 
 function mq(s: string): string {
