@@ -5,7 +5,8 @@ import type { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { buildCluster } from './cluster';
 import { DeviationFinding, DEVIATION_IDS, deviationDiagnostics, findDeviations } from './deviations';
-import { Engine, ConnectionResult } from './engine';
+import { ConnectionList } from './connection-list';
+import { Engine } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
 import { computeExposure, ExposureItem, isOutsidePeer, selectorDisplay, WorkloadExposureResult } from './exposure';
 import { Focus } from './focus';
@@ -264,6 +265,17 @@ export interface SkippedKind {
   readonly count: number;
 }
 
+/** The connections with an end outside the cluster, with their text (the exposure analysis reads them). */
+function externalConnections(list: ConnectionList, universe: string[]): { src: Peer; dst: Peer; conn: string }[] {
+  const out: { src: Peer; dst: Peer; conn: string }[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const src = list.srcAt(i);
+    const dst = list.dstAt(i);
+    if (isOutsidePeer(src) || isOutsidePeer(dst)) out.push({ src, dst, conn: list.connAt(i).toString(universe) });
+  }
+  return out;
+}
+
 function toDiag(d: Diagnostic): AnalysisDiagnostic {
   return { severity: d.severity, file: d.file, line: d.line, column: d.column, message: d.message };
 }
@@ -316,7 +328,7 @@ export class ConnectivityAnalysis {
   private readonly engine: Engine;
   private readonly focus?: Focus;
   private readonly found: DeviationFinding[];
-  private cached?: ConnectionResult[];
+  private cached?: ConnectionList;
   private cachedExposure?: WorkloadExposureResult[];
 
   private constructor(loaded: LoadResult, options?: AnalysisOptions, checkFocus = true) {
@@ -377,18 +389,20 @@ export class ConnectivityAnalysis {
     return this.engine.workloadPeers.map((p) => p.id);
   }
 
-  private results(): ConnectionResult[] {
+  private results(): ConnectionList {
     if (!this.cached) {
       const f = this.focus;
       // the engine lists the pairs with a focus workload at either end; direction, peers and
       // connection narrow them here (netpol-analyzer includePairOfWorkloads)
-      let res = this.engine.connections(f?.workloads.length ? (p) => f.isFocusWorkload(p) : undefined);
+      let res = this.engine.connectionList(f?.workloads.length ? (p) => f.isFocusWorkload(p) : undefined);
       if (f) {
-        const out: ConnectionResult[] = [];
-        for (const c of res) {
-          if (!f.includesPair(c.src, c.dst)) continue;
-          const conn = f.restrict(c.conn);
-          if (conn) out.push(conn === c.conn ? c : { src: c.src, dst: c.dst, conn });
+        const out = new ConnectionList(this.engine.peers);
+        for (let i = 0; i < res.length; i++) {
+          const src = res.srcAt(i);
+          const dst = res.dstAt(i);
+          if (!f.includesPair(src, dst)) continue;
+          const conn = f.restrict(res.connAt(i));
+          if (conn) out.push(src, dst, conn);
         }
         res = out;
       }
@@ -412,7 +426,7 @@ export class ConnectivityAnalysis {
   /** All allowed connections between distinct peers, sorted. */
   public connections(): Connection[] {
     const u = this.engine.universe;
-    return this.results().map((c) => {
+    return this.results().toArray().map((c) => {
       const all = c.conn.isAll(u);
       const ports: PortRange[] = [];
       if (!all) {
@@ -441,9 +455,7 @@ export class ConnectivityAnalysis {
         workloads: this.engine.workloadPeers.filter((p) => !f || f.isFocusWorkload(p)),
         directions: f?.direction ? [f.direction] : ['ingress', 'egress'],
         focusConn: f?.conn,
-        externalConns: this.results()
-          .filter((c) => isOutsidePeer(c.src) || isOutsidePeer(c.dst))
-          .map((c) => ({ src: c.src, dst: c.dst, conn: c.conn.toString(u) })),
+        externalConns: externalConnections(this.results(), u),
       });
     }
     return this.cachedExposure;
@@ -480,7 +492,7 @@ export class ConnectivityAnalysis {
    * (netpol-analyzer has no mermaid output).
    */
   public formatExposure(format: OutputFormat): string {
-    const args = [this.results(), this.exposureResults(), this.engine.universe, this.focus?.conn?.text] as const;
+    const args = [this.results().toArray(), this.exposureResults(), this.engine.universe, this.focus?.conn?.text] as const;
     switch (format) {
       case OutputFormat.TXT:
         return formatExposureTxt(...args);
@@ -491,7 +503,7 @@ export class ConnectivityAnalysis {
       case OutputFormat.MD:
         return formatExposureMarkdown(...args);
       case OutputFormat.DOT:
-        return formatExposureDot(this.results(), this.exposureResults(), this.engine.universe, this.graphWorkloads());
+        return formatExposureDot(this.results().toArray(), this.exposureResults(), this.engine.universe, this.graphWorkloads());
       case OutputFormat.SVG:
         throw new QueryError('format: the svg exposure graph is drawn asynchronously; call exposureSvg() (the CLI does)');
       default:
@@ -501,7 +513,7 @@ export class ConnectivityAnalysis {
 
   /** The exposure dot graph drawn as SVG by Graphviz (as `toSvg()`; throws when the graph is too large to read). */
   public async exposureSvg(): Promise<string> {
-    checkGraphSize(this.results(), this.graphWorkloads(), 'svg');
+    checkGraphSize(this.results().length, 'svg');
     return renderSvg(this.formatExposure(OutputFormat.DOT));
   }
 
@@ -565,9 +577,10 @@ export class ConnectivityAnalysis {
       case OutputFormat.CSV:
         return formatCsv(c, u, focusConn);
       case OutputFormat.DOT:
-        return formatDot(c, u, this.graphWorkloads());
+        return formatDot(c.toArray(), u, this.graphWorkloads());
       case OutputFormat.MERMAID:
-        return formatMermaid(c, u, this.graphWorkloads());
+        checkGraphSize(c.length, 'mermaid');
+        return formatMermaid(c.toArray(), u, this.graphWorkloads());
       case OutputFormat.SVG:
         throw new QueryError('format: svg is drawn asynchronously; call toSvg() (the CLI does)');
       default:
@@ -581,7 +594,7 @@ export class ConnectivityAnalysis {
    */
   public async toSvg(): Promise<string> {
     const c = this.results();
-    checkGraphSize(c, this.graphWorkloads(), 'svg');
+    checkGraphSize(c.length, 'svg');
     return renderSvg(this.format(OutputFormat.DOT));
   }
 

@@ -9,6 +9,7 @@ import { ConnectionResult, Engine } from './engine';
 import { formatRange, IpRange, parseAddress } from './ipranges';
 import { Diagnostic } from './load';
 import { Peer } from './model';
+import { ConnSet } from './ports';
 import { DEVIATION_TITLES, NetworkPolicyDeviations, Semantics } from './semantics';
 import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
 import { LabelSelector } from '../wire/kubernetes/meta';
@@ -55,6 +56,12 @@ function peersOf(np: NetworkPolicy): NetworkPolicyPeer[] {
 /** Deviations that change only the egress side of the pods the triggering policies select. */
 const EGRESS_ONLY: readonly DeviationName[] = ['egressNamedPortsClusterWide'];
 
+/**
+ * Deviations that change only what rules' ports resolve to, never which pods a policy selects or
+ * which peers a rule matches: the second engine shares the first one's selections and matches.
+ */
+const MATCH_PRESERVING: readonly DeviationName[] = ['egressNamedPortsClusterWide'];
+
 /** Whether a NetworkPolicy can be read differently under a deviation (a cheap, conservative test). */
 const TRIGGERS: { readonly [K in DeviationName]: (np: NetworkPolicy) => boolean } = {
   egressNamedPortsClusterWide: (np) => (np.spec.egress ?? []).some((r) => (r.ports ?? []).some((p) => typeof p.port === 'string')),
@@ -97,6 +104,13 @@ function externalSide(list: ConnectionResult[], universe: string[]): Side {
 const byIds = (x: ConnectionResult, y: ConnectionResult) =>
   (x.src.id < y.src.id ? -1 : x.src.id > y.src.id ? 1 : x.dst.id < y.dst.id ? -1 : x.dst.id > y.dst.id ? 1 : 0);
 
+/** Whether two engines have the same peers at the same indexes, in the same roles. */
+function samePeers(a: Engine, b: Engine): boolean {
+  const ids = (l: Peer[]) => l.map((p) => `${p.index}${SEP}${p.id}`).join(SEP);
+  return ids(a.peers) === ids(b.peers) && ids(a.srcPeers) === ids(b.srcPeers) && ids(a.dstPeers) === ids(b.dstPeers)
+    && a.ingressController?.id === b.ingressController?.id;
+}
+
 /** The ids of the outside ranges of an engine, in order. */
 const rangeIds = (e: Engine) => [...e.srcPeers, ...e.dstPeers].filter((p) => p.range).map((p) => p.id).join(SEP);
 
@@ -107,9 +121,10 @@ const rangeIds = (e: Engine) => [...e.srcPeers, ...e.dstPeers].filter((p) => p.r
  * enforces names its own blocks), pairs with an outside end are compared on the common refinement.
  */
 function compareEngines(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean, sourcesOnly: boolean): Difference[] {
+  const sameRanges = rangeIds(mine) === rangeIds(theirs);
+  if (sourcesOnly && sameRanges && samePeers(mine, theirs)) return compareEgressSides(mine, theirs, focus);
   const a = mine.connections(focus, sourcesOnly);
   const b = theirs.connections(focus, sourcesOnly);
-  const sameRanges = rangeIds(mine) === rangeIds(theirs);
   const out: Difference[] = [];
   const extA: ConnectionResult[] = [];
   const extB: ConnectionResult[] = [];
@@ -138,6 +153,49 @@ function compareEngines(mine: Engine, theirs: Engine, focus: (p: Peer) => boolea
   }
   if (!sameRanges) out.push(...compareExternal(externalSide(extA, mine.universe), externalSide(extB, theirs.universe)));
   return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
+}
+
+/**
+ * compareEngines for a deviation that changes only the egress side (EGRESS_ONLY) and neither
+ * selection nor matching (MATCH_PRESERVING), with the same peers in both engines: the ingress
+ * sides are the same, so a pair can differ only where the source's egress results differ, and
+ * there `theirs` allows its egress result met with `mine`'s ingress result. No connection list is
+ * built and `theirs` computes only the egress rows of the focused sources.
+ */
+function compareEgressSides(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean): Difference[] {
+  const byId = (a: Peer, b: Peer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const srcs = mine.srcPeers.filter((p) => focus(p)).sort(byId);
+  const dsts = mine.dstPeers.slice().sort(byId);
+  const u = mine.universe;
+  // equal egress results by ConnSet ids; their meets with an ingress result by ids
+  const same = new Map<number, Map<number, boolean>>();
+  const meets = new Map<number, Map<number, ConnSet>>();
+  const meet = (eg: ConnSet, ing: ConnSet) => {
+    let m = meets.get(eg.id);
+    if (!m) meets.set(eg.id, (m = new Map()));
+    let c = m.get(ing.id);
+    if (!c) m.set(ing.id, (c = eg.intersect(ing)));
+    return c;
+  };
+  const out: Difference[] = [];
+  for (const src of srcs) {
+    const theirSrc = theirs.peers[src.index];
+    for (const dst of dsts) {
+      if (src === dst || (!mine.listed(src) && !mine.listed(dst))) continue;
+      const ea = mine.egressConn(src, dst);
+      const eb = theirs.egressConn(theirSrc, theirs.peers[dst.index]);
+      if (ea === eb) continue;
+      let s = same.get(ea.id);
+      if (!s) same.set(ea.id, (s = new Map()));
+      let eq = s.get(eb.id);
+      if (eq === undefined) s.set(eb.id, (eq = ea.equals(eb)));
+      if (eq) continue;
+      const ta = mine.allowed(src, dst).toString(u);
+      const tb = meet(eb, mine.ingressConn(src, dst)).toString(u);
+      if (ta !== tb) out.push({ src: src.id, dst: dst.id, a: ta, b: tb });
+    }
+  }
+  return out;
 }
 
 /** The outside pairs whose verdicts differ, on the common refinement of both analyses' ranges. */
@@ -243,7 +301,8 @@ export function findDeviations(engine: Engine): DeviationFinding[] {
   }
   if (!triggered.size) return [];
   const names = [...triggered.keys()];
-  const other = new Engine(quietCopy(engine.cluster), switched(s, names));
+  const shares = (list: DeviationName[]) => (list.every((n) => MATCH_PRESERVING.includes(n)) ? engine : undefined);
+  const other = new Engine(quietCopy(engine.cluster), switched(s, names), shares(names));
   const allIds = new Set(names.flatMap((n) => [...triggered.get(n)!]));
   const focus = selectedBy(allIds, [engine, other]);
   const diffs = compareEngines(engine, other, focus, names.every((n) => EGRESS_ONLY.includes(n)));
@@ -258,7 +317,7 @@ export function findDeviations(engine: Engine): DeviationFinding[] {
       focusOf.set(n, focus);
       continue;
     }
-    const single = new Engine(quietCopy(engine.cluster), switched(s, [n]));
+    const single = new Engine(quietCopy(engine.cluster), switched(s, [n]), shares([n]));
     const f = selectedBy(triggered.get(n)!, [engine, single]);
     focusOf.set(n, f);
     alone.set(n, compareEngines(engine, single, f, EGRESS_ONLY.includes(n)));

@@ -9,6 +9,7 @@
  * the cluster have no policies of their own, so their side allows everything.
  */
 import { compileCiliumPolicy } from './cilium';
+import { ConnectionList } from './connection-list';
 import { Cluster, clusterNamedPorts, NAMESPACE_NAME_LABEL, Workload } from './cluster';
 import { entityIdentity, hasLabel, nodeIdentity, podIdentity, reservedLabel, WORLD_IDENTITY } from './identity';
 import { atomize, formatRange, IpSet } from './ipranges';
@@ -94,6 +95,29 @@ const ALL_ID = 0;
 /** How explain names the allow-localhost exemption. */
 const LOCALHOST_RULE = 'the local node: allow-localhost lets the node reach the pods on it whatever their ingress rules (Cilium pkg/policy determineAllowLocalhostIngress; set ciliumAgent.allowLocalhost to "policy" to let the rules decide)';
 
+/** The union of two ascending lists of distinct numbers, ascending. */
+function mergeSorted(a: number[], b: number[]): number[] {
+  if (!b.length) return a;
+  if (!a.length) return b;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
+}
+
+/** Whether two engines have the same policies (by id, in order) and the same peers (by id, at the same indexes). */
+function sameShape(a: Engine, b: Engine): boolean {
+  if (a.policies.length !== b.policies.length || a.peers.length !== b.peers.length || a.subjectPeers.length !== b.subjectPeers.length) return false;
+  if (a.tierPolicies.length !== b.tierPolicies.length) return false;
+  return a.policies.every((p, i) => p.id === b.policies[i].id && p.rules.length === b.policies[i].rules.length)
+    && a.peers.every((p, i) => p.id === b.peers[i].id)
+    && a.subjectPeers.every((p, i) => p.index === b.subjectPeers[i].index);
+}
+
 export class Engine {
   readonly peers: Peer[] = [];
   readonly workloadPeers: Peer[] = [];
@@ -149,12 +173,22 @@ export class Engine {
   private readonly portSigs = new Map<string, number>();
   /** port signature per peer index, filled once all peers exist (-1 = not computed yet) */
   private peerPortSig: Int32Array = new Int32Array(0);
+  /** per subject index: the indexes (in `policies`) of the non-tier policies selecting it */
+  private readonly selectedPolicies: number[][] = [];
+  /** An engine whose selection and rule matches this one shares (see the constructor's `base`). */
+  private readonly base?: Engine;
+  /** per rule of this engine: the same rule of `base`, whose peer matches it reuses */
+  private readonly baseRule = new Map<RuleModel, RuleModel>();
 
   /**
    * @param semantics who enforces the policies (semantics.ts); default: Cilium 1.18 when Cilium
    * policies are among the manifests, else the Kubernetes specification
+   * @param base an engine of the same cluster whose semantics differ from these only in what the
+   * rules' ports resolve to (never in which pods a policy selects or which peers a rule matches):
+   * the selections and rule matches are taken from it instead of computed again (deviations.ts);
+   * ignored when its policies or peers are not the same
    */
-  constructor(readonly cluster: Cluster, semantics?: Semantics) {
+  constructor(readonly cluster: Cluster, semantics?: Semantics, base?: Engine) {
     this.diagnostics = cluster.diagnostics;
     const hasCiliumPolicies = cluster.policies.some((p) => p.kind === 'CiliumNetworkPolicy' || p.kind === 'CiliumClusterwideNetworkPolicy');
     this.semantics = semantics ?? semanticsFor(defaultMode(hasCiliumPolicies), DEFAULT_CILIUM_VERSION);
@@ -256,23 +290,44 @@ export class Engine {
 
     this.peerPortSig = new Int32Array(this.peers.length).fill(-1);
     for (const p of this.peers) this.portSignature(p);
+    if (base && sameShape(this, base)) this.base = base;
 
-    // which policies select which subject
+    // which policies select which subject; a namespaced policy is tried on its namespace's workloads only
     const narrowed = new Map<string, RuleModel>();
+    const anyNamespace: number[] = [];
+    const byNamespace = new Map<string, number[]>();
+    this.policies.forEach((p, k) => {
+      if (p.tier) return;
+      if (p.subjectNamespace === undefined) anyNamespace.push(k);
+      else {
+        const l = byNamespace.get(p.subjectNamespace);
+        if (l) l.push(k);
+        else byNamespace.set(p.subjectNamespace, [k]);
+      }
+    });
+    const candidatesOf = (w: Peer): number[] => mergeSorted(anyNamespace, (w.namespace !== undefined && byNamespace.get(w.namespace)) || []);
     for (const w of this.subjectPeers) {
       const inR: RuleModel[] = [];
       const egR: RuleModel[] = [];
       const inIso: string[] = [];
       const egIso: string[] = [];
       const reqs: RequirementModel[] = [];
-      for (const p of this.policies) {
-        if (p.tier || !p.selects(w)) continue;
+      const selected: number[] = [];
+      // with a base engine, its selection (the same policies select the same subjects)
+      const selectedByBase = this.base ? this.base.selectedPolicies[w.index] : undefined;
+      const candidates = selectedByBase ?? candidatesOf(w);
+      for (let k = 0; k < candidates.length; k++) {
+        const pi = candidates[k];
+        const p = this.policies[pi];
+        if (!selectedByBase && !p.selects(w)) continue;
+        selected.push(pi);
         if (w.type === 'node') this.policedNodes.add(w);
         if (p.isolatesIngress) inIso.push(p.id);
         if (p.isolatesEgress) egIso.push(p.id);
         for (const r of p.rules) (r.direction === 'ingress' ? inR : egR).push(r);
         if (p.requirements) reqs.push(...p.requirements);
       }
+      this.selectedPolicies[w.index] = selected;
       this.ingressRules[w.index] = reqs.length ? inR.map((r) => this.narrow(r, reqs, narrowed)) : inR;
       this.egressRules[w.index] = reqs.length ? egR.map((r) => this.narrow(r, reqs, narrowed)) : egR;
       this.ingressIsolatedBy[w.index] = inIso;
@@ -286,6 +341,17 @@ export class Engine {
       for (const dir of ['ingress', 'egress'] as Direction[]) {
         const t = tiers[dir];
         this.tierRules[dir][w.index] = t.admin.length || t.baseline.length ? t : NO_TIER_RULES;
+      }
+      if (this.base) {
+        // the same policies in the same order: the rules correspond one to one
+        const b = this.base;
+        const pairUp = (mine: RuleModel[], theirs: RuleModel[]) => mine.forEach((r, k) => this.baseRule.set(r, theirs[k]));
+        pairUp(this.ingressRules[w.index], b.ingressRules[w.index]);
+        pairUp(this.egressRules[w.index], b.egressRules[w.index]);
+        for (const dir of ['ingress', 'egress'] as Direction[]) {
+          pairUp(this.tierRules[dir][w.index].admin, b.tierRules[dir][w.index].admin);
+          pairUp(this.tierRules[dir][w.index].baseline, b.tierRules[dir][w.index].baseline);
+        }
       }
     }
     // side profiles, shared by workloads with the same relevant rules
@@ -667,6 +733,12 @@ export class Engine {
   private matchedPeers(r: RuleModel): RuleMatches {
     let m = this.ruleMatches.get(r);
     if (!m) {
+      const twin = this.baseRule.get(r);
+      if (twin) {
+        m = this.base!.matchedPeers(twin);
+        this.ruleMatches.set(r, m);
+        return m;
+      }
       const yes: number[] = [];
       const no: number[] = [];
       for (const p of this.peers) (r.matchPeer(p) ? yes : no).push(p.index);
@@ -885,8 +957,18 @@ export class Engine {
     return this.ingressTargets.get(dst.index);
   }
 
+  /** What the source's egress side allows towards dst (everything when no policy restricts it). */
+  egressConn(src: Peer, dst: Peer): ConnSet {
+    return this.side(this.profiles.egress, src, dst);
+  }
+
+  /** What the destination's ingress side allows from src (everything when no policy restricts it). */
+  ingressConn(src: Peer, dst: Peer): ConnSet {
+    return this.side(this.profiles.ingress, dst, src);
+  }
+
   /** Pairs are listed when one side is a workload, or a node that a host policy selects. */
-  private listed(p: Peer): boolean {
+  listed(p: Peer): boolean {
     return p.type === 'workload' || this.policedNodes.has(p);
   }
 
@@ -897,7 +979,12 @@ export class Engine {
    * focused end (`sourcesOnly`: a focused source).
    */
   connections(focus?: (p: Peer) => boolean, sourcesOnly = false): ConnectionResult[] {
-    const out: ConnectionResult[] = [];
+    return this.connectionList(focus, sourcesOnly).toArray();
+  }
+
+  /** connections(), held compactly (connection-list.ts). */
+  connectionList(focus?: (p: Peer) => boolean, sourcesOnly = false): ConnectionList {
+    const out = new ConnectionList(this.peers);
     const byId = (a: Peer, b: Peer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     const dsts = this.dstPeers.slice().sort(byId);
     const srcs = this.srcPeers.slice();
@@ -912,21 +999,22 @@ export class Engine {
           const target = this.ingressTargets.get(dst.index);
           if (!target || (focus && !focus(ic) && (sourcesOnly || !focus(dst)))) continue;
           const c = this.intern(target.intersect(this.allowed(ic, dst)));
-          if (!c.isEmpty()) out.push({ src: ic, dst, conn: c });
+          if (!c.isEmpty()) out.push(ic, dst, c);
         }
         continue;
       }
       const srcFocused = !focus || focus(src);
       if (sourcesOnly && !srcFocused) continue;
       const egRow = this.sideRowOf(this.profiles.egress, src);
+      const srcListed = this.listed(src);
       for (let k = 0; k < dsts.length; k++) {
         const dst = dsts[k];
         if (src === dst) continue;
-        if (!this.listed(src) && !this.listed(dst)) continue;
+        if (!srcListed && !this.listed(dst)) continue;
         if (!srcFocused && !focus!(dst)) continue;
         const ingRow = ingRows[k];
         const c = this.meet(egRow ? egRow[dst.index] : ALL_ID, ingRow ? ingRow[src.index] : ALL_ID);
-        if (!c.isEmpty()) out.push({ src, dst, conn: c });
+        if (!c.isEmpty()) out.push(src, dst, c);
       }
     }
     return out;

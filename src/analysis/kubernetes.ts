@@ -201,6 +201,7 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
     selects: dev.selectorsMatchIdentityLabels
       ? (peer: Peer) => peer.type === 'workload' && peer.namespace === doc.namespace && podSel.matches(peer.ciliumLabels)
       : (peer: Peer) => peer.type === 'workload' && peer.namespace === doc.namespace && podSel.matches(peer.labels ?? {}),
+    subjectNamespace: doc.namespace,
     isolatesIngress,
     isolatesEgress,
     rules,
