@@ -12,8 +12,9 @@ import { computeExposure, ExposureItem, isOutsidePeer, selectorDisplay, Workload
 import { Focus } from './focus';
 import { formatExposureCsv, formatExposureDot, formatExposureJson, formatExposureMarkdown, formatExposureTxt } from './format/exposure';
 import { checkGraphSize, formatDot, formatMermaid, renderSvg } from './format/graph';
-import { connectionsToJson, csvChunks, formatCsv, formatJson, formatMarkdown, jsonChunks, markdownChunks } from './format/table';
-import { formatTxt, txtChunks } from './format/txt';
+import { buildReport, joinReport } from './format/size';
+import { connectionsToJson, csvChunks, jsonChunks, markdownChunks } from './format/table';
+import { txtChunks } from './format/txt';
 import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
 import { ConnSet } from './ports';
@@ -566,21 +567,18 @@ export class ConnectivityAnalysis {
   public format(format: OutputFormat): string {
     const c = this.results();
     const u = this.engine.universe;
-    const focusConn = this.focus?.conn?.text;
     switch (format) {
       case OutputFormat.TXT:
-        return formatTxt(c, u, focusConn);
       case OutputFormat.JSON:
-        return formatJson(c, u, focusConn);
       case OutputFormat.MD:
-        return formatMarkdown(c, u, focusConn);
       case OutputFormat.CSV:
-        return formatCsv(c, u, focusConn);
+        // joined with a size check: past V8's string limit the error says to stream or focus
+        return joinReport(this._formatChunks(format), format);
       case OutputFormat.DOT:
-        return formatDot(c.toArray(), u, this.graphWorkloads());
+        return buildReport(format, () => formatDot(c.toArray(), u, this.graphWorkloads()));
       case OutputFormat.MERMAID:
         checkGraphSize(c.length, 'mermaid');
-        return formatMermaid(c.toArray(), u, this.graphWorkloads());
+        return buildReport(format, () => formatMermaid(c.toArray(), u, this.graphWorkloads()));
       case OutputFormat.SVG:
         throw new QueryError('format: svg is drawn asynchronously; call toSvg() (the CLI does)');
       default:

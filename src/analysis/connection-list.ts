@@ -4,9 +4,15 @@
  * instead of an object each. The 20,000-pod benchmark lists 3.3 million connections with a few
  * thousand distinct sets; the reports read the list by index and make their lines as they go.
  */
-import { ConnectionResult } from './engine';
 import { Peer } from './model';
 import { ConnSet } from './ports';
+
+/** An allowed connection between two peers. */
+export interface ConnectionResult {
+  readonly src: Peer;
+  readonly dst: Peer;
+  readonly conn: ConnSet;
+}
 
 export class ConnectionList {
   /** The list of some connection objects (e.g. filtered ones). */

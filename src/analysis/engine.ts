@@ -9,7 +9,7 @@
  * the cluster have no policies of their own, so their side allows everything.
  */
 import { compileCiliumPolicy } from './cilium';
-import { ConnectionList } from './connection-list';
+import { ConnectionList, ConnectionResult } from './connection-list';
 import { Cluster, clusterNamedPorts, NAMESPACE_NAME_LABEL, Workload } from './cluster';
 import { entityIdentity, hasLabel, nodeIdentity, podIdentity, reservedLabel, WORLD_IDENTITY } from './identity';
 import { atomize, formatRange, IpSet } from './ipranges';
@@ -24,11 +24,7 @@ import { allowsLocalhost, DEFAULT_CILIUM_VERSION, defaultMode, Semantics, semant
 export const INGRESS_CONTROLLER_ID = '{ingress-controller}';
 export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-controller-ns';
 
-export interface ConnectionResult {
-  readonly src: Peer;
-  readonly dst: Peer;
-  readonly conn: ConnSet;
-}
+export type { ConnectionResult } from './connection-list';
 
 /**
  * One step of a side's decision across the tiers of the network-policy API: the connections a

@@ -2,14 +2,6 @@ import { csvRow } from './csv';
 import { ConnectionList } from '../connection-list';
 import { ConnectionResult } from '../engine';
 
-/**
- * Markdown table (src | dst | conn), sorted like the text output; with a focus connection the
- * pairs only (src | dst), as netpol-analyzer's conns_formatter_md.go.
- */
-export function formatMarkdown(conns: ConnectionList, universe: string[], focusConn?: string): string {
-  return [...markdownChunks(conns, universe, focusConn)].join('');
-}
-
 /** Lines per chunk of a streamed report (see txt.ts). */
 const CHUNK = 4096;
 
@@ -22,7 +14,10 @@ function* chunked(conns: ConnectionList, line: (c: ConnectionResult) => string):
   }
 }
 
-/** The markdown table a chunk of rows at a time. */
+/**
+ * Markdown table (src | dst | conn), sorted like the text output; with a focus connection the
+ * pairs only (src | dst), as netpol-analyzer's conns_formatter_md.go; a chunk of rows at a time.
+ */
 export function* markdownChunks(conns: ConnectionList, universe: string[], focusConn?: string): Generator<string> {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   yield focusConn !== undefined ? '| src | dst |\n|-----|-----|\n' : '| src | dst | conn |\n|-----|-----|------|\n';
@@ -31,12 +26,7 @@ export function* markdownChunks(conns: ConnectionList, universe: string[], focus
     : `| ${esc(c.src.id)} | ${esc(c.dst.id)} | ${esc(c.conn.toString(universe))} |\n`));
 }
 
-/** CSV (`src,dst,conn`; `src,dst` with a focus connection), as netpol-analyzer's conns_formatter_csv.go. */
-export function formatCsv(conns: ConnectionList, universe: string[], focusConn?: string): string {
-  return [...csvChunks(conns, universe, focusConn)].join('');
-}
-
-/** The CSV a chunk of rows at a time. */
+/** CSV (`src,dst,conn`; `src,dst` with a focus connection), as netpol-analyzer's conns_formatter_csv.go, a chunk of rows at a time. */
 export function* csvChunks(conns: ConnectionList, universe: string[], focusConn?: string): Generator<string> {
   yield csvRow(focusConn !== undefined ? ['src', 'dst'] : ['src', 'dst', 'conn']);
   yield* chunked(conns, (c) => csvRow(focusConn !== undefined ? [c.src.id, c.dst.id] : [c.src.id, c.dst.id, c.conn.toString(universe)]));
@@ -57,10 +47,6 @@ function connectionJson(c: ConnectionResult, universe: string[], focusConn?: str
   if (!j.all) o.ports = j.protocols;
   if (j.l7) o.l7 = j.l7;
   return o;
-}
-
-export function formatJson(conns: ConnectionList, universe: string[], focusConn?: string): string {
-  return [...jsonChunks(conns, universe, focusConn)].join('');
 }
 
 /**

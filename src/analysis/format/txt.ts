@@ -6,15 +6,9 @@ const CHUNK_LINES = 4096;
 /**
  * netpol-analyzer connlist text: `SRC => DST : CONNECTIONS`, one line per connection, sorted; with a
  * focus connection, `Permitted connections on TCP 8080:` and `SRC => DST` lines
- * (np-guard/netpol-analyzer conns_formatter_txt.go, writeFocusConnTxtOutput).
- */
-export function formatTxt(conns: ConnectionList, universe: string[], focusConn?: string): string {
-  return [...txtChunks(conns, universe, focusConn)].join('');
-}
-
-/**
- * The same text a chunk of lines at a time, so the CLI can write reports larger than one string may
- * hold (V8 strings stop at about 512 million characters; the 20,000-pod benchmark report is 200 MB).
+ * (np-guard/netpol-analyzer conns_formatter_txt.go, writeFocusConnTxtOutput). A chunk of lines at a
+ * time, so the CLI can write reports larger than one string may hold (V8 strings stop at about 512
+ * million characters; the 20,000-pod benchmark report is 225 MB).
  */
 export function* txtChunks(conns: ConnectionList, universe: string[], focusConn?: string): Generator<string> {
   if (focusConn !== undefined) yield `Permitted connections on ${focusConn}:\n`;
