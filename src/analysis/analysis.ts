@@ -4,8 +4,8 @@
 import type { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { buildCluster } from './cluster';
-import { DeviationFinding, DEVIATION_IDS, deviationDiagnostics, findDeviations } from './deviations';
 import { ConnectionList } from './connection-list';
+import { DeviationFinding, DEVIATION_IDS, deviationDiagnostics, findDeviations } from './deviations';
 import { Engine } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
 import { computeExposure, ExposureItem, isOutsidePeer, selectorDisplay, WorkloadExposureResult } from './exposure';

@@ -9,8 +9,8 @@
  * the cluster have no policies of their own, so their side allows everything.
  */
 import { compileCiliumPolicy } from './cilium';
-import { ConnectionList, ConnectionResult } from './connection-list';
 import { Cluster, clusterNamedPorts, NAMESPACE_NAME_LABEL, Workload } from './cluster';
+import { ConnectionList, ConnectionResult } from './connection-list';
 import { entityIdentity, hasLabel, nodeIdentity, podIdentity, reservedLabel, WORLD_IDENTITY } from './identity';
 import { atomize, formatRange, IpSet } from './ipranges';
 import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
@@ -294,8 +294,7 @@ export class Engine {
     const byNamespace = new Map<string, number[]>();
     this.policies.forEach((p, k) => {
       if (p.tier) return;
-      if (p.subjectNamespace === undefined) anyNamespace.push(k);
-      else {
+      if (p.subjectNamespace === undefined) {anyNamespace.push(k);} else {
         const l = byNamespace.get(p.subjectNamespace);
         if (l) l.push(k);
         else byNamespace.set(p.subjectNamespace, [k]);
