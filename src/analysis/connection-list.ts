@@ -29,6 +29,8 @@ export class ConnectionList {
   /** distinct connection sets, and the index of each by ConnSet id */
   private readonly sets: ConnSet[] = [];
   private readonly setIndex = new Map<number, number>();
+  private lastSet?: ConnSet;
+  private lastIndex = -1;
 
   /** @param peers the engine's peers, indexed by Peer.index */
   constructor(private readonly peers: readonly Peer[], capacity = 1024) {
@@ -44,11 +46,14 @@ export class ConnectionList {
 
   push(src: Peer, dst: Peer, conn: ConnSet): void {
     if (this.size === this.src.length) this.grow();
-    let k = this.setIndex.get(conn.id);
+    // runs of one set are common (a source's destinations): the last one is checked first
+    let k = conn === this.lastSet ? this.lastIndex : this.setIndex.get(conn.id);
     if (k === undefined) {
       this.setIndex.set(conn.id, (k = this.sets.length));
       this.sets.push(conn);
     }
+    this.lastSet = conn;
+    this.lastIndex = k;
     const i = this.size++;
     this.src[i] = src.index;
     this.dst[i] = dst.index;
