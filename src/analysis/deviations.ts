@@ -78,7 +78,7 @@ const TRIGGERS: { readonly [K in DeviationName]: (np: NetworkPolicy) => boolean 
   ipBlockPeerSelectsNamespacePods: (np) => peersOf(np).some((p) => !!p.ipBlock),
 };
 
-type Difference = { src: string; dst: string; a: string; b: string };
+export type Difference = { src: string; dst: string; a: string; b: string };
 
 interface Side {
   /** per (other peer, side of the external peer): the external ranges with a verdict */
@@ -121,8 +121,13 @@ const rangeIds = (e: Engine) => [...e.srcPeers, ...e.dstPeers].filter((p) => p.r
  * enforces names its own blocks), pairs with an outside end are compared on the common refinement.
  */
 function compareEngines(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean, sourcesOnly: boolean): Difference[] {
+  if (sourcesOnly && rangeIds(mine) === rangeIds(theirs) && samePeers(mine, theirs)) return compareEgressSides(mine, theirs, focus);
+  return compareConnectionLists(mine, theirs, focus, sourcesOnly);
+}
+
+/** compareEngines by walking both engines' connection lists (any two analyses of one cluster). */
+export function compareConnectionLists(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean, sourcesOnly: boolean): Difference[] {
   const sameRanges = rangeIds(mine) === rangeIds(theirs);
-  if (sourcesOnly && sameRanges && samePeers(mine, theirs)) return compareEgressSides(mine, theirs, focus);
   const a = mine.connections(focus, sourcesOnly);
   const b = theirs.connections(focus, sourcesOnly);
   const out: Difference[] = [];
@@ -162,13 +167,13 @@ function compareEngines(mine: Engine, theirs: Engine, focus: (p: Peer) => boolea
  * there `theirs` allows its egress result met with `mine`'s ingress result. No connection list is
  * built and `theirs` computes only the egress rows of the focused sources.
  */
-function compareEgressSides(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean): Difference[] {
+export function compareEgressSides(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean): Difference[] {
   const byId = (a: Peer, b: Peer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const srcs = mine.srcPeers.filter((p) => focus(p)).sort(byId);
   const dsts = mine.dstPeers.slice().sort(byId);
   const u = mine.universe;
-  // equal egress results by ConnSet ids; their meets with an ingress result by ids
-  const same = new Map<number, Map<number, boolean>>();
+  // whether egress results are equal, by their ids in each engine; meets with an ingress result by ConnSet ids
+  const same: Int8Array[] = [];
   const meets = new Map<number, Map<number, ConnSet>>();
   const meet = (eg: ConnSet, ing: ConnSet) => {
     let m = meets.get(eg.id);
@@ -179,19 +184,26 @@ function compareEgressSides(mine: Engine, theirs: Engine, focus: (p: Peer) => bo
   };
   const out: Difference[] = [];
   for (const src of srcs) {
-    const theirSrc = theirs.peers[src.index];
+    const rowA = mine.egressRow(src);
+    const rowB = theirs.egressRow(theirs.peers[src.index]);
+    if (!rowA && !rowB) continue; // both allow everything
+    const srcListed = mine.listed(src);
     for (const dst of dsts) {
-      if (src === dst || (!mine.listed(src) && !mine.listed(dst))) continue;
-      const ea = mine.egressConn(src, dst);
-      const eb = theirs.egressConn(theirSrc, theirs.peers[dst.index]);
-      if (ea === eb) continue;
-      let s = same.get(ea.id);
-      if (!s) same.set(ea.id, (s = new Map()));
-      let eq = s.get(eb.id);
-      if (eq === undefined) s.set(eb.id, (eq = ea.equals(eb)));
-      if (eq) continue;
+      if (src === dst || (!srcListed && !mine.listed(dst))) continue;
+      // id 0 is `all` in both engines
+      const a = rowA ? rowA[dst.index] : 0;
+      const b = rowB ? rowB[dst.index] : 0;
+      const sa = same[a] ?? (same[a] = new Int8Array(64).fill(-1));
+      if (b >= sa.length) {
+        const grown = new Int8Array(Math.max(b + 1, sa.length * 2)).fill(-1);
+        grown.set(sa);
+        same[a] = grown;
+      }
+      const row = same[a];
+      if (row[b] < 0) row[b] = mine.sideResult(a).equals(theirs.sideResult(b)) ? 1 : 0;
+      if (row[b] === 1) continue;
       const ta = mine.allowed(src, dst).toString(u);
-      const tb = meet(eb, mine.ingressConn(src, dst)).toString(u);
+      const tb = meet(theirs.sideResult(b), mine.ingressConn(src, dst)).toString(u);
       if (ta !== tb) out.push({ src: src.id, dst: dst.id, a: ta, b: tb });
     }
   }

@@ -952,6 +952,19 @@ export class Engine {
     return this.ingressTargets.get(dst.index);
   }
 
+  /**
+   * The ids of the source's egress results per destination peer index (undefined: everything
+   * allowed towards every peer); `sideResult(id)` is the result. For walking many pairs of one source.
+   */
+  egressRow(src: Peer): Int32Array | undefined {
+    return this.sideRowOf(this.profiles.egress, src);
+  }
+
+  /** A side result by id (see egressRow; ALL_ID, 0, is everything). */
+  sideResult(id: number): ConnSet {
+    return this.sideResults[id];
+  }
+
   /** What the source's egress side allows towards dst (everything when no policy restricts it). */
   egressConn(src: Peer, dst: Peer): ConnSet {
     return this.side(this.profiles.egress, src, dst);
