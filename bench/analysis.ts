@@ -1,7 +1,7 @@
 /**
  * Connectivity analysis benchmark.
  *
- *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000] [--runs 3] [--policy-api] [--src DIR]
+ *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000] [--runs 3] [--policy-api] [--src DIR[,DIR...]] [--whole-text]
  *
  * Generates synthetic clusters deterministically (seeded) with workloads of 5 pods (half as
  * Deployments with 5 replicas, half as 5 owner-referenced Pods), mixed selectors, ipBlocks, named
@@ -246,7 +246,9 @@ function child(pods: number, maxClusterwide: number, policyApi: boolean, src: st
   // dropped, as once written); toText() would hold the whole report (225 MB at 20,000 pods) at once
   let lines = 0;
   let bytes = 0;
-  for (const chunk of a._formatChunks(OutputFormat.TXT) as Iterable<string>) {
+  // --whole-text: the report as one string (toText()), as the library API returns it
+  const chunks: Iterable<string> = process.argv.includes('--whole-text') ? [a.toText()] : a._formatChunks(OutputFormat.TXT);
+  for (const chunk of chunks) {
     bytes += chunk.length;
     for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
   }
@@ -282,41 +284,47 @@ function parent() {
   const sizes = (argValue('--sizes') ?? '1000,5000,20000').split(',').map(Number);
   const maxCw = Number(argValue('--max-clusterwide') ?? Infinity);
   const runs = Number(argValue('--runs') ?? 1);
-  // --src DIR: analyse with another checkout's src/ (a before/after comparison in one run)
-  const src = path.resolve(argValue('--src') ?? SRC);
+  // --src DIR[,DIR...]: analyse with other checkouts' src/ too (before/after in one interleaved run)
+  const srcs = (argValue('--src') ?? SRC).split(',').map((d) => path.resolve(d));
   const policyApi = process.argv.includes('--policy-api');
-  const perSize = new Map<number, any[]>(sizes.map((s) => [s, []]));
-  // runs interleaved (every size once per round), so that load from other processes spreads over all sizes
+  const key = (src: string, s: number) => `${src}\u0000${s}`;
+  const results = new Map<string, any[]>();
+  // runs interleaved (every size and source once per round), so that load from other processes
+  // spreads over all of them
   for (let round = 0; round < runs; round++) {
     for (const s of sizes) {
-      const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s), '--max-clusterwide', String(maxCw), '--src', src, ...(policyApi ? ['--policy-api'] : [])], {
-        env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
-        encoding: 'utf8',
-        maxBuffer: 1 << 26,
-      });
-      if (r.status !== 0) {
-        process.stderr.write(r.stderr);
-        throw new Error(`benchmark child for ${s} pods failed`);
+      for (const src of srcs) {
+        const flags = [...(policyApi ? ['--policy-api'] : []), ...(process.argv.includes('--whole-text') ? ['--whole-text'] : [])];
+        const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s), '--max-clusterwide', String(maxCw), '--src', src, ...flags], {
+          env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
+        });
+        if (r.status !== 0) {
+          process.stderr.write(r.stderr);
+          throw new Error(`benchmark child for ${s} pods failed`);
+        }
+        const row = JSON.parse(r.stdout.trim().split('\n').pop()!);
+        const l = results.get(key(src, s)) ?? [];
+        l.push(row);
+        results.set(key(src, s), l);
+        process.stdout.write(`${s} pods, ${srcs.length > 1 ? `${src}, ` : ''}run ${round + 1}/${runs}: ${row.totalMs.toFixed(0)} ms, CPU ${row.cpuMs.toFixed(0)} ms, ${row.maxRssMB.toFixed(0)} MB\n`);
       }
-      const row = JSON.parse(r.stdout.trim().split('\n').pop()!);
-      perSize.get(s)!.push(row);
-      process.stdout.write(`${s} pods, run ${round + 1}/${runs}: ${row.totalMs.toFixed(0)} ms, CPU ${row.cpuMs.toFixed(0)} ms, ${row.maxRssMB.toFixed(0)} MB\n`);
     }
   }
   // the median of each figure over the runs
   const median = (a: number[]) => [...a].sort((x, y) => x - y)[(a.length - 1) >> 1];
-  const rows = sizes.map((s) => {
-    const l = perSize.get(s)!;
-    const m: any = { ...l[0] };
-    for (const k of ['loadMs', 'analyseMs', 'totalMs', 'cpuMs', 'maxRssMB']) m[k] = median(l.map((x) => x[k]));
-    return m;
-  });
   const fmt = (n: number) => n.toLocaleString('en-US');
-  process.stdout.write(`\n${runs} run(s) per size, medians\n`);
-  process.stdout.write('\n| pods | policies | workloads | workload pairs | connections | load (s) | analysis (s) | total (s) | CPU (s) | peak RSS (MB) | µs per pair |\n');
-  process.stdout.write('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
-  for (const r of rows) {
-    process.stdout.write(`| ${fmt(r.pods)} | ${fmt(r.policies)} | ${fmt(r.workloads)} | ${fmt(r.pairs)} | ${fmt(r.lines)} | ${(r.loadMs / 1000).toFixed(2)} | ${(r.analyseMs / 1000).toFixed(2)} | ${(r.totalMs / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${((r.totalMs * 1000) / r.pairs).toFixed(2)} |\n`);
+  for (const src of srcs) {
+    process.stdout.write(`\n${srcs.length > 1 ? `${src}: ` : ''}${runs} run(s) per size, medians\n`);
+    process.stdout.write('\n| pods | policies | workloads | workload pairs | connections | load (s) | analysis (s) | total (s) | CPU (s) | peak RSS (MB) | µs per pair |\n');
+    process.stdout.write('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+    for (const s of sizes) {
+      const l = results.get(key(src, s))!;
+      const r: any = { ...l[0] };
+      for (const k of ['loadMs', 'analyseMs', 'totalMs', 'cpuMs', 'maxRssMB']) r[k] = median(l.map((x) => x[k]));
+      process.stdout.write(`| ${fmt(r.pods)} | ${fmt(r.policies)} | ${fmt(r.workloads)} | ${fmt(r.pairs)} | ${fmt(r.lines)} | ${(r.loadMs / 1000).toFixed(2)} | ${(r.analyseMs / 1000).toFixed(2)} | ${(r.totalMs / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${((r.totalMs * 1000) / r.pairs).toFixed(2)} |\n`);
+    }
   }
 }
 
