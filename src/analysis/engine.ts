@@ -999,30 +999,47 @@ export class Engine {
     const ic = this.ingressController;
     if (ic) srcs.push(ic);
     srcs.sort(byId);
+    const nd = dsts.length;
+    const dstIndex = Int32Array.from(dsts, (d) => d.index);
+    const dstListed = Uint8Array.from(dsts, (d) => (this.listed(d) ? 1 : 0));
     // the ingress result row of each destination, in the order of `dsts`
     const ingRows = dsts.map((d) => this.sideRowOf(this.profiles.ingress, d));
-    for (const src of srcs) {
-      if (src === ic) {
-        for (const dst of dsts) {
-          const target = this.ingressTargets.get(dst.index);
-          if (!target || (focus && !focus(ic) && (sourcesOnly || !focus(dst)))) continue;
-          const c = this.intern(target.intersect(this.allowed(ic, dst)));
-          if (!c.isEmpty()) out.push(ic, dst, c);
-        }
-        continue;
+    // A pair reads the destination's ingress row at the source: for one source, one entry of every
+    // row, a cache miss each (a third of the pair loop at 20,000 pods). The entries of a block of
+    // sources are copied out row by row first, so that the pairs read them in order.
+    const BLOCK = 256;
+    const ingOf = new Int32Array(Math.min(BLOCK, srcs.length) * nd);
+    for (let b0 = 0; b0 < srcs.length; b0 += BLOCK) {
+      const block = srcs.slice(b0, b0 + BLOCK);
+      const blockIndex = Int32Array.from(block, (p) => p.index);
+      for (let k = 0; k < nd; k++) {
+        const row = ingRows[k];
+        for (let i = 0; i < blockIndex.length; i++) ingOf[i * nd + k] = row ? row[blockIndex[i]] : ALL_ID;
       }
-      const srcFocused = !focus || focus(src);
-      if (sourcesOnly && !srcFocused) continue;
-      const egRow = this.sideRowOf(this.profiles.egress, src);
-      const srcListed = this.listed(src);
-      for (let k = 0; k < dsts.length; k++) {
-        const dst = dsts[k];
-        if (src === dst) continue;
-        if (!srcListed && !this.listed(dst)) continue;
-        if (!srcFocused && !focus!(dst)) continue;
-        const ingRow = ingRows[k];
-        const c = this.meet(egRow ? egRow[dst.index] : ALL_ID, ingRow ? ingRow[src.index] : ALL_ID);
-        if (!c.isEmpty()) out.push(src, dst, c);
+      for (let i = 0; i < block.length; i++) {
+        const src = block[i];
+        if (src === ic) {
+          for (const dst of dsts) {
+            const target = this.ingressTargets.get(dst.index);
+            if (!target || (focus && !focus(ic) && (sourcesOnly || !focus(dst)))) continue;
+            const c = this.intern(target.intersect(this.allowed(ic, dst)));
+            if (!c.isEmpty()) out.push(ic, dst, c);
+          }
+          continue;
+        }
+        const srcFocused = !focus || focus(src);
+        if (sourcesOnly && !srcFocused) continue;
+        const egRow = this.sideRowOf(this.profiles.egress, src);
+        const srcListed = this.listed(src);
+        const at = i * nd;
+        for (let k = 0; k < nd; k++) {
+          if (!srcListed && !dstListed[k]) continue;
+          const dst = dsts[k];
+          if (src === dst) continue;
+          if (!srcFocused && !focus!(dst)) continue;
+          const c = this.meet(egRow ? egRow[dstIndex[k]] : ALL_ID, ingOf[at + k]);
+          if (!c.isEmpty()) out.push(src, dst, c);
+        }
       }
     }
     return out;
