@@ -76,8 +76,11 @@ interface SideProfile {
   /** a workload with this profile (for ingress, the destination whose named ports the rules resolve) */
   readonly subject: Peer;
   /** per remote peer index: the index of the side's result in Engine.sideResults (built on first use) */
-  row?: Int32Array;
+  row?: ResultRow;
 }
+
+/** Side result ids per remote peer index. */
+export type ResultRow = Int32Array | Uint16Array;
 
 interface RuleMatches {
   /** peer indexes */
@@ -601,7 +604,7 @@ export class Engine {
 
 
   /** Result ids of one side per remote peer index: `subject` is the peer whose policies apply; undefined = all allowed. */
-  private sideRowOf(profiles: (SideProfile | undefined)[], subject: Peer): Int32Array | undefined {
+  private sideRowOf(profiles: (SideProfile | undefined)[], subject: Peer): ResultRow | undefined {
     const prof = profiles[subject.index];
     return prof && (prof.row ?? this.sideRow(prof));
   }
@@ -622,7 +625,7 @@ export class Engine {
    * classes, paid once per profile, instead of a walk over the profile's rules for every pair; each
    * peer's unions are taken in the same order as rule by rule.
    */
-  private sideRow(prof: SideProfile): Int32Array {
+  private sideRow(prof: SideProfile): ResultRow {
     const peers = this.peers;
     const cls = new Int32Array(peers.length);
     // per class: running unions, a member (the destination of egress rules), and the class its
@@ -720,8 +723,10 @@ export class Engine {
     if (prof.isolated && prof.direction === 'ingress' && prof.subject.type === 'workload') {
       for (const host of this.localHost) row[host.index] = resultOf(cls[host.index], this.all);
     }
-    prof.row = row;
-    return row;
+    // two bytes an entry while the ids fit (thousands of distinct results: half the memory of the rows)
+    const kept = this.sideResults.length <= 0x10000 ? Uint16Array.from(row) : row;
+    prof.row = kept;
+    return kept;
   }
 
   /** Indexes of the peers a rule matches, or of those it does not match when they are fewer. */
@@ -956,7 +961,7 @@ export class Engine {
    * The ids of the source's egress results per destination peer index (undefined: everything
    * allowed towards every peer); `sideResult(id)` is the result. For walking many pairs of one source.
    */
-  egressRow(src: Peer): Int32Array | undefined {
+  egressRow(src: Peer): ResultRow | undefined {
     return this.sideRowOf(this.profiles.egress, src);
   }
 
