@@ -1,12 +1,13 @@
 /**
  * Connectivity analysis benchmark.
  *
- *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000] [--policy-api]
+ *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000] [--runs 3] [--policy-api] [--src DIR[,DIR...]] [--whole-text]
  *
  * Generates synthetic clusters deterministically (seeded) with workloads of 5 pods (half as
  * Deployments with 5 replicas, half as 5 owner-referenced Pods), mixed selectors, ipBlocks, named
  * ports, Kubernetes and Cilium policies (one policy per 5 pods), writes them as YAML, and measures
- * the full connectivity of all workload pairs (load + analysis + text output). With --policy-api,
+ * the full connectivity of all workload pairs (load + analysis + the text report, streamed as the
+ * CLI writes it). With --policy-api,
  * the Cilium policies are replaced by network-policy API objects (generatePolicyApi), analysed in
  * kubernetes mode. Each size runs in
  * its own child process so peak memory (maxRSS) is per size.
@@ -230,10 +231,10 @@ function writeCluster(dir: string, pods: number, maxClusterwide: number, policyA
   return { file, policies: docs.filter((d) => /Policy$/.test(d.kind)).length };
 }
 
-function child(pods: number, maxClusterwide: number, policyApi: boolean) {
+function child(pods: number, maxClusterwide: number, policyApi: boolean, src: string) {
   // loaded lazily so the parent does not pay for it
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ConnectivityAnalysis } = require('../src/analysis');
+  const { ConnectivityAnalysis, OutputFormat } = require(path.join(src, 'analysis'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-bench-'));
   const { file, policies } = writeCluster(dir, pods, maxClusterwide, policyApi);
   if (global.gc) global.gc();
@@ -241,14 +242,21 @@ function child(pods: number, maxClusterwide: number, policyApi: boolean) {
   const t0 = process.hrtime.bigint();
   const a = ConnectivityAnalysis.fromFiles([file]);
   const t1 = process.hrtime.bigint();
-  const text: string = a.toText();
+  // the text report as `cdk8s-netpol analyze` writes it: chunk by chunk (each chunk is counted and
+  // dropped, as once written); toText() would hold the whole report (225 MB at 20,000 pods) at once
+  let lines = 0;
+  let bytes = 0;
+  // --whole-text: the report as one string (toText()), as the library API returns it
+  const chunks: Iterable<string> = process.argv.includes('--whole-text') ? [a.toText()] : a._formatChunks(OutputFormat.TXT);
+  for (const chunk of chunks) {
+    bytes += chunk.length;
+    for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
+  }
   const t2 = process.hrtime.bigint();
   const cpu = process.cpuUsage(c0);
   const workloads = a.workloads.length;
-  // counted without split(): millions of line strings would inflate the peak RSS reported below
-  let lines = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   const res = {
+    reportMB: bytes / 1048576,
     pods,
     policies,
     workloads,
@@ -265,38 +273,64 @@ function child(pods: number, maxClusterwide: number, policyApi: boolean) {
   process.stdout.write(JSON.stringify(res) + '\n');
 }
 
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+const SRC = path.join(__dirname, '..', 'src');
+
 function parent() {
-  const i = process.argv.indexOf('--sizes');
-  const sizes = i > 0 ? process.argv[i + 1].split(',').map(Number) : [1000, 5000, 20000];
-  const m = process.argv.indexOf('--max-clusterwide');
-  const maxCw = m > 0 ? Number(process.argv[m + 1]) : Infinity;
+  const sizes = (argValue('--sizes') ?? '1000,5000,20000').split(',').map(Number);
+  const maxCw = Number(argValue('--max-clusterwide') ?? Infinity);
+  const runs = Number(argValue('--runs') ?? 1);
+  // --src DIR[,DIR...]: analyse with other checkouts' src/ too (before/after in one interleaved run)
+  const srcs = (argValue('--src') ?? SRC).split(',').map((d) => path.resolve(d));
   const policyApi = process.argv.includes('--policy-api');
-  const rows: any[] = [];
-  for (const s of sizes) {
-    const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s), '--max-clusterwide', String(maxCw), ...(policyApi ? ['--policy-api'] : [])], {
-      env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
-    if (r.status !== 0) {
-      process.stderr.write(r.stderr);
-      throw new Error(`benchmark child for ${s} pods failed`);
+  const key = (src: string, s: number) => `${src}\u0000${s}`;
+  const results = new Map<string, any[]>();
+  // runs interleaved (every size and source once per round), so that load from other processes
+  // spreads over all of them
+  for (let round = 0; round < runs; round++) {
+    for (const s of sizes) {
+      for (const src of srcs) {
+        const flags = [...(policyApi ? ['--policy-api'] : []), ...(process.argv.includes('--whole-text') ? ['--whole-text'] : [])];
+        const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s), '--max-clusterwide', String(maxCw), '--src', src, ...flags], {
+          env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
+        });
+        if (r.status !== 0) {
+          process.stderr.write(r.stderr);
+          throw new Error(`benchmark child for ${s} pods failed`);
+        }
+        const row = JSON.parse(r.stdout.trim().split('\n').pop()!);
+        const l = results.get(key(src, s)) ?? [];
+        l.push(row);
+        results.set(key(src, s), l);
+        process.stdout.write(`${s} pods, ${srcs.length > 1 ? `${src}, ` : ''}run ${round + 1}/${runs}: ${row.totalMs.toFixed(0)} ms, CPU ${row.cpuMs.toFixed(0)} ms, ${row.maxRssMB.toFixed(0)} MB\n`);
+      }
     }
-    const row = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    rows.push(row);
-    process.stdout.write(`${s} pods done: ${row.totalMs.toFixed(0)} ms\n`);
   }
+  // the median of each figure over the runs
+  const median = (a: number[]) => [...a].sort((x, y) => x - y)[(a.length - 1) >> 1];
   const fmt = (n: number) => n.toLocaleString('en-US');
-  process.stdout.write('\n| pods | policies | workloads | workload pairs | connections | load (s) | analysis (s) | total (s) | CPU (s) | peak RSS (MB) | µs per pair |\n');
-  process.stdout.write('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
-  for (const r of rows) {
-    process.stdout.write(`| ${fmt(r.pods)} | ${fmt(r.policies)} | ${fmt(r.workloads)} | ${fmt(r.pairs)} | ${fmt(r.lines)} | ${(r.loadMs / 1000).toFixed(2)} | ${(r.analyseMs / 1000).toFixed(2)} | ${(r.totalMs / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${((r.totalMs * 1000) / r.pairs).toFixed(2)} |\n`);
+  for (const src of srcs) {
+    process.stdout.write(`\n${srcs.length > 1 ? `${src}: ` : ''}${runs} run(s) per size, medians\n`);
+    process.stdout.write('\n| pods | policies | workloads | workload pairs | connections | load (s) | analysis (s) | total (s) | CPU (s) | peak RSS (MB) | µs per pair |\n');
+    process.stdout.write('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+    for (const s of sizes) {
+      const l = results.get(key(src, s))!;
+      const r: any = { ...l[0] };
+      for (const k of ['loadMs', 'analyseMs', 'totalMs', 'cpuMs', 'maxRssMB']) r[k] = median(l.map((x) => x[k]));
+      process.stdout.write(`| ${fmt(r.pods)} | ${fmt(r.policies)} | ${fmt(r.workloads)} | ${fmt(r.pairs)} | ${fmt(r.lines)} | ${(r.loadMs / 1000).toFixed(2)} | ${(r.analyseMs / 1000).toFixed(2)} | ${(r.totalMs / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.maxRssMB.toFixed(0)} | ${((r.totalMs * 1000) / r.pairs).toFixed(2)} |\n`);
+    }
   }
 }
 
 if (require.main === module) {
   const c = process.argv.indexOf('--child');
   const m = process.argv.indexOf('--max-clusterwide');
-  if (c > 0) child(Number(process.argv[c + 1]), m > 0 ? Number(process.argv[m + 1]) : Infinity, process.argv.includes('--policy-api'));
+  if (c > 0) child(Number(process.argv[c + 1]), m > 0 ? Number(process.argv[m + 1]) : Infinity, process.argv.includes('--policy-api'), argValue('--src') ?? SRC);
   else parent();
 }

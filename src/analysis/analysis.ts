@@ -4,15 +4,17 @@
 import type { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { buildCluster } from './cluster';
+import { ConnectionList } from './connection-list';
 import { DeviationFinding, DEVIATION_IDS, deviationDiagnostics, findDeviations } from './deviations';
-import { Engine, ConnectionResult } from './engine';
+import { Engine } from './engine';
 import { explainQuery, resolvePeer, queryConn, QueryError } from './explain';
 import { computeExposure, ExposureItem, isOutsidePeer, selectorDisplay, WorkloadExposureResult } from './exposure';
 import { Focus } from './focus';
 import { formatExposureCsv, formatExposureDot, formatExposureJson, formatExposureMarkdown, formatExposureTxt } from './format/exposure';
 import { checkGraphSize, formatDot, formatMermaid, renderSvg } from './format/graph';
-import { connectionsToJson, csvChunks, formatCsv, formatJson, formatMarkdown, jsonChunks, markdownChunks } from './format/table';
-import { formatTxt, txtChunks } from './format/txt';
+import { buildReport, joinReport } from './format/size';
+import { connectionsToJson, csvChunks, jsonChunks, markdownChunks } from './format/table';
+import { txtChunks } from './format/txt';
 import { Diagnostic, fromObjects, loadFiles, LoadResult } from './load';
 import { Peer } from './model';
 import { ConnSet } from './ports';
@@ -264,6 +266,17 @@ export interface SkippedKind {
   readonly count: number;
 }
 
+/** The connections with an end outside the cluster, with their text (the exposure analysis reads them). */
+function externalConnections(list: ConnectionList, universe: string[]): { src: Peer; dst: Peer; conn: string }[] {
+  const out: { src: Peer; dst: Peer; conn: string }[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const src = list.srcAt(i);
+    const dst = list.dstAt(i);
+    if (isOutsidePeer(src) || isOutsidePeer(dst)) out.push({ src, dst, conn: list.connAt(i).toString(universe) });
+  }
+  return out;
+}
+
 function toDiag(d: Diagnostic): AnalysisDiagnostic {
   return { severity: d.severity, file: d.file, line: d.line, column: d.column, message: d.message };
 }
@@ -316,7 +329,7 @@ export class ConnectivityAnalysis {
   private readonly engine: Engine;
   private readonly focus?: Focus;
   private readonly found: DeviationFinding[];
-  private cached?: ConnectionResult[];
+  private cached?: ConnectionList;
   private cachedExposure?: WorkloadExposureResult[];
 
   private constructor(loaded: LoadResult, options?: AnalysisOptions, checkFocus = true) {
@@ -377,18 +390,20 @@ export class ConnectivityAnalysis {
     return this.engine.workloadPeers.map((p) => p.id);
   }
 
-  private results(): ConnectionResult[] {
+  private results(): ConnectionList {
     if (!this.cached) {
       const f = this.focus;
       // the engine lists the pairs with a focus workload at either end; direction, peers and
       // connection narrow them here (netpol-analyzer includePairOfWorkloads)
-      let res = this.engine.connections(f?.workloads.length ? (p) => f.isFocusWorkload(p) : undefined);
+      let res = this.engine.connectionList(f?.workloads.length ? (p) => f.isFocusWorkload(p) : undefined);
       if (f) {
-        const out: ConnectionResult[] = [];
-        for (const c of res) {
-          if (!f.includesPair(c.src, c.dst)) continue;
-          const conn = f.restrict(c.conn);
-          if (conn) out.push(conn === c.conn ? c : { src: c.src, dst: c.dst, conn });
+        const out = new ConnectionList(this.engine.peers);
+        for (let i = 0; i < res.length; i++) {
+          const src = res.srcAt(i);
+          const dst = res.dstAt(i);
+          if (!f.includesPair(src, dst)) continue;
+          const conn = f.restrict(res.connAt(i));
+          if (conn) out.push(src, dst, conn);
         }
         res = out;
       }
@@ -412,7 +427,7 @@ export class ConnectivityAnalysis {
   /** All allowed connections between distinct peers, sorted. */
   public connections(): Connection[] {
     const u = this.engine.universe;
-    return this.results().map((c) => {
+    return this.results().toArray().map((c) => {
       const all = c.conn.isAll(u);
       const ports: PortRange[] = [];
       if (!all) {
@@ -441,9 +456,7 @@ export class ConnectivityAnalysis {
         workloads: this.engine.workloadPeers.filter((p) => !f || f.isFocusWorkload(p)),
         directions: f?.direction ? [f.direction] : ['ingress', 'egress'],
         focusConn: f?.conn,
-        externalConns: this.results()
-          .filter((c) => isOutsidePeer(c.src) || isOutsidePeer(c.dst))
-          .map((c) => ({ src: c.src, dst: c.dst, conn: c.conn.toString(u) })),
+        externalConns: externalConnections(this.results(), u),
       });
     }
     return this.cachedExposure;
@@ -480,7 +493,7 @@ export class ConnectivityAnalysis {
    * (netpol-analyzer has no mermaid output).
    */
   public formatExposure(format: OutputFormat): string {
-    const args = [this.results(), this.exposureResults(), this.engine.universe, this.focus?.conn?.text] as const;
+    const args = [this.results().toArray(), this.exposureResults(), this.engine.universe, this.focus?.conn?.text] as const;
     switch (format) {
       case OutputFormat.TXT:
         return formatExposureTxt(...args);
@@ -491,7 +504,7 @@ export class ConnectivityAnalysis {
       case OutputFormat.MD:
         return formatExposureMarkdown(...args);
       case OutputFormat.DOT:
-        return formatExposureDot(this.results(), this.exposureResults(), this.engine.universe, this.graphWorkloads());
+        return formatExposureDot(this.results().toArray(), this.exposureResults(), this.engine.universe, this.graphWorkloads());
       case OutputFormat.SVG:
         throw new QueryError('format: the svg exposure graph is drawn asynchronously; call exposureSvg() (the CLI does)');
       default:
@@ -501,7 +514,7 @@ export class ConnectivityAnalysis {
 
   /** The exposure dot graph drawn as SVG by Graphviz (as `toSvg()`; throws when the graph is too large to read). */
   public async exposureSvg(): Promise<string> {
-    checkGraphSize(this.results(), this.graphWorkloads(), 'svg');
+    checkGraphSize(this.results().length, 'svg');
     return renderSvg(this.formatExposure(OutputFormat.DOT));
   }
 
@@ -554,20 +567,18 @@ export class ConnectivityAnalysis {
   public format(format: OutputFormat): string {
     const c = this.results();
     const u = this.engine.universe;
-    const focusConn = this.focus?.conn?.text;
     switch (format) {
       case OutputFormat.TXT:
-        return formatTxt(c, u, focusConn);
       case OutputFormat.JSON:
-        return formatJson(c, u, focusConn);
       case OutputFormat.MD:
-        return formatMarkdown(c, u, focusConn);
       case OutputFormat.CSV:
-        return formatCsv(c, u, focusConn);
+        // joined with a size check: past V8's string limit the error says to stream or focus
+        return joinReport(this._formatChunks(format), format);
       case OutputFormat.DOT:
-        return formatDot(c, u, this.graphWorkloads());
+        return buildReport(format, () => formatDot(c.toArray(), u, this.graphWorkloads()));
       case OutputFormat.MERMAID:
-        return formatMermaid(c, u, this.graphWorkloads());
+        checkGraphSize(c.length, 'mermaid');
+        return buildReport(format, () => formatMermaid(c.toArray(), u, this.graphWorkloads()));
       case OutputFormat.SVG:
         throw new QueryError('format: svg is drawn asynchronously; call toSvg() (the CLI does)');
       default:
@@ -581,7 +592,7 @@ export class ConnectivityAnalysis {
    */
   public async toSvg(): Promise<string> {
     const c = this.results();
-    checkGraphSize(c, this.graphWorkloads(), 'svg');
+    checkGraphSize(c.length, 'svg');
     return renderSvg(this.format(OutputFormat.DOT));
   }
 

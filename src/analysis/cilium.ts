@@ -479,6 +479,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
       selects: hostPolicy
         ? (peer: Peer) => peer.type === 'node' && subjectSel.matches(peer.node!.labels)
         : (peer: Peer) => peer.type === 'workload' && (clusterwide || peer.namespace === doc.namespace) && subjectSel.matches(peer.ciliumLabels ?? {}),
+      subjectNamespace: hostPolicy || clusterwide ? undefined : doc.namespace,
       isolatesIngress: hasIn && dd.ingress !== false,
       isolatesEgress: hasEg && dd.egress !== false,
       rules,

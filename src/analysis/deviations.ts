@@ -9,6 +9,7 @@ import { ConnectionResult, Engine } from './engine';
 import { formatRange, IpRange, parseAddress } from './ipranges';
 import { Diagnostic } from './load';
 import { Peer } from './model';
+import { ConnSet } from './ports';
 import { DEVIATION_TITLES, NetworkPolicyDeviations, Semantics } from './semantics';
 import { isCiliumIdentityLabel } from '../wire/cilium/identity-labels';
 import { LabelSelector } from '../wire/kubernetes/meta';
@@ -55,6 +56,12 @@ function peersOf(np: NetworkPolicy): NetworkPolicyPeer[] {
 /** Deviations that change only the egress side of the pods the triggering policies select. */
 const EGRESS_ONLY: readonly DeviationName[] = ['egressNamedPortsClusterWide'];
 
+/**
+ * Deviations that change only what rules' ports resolve to, never which pods a policy selects or
+ * which peers a rule matches: the second engine shares the first one's selections and matches.
+ */
+const MATCH_PRESERVING: readonly DeviationName[] = ['egressNamedPortsClusterWide'];
+
 /** Whether a NetworkPolicy can be read differently under a deviation (a cheap, conservative test). */
 const TRIGGERS: { readonly [K in DeviationName]: (np: NetworkPolicy) => boolean } = {
   egressNamedPortsClusterWide: (np) => (np.spec.egress ?? []).some((r) => (r.ports ?? []).some((p) => typeof p.port === 'string')),
@@ -71,7 +78,7 @@ const TRIGGERS: { readonly [K in DeviationName]: (np: NetworkPolicy) => boolean 
   ipBlockPeerSelectsNamespacePods: (np) => peersOf(np).some((p) => !!p.ipBlock),
 };
 
-type Difference = { src: string; dst: string; a: string; b: string };
+export type Difference = { src: string; dst: string; a: string; b: string };
 
 interface Side {
   /** per (other peer, side of the external peer): the external ranges with a verdict */
@@ -97,6 +104,13 @@ function externalSide(list: ConnectionResult[], universe: string[]): Side {
 const byIds = (x: ConnectionResult, y: ConnectionResult) =>
   (x.src.id < y.src.id ? -1 : x.src.id > y.src.id ? 1 : x.dst.id < y.dst.id ? -1 : x.dst.id > y.dst.id ? 1 : 0);
 
+/** Whether two engines have the same peers at the same indexes, in the same roles. */
+function samePeers(a: Engine, b: Engine): boolean {
+  const ids = (l: Peer[]) => l.map((p) => `${p.index}${SEP}${p.id}`).join(SEP);
+  return ids(a.peers) === ids(b.peers) && ids(a.srcPeers) === ids(b.srcPeers) && ids(a.dstPeers) === ids(b.dstPeers)
+    && a.ingressController?.id === b.ingressController?.id;
+}
+
 /** The ids of the outside ranges of an engine, in order. */
 const rangeIds = (e: Engine) => [...e.srcPeers, ...e.dstPeers].filter((p) => p.range).map((p) => p.id).join(SEP);
 
@@ -107,9 +121,15 @@ const rangeIds = (e: Engine) => [...e.srcPeers, ...e.dstPeers].filter((p) => p.r
  * enforces names its own blocks), pairs with an outside end are compared on the common refinement.
  */
 function compareEngines(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean, sourcesOnly: boolean): Difference[] {
+  if (sourcesOnly && rangeIds(mine) === rangeIds(theirs) && samePeers(mine, theirs)) return compareEgressSides(mine, theirs, focus);
+  return compareConnectionLists(mine, theirs, focus, sourcesOnly);
+}
+
+/** compareEngines by walking both engines' connection lists (any two analyses of one cluster). */
+export function compareConnectionLists(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean, sourcesOnly: boolean): Difference[] {
+  const sameRanges = rangeIds(mine) === rangeIds(theirs);
   const a = mine.connections(focus, sourcesOnly);
   const b = theirs.connections(focus, sourcesOnly);
-  const sameRanges = rangeIds(mine) === rangeIds(theirs);
   const out: Difference[] = [];
   const extA: ConnectionResult[] = [];
   const extB: ConnectionResult[] = [];
@@ -138,6 +158,56 @@ function compareEngines(mine: Engine, theirs: Engine, focus: (p: Peer) => boolea
   }
   if (!sameRanges) out.push(...compareExternal(externalSide(extA, mine.universe), externalSide(extB, theirs.universe)));
   return out.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
+}
+
+/**
+ * compareEngines for a deviation that changes only the egress side (EGRESS_ONLY) and neither
+ * selection nor matching (MATCH_PRESERVING), with the same peers in both engines: the ingress
+ * sides are the same, so a pair can differ only where the source's egress results differ, and
+ * there `theirs` allows its egress result met with `mine`'s ingress result. No connection list is
+ * built and `theirs` computes only the egress rows of the focused sources.
+ */
+export function compareEgressSides(mine: Engine, theirs: Engine, focus: (p: Peer) => boolean): Difference[] {
+  const byId = (a: Peer, b: Peer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const srcs = mine.srcPeers.filter((p) => focus(p)).sort(byId);
+  const dsts = mine.dstPeers.slice().sort(byId);
+  const u = mine.universe;
+  // whether egress results are equal, by their ids in each engine; meets with an ingress result by ConnSet ids
+  const same: Int8Array[] = [];
+  const meets = new Map<number, Map<number, ConnSet>>();
+  const meet = (eg: ConnSet, ing: ConnSet) => {
+    let m = meets.get(eg.id);
+    if (!m) meets.set(eg.id, (m = new Map()));
+    let c = m.get(ing.id);
+    if (!c) m.set(ing.id, (c = eg.intersect(ing)));
+    return c;
+  };
+  const out: Difference[] = [];
+  for (const src of srcs) {
+    const rowA = mine.egressRow(src);
+    const rowB = theirs.egressRow(theirs.peers[src.index]);
+    if (!rowA && !rowB) continue; // both allow everything
+    const srcListed = mine.listed(src);
+    for (const dst of dsts) {
+      if (src === dst || (!srcListed && !mine.listed(dst))) continue;
+      // id 0 is `all` in both engines
+      const a = rowA ? rowA[dst.index] : 0;
+      const b = rowB ? rowB[dst.index] : 0;
+      const sa = same[a] ?? (same[a] = new Int8Array(64).fill(-1));
+      if (b >= sa.length) {
+        const grown = new Int8Array(Math.max(b + 1, sa.length * 2)).fill(-1);
+        grown.set(sa);
+        same[a] = grown;
+      }
+      const row = same[a];
+      if (row[b] < 0) row[b] = mine.sideResult(a).equals(theirs.sideResult(b)) ? 1 : 0;
+      if (row[b] === 1) continue;
+      const ta = mine.allowed(src, dst).toString(u);
+      const tb = meet(theirs.sideResult(b), mine.ingressConn(src, dst)).toString(u);
+      if (ta !== tb) out.push({ src: src.id, dst: dst.id, a: ta, b: tb });
+    }
+  }
+  return out;
 }
 
 /** The outside pairs whose verdicts differ, on the common refinement of both analyses' ranges. */
@@ -243,7 +313,8 @@ export function findDeviations(engine: Engine): DeviationFinding[] {
   }
   if (!triggered.size) return [];
   const names = [...triggered.keys()];
-  const other = new Engine(quietCopy(engine.cluster), switched(s, names));
+  const shares = (list: DeviationName[]) => (list.every((n) => MATCH_PRESERVING.includes(n)) ? engine : undefined);
+  const other = new Engine(quietCopy(engine.cluster), switched(s, names), shares(names));
   const allIds = new Set(names.flatMap((n) => [...triggered.get(n)!]));
   const focus = selectedBy(allIds, [engine, other]);
   const diffs = compareEngines(engine, other, focus, names.every((n) => EGRESS_ONLY.includes(n)));
@@ -258,7 +329,7 @@ export function findDeviations(engine: Engine): DeviationFinding[] {
       focusOf.set(n, focus);
       continue;
     }
-    const single = new Engine(quietCopy(engine.cluster), switched(s, [n]));
+    const single = new Engine(quietCopy(engine.cluster), switched(s, [n]), shares([n]));
     const f = selectedBy(triggered.get(n)!, [engine, single]);
     focusOf.set(n, f);
     alone.set(n, compareEngines(engine, single, f, EGRESS_ONLY.includes(n)));

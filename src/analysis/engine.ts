@@ -10,6 +10,7 @@
  */
 import { compileCiliumPolicy } from './cilium';
 import { Cluster, clusterNamedPorts, NAMESPACE_NAME_LABEL, Workload } from './cluster';
+import { ConnectionList, ConnectionResult } from './connection-list';
 import { entityIdentity, hasLabel, nodeIdentity, podIdentity, reservedLabel, WORLD_IDENTITY } from './identity';
 import { atomize, formatRange, IpSet } from './ipranges';
 import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
@@ -23,11 +24,7 @@ import { allowsLocalhost, DEFAULT_CILIUM_VERSION, defaultMode, Semantics, semant
 export const INGRESS_CONTROLLER_ID = '{ingress-controller}';
 export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-controller-ns';
 
-export interface ConnectionResult {
-  readonly src: Peer;
-  readonly dst: Peer;
-  readonly conn: ConnSet;
-}
+export type { ConnectionResult } from './connection-list';
 
 /**
  * One step of a side's decision across the tiers of the network-policy API: the connections a
@@ -79,8 +76,11 @@ interface SideProfile {
   /** a workload with this profile (for ingress, the destination whose named ports the rules resolve) */
   readonly subject: Peer;
   /** per remote peer index: the index of the side's result in Engine.sideResults (built on first use) */
-  row?: Int32Array;
+  row?: ResultRow;
 }
+
+/** Side result ids per remote peer index. */
+export type ResultRow = Int32Array | Uint16Array;
 
 interface RuleMatches {
   /** peer indexes */
@@ -93,6 +93,29 @@ interface RuleMatches {
 const ALL_ID = 0;
 /** How explain names the allow-localhost exemption. */
 const LOCALHOST_RULE = 'the local node: allow-localhost lets the node reach the pods on it whatever their ingress rules (Cilium pkg/policy determineAllowLocalhostIngress; set ciliumAgent.allowLocalhost to "policy" to let the rules decide)';
+
+/** The union of two ascending lists of distinct numbers, ascending. */
+function mergeSorted(a: number[], b: number[]): number[] {
+  if (!b.length) return a;
+  if (!a.length) return b;
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
+}
+
+/** Whether two engines have the same policies (by id, in order) and the same peers (by id, at the same indexes). */
+function sameShape(a: Engine, b: Engine): boolean {
+  if (a.policies.length !== b.policies.length || a.peers.length !== b.peers.length || a.subjectPeers.length !== b.subjectPeers.length) return false;
+  if (a.tierPolicies.length !== b.tierPolicies.length) return false;
+  return a.policies.every((p, i) => p.id === b.policies[i].id && p.rules.length === b.policies[i].rules.length)
+    && a.peers.every((p, i) => p.id === b.peers[i].id)
+    && a.subjectPeers.every((p, i) => p.index === b.subjectPeers[i].index);
+}
 
 export class Engine {
   readonly peers: Peer[] = [];
@@ -149,12 +172,22 @@ export class Engine {
   private readonly portSigs = new Map<string, number>();
   /** port signature per peer index, filled once all peers exist (-1 = not computed yet) */
   private peerPortSig: Int32Array = new Int32Array(0);
+  /** per subject index: the indexes (in `policies`) of the non-tier policies selecting it */
+  private readonly selectedPolicies: number[][] = [];
+  /** An engine whose selection and rule matches this one shares (see the constructor's `base`). */
+  private readonly base?: Engine;
+  /** per rule of this engine: the same rule of `base`, whose peer matches it reuses */
+  private readonly baseRule = new Map<RuleModel, RuleModel>();
 
   /**
    * @param semantics who enforces the policies (semantics.ts); default: Cilium 1.18 when Cilium
    * policies are among the manifests, else the Kubernetes specification
+   * @param base an engine of the same cluster whose semantics differ from these only in what the
+   * rules' ports resolve to (never in which pods a policy selects or which peers a rule matches):
+   * the selections and rule matches are taken from it instead of computed again (deviations.ts);
+   * ignored when its policies or peers are not the same
    */
-  constructor(readonly cluster: Cluster, semantics?: Semantics) {
+  constructor(readonly cluster: Cluster, semantics?: Semantics, base?: Engine) {
     this.diagnostics = cluster.diagnostics;
     const hasCiliumPolicies = cluster.policies.some((p) => p.kind === 'CiliumNetworkPolicy' || p.kind === 'CiliumClusterwideNetworkPolicy');
     this.semantics = semantics ?? semanticsFor(defaultMode(hasCiliumPolicies), DEFAULT_CILIUM_VERSION);
@@ -256,23 +289,43 @@ export class Engine {
 
     this.peerPortSig = new Int32Array(this.peers.length).fill(-1);
     for (const p of this.peers) this.portSignature(p);
+    if (base && sameShape(this, base)) this.base = base;
 
-    // which policies select which subject
+    // which policies select which subject; a namespaced policy is tried on its namespace's workloads only
     const narrowed = new Map<string, RuleModel>();
+    const anyNamespace: number[] = [];
+    const byNamespace = new Map<string, number[]>();
+    this.policies.forEach((p, k) => {
+      if (p.tier) return;
+      if (p.subjectNamespace === undefined) {anyNamespace.push(k);} else {
+        const l = byNamespace.get(p.subjectNamespace);
+        if (l) l.push(k);
+        else byNamespace.set(p.subjectNamespace, [k]);
+      }
+    });
+    const candidatesOf = (w: Peer): number[] => mergeSorted(anyNamespace, (w.namespace !== undefined && byNamespace.get(w.namespace)) || []);
     for (const w of this.subjectPeers) {
       const inR: RuleModel[] = [];
       const egR: RuleModel[] = [];
       const inIso: string[] = [];
       const egIso: string[] = [];
       const reqs: RequirementModel[] = [];
-      for (const p of this.policies) {
-        if (p.tier || !p.selects(w)) continue;
+      const selected: number[] = [];
+      // with a base engine, its selection (the same policies select the same subjects)
+      const selectedByBase = this.base ? this.base.selectedPolicies[w.index] : undefined;
+      const candidates = selectedByBase ?? candidatesOf(w);
+      for (let k = 0; k < candidates.length; k++) {
+        const pi = candidates[k];
+        const p = this.policies[pi];
+        if (!selectedByBase && !p.selects(w)) continue;
+        selected.push(pi);
         if (w.type === 'node') this.policedNodes.add(w);
         if (p.isolatesIngress) inIso.push(p.id);
         if (p.isolatesEgress) egIso.push(p.id);
         for (const r of p.rules) (r.direction === 'ingress' ? inR : egR).push(r);
         if (p.requirements) reqs.push(...p.requirements);
       }
+      this.selectedPolicies[w.index] = selected;
       this.ingressRules[w.index] = reqs.length ? inR.map((r) => this.narrow(r, reqs, narrowed)) : inR;
       this.egressRules[w.index] = reqs.length ? egR.map((r) => this.narrow(r, reqs, narrowed)) : egR;
       this.ingressIsolatedBy[w.index] = inIso;
@@ -286,6 +339,17 @@ export class Engine {
       for (const dir of ['ingress', 'egress'] as Direction[]) {
         const t = tiers[dir];
         this.tierRules[dir][w.index] = t.admin.length || t.baseline.length ? t : NO_TIER_RULES;
+      }
+      if (this.base) {
+        // the same policies in the same order: the rules correspond one to one
+        const b = this.base;
+        const pairUp = (mine: RuleModel[], theirs: RuleModel[]) => mine.forEach((r, k) => this.baseRule.set(r, theirs[k]));
+        pairUp(this.ingressRules[w.index], b.ingressRules[w.index]);
+        pairUp(this.egressRules[w.index], b.egressRules[w.index]);
+        for (const dir of ['ingress', 'egress'] as Direction[]) {
+          pairUp(this.tierRules[dir][w.index].admin, b.tierRules[dir][w.index].admin);
+          pairUp(this.tierRules[dir][w.index].baseline, b.tierRules[dir][w.index].baseline);
+        }
       }
     }
     // side profiles, shared by workloads with the same relevant rules
@@ -540,7 +604,7 @@ export class Engine {
 
 
   /** Result ids of one side per remote peer index: `subject` is the peer whose policies apply; undefined = all allowed. */
-  private sideRowOf(profiles: (SideProfile | undefined)[], subject: Peer): Int32Array | undefined {
+  private sideRowOf(profiles: (SideProfile | undefined)[], subject: Peer): ResultRow | undefined {
     const prof = profiles[subject.index];
     return prof && (prof.row ?? this.sideRow(prof));
   }
@@ -561,7 +625,7 @@ export class Engine {
    * classes, paid once per profile, instead of a walk over the profile's rules for every pair; each
    * peer's unions are taken in the same order as rule by rule.
    */
-  private sideRow(prof: SideProfile): Int32Array {
+  private sideRow(prof: SideProfile): ResultRow {
     const peers = this.peers;
     const cls = new Int32Array(peers.length);
     // per class: running unions, a member (the destination of egress rules), and the class its
@@ -659,14 +723,22 @@ export class Engine {
     if (prof.isolated && prof.direction === 'ingress' && prof.subject.type === 'workload') {
       for (const host of this.localHost) row[host.index] = resultOf(cls[host.index], this.all);
     }
-    prof.row = row;
-    return row;
+    // two bytes an entry while the ids fit (thousands of distinct results: half the memory of the rows)
+    const kept = this.sideResults.length <= 0x10000 ? Uint16Array.from(row) : row;
+    prof.row = kept;
+    return kept;
   }
 
   /** Indexes of the peers a rule matches, or of those it does not match when they are fewer. */
   private matchedPeers(r: RuleModel): RuleMatches {
     let m = this.ruleMatches.get(r);
     if (!m) {
+      const twin = this.baseRule.get(r);
+      if (twin) {
+        m = this.base!.matchedPeers(twin);
+        this.ruleMatches.set(r, m);
+        return m;
+      }
       const yes: number[] = [];
       const no: number[] = [];
       for (const p of this.peers) (r.matchPeer(p) ? yes : no).push(p.index);
@@ -885,8 +957,31 @@ export class Engine {
     return this.ingressTargets.get(dst.index);
   }
 
+  /**
+   * The ids of the source's egress results per destination peer index (undefined: everything
+   * allowed towards every peer); `sideResult(id)` is the result. For walking many pairs of one source.
+   */
+  egressRow(src: Peer): ResultRow | undefined {
+    return this.sideRowOf(this.profiles.egress, src);
+  }
+
+  /** A side result by id (see egressRow; ALL_ID, 0, is everything). */
+  sideResult(id: number): ConnSet {
+    return this.sideResults[id];
+  }
+
+  /** What the source's egress side allows towards dst (everything when no policy restricts it). */
+  egressConn(src: Peer, dst: Peer): ConnSet {
+    return this.side(this.profiles.egress, src, dst);
+  }
+
+  /** What the destination's ingress side allows from src (everything when no policy restricts it). */
+  ingressConn(src: Peer, dst: Peer): ConnSet {
+    return this.side(this.profiles.ingress, dst, src);
+  }
+
   /** Pairs are listed when one side is a workload, or a node that a host policy selects. */
-  private listed(p: Peer): boolean {
+  listed(p: Peer): boolean {
     return p.type === 'workload' || this.policedNodes.has(p);
   }
 
@@ -897,36 +992,59 @@ export class Engine {
    * focused end (`sourcesOnly`: a focused source).
    */
   connections(focus?: (p: Peer) => boolean, sourcesOnly = false): ConnectionResult[] {
-    const out: ConnectionResult[] = [];
+    return this.connectionList(focus, sourcesOnly).toArray();
+  }
+
+  /** connections(), held compactly (connection-list.ts). */
+  connectionList(focus?: (p: Peer) => boolean, sourcesOnly = false): ConnectionList {
+    const out = new ConnectionList(this.peers);
     const byId = (a: Peer, b: Peer) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     const dsts = this.dstPeers.slice().sort(byId);
     const srcs = this.srcPeers.slice();
     const ic = this.ingressController;
     if (ic) srcs.push(ic);
     srcs.sort(byId);
+    const nd = dsts.length;
+    const dstIndex = Int32Array.from(dsts, (d) => d.index);
+    const dstListed = Uint8Array.from(dsts, (d) => (this.listed(d) ? 1 : 0));
     // the ingress result row of each destination, in the order of `dsts`
     const ingRows = dsts.map((d) => this.sideRowOf(this.profiles.ingress, d));
-    for (const src of srcs) {
-      if (src === ic) {
-        for (const dst of dsts) {
-          const target = this.ingressTargets.get(dst.index);
-          if (!target || (focus && !focus(ic) && (sourcesOnly || !focus(dst)))) continue;
-          const c = this.intern(target.intersect(this.allowed(ic, dst)));
-          if (!c.isEmpty()) out.push({ src: ic, dst, conn: c });
-        }
-        continue;
+    // A pair reads the destination's ingress row at the source: for one source, one entry of every
+    // row, a cache miss each (a third of the pair loop at 20,000 pods). The entries of a block of
+    // sources are copied out row by row first, so that the pairs read them in order.
+    const BLOCK = 256;
+    const ingOf = new Int32Array(Math.min(BLOCK, srcs.length) * nd);
+    for (let b0 = 0; b0 < srcs.length; b0 += BLOCK) {
+      const block = srcs.slice(b0, b0 + BLOCK);
+      const blockIndex = Int32Array.from(block, (p) => p.index);
+      for (let k = 0; k < nd; k++) {
+        const row = ingRows[k];
+        for (let i = 0; i < blockIndex.length; i++) ingOf[i * nd + k] = row ? row[blockIndex[i]] : ALL_ID;
       }
-      const srcFocused = !focus || focus(src);
-      if (sourcesOnly && !srcFocused) continue;
-      const egRow = this.sideRowOf(this.profiles.egress, src);
-      for (let k = 0; k < dsts.length; k++) {
-        const dst = dsts[k];
-        if (src === dst) continue;
-        if (!this.listed(src) && !this.listed(dst)) continue;
-        if (!srcFocused && !focus!(dst)) continue;
-        const ingRow = ingRows[k];
-        const c = this.meet(egRow ? egRow[dst.index] : ALL_ID, ingRow ? ingRow[src.index] : ALL_ID);
-        if (!c.isEmpty()) out.push({ src, dst, conn: c });
+      for (let i = 0; i < block.length; i++) {
+        const src = block[i];
+        if (src === ic) {
+          for (const dst of dsts) {
+            const target = this.ingressTargets.get(dst.index);
+            if (!target || (focus && !focus(ic) && (sourcesOnly || !focus(dst)))) continue;
+            const c = this.intern(target.intersect(this.allowed(ic, dst)));
+            if (!c.isEmpty()) out.push(ic, dst, c);
+          }
+          continue;
+        }
+        const srcFocused = !focus || focus(src);
+        if (sourcesOnly && !srcFocused) continue;
+        const egRow = this.sideRowOf(this.profiles.egress, src);
+        const srcListed = this.listed(src);
+        const at = i * nd;
+        for (let k = 0; k < nd; k++) {
+          if (!srcListed && !dstListed[k]) continue;
+          const dst = dsts[k];
+          if (src === dst) continue;
+          if (!srcFocused && !focus!(dst)) continue;
+          const c = this.meet(egRow ? egRow[dstIndex[k]] : ALL_ID, ingOf[at + k]);
+          if (!c.isEmpty()) out.push(src, dst, c);
+        }
       }
     }
     return out;

@@ -119,15 +119,22 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       const cs = ciliumNamespacePeer(p.namespaceSelector!, p.podSelector, agent.policyDefaultLocalCluster ? agent.clusterName : undefined);
       return (peer: Peer) => cs.matches(peer.ciliumLabels);
     }
-    const podLabels = ctx.semantics.deviations.selectorsMatchIdentityLabels ? (peer: Peer) => peer.ciliumLabels : (peer: Peer) => peer.labels ?? {};
+    const identityLabels = ctx.semantics.deviations.selectorsMatchIdentityLabels;
+    // the peers of a namespace share one labels object: the namespace selector is matched once per object
+    const nsMatches = new Map<object, boolean>();
+    const inNamespace = (labels: Readonly<Record<string, string>>) => {
+      let m = nsMatches.get(labels);
+      if (m === undefined) nsMatches.set(labels, (m = nsSel!.matches(labels)));
+      return m;
+    };
     return (peer: Peer) => {
       if (peer.type !== 'workload' && peer.type !== 'ingress-controller') return false;
       if (nsSel) {
-        if (!nsSel.matches(peer.nsLabels ?? {})) return false;
+        if (!inNamespace(peer.nsLabels ?? {})) return false;
       } else if (peer.namespace !== policyNs) {
         return false;
       }
-      return podSel ? podSel.matches(podLabels(peer)) : true;
+      return podSel ? podSel.matches(identityLabels ? peer.ciliumLabels : peer.labels ?? {}) : true;
     };
   });
   if (matchers.length === 1) return matchers[0];
@@ -201,6 +208,7 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
     selects: dev.selectorsMatchIdentityLabels
       ? (peer: Peer) => peer.type === 'workload' && peer.namespace === doc.namespace && podSel.matches(peer.ciliumLabels)
       : (peer: Peer) => peer.type === 'workload' && peer.namespace === doc.namespace && podSel.matches(peer.labels ?? {}),
+    subjectNamespace: doc.namespace,
     isolatesIngress,
     isolatesEgress,
     rules,

@@ -132,6 +132,11 @@ export interface PolicyModel {
   readonly source: SourceRef;
   /** The subjects (workloads; nodes for Cilium host policies) the policy applies to. */
   readonly selects: (peer: Peer) => boolean;
+  /**
+   * Set when `selects` selects workloads of this namespace only (namespaced policies), so that the
+   * engine tries it on that namespace's workloads only.
+   */
+  readonly subjectNamespace?: string;
   readonly isolatesIngress: boolean;
   readonly isolatesEgress: boolean;
   readonly rules: RuleModel[];

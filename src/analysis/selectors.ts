@@ -28,8 +28,11 @@ export class CompiledSelector {
 
   matches(labels: Labels): boolean {
     for (const r of this.requirements) {
-      const has = Object.prototype.hasOwnProperty.call(labels, r.key);
-      const v = has ? labels[r.key] : undefined;
+      // label values are strings and no inherited property of an object is one, so one lookup tells
+      // whether the key is there (hasOwnProperty and a read cost two)
+      const found: unknown = labels[r.key];
+      const has = typeof found === 'string';
+      const v = has ? found : undefined;
       switch (r.operator) {
         case 'In':
           if (!has || !r.values.includes(v!)) return false;

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { generateCluster } from '../../bench/analysis';
 import { ConnectivityAnalysis, OutputFormat } from '../../src/analysis';
+import { buildReport, REPORT_LIMITS, ReportTooLargeError } from '../../src/analysis/format/size';
 
 const app = path.join(__dirname, 'fixtures', 'app');
 
@@ -16,6 +17,35 @@ describe('output formats', () => {
     expect(chunks.length).toBeGreaterThan(2);
     for (const c of chunks) expect(c.endsWith('\n')).toBe(true);
     expect(chunks.join('')).toBe(big.toText());
+  });
+
+  describe('a report larger than one string may hold', () => {
+    const limit = REPORT_LIMITS.maxLength;
+    afterEach(() => {
+      REPORT_LIMITS.maxLength = limit;
+    });
+
+    test.each([OutputFormat.TXT, OutputFormat.JSON, OutputFormat.CSV, OutputFormat.MD])('%s: an error that says to stream or focus, not a V8 abort', (f) => {
+      const full = a.format(f);
+      REPORT_LIMITS.maxLength = full.length - 1;
+      expect(() => a.format(f)).toThrow(ReportTooLargeError);
+      expect(() => a.format(f)).toThrow(`format ${f}: the report is over`);
+      expect(() => a.format(f)).toThrow(`narrow it with focusWorkloads, focusWorkloadPeers, focusDirection or focusConnection, or write it with the CLI (\`cdk8s-netpol analyze --format ${f} --output FILE\`), which streams it`);
+      // the chunks the CLI writes are not limited
+      expect([...a._formatChunks(f)].join('')).toBe(full);
+      REPORT_LIMITS.maxLength = full.length;
+      expect(a.format(f)).toBe(full);
+    });
+
+    test('dot: the error names the formats the CLI streams', () => {
+      REPORT_LIMITS.maxLength = a.format(OutputFormat.DOT).length - 1;
+      expect(() => a.format(OutputFormat.DOT)).toThrow(/^format dot: the report is \d+ characters, more than one string can hold .*or use --format txt, csv, md or json, which the CLI streams/);
+    });
+
+    test("V8's `Invalid string length` becomes the same error; other errors pass through", () => {
+      expect(() => buildReport('dot', () => { throw new RangeError('Invalid string length'); })).toThrow(/^format dot: the report is too large, more than one string can hold/);
+      expect(() => buildReport('dot', () => { throw new RangeError('Maximum call stack size exceeded'); })).toThrow('Maximum call stack size exceeded');
+    });
   });
 
   test('txt is sorted and follows the connlist grammar', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { REPORT_LIMITS } from '../../src/analysis/format/size';
 import { main } from '../../src/cli/main';
 
 const app = path.join(__dirname, '..', 'analysis', 'fixtures', 'app');
@@ -162,5 +163,21 @@ spec:
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(r.out).not.toContain('[External] => a/api');
+  });
+  test('analyze --format dot larger than one string may hold: exit 2 and what to use instead (the limit lowered)', async () => {
+    const limits = REPORT_LIMITS.maxLength;
+    REPORT_LIMITS.maxLength = 100;
+    try {
+      const r = await run('analyze', app, '--format', 'dot');
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(/error: format dot: the report is \d+ characters, more than one string can hold \(100 characters\); narrow it with --focusworkload.*or use --format txt, csv, md or json, which the CLI streams a chunk at a time/);
+      // the streamed formats are written whatever their size
+      const txt = await run('analyze', app, '-q');
+      expect(txt.code).toBe(0);
+      expect(txt.out.length).toBeGreaterThan(100);
+    } finally {
+      REPORT_LIMITS.maxLength = limits;
+    }
   });
 });

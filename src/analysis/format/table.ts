@@ -1,28 +1,24 @@
 import { csvRow } from './csv';
+import { ConnectionList } from '../connection-list';
 import { ConnectionResult } from '../engine';
-
-/**
- * Markdown table (src | dst | conn), sorted like the text output; with a focus connection the
- * pairs only (src | dst), as netpol-analyzer's conns_formatter_md.go.
- */
-export function formatMarkdown(conns: ConnectionResult[], universe: string[], focusConn?: string): string {
-  return [...markdownChunks(conns, universe, focusConn)].join('');
-}
 
 /** Lines per chunk of a streamed report (see txt.ts). */
 const CHUNK = 4096;
 
 /** `line(c)` for every connection, a chunk of lines at a time. */
-function* chunked(conns: ConnectionResult[], line: (c: ConnectionResult) => string): Generator<string> {
+function* chunked(conns: ConnectionList, line: (c: ConnectionResult) => string): Generator<string> {
   for (let i = 0; i < conns.length; i += CHUNK) {
     const out: string[] = [];
-    for (let j = i; j < Math.min(i + CHUNK, conns.length); j++) out.push(line(conns[j]));
+    for (let j = i; j < Math.min(i + CHUNK, conns.length); j++) out.push(line(conns.at(j)));
     yield out.join('');
   }
 }
 
-/** The markdown table a chunk of rows at a time. */
-export function* markdownChunks(conns: ConnectionResult[], universe: string[], focusConn?: string): Generator<string> {
+/**
+ * Markdown table (src | dst | conn), sorted like the text output; with a focus connection the
+ * pairs only (src | dst), as netpol-analyzer's conns_formatter_md.go; a chunk of rows at a time.
+ */
+export function* markdownChunks(conns: ConnectionList, universe: string[], focusConn?: string): Generator<string> {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   yield focusConn !== undefined ? '| src | dst |\n|-----|-----|\n' : '| src | dst | conn |\n|-----|-----|------|\n';
   yield* chunked(conns, (c) => (focusConn !== undefined
@@ -30,13 +26,8 @@ export function* markdownChunks(conns: ConnectionResult[], universe: string[], f
     : `| ${esc(c.src.id)} | ${esc(c.dst.id)} | ${esc(c.conn.toString(universe))} |\n`));
 }
 
-/** CSV (`src,dst,conn`; `src,dst` with a focus connection), as netpol-analyzer's conns_formatter_csv.go. */
-export function formatCsv(conns: ConnectionResult[], universe: string[], focusConn?: string): string {
-  return [...csvChunks(conns, universe, focusConn)].join('');
-}
-
-/** The CSV a chunk of rows at a time. */
-export function* csvChunks(conns: ConnectionResult[], universe: string[], focusConn?: string): Generator<string> {
+/** CSV (`src,dst,conn`; `src,dst` with a focus connection), as netpol-analyzer's conns_formatter_csv.go, a chunk of rows at a time. */
+export function* csvChunks(conns: ConnectionList, universe: string[], focusConn?: string): Generator<string> {
   yield csvRow(focusConn !== undefined ? ['src', 'dst'] : ['src', 'dst', 'conn']);
   yield* chunked(conns, (c) => csvRow(focusConn !== undefined ? [c.src.id, c.dst.id] : [c.src.id, c.dst.id, c.conn.toString(universe)]));
 }
@@ -45,8 +36,8 @@ export function* csvChunks(conns: ConnectionResult[], universe: string[], focusC
  * JSON: a sorted array of `{src, dst, conn, allConnections, ports, l7?}` (see README
  * "Connectivity analysis"); with a focus connection `{src, dst}` only, as netpol-analyzer.
  */
-export function connectionsToJson(conns: ConnectionResult[], universe: string[], focusConn?: string): any[] {
-  return conns.map((c) => connectionJson(c, universe, focusConn));
+export function connectionsToJson(conns: ConnectionList, universe: string[], focusConn?: string): any[] {
+  return conns.toArray().map((c) => connectionJson(c, universe, focusConn));
 }
 
 function connectionJson(c: ConnectionResult, universe: string[], focusConn?: string): any {
@@ -58,15 +49,11 @@ function connectionJson(c: ConnectionResult, universe: string[], focusConn?: str
   return o;
 }
 
-export function formatJson(conns: ConnectionResult[], universe: string[], focusConn?: string): string {
-  return [...jsonChunks(conns, universe, focusConn)].join('');
-}
-
 /**
  * The JSON array a chunk of elements at a time, the same text as `JSON.stringify(array, null, 2)`:
  * a report of 20,000 pods is larger than one string may hold.
  */
-export function* jsonChunks(conns: ConnectionResult[], universe: string[], focusConn?: string): Generator<string> {
+export function* jsonChunks(conns: ConnectionList, universe: string[], focusConn?: string): Generator<string> {
   if (!conns.length) {
     yield '[]\n';
     return;

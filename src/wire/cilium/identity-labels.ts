@@ -42,6 +42,19 @@ const DEFAULT_LABEL_PREFIXES: readonly LabelPrefix[] = [
  * or an include prefix matches a longer start than the shortest matching ignore prefix.
  */
 export function isCiliumIdentityLabel(key: string): boolean {
+  // a cluster has few distinct label keys, each asked for once per pod
+  let kept = identityLabelCache.get(key);
+  if (kept === undefined) {
+    if (identityLabelCache.size >= IDENTITY_LABEL_CACHE_SIZE) identityLabelCache.clear();
+    identityLabelCache.set(key, (kept = matchesDefaultFilter(key)));
+  }
+  return kept;
+}
+
+const IDENTITY_LABEL_CACHE_SIZE = 10000;
+const identityLabelCache = new Map<string, boolean>();
+
+function matchesDefaultFilter(key: string): boolean {
   let included = 0;
   let ignored = 0;
   for (const p of DEFAULT_LABEL_PREFIXES) {
