@@ -109,4 +109,15 @@ describe('streamed formats', () => {
     const empty = ConnectivityAnalysis.fromManifests([]);
     expect([...empty._formatChunks(f as OutputFormat)].join('')).toBe(f === 'json' ? '[]\n' : empty.format(f as OutputFormat));
   });
+
+  test('json: L7 rules and a focus connection keep JSON.stringify(array, null, 2)', () => {
+    const manifests = generateCluster(1000, 3);
+    const big = ConnectivityAnalysis.fromManifests(manifests);
+    expect(big.toJson().some((c: any) => c.l7)).toBe(true);
+    expect([...big._formatChunks(OutputFormat.JSON)].join('')).toBe(JSON.stringify(big.toJson(), null, 2) + '\n');
+    const focused = ConnectivityAnalysis.fromManifests(manifests, { focusConnection: 'tcp-80' });
+    const text = [...focused._formatChunks(OutputFormat.JSON)].join('');
+    expect(JSON.parse(text).length).toBeGreaterThan(0);
+    expect(text).toBe(JSON.stringify(focused.toJson(), null, 2) + '\n');
+  });
 });

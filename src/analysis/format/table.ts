@@ -61,6 +61,29 @@ export function* jsonChunks(conns: ConnectionList, universe: string[], focusConn
   yield '[\n';
   const last = conns.length - 1;
   let i = 0;
-  yield* chunked(conns, (c) => `  ${JSON.stringify(connectionJson(c, universe, focusConn), null, 2).replace(/\n/g, '\n  ')}${i++ === last ? '\n' : ',\n'}`);
+  // An element is its src and dst and the text of its connection set, which repeats: the few
+  // thousand distinct sets (shared objects) are written once each, the peer ids once each.
+  const ids = new Map<unknown, string>();
+  const id = (p: ConnectionResult['src']) => {
+    let t = ids.get(p);
+    if (t === undefined) ids.set(p, (t = JSON.stringify(p.id)));
+    return t;
+  };
+  const tails = new Map<unknown, string>();
+  const tail = (c: ConnectionResult) => {
+    let t = tails.get(c.conn);
+    if (t === undefined) {
+      const { src: _s, dst: _d, ...rest } = connectionJson(c, universe, focusConn);
+      // JSON.stringify(rest, null, 2) nested one level: '{\n    "conn": ...\n  }' without its '{\n'
+      t = JSON.stringify(rest, null, 2).replace(/\n/g, '\n  ').slice(2);
+      tails.set(c.conn, t);
+    }
+    return t;
+  };
+  yield* chunked(conns, (c) => {
+    const head = `  {\n    "src": ${id(c.src)},\n    "dst": ${id(c.dst)}`;
+    const body = focusConn !== undefined ? `${head}\n  }` : `${head},\n${tail(c)}`;
+    return i++ === last ? `${body}\n` : `${body},\n`;
+  });
   yield ']\n';
 }
