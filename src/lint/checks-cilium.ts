@@ -1,7 +1,7 @@
 // Checks specific to CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
 import {
-  CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, isIngress, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, stripSource,
-  writtenRequirements,
+  byNamespace, CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, isIngress, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, sameNamespaceOrClusterwide,
+  stripSource, writtenRequirements,
 } from './context';
 import { LintSeverity } from './types';
 import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';
@@ -35,9 +35,11 @@ export const fqdnWithoutDnsProxy: LintCheck = {
   },
   run(ctx: LintContext, emit: Emit) {
     const all = ciliumPolicies(ctx);
+    // covers() needs the same namespace, or a cluster-wide policy: look only at those.
+    const proxies = byNamespace(all.filter(hasDnsProxyRule));
     for (const { policy: p, rule: r, field } of policyRules(all, { directions: ['egress'] })) {
       if (list(r?.toFQDNs).length === 0) continue;
-      if (all.some(o => hasDnsProxyRule(o) && covers(o, p))) continue;
+      if (sameNamespaceOrClusterwide(proxies, p).some(o => covers(o, p))) continue;
       emit(p, `${field}.toFQDNs`,
         'needs the DNS proxy to learn the addresses of these names, but no egress rule for the same endpoints has toPorts[].rules.dns',
         'add an egress rule to kube-dns (k8s:io.kubernetes.pod.namespace=kube-system, k8s:k8s-app=kube-dns) on port 53 ANY with rules: {dns: [{matchPattern: "*"}]} (CiliumPatterns DNS pattern)');

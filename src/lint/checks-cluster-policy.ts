@@ -5,6 +5,7 @@
 // NetworkPolicies for the pods they select; then the Baseline tier; else allowed.
 import { K8S_POLICY, k8sIsolates, LintCheck, LintContext, LintObject, LintPolicy, list } from './context';
 import { LintSeverity } from './types';
+import { WorkloadIndex } from './workload-index';
 import { Cluster, Workload } from '../analysis/cluster';
 import { CompiledSelector, compileSelector, Requirement } from '../analysis/selectors';
 import { NAMESPACE_NAME_LABEL } from '../wire/labels';
@@ -122,15 +123,37 @@ function subjectsMayOverlap(a: Subject, b: Subject): boolean {
     && !requirementsDisjoint(a.pods.requirements, b.pods.requirements);
 }
 
+/** The Namespace objects by name (the first of a name, as a search in manifest order finds it), per context. */
+const namespaceObjects = new WeakMap<LintContext, Map<string, LintObject>>();
+
 /** Labels of a namespace: its Namespace object's, or only the name label every namespace has. */
 function namespaceLabels(ctx: LintContext, name: string): { [k: string]: string } {
-  const declared = ctx.objects.find(o => o.kind === 'Namespace' && o.name === name);
+  let byName = namespaceObjects.get(ctx);
+  if (!byName) {
+    byName = new Map();
+    for (const o of ctx.objects) if (o.kind === 'Namespace' && !byName.has(o.name)) byName.set(o.name, o);
+    namespaceObjects.set(ctx, byName);
+  }
+  const declared = byName.get(name);
   return { ...(declared?.object?.metadata?.labels ?? {}), [NAMESPACE_NAME_LABEL]: name };
 }
 
-function workloadsOf(cluster: Cluster, s: Subject): Workload[] {
-  return cluster.workloads.filter(w => s.namespaces.matches(cluster.namespaces.get(w.namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: w.namespace })
-    && s.pods.matches(w.labels));
+/** workloadsOf per cluster and subject. */
+const subjectWorkloads = new WeakMap<Cluster, Map<Subject, readonly Workload[]>>();
+
+/** The given workloads a subject (or pods/namespaces peer) selects, in cluster order. The list is shared: do not change it. */
+function workloadsOf(cluster: Cluster, s: Subject): readonly Workload[] {
+  let bySubject = subjectWorkloads.get(cluster);
+  if (!bySubject) subjectWorkloads.set(cluster, (bySubject = new Map()));
+  let found = bySubject.get(s);
+  if (!found) {
+    // the namespaces of the given workloads whose labels the namespace selector matches
+    const namespaces = [...new Set(cluster.workloads.map(w => w.namespace))]
+      .filter(ns => s.namespaces.matches(cluster.namespaces.get(ns)?.labels ?? { [NAMESPACE_NAME_LABEL]: ns }));
+    found = WorkloadIndex.of(cluster).matchingPods(s.pods, namespaces);
+    bySubject.set(s, found);
+  }
+  return found;
 }
 
 function networkPolicies(ctx: LintContext, dir: Direction): LintPolicy[] {
@@ -138,9 +161,20 @@ function networkPolicies(ctx: LintContext, dir: Direction): LintPolicy[] {
 }
 
 /** Workloads a NetworkPolicy selects. */
-function npWorkloads(cluster: Cluster, np: LintPolicy): Workload[] {
+function npWorkloads(cluster: Cluster, np: LintPolicy): readonly Workload[] {
   const sel = compile(np.spec?.podSelector);
-  return sel ? cluster.workloads.filter(w => w.namespace === np.namespace && sel.matches(w.labels)) : [];
+  return sel ? WorkloadIndex.of(cluster).matchingPods(sel, [np.namespace]) : [];
+}
+
+/** The ids of the workloads NetworkPolicies isolating `dir` select (with repeats, in policy order), per context and direction. */
+const isolatedIds = new WeakMap<LintContext, Map<Direction, string[]>>();
+
+function isolatedWorkloadIds(ctx: LintContext, cluster: Cluster, dir: Direction): string[] {
+  let byDir = isolatedIds.get(ctx);
+  if (!byDir) isolatedIds.set(ctx, (byDir = new Map()));
+  let ids = byDir.get(dir);
+  if (!ids) byDir.set(dir, (ids = networkPolicies(ctx, dir).flatMap(np => npWorkloads(cluster, np)).map(w => w.id)));
+  return ids;
 }
 
 /** NetworkPolicies isolating `dir` that may select some pods of `s` (by namespace labels and pod selectors). */
@@ -176,7 +210,7 @@ export const passWithoutNetworkPolicy: LintCheck = {
         if (i < 0) continue;
         let uncovered: string;
         if (ctx.cluster && workloadsOf(ctx.cluster, p.subject).length) {
-          const covered = new Set(networkPolicies(ctx, dir).flatMap(np => npWorkloads(ctx.cluster!, np)).map(w => w.id));
+          const covered = new Set(isolatedWorkloadIds(ctx, ctx.cluster, dir));
           const missing = workloadsOf(ctx.cluster, p.subject).map(w => w.id).filter(id => !covered.has(id)).sort();
           if (!missing.length) continue;
           uncovered = `no NetworkPolicy isolates ${dir} of ${shortList(missing)}`;
@@ -250,7 +284,7 @@ export const baselineDenyOverridden: LintCheck = {
         let overridden: string[];
         if (ctx.cluster && workloadsOf(ctx.cluster, p.subject).length) {
           const subject = new Set(workloadsOf(ctx.cluster, p.subject).map(w => w.id));
-          const isolated = networkPolicies(ctx, dir).flatMap(np => npWorkloads(ctx.cluster!, np)).map(w => w.id);
+          const isolated = isolatedWorkloadIds(ctx, ctx.cluster, dir);
           overridden = [...new Set(isolated.filter(id => subject.has(id)))].sort();
         } else {
           overridden = overlappingNetworkPolicies(ctx, p.subject, dir).map(np => `NetworkPolicy ${np.namespace}/${np.name}`).sort();

@@ -1,8 +1,8 @@
 // Checks on policy shapes common to Kubernetes NetworkPolicy (and, where stated, Cilium).
 import { policySubjects } from './checks-workloads';
 import {
-  canonical, ciliumPortsAllow, CILIUM_KINDS, covers, Emit, isEmptySelector, K8S_POLICY, k8sIsolates, k8sPortsAllow,
-  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, policyRules, ruleCheck, selectorCovers,
+  byNamespace, canonical, ciliumPortsAllow, CILIUM_KINDS, covers, Emit, isEmptySelector, K8S_POLICY, k8sIsolates, k8sPortsAllow,
+  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, policyRules, ruleCheck, sameNamespaceOrClusterwide, selectorCovers,
 } from './context';
 import { LintCheckInfo, LintSeverity } from './types';
 
@@ -44,6 +44,10 @@ export const egressWithoutDns: LintCheck = {
   },
   run(ctx: LintContext, emit: Emit) {
     const dnsPolicies = ctx.policies.filter(allowsDns);
+    // The workloads some DNS-allowing policy applies to, computed once.
+    let covered: Set<string> | undefined;
+    // covers() needs the same namespace, or a cluster-wide policy: look only at those.
+    const dnsByNamespace = byNamespace(dnsPolicies);
     for (const p of ctx.policies) {
       if (!restrictsEgress(p)) continue;
       // Kubernetes policies and Cilium policies both apply under Cilium, so any kind may allow DNS.
@@ -51,11 +55,11 @@ export const egressWithoutDns: LintCheck = {
       const subjects = ctx.cluster ? policySubjects(ctx.cluster, p) : undefined;
       if (ctx.cluster && subjects && subjects.length) {
         // With workloads: exactly which selected workloads no DNS-allowing policy applies to.
-        const covered = new Set(dnsPolicies.flatMap(o => policySubjects(ctx.cluster!, o) ?? []).map(w => w.id));
-        const missing = subjects.filter(w => !covered.has(w.id)).map(w => w.id).sort();
+        covered ??= new Set(dnsPolicies.flatMap(o => policySubjects(ctx.cluster!, o) ?? []).map(w => w.id));
+        const missing = subjects.filter(w => !covered!.has(w.id)).map(w => w.id).sort();
         if (missing.length === 0) continue;
         without = ` (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`;
-      } else if (dnsPolicies.some(o => covers(o, p))) {
+      } else if (sameNamespaceOrClusterwide(dnsByNamespace, p).some(o => covers(o, p))) {
         continue;
       }
       const field = p.kind === K8S_POLICY ? `${p.specPath}.policyTypes` : `${p.specPath}.egress`;

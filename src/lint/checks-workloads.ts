@@ -4,40 +4,39 @@ import {
   CCNP, CILIUM_KINDS, isIngress, K8S_POLICY, LintCheck, LintContext, LintPolicy, list, PolicyRule, policyRules, workloadCheck,
 } from './context';
 import { LintSeverity } from './types';
-import { CILIUM_NAMESPACE_LABEL, ciliumLabelsFor, ownNamespaceSelector, stripSource } from '../analysis/cilium';
+import { compiledSelector, WorkloadIndex } from './workload-index';
+import { CILIUM_NAMESPACE_LABEL, ownNamespaceSelector } from '../analysis/cilium';
 import { Cluster, clusterNamedPortDeclarations, NamedPortDeclaration, Workload } from '../analysis/cluster';
-import { CompiledSelector, compileSelector } from '../analysis/selectors';
+import { CompiledSelector } from '../analysis/selectors';
 import { CILIUM_ANY_EXPANSION } from '../wire/cilium/l4';
 import { CILIUM_NAMESPACE_LABELS_PREFIX } from '../wire/labels';
 
-function matches(sel: any, labels: { [k: string]: string }): boolean {
-  try {
-    return compileSelector(sel, 'selector').matches(labels);
-  } catch {
-    return false; // an invalid selector is the API server's error, not a lint finding
-  }
+function index(cluster: Cluster): WorkloadIndex {
+  return WorkloadIndex.of(cluster);
 }
 
 function namespaceHasWorkloads(cluster: Cluster, ns: string | undefined): boolean {
-  return cluster.workloads.some(w => w.namespace === ns);
+  return index(cluster).hasWorkloads(ns);
 }
 
-function selected(cluster: Cluster, p: LintPolicy): Workload[] {
-  return cluster.workloads.filter(w => w.namespace === p.namespace && matches(p.spec?.podSelector ?? {}, w.labels));
+function selected(cluster: Cluster, p: LintPolicy): readonly Workload[] {
+  const cs = compiledSelector(p.spec?.podSelector ?? {});
+  return cs ? index(cluster).matchingPods(cs, [p.namespace]) : [];
 }
 
 /** The known namespaces a Kubernetes pod/namespace peer looks in: the policy's own, or those its namespaceSelector matches. */
 function peerNamespaces(cluster: Cluster, p: LintPolicy, peer: any): (string | undefined)[] {
-  return peer.namespaceSelector === undefined
-    ? [p.namespace]
-    : [...cluster.namespaces.values()].filter(n => matches(peer.namespaceSelector, n.labels)).map(n => n.name);
+  if (peer.namespaceSelector === undefined) return [p.namespace];
+  const cs = compiledSelector(peer.namespaceSelector);
+  return cs ? index(cluster).namespacesMatching(cs) : [];
 }
 
 /** Workloads a Kubernetes peer selects (undefined for ipBlock peers). */
-function peerWorkloads(cluster: Cluster, p: LintPolicy, peer: any): Workload[] | undefined {
+function peerWorkloads(cluster: Cluster, p: LintPolicy, peer: any): readonly Workload[] | undefined {
   if (!peer || peer.ipBlock) return undefined;
   const nsNames = peerNamespaces(cluster, p, peer);
-  return cluster.workloads.filter(w => nsNames.includes(w.namespace) && matches(peer.podSelector ?? {}, w.labels));
+  const cs = compiledSelector(peer.podSelector ?? {});
+  return cs ? index(cluster).matchingPods(cs, nsNames) : [];
 }
 
 /**
@@ -47,25 +46,22 @@ function peerWorkloads(cluster: Cluster, p: LintPolicy, peer: any): Workload[] |
  * `io.cilium.k8s.namespace.labels.*`) hold for, every namespace when they have none.
  */
 function ciliumPeerNamespaceGiven(cluster: Cluster, p: LintPolicy, sel: any): boolean {
-  let cs;
-  try {
-    cs = compileSelector(sel ?? {}, 'selector', stripSource);
-  } catch {
-    return false;
-  }
+  const cs = compiledSelector(sel ?? {}, true);
+  if (!cs) return false;
   if (p.kind !== CCNP && !cs.keys().includes(CILIUM_NAMESPACE_LABEL)) return namespaceHasWorkloads(cluster, p.namespace);
   const nsRequirements = cs.requirements.filter(r => r.key === CILIUM_NAMESPACE_LABEL || r.key.startsWith(CILIUM_NAMESPACE_LABELS_PREFIX));
   const nsSelector = new CompiledSelector(nsRequirements, '');
-  return [...cluster.namespaces.values()].some(n => namespaceHasWorkloads(cluster, n.name) &&
-    nsSelector.matches(ciliumLabelsFor({}, n.name, n.labels, '')));
+  const idx = index(cluster);
+  return [...cluster.namespaces.values()].some(n => namespaceHasWorkloads(cluster, n.name) && nsSelector.matches(idx.namespaceEndpointLabels(n)));
 }
 
 /**
  * The given workloads a policy applies to (Kubernetes podSelector or Cilium endpointSelector);
  * undefined when that cannot be told (host policies, reserved: selectors, invalid selectors).
+ * The list is shared: do not change it.
  * @internal
  */
-export function policySubjects(cluster: Cluster, p: LintPolicy): Workload[] | undefined {
+export function policySubjects(cluster: Cluster, p: LintPolicy): readonly Workload[] | undefined {
   if (p.kind === K8S_POLICY) return selected(cluster, p);
   if (p.spec?.nodeSelector !== undefined) return undefined;
   // A CNP's own endpointSelector always applies in its namespace, as the analyser reads it
@@ -75,24 +71,16 @@ export function policySubjects(cluster: Cluster, p: LintPolicy): Workload[] | un
 }
 
 /** Workloads a Cilium selector selects, with Cilium's endpoint labels; undefined when it names reserved: entities. */
-function ciliumSelected(cluster: Cluster, sel: any, onlyNamespace: string | undefined, alwaysScoped = false): Workload[] | undefined {
-  let cs;
-  try {
-    cs = compileSelector(sel ?? {}, 'selector', stripSource);
-  } catch {
-    return undefined;
-  }
+function ciliumSelected(cluster: Cluster, sel: any, onlyNamespace: string | undefined, alwaysScoped = false): readonly Workload[] | undefined {
+  const cs = compiledSelector(sel ?? {}, true);
+  if (!cs) return undefined;
   if (cs.requirements.some(r => r.key.startsWith('reserved:'))) return undefined;
   const scoped = onlyNamespace !== undefined && (alwaysScoped || !cs.keys().includes(CILIUM_NAMESPACE_LABEL));
-  return cluster.workloads.filter(w => {
-    if (scoped && w.namespace !== onlyNamespace) return false;
-    const ns = cluster.namespaces.get(w.namespace);
-    return cs.matches(ciliumLabelsFor(w.labels, w.namespace, ns?.labels ?? {}, w.serviceAccount));
-  });
+  return index(cluster).matchingEndpoints(cs, scoped ? onlyNamespace : undefined);
 }
 
 /** Workloads a Cilium peer selector selects: without io.kubernetes.pod.namespace, a CNP's peers are in its own namespace. */
-function ciliumPeerWorkloads(cluster: Cluster, p: LintPolicy, sel: any): Workload[] | undefined {
+function ciliumPeerWorkloads(cluster: Cluster, p: LintPolicy, sel: any): readonly Workload[] | undefined {
   return ciliumSelected(cluster, sel, p.kind === CCNP ? undefined : p.namespace);
 }
 
@@ -115,7 +103,7 @@ export const selectsNoWorkload: LintCheck = workloadCheck({
   for (const p of k8sPolicies(ctx)) {
     if (!namespaceHasWorkloads(cluster, p.namespace)) continue;
     if (selected(cluster, p).length) continue;
-    const names = cluster.workloads.filter(w => w.namespace === p.namespace).map(w => w.id).sort();
+    const names = index(cluster).sortedIdsIn(p.namespace);
     emit(p, `${p.specPath}.podSelector`, `matches none of the ${names.length} workload(s) given in namespace ${p.namespace} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}): the policy has no effect`,
       'fix the selector labels (compare with the pod template labels), or remove the policy');
   }
@@ -170,7 +158,7 @@ const CILIUM_NON_POD_PEERS = ['toEntities', 'toCIDR', 'toCIDRSet', 'toFQDNs', 't
  * peer that is not (only) pods (ipBlock; Cilium entities, CIDRs, FQDNs, services...), may reach pods
  * that are not given, so its named ports are not judged.
  */
-function namedPortDestinations(cluster: Cluster, r: PolicyRule): Workload[] | undefined {
+function namedPortDestinations(cluster: Cluster, r: PolicyRule): readonly Workload[] | undefined {
   const p = r.policy;
   if (isIngress(r.dir)) return policySubjects(cluster, p);
   if (p.kind === K8S_POLICY) {

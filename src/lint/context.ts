@@ -255,6 +255,28 @@ export function covers(other: LintPolicy, p: LintPolicy): boolean {
   return selectorCovers(broad, narrow);
 }
 
+/** Policies by namespace (undefined: cluster-wide), in the order given. */
+export function byNamespace(policies: readonly LintPolicy[]): Map<string | undefined, LintPolicy[]> {
+  const out = new Map<string | undefined, LintPolicy[]>();
+  for (const p of policies) {
+    let list = out.get(p.namespace);
+    if (!list) out.set(p.namespace, (list = []));
+    list.push(p);
+  }
+  return out;
+}
+
+/**
+ * The policies of `index` (byNamespace) that `covers(other, p)` may hold for: those of p's
+ * namespace, then the cluster-wide ones (a namespaced policy never covers a cluster-wide one).
+ */
+export function sameNamespaceOrClusterwide(index: Map<string | undefined, LintPolicy[]>, p: LintPolicy): LintPolicy[] {
+  const own = index.get(p.namespace) ?? [];
+  if (p.namespace === undefined) return own;
+  const clusterwide = index.get(undefined);
+  return clusterwide ? [...own, ...clusterwide] : own;
+}
+
 /** A rule list of a policy: Kubernetes has `ingress`/`egress`; Cilium also `ingressDeny`/`egressDeny`. */
 export type RuleDirection = 'ingress' | 'egress' | 'ingressDeny' | 'egressDeny';
 
