@@ -1,7 +1,7 @@
 // Checks specific to CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy.
 import {
-  byNamespace, CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, isIngress, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules, sameNamespaceOrClusterwide,
-  stripSource, writtenRequirements,
+  byNamespace, CILIUM_DIRECTIONS, CILIUM_KINDS, covers, Emit, isIngress, LintCheck, LintContext, LintObject, LintPolicy, list, policyRules,
+  sameNamespaceOrClusterwide, stripSource, writtenRequirements,
 } from './context';
 import { LintSeverity } from './types';
 import { PROXY_VISIBILITY_ANNOTATION } from '../cilium/visibility';

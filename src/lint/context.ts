@@ -259,9 +259,9 @@ export function covers(other: LintPolicy, p: LintPolicy): boolean {
 export function byNamespace(policies: readonly LintPolicy[]): Map<string | undefined, LintPolicy[]> {
   const out = new Map<string | undefined, LintPolicy[]>();
   for (const p of policies) {
-    let list = out.get(p.namespace);
-    if (!list) out.set(p.namespace, (list = []));
-    list.push(p);
+    let inNamespace = out.get(p.namespace);
+    if (!inNamespace) out.set(p.namespace, (inNamespace = []));
+    inNamespace.push(p);
   }
   return out;
 }
