@@ -31,16 +31,15 @@ class LabelIndex {
 
   /**
    * Positions of the workloads whose labels `cs` matches, ascending. `scope` (ascending
-   * positions, with a membership test) limits the answer, e.g. to a namespace.
+   * positions, with a membership test) limits the answer, e.g. to some namespaces.
    */
-  select(cs: CompiledSelector, scope?: Scope): number[] {
+  select(cs: CompiledSelector, scope?: Scope): ArrayLike<number> {
     // The smallest list every match must be in: the scope, or the workloads having the key of an
     // In (with one of its values) or Exists requirement.
-    let lists: readonly number[][] = scope ? [scope.positions] : [];
-    let size = scope ? scope.positions.length : this.labels.length;
-    let fromScope = scope !== undefined;
+    let best: readonly (readonly number[])[] | undefined;
+    let size = scope ? scope.size : this.labels.length;
     for (const r of cs.requirements) {
-      let candidates: number[][];
+      let candidates: (readonly number[])[];
       if (r.operator === 'In') {
         const values = this.byKeyValue.get(r.key);
         candidates = [...new Set(r.values)].map(v => values?.get(v) ?? []);
@@ -51,30 +50,39 @@ class LabelIndex {
       }
       const n = candidates.reduce((sum, c) => sum + c.length, 0);
       if (n < size) {
-        lists = candidates;
+        best = candidates;
         size = n;
-        fromScope = false;
       }
     }
-    const positions = lists.length === 0 ? this.labels.map((_, i) => i) : lists.length === 1 ? lists[0] : mergeAscending(lists);
+    let positions: ArrayLike<number>;
+    if (best) positions = best.length === 1 ? best[0] : mergeAscending(best);
+    else if (scope) positions = scope.positions();
+    else positions = Array.from(this.labels, (_, i) => i);
     const out: number[] = [];
-    for (const i of positions) {
-      if (!fromScope && scope && !scope.has(i)) continue;
+    // candidates of a requirement may lie outside the scope
+    const checkScope = best !== undefined && scope !== undefined;
+    for (let k = 0; k < positions.length; k++) {
+      const i = positions[k];
+      if (checkScope && !scope!.has(i)) continue;
       if (cs.matches(this.labels[i])) out.push(i);
     }
     return out;
   }
 }
 
-/** Ascending positions with a membership test. */
+/** Ascending positions (built when first needed) with their number and a membership test. */
 interface Scope {
-  readonly positions: number[];
+  readonly size: number;
+  positions(): ArrayLike<number>;
   has(position: number): boolean;
 }
 
-/** The union of ascending lists without duplicates (a workload has one value per key), ascending. */
-function mergeAscending(lists: readonly number[][]): number[] {
-  return lists.flat().sort((a, b) => a - b);
+/** The union of disjoint ascending lists (a workload has one value per key, one namespace), ascending. */
+function mergeAscending(lists: readonly (readonly number[])[]): ArrayLike<number> {
+  const out = new Int32Array(lists.reduce((sum, l) => sum + l.length, 0));
+  let k = 0;
+  for (const l of lists) for (const i of l) out[k++] = i;
+  return out.sort();
 }
 
 const indexes = new WeakMap<Cluster, WorkloadIndex>();
@@ -103,8 +111,13 @@ export function compiledSelector(sel: any, cilium = false): CompiledSelector | u
   return cs ?? undefined;
 }
 
+const requirementKeys = new WeakMap<CompiledSelector, string>();
+
+/** The requirements of a selector as text: selectors with equal requirements get the same answers. */
 function requirementsKey(cs: CompiledSelector): string {
-  return JSON.stringify(cs.requirements);
+  let key = requirementKeys.get(cs);
+  if (key === undefined) requirementKeys.set(cs, (key = JSON.stringify(cs.requirements)));
+  return key;
 }
 
 /** The workloads of a cluster indexed by namespace and label (see the module comment); one per cluster. */
@@ -118,6 +131,9 @@ export class WorkloadIndex {
 
   private readonly workloads: readonly Workload[];
   private readonly namespacePositions = new Map<string, Scope>();
+  private readonly positionsIn = new Map<string, readonly number[]>();
+  /** Scopes of several namespaces, by their names (as JSON). */
+  private readonly scopes = new Map<string, Scope>();
   private readonly podLabels: LabelIndex;
   private ciliumIndex?: LabelIndex;
   private readonly namespaceCilium = new Map<NamespaceInfo, Labels>();
@@ -134,7 +150,8 @@ export class WorkloadIndex {
       positions.push(i);
     });
     for (const [ns, positions] of byNamespace) {
-      this.namespacePositions.set(ns, { positions, has: i => this.workloads[i].namespace === ns });
+      this.namespacePositions.set(ns, { size: positions.length, positions: () => positions, has: i => this.workloads[i].namespace === ns });
+      this.positionsIn.set(ns, positions);
     }
     this.podLabels = new LabelIndex(this.workloads.map(w => w.labels));
   }
@@ -149,7 +166,7 @@ export class WorkloadIndex {
     const key = ns ?? '';
     let ids = this.sortedIds.get(key);
     if (!ids) {
-      ids = (ns === undefined ? [] : this.namespacePositions.get(ns)?.positions ?? []).map(i => this.workloads[i].id).sort();
+      ids = (ns === undefined ? [] : this.positionsIn.get(ns) ?? []).map(i => this.workloads[i].id).sort();
       this.sortedIds.set(key, ids);
     }
     return ids;
@@ -161,10 +178,11 @@ export class WorkloadIndex {
    */
   matchingPods(cs: CompiledSelector, namespaces: readonly (string | undefined)[]): readonly Workload[] {
     const names = [...new Set(namespaces.filter((n): n is string => n !== undefined && this.namespacePositions.has(n)))];
-    const key = `pods\u0000${requirementsKey(cs)}\u0000${JSON.stringify(names)}`;
+    const namesKey = JSON.stringify(names);
+    const key = `pods\u0000${requirementsKey(cs)}\u0000${namesKey}`;
     let found = this.answers.get(key);
     if (!found) {
-      found = names.length === 0 ? [] : this.podLabels.select(cs, this.scopeOf(names)).map(i => this.workloads[i]);
+      found = names.length === 0 ? [] : this.workloadsAt(this.podLabels.select(cs, this.scopeOf(names, namesKey)));
       this.answers.set(key, found);
     }
     return found;
@@ -183,7 +201,7 @@ export class WorkloadIndex {
         found = [];
       } else {
         const scope = onlyNamespace === undefined ? undefined : this.namespacePositions.get(onlyNamespace);
-        found = this.endpointLabels().select(cs, scope).map(i => this.workloads[i]);
+        found = this.workloadsAt(this.endpointLabels().select(cs, scope));
       }
       this.answers.set(key, found);
     }
@@ -216,12 +234,25 @@ export class WorkloadIndex {
     return this.ciliumIndex;
   }
 
-  private scopeOf(names: string[]): Scope {
+  private workloadsAt(positions: ArrayLike<number>): Workload[] {
+    return Array.from(positions, i => this.workloads[i]);
+  }
+
+  /** The scope of some known namespaces (`names`, distinct; `namesKey` their JSON). */
+  private scopeOf(names: readonly string[], namesKey: string): Scope {
     if (names.length === 1) return this.namespacePositions.get(names[0])!;
-    const set = new Set(names);
-    return {
-      positions: mergeAscending(names.map(n => this.namespacePositions.get(n)!.positions)),
-      has: i => set.has(this.workloads[i].namespace),
-    };
+    let scope = this.scopes.get(namesKey);
+    if (!scope) {
+      const set = new Set(names);
+      const lists = names.map(n => this.positionsIn.get(n)!);
+      let merged: ArrayLike<number> | undefined;
+      scope = {
+        size: lists.reduce((sum, l) => sum + l.length, 0),
+        positions: () => (merged ??= mergeAscending(lists)),
+        has: i => set.has(this.workloads[i].namespace),
+      };
+      this.scopes.set(namesKey, scope);
+    }
+    return scope;
   }
 }
