@@ -1,0 +1,54 @@
+// A policy construct's manifest written directly, as cdk8s's ApiObject.toJson would write it.
+//
+// cdk8s renders an object (lib/api-object.ts ApiObject.toJson) by resolving every value through
+// the app's resolvers (lib/resolve.ts resolve: a context object, a key path and three resolver
+// calls per value), copying it with sorted keys (lib/_util.ts sanitizeValue), applying the JSON
+// patches, and then mapping it through the L1's toJson_* functions (which copy every object again).
+// For a policy whose spec is rendered from the model, that is most of synth, and the synth-time lint
+// renders every object once more. When nothing can change the result on the way — only cdk8s's
+// default resolvers, which leave plain values as they are, no JSON patch, keys sorted — the same
+// manifest is the metadata (already resolved by ApiObjectMetadataDefinition.toJson) with sorted
+// keys through the L1 ObjectMeta mapping, and the spec as the renderer writes it (sorted keys, the
+// L1's fields only). test/kubernetes/direct-manifest.test.ts checks both paths give the same text.
+import { ApiObject, App, ImplicitTokenResolver, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { toJson_ObjectMeta } from '../imports/k8s';
+
+/** Whether cdk8s's general path would give `obj` exactly what the direct path writes. */
+function writesDirectly(obj: ApiObject): boolean {
+  if (process.env.CDK8S_DISABLE_SORT) return false;
+  // addJsonPatch operations: cdk8s keeps them in ApiObject's private `patches` list; when that is
+  // not a list (another cdk8s), it cannot be told, so the general path is taken.
+  const patches = (obj as any).patches;
+  if (!Array.isArray(patches) || patches.length > 0) return false;
+  const resolvers = (App.of(obj) as App).resolvers;
+  return Array.isArray(resolvers) && resolvers.length === 3 && resolvers[0] instanceof LazyResolver
+    && resolvers[1] instanceof ImplicitTokenResolver && resolvers[2] instanceof NumberStringUnionResolver;
+}
+
+/** A copy with sorted keys, as sanitizeValue makes it; throws where it would (objects of a class). */
+function sortedCopy(value: any): any {
+  if (value === null || value === undefined || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (value.constructor?.name !== 'Object') throw new Error('not a plain object');
+  const out: { [key: string]: any } = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = sortedCopy(value[key]);
+    if (v !== null && v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * The manifest of a policy construct `obj` of kind `gvk` whose spec is `renderSpec()` (as written,
+ * keys sorted), or undefined when cdk8s's general path must render it (a JSON patch, a custom
+ * resolver, unsorted keys, or an error, which the general path then reports as cdk8s does).
+ * @internal
+ */
+export function directManifest(obj: ApiObject, gvk: { apiVersion: string; kind: string }, renderSpec: () => any): any {
+  if (!writesDirectly(obj)) return undefined;
+  try {
+    return { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata: toJson_ObjectMeta(sortedCopy(obj.metadata.toJson())), spec: renderSpec() };
+  } catch {
+    return undefined;
+  }
+}
