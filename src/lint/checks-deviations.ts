@@ -82,12 +82,12 @@ export const rulesOutsidePolicyTypes: LintCheck = {
   },
 };
 
-/** A selector the identity label filter check looks at: what it selects, for the message. */
+/** A selector the identity label filter check looks at; its field and what it selects, for the message, are made when reported. */
 interface IdentitySelector {
-  readonly field: string;
   readonly selector: any;
+  field(): string;
   /** What matching no pod means here. */
-  readonly consequence: string;
+  consequence(): string;
   /** A namespaceSelector: its keys are namespace labels, `io.cilium.k8s.namespace.labels.<key>` in the identity. */
   readonly namespaceLabels?: boolean;
 }
@@ -96,26 +96,35 @@ function identitySelectors(p: LintPolicy): IdentitySelector[] {
   const k8s = p.kind === K8S_POLICY;
   const out: IdentitySelector[] = [];
   const subject = k8s ? 'podSelector' : 'endpointSelector';
-  if (p.spec?.[subject] !== undefined) out.push({ field: `${p.specPath}.${subject}`, selector: p.spec[subject], consequence: 'the policy applies to no pod' });
+  if (p.spec?.[subject] !== undefined) out.push({ field: () => `${p.specPath}.${subject}`, selector: p.spec[subject], consequence: () => 'the policy applies to no pod' });
   for (const { dir, rule, field, peerKey } of policyRules([p])) {
     const way = isIngress(dir) ? 'from' : 'to';
+    const nothing = () => `the rule ${verb(dir)} nothing ${way} this peer`;
     list(rule?.[peerKey]).forEach((peer, j) => {
       if (k8s) {
-        if (peer?.podSelector !== undefined) out.push({ field: `${field}.${peerKey}[${j}].podSelector`, selector: peer.podSelector, consequence: `the rule ${verb(dir)} nothing ${way} this peer` });
+        if (peer?.podSelector !== undefined) out.push({ field: () => `${field}.${peerKey}[${j}].podSelector`, selector: peer.podSelector, consequence: nothing });
         if (peer?.namespaceSelector !== undefined) {
-          out.push({ field: `${field}.${peerKey}[${j}].namespaceSelector`, selector: peer.namespaceSelector, consequence: `the rule ${verb(dir)} nothing ${way} this peer`, namespaceLabels: true });
+          out.push({ field: () => `${field}.${peerKey}[${j}].namespaceSelector`, selector: peer.namespaceSelector, consequence: nothing, namespaceLabels: true });
         }
       } else {
-        out.push({ field: `${field}.${peerKey}[${j}]`, selector: peer, consequence: `the rule ${verb(dir)} nothing ${way} this peer` });
+        out.push({ field: () => `${field}.${peerKey}[${j}]`, selector: peer, consequence: nothing });
       }
     });
     if (k8s) continue;
     const requires = isIngress(dir) ? 'fromRequires' : 'toRequires';
     list(rule?.[requires]).forEach((sel, j) => out.push({
-      field: `${field}.${requires}[${j}]`, selector: sel, consequence: `every ${dir.endsWith('Deny') ? 'deny' : 'allow'} rule it narrows (of every policy selecting these endpoints) ${verb(dir)} nothing ${way} pods`,
+      field: () => `${field}.${requires}[${j}]`,
+      selector: sel,
+      consequence: () => `every ${dir.endsWith('Deny') ? 'deny' : 'allow'} rule it narrows (of every policy selecting these endpoints) ${verb(dir)} nothing ${way} pods`,
     }));
   }
   return out;
+}
+
+/** The keys a selector's requirements name, as written: matchLabels, then matchExpressions. */
+function requirementKeys(sel: any): string[] {
+  if (!sel || typeof sel !== 'object') return [];
+  return [...Object.keys(sel.matchLabels ?? {}), ...list(sel.matchExpressions).map((e: any) => String(e?.key))];
 }
 
 /** The pod label key a selector key names, or undefined for keys of other label sources (`reserved:host`, `cidr:...`). */
@@ -142,18 +151,29 @@ export const identityFilteredLabel: LintCheck = {
     const policies = ctx.policies.filter(p => (p.kind === K8S_POLICY
       ? ctx.cilium.deviations.selectorsMatchIdentityLabels
       : p.spec?.nodeSelector === undefined));
+    // Whether Cilium's identity filter keeps a label, per label key (a few keys recur in every policy).
+    const kept = new Map<string, boolean>();
+    const filteredKey = (s: IdentitySelector, key: string, k8s: boolean): string | undefined => {
+      const identityKey = s.namespaceLabels ? CILIUM_NAMESPACE_LABELS_PREFIX + key : podLabelKey(key, k8s);
+      if (identityKey === undefined) return undefined;
+      let keeps = kept.get(identityKey);
+      if (keeps === undefined) kept.set(identityKey, (keeps = isCiliumIdentityLabel(identityKey)));
+      if (keeps) return undefined;
+      if (!k8s && isPlainNamespaceKey(key)) return undefined; // CNP002's finding: the namespace was meant
+      return identityKey;
+    };
     for (const p of policies) {
       const k8s = p.kind === K8S_POLICY;
       const spec = k8s ? ' (the specification matches the pod\'s own labels)' : '';
       for (const s of identitySelectors(p)) {
-        for (const r of writtenRequirements(s.selector, s.field)) {
-          const key = s.namespaceLabels ? CILIUM_NAMESPACE_LABELS_PREFIX + r.key : podLabelKey(r.key, k8s);
-          if (key === undefined || isCiliumIdentityLabel(key)) continue;
-          if (!k8s && isPlainNamespaceKey(r.key)) continue; // CNP002's finding: the namespace was meant
+        if (!requirementKeys(s.selector).some(key => filteredKey(s, key, k8s) !== undefined)) continue;
+        for (const r of writtenRequirements(s.selector, s.field())) {
+          const key = filteredKey(s, r.key, k8s);
+          if (key === undefined) continue;
           const filter = 'Cilium\'s default identity label filter leaves it out of security identities (pkg/labelsfilter defaultLabelPrefixCfg)';
           const fix = `select the pods on a label Cilium keeps (e.g. app or app.kubernetes.io/name from the pod template); if the agent is configured to keep "${key}" (--labels), silence NP014 with a reason`;
           if (POSITIVE.includes(r.operator)) {
-            emit(p, r.field, `selects on "${r.key}", but ${filter}, so under Cilium this selector matches no pod: ${s.consequence}${spec}`, fix);
+            emit(p, r.field, `selects on "${r.key}", but ${filter}, so under Cilium this selector matches no pod: ${s.consequence()}${spec}`, fix);
           } else {
             emit(p, r.field, `requires "${r.key}" ${r.operator}${r.values.length ? ` [${r.values.join(', ')}]` : ''}, but ${filter}, so under Cilium the requirement holds for every pod and narrows nothing${spec}`, fix);
           }

@@ -153,6 +153,16 @@ function where(r: PolicyRule): string {
   return `${r.policy.kind} ${r.policy.namespace ? `${r.policy.namespace}/` : ''}${r.policy.name} ${r.field}`;
 }
 
+/**
+ * What two rules with the same normalRule text always share: their keys and the length of each
+ * list. Rules of a shape no other rule of the group has cannot repeat one, so their canonical text
+ * is not needed.
+ */
+function ruleShape(rule: any): string {
+  if (!rule || typeof rule !== 'object' || Array.isArray(rule)) return typeof rule;
+  return Object.keys(rule).sort().map(k => `${k}:${Array.isArray(rule[k]) ? rule[k].length : typeof rule[k]}`).join(',');
+}
+
 /** NP003: the same rule twice for the same pods. */
 export const duplicateRule: LintCheck = ruleGroupCheck({
   id: 'NP003',
@@ -162,8 +172,13 @@ export const duplicateRule: LintCheck = ruleGroupCheck({
   kinds: [K8S_POLICY, ...CILIUM_KINDS],
   needsWorkloads: false,
 }, (rules, emit) => {
+  if (rules.length < 2) return;
+  const shapes = rules.map(r => ruleShape(r.rule));
+  const shapeCounts = new Map<string, number>();
+  for (const shape of shapes) shapeCounts.set(shape, (shapeCounts.get(shape) ?? 0) + 1);
   const seen = new Map<string, PolicyRule>();
-  for (const r of rules) {
+  rules.forEach((r, i) => {
+    if (shapeCounts.get(shapes[i]) === 1) return;
     const key = normalRule(r.rule);
     const first = seen.get(key);
     if (first) {
@@ -172,7 +187,7 @@ export const duplicateRule: LintCheck = ruleGroupCheck({
     } else {
       seen.set(key, r);
     }
-  }
+  });
 });
 
 /** Does Kubernetes peer `q` select everything peer `p` selects? */
@@ -296,14 +311,15 @@ export const shadowedRule: LintCheck = ruleGroupCheck({
   kinds: [K8S_POLICY, ...CILIUM_KINDS],
   needsWorkloads: false,
 }, (rules, emit) => {
+  if (rules.length < 2) return;
   rules.forEach((a, ai) => {
     const key = a.peerKey;
-    const aText = normalRule(a.rule);
     const covers2 = (x: PolicyRule, y: PolicyRule) => (x.policy.kind === K8S_POLICY
       ? ruleCovers(x.rule, y.rule, key)
       : ciliumRuleCovers(x.rule, y.rule));
     // Two rules that cover each other (same meaning, different text): only the later one is reported.
-    const broader = rules.find((b, bi) => bi !== ai && normalRule(b.rule) !== aText && covers2(b, a)
+    // An identical rule is NP003's; the texts are compared only for rules that cover (the rare case).
+    const broader = rules.find((b, bi) => bi !== ai && covers2(b, a) && normalRule(b.rule) !== normalRule(a.rule)
       && !(bi > ai && covers2(a, b)));
     if (!broader) return;
     emit(a.policy, a.field,

@@ -316,14 +316,30 @@ export function policyRules(policies: LintPolicy[], options: { directions?: Rule
   const out: PolicyRule[] = [];
   for (const policy of policies) {
     const k8s = policy.kind === K8S_POLICY;
-    for (const dir of k8s ? K8S_DIRECTIONS : CILIUM_DIRECTIONS) {
-      if (options.directions && !options.directions.includes(dir)) continue;
-      if (k8s && options.isolatedOnly && !k8sIsolates(policy.spec, dir === 'ingress' ? 'Ingress' : 'Egress')) continue;
-      const peerKey = k8s ? (isIngress(dir) ? 'from' : 'to') : (isIngress(dir) ? 'fromEndpoints' : 'toEndpoints');
-      list(policy.spec?.[dir]).forEach((rule, index) => out.push({ policy, dir, index, rule, field: `${policy.specPath}.${dir}[${index}]`, peerKey }));
+    for (const r of rulesOfPolicy(policy)) {
+      if (options.directions && !options.directions.includes(r.dir)) continue;
+      if (k8s && options.isolatedOnly && !k8sIsolates(policy.spec, r.dir === 'ingress' ? 'Ingress' : 'Egress')) continue;
+      out.push(r);
     }
   }
   return out;
+}
+
+/** Every rule of each policy, direction by direction, made once: every check visits them. */
+const policyRuleCache = new WeakMap<LintPolicy, readonly PolicyRule[]>();
+
+function rulesOfPolicy(policy: LintPolicy): readonly PolicyRule[] {
+  let rules = policyRuleCache.get(policy);
+  if (!rules) {
+    const out: PolicyRule[] = [];
+    const k8s = policy.kind === K8S_POLICY;
+    for (const dir of k8s ? K8S_DIRECTIONS : CILIUM_DIRECTIONS) {
+      const peerKey = k8s ? (isIngress(dir) ? 'from' : 'to') : (isIngress(dir) ? 'fromEndpoints' : 'toEndpoints');
+      list(policy.spec?.[dir]).forEach((rule, index) => out.push({ policy, dir, index, rule, field: `${policy.specPath}.${dir}[${index}]`, peerKey }));
+    }
+    policyRuleCache.set(policy, (rules = out));
+  }
+  return rules;
 }
 
 /** Stable sort of findings: file and line (when read from files), object, field, check id. */

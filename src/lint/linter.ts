@@ -205,22 +205,38 @@ export class Linter {
         ...(d.file && d.file !== '<manifests>' ? { file: d.file, line: d.line } : {}),
       });
     }
+    // The same texts recur in thousands of findings (a check's message for every policy of a
+    // generated chart): the findings share one copy of each.
+    const texts = new Map<string, string>();
+    const intern = (text: string): string => {
+      const known = texts.get(text);
+      if (known !== undefined) return known;
+      texts.set(text, text);
+      return text;
+    };
     for (const check of CHECKS) {
       if (disabled.has(check.info.id)) continue;
       check.run(ctx, (p: LintObject, field, message, fix, severity) => raw.push({
         checkId: check.info.id,
         severity: severity ?? check.info.severity,
         object: p.ref,
-        field,
-        message,
-        fix,
+        field: intern(field),
+        message: intern(message),
+        fix: intern(fix),
         ...(p.file ? { file: p.file } : {}),
         ...(p.line ? { line: p.line } : {}),
       }));
     }
-    // De-duplicate (Cilium `specs` can repeat a policy reference).
-    const unique = new Map<string, LintFinding>();
-    for (const f of raw) unique.set(JSON.stringify([f.checkId, f.object, f.field, f.message]), f);
+    // De-duplicate (Cilium `specs` can repeat a policy reference): one finding per check, object,
+    // field and message, the last one's. The findings are sorted below on all of these, so the
+    // order of this map does not matter.
+    const unique = new Map<string, Map<string, LintFinding>>();
+    for (const f of raw) {
+      const key = `${f.checkId}\u0000${f.object.kind}\u0000${f.object.namespace ?? '\u0001'}\u0000${f.object.name}\u0000${f.field}`;
+      let byMessage = unique.get(key);
+      if (!byMessage) unique.set(key, (byMessage = new Map()));
+      byMessage.set(f.message, f);
+    }
 
     // Suppressions, per object.
     const findings: LintFinding[] = [];
@@ -246,13 +262,15 @@ export class Linter {
       }
       byObject.set(key, { policy: p, entries: parsed.entries });
     }
-    for (const f of unique.values()) {
-      const s = byObject.get(objKey(f.object))?.entries.find(e => e.id === f.checkId);
-      if (s) {
-        s.used = true;
-        suppressed.push(f);
-      } else {
-        findings.push(f);
+    for (const byMessage of unique.values()) {
+      for (const f of byMessage.values()) {
+        const s = byObject.get(objKey(f.object))?.entries.find(e => e.id === f.checkId);
+        if (s) {
+          s.used = true;
+          suppressed.push(f);
+        } else {
+          findings.push(f);
+        }
       }
     }
     for (const { policy: p, entries } of byObject.values()) {

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Linter } from './linter';
@@ -86,8 +87,10 @@ export class Lint extends Construct {
   private running = false;
   /** Lines already printed: cdk8s validates the whole app once per synthesised chart. */
   private readonly printedLines = new Set<string>();
-  /** The manifests and options (as JSON) the last report was computed from. */
+  /** The digest of the manifests and options the last report was computed from. */
   private reportInput?: string;
+  /** The report whose warnings were printed last, and the failOn rank then. */
+  private printedReport?: { readonly report: LintReport; readonly failOn: number };
 
   private constructor(scope: Construct, id: string, options: LintEnableOptions) {
     super(scope, id);
@@ -135,8 +138,12 @@ export class Lint extends Construct {
     const ciliumVersion = this.options.ciliumVersion ?? CiliumVersion.forScope(scope).toString();
     const options = { ...this.options, ciliumVersion };
     // cdk8s validates the whole app again for every chart it synthesises (App.synthYaml: once, then
-    // once per chart.toJson()), so the same manifests come back several times per synth.
-    const input = JSON.stringify([manifests, options]);
+    // once per chart.toJson()), so the same manifests come back several times per synth: they are
+    // recognised by a SHA-256 digest of their JSON text (kept instead of the text, which for a
+    // large chart is megabytes), made a manifest at a time.
+    const digest = createHash('sha256').update(JSON.stringify(options));
+    for (const m of manifests) digest.update('\n').update(JSON.stringify(m));
+    const input = digest.digest('base64');
     if (this.report && input === this.reportInput) return this.report;
     this.report = Linter.lintManifests(manifests, options);
     this.reportInput = input;
@@ -152,10 +159,13 @@ export class Lint extends Construct {
       const failOn = rank(this.options.failOn ?? LintSeverity.ERROR);
       const failing = report.findings.filter(f => rank(f.severity) >= failOn);
       const printed = report.findings.filter(f => rank(f.severity) < failOn);
-      if (this.options.printWarnings ?? true) {
+      // The same report at the same threshold again (cdk8s validates once per chart): all printed.
+      if ((this.options.printWarnings ?? true) && !(this.printedReport?.report === report && this.printedReport.failOn === failOn)) {
         const fresh = printed.map(f => `[cdk8s-netpol lint] ${Linter.formatFinding(f)}\n`).filter(l => !this.printedLines.has(l));
         fresh.forEach(l => this.printedLines.add(l));
-        if (fresh.length) process.stderr.write(fresh.join(''));
+        // written a thousand lines at a time rather than as one string of every warning
+        for (let i = 0; i < fresh.length; i += 1000) process.stderr.write(fresh.slice(i, i + 1000).join(''));
+        this.printedReport = { report, failOn };
       }
       return failing.map(f => Linter.formatFinding(f));
     } finally {
