@@ -85,11 +85,11 @@ export const rulesOutsidePolicyTypes: LintCheck = {
 /** A selector the identity label filter check looks at; its field and what it selects, for the message, are made when reported. */
 interface IdentitySelector {
   readonly selector: any;
+  /** A namespaceSelector: its keys are namespace labels, `io.cilium.k8s.namespace.labels.<key>` in the identity. */
+  readonly namespaceLabels?: boolean;
   field(): string;
   /** What matching no pod means here. */
   consequence(): string;
-  /** A namespaceSelector: its keys are namespace labels, `io.cilium.k8s.namespace.labels.<key>` in the identity. */
-  readonly namespaceLabels?: boolean;
 }
 
 function identitySelectors(p: LintPolicy): IdentitySelector[] {

@@ -2,7 +2,8 @@
 import { policySubjects } from './checks-workloads';
 import {
   byNamespace, canonical, ciliumPortsAllow, CILIUM_KINDS, covers, Emit, isEmptySelector, K8S_POLICY, k8sIsolates, k8sPortsAllow,
-  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, policyRules, ruleCheck, sameNamespaceOrClusterwide, selectorCovers,
+  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, policyRules, RuleDirection, ruleCheck, sameNamespaceOrClusterwide,
+  selectorCovers,
 } from './context';
 import { LintCheckInfo, LintSeverity } from './types';
 
@@ -92,9 +93,9 @@ export const andOrPeers: LintCheck = ruleCheck({
 // ---- rule comparison (duplicates and shadowing), Kubernetes shapes ----
 
 /** rulesOf per context and kinds: NP003 and NP004 group the same rules. */
-const groupCache = new WeakMap<LintContext, Map<string, Map<string, PolicyRule[]>>>();
+const groupCache = new WeakMap<LintContext, Map<string, PolicyRule[][]>>();
 
-function rulesOf(ctx: LintContext, kinds: string[]): Map<string, PolicyRule[]> {
+function rulesOf(ctx: LintContext, kinds: string[]): PolicyRule[][] {
   let byKinds = groupCache.get(ctx);
   if (!byKinds) groupCache.set(ctx, (byKinds = new Map()));
   const kindsKey = kinds.join(',');
@@ -103,22 +104,30 @@ function rulesOf(ctx: LintContext, kinds: string[]): Map<string, PolicyRule[]> {
   return groups;
 }
 
-function groupRules(ctx: LintContext, kinds: string[]): Map<string, PolicyRule[]> {
-  const subjectKeys = new Map<LintPolicy, string>();
-  // Rules grouped by (kind, namespace, subject selector, direction): rules in one group apply to the same pods.
-  // Rules of a direction a Kubernetes policy does not isolate have no effect, so they are left out.
-  const groups = new Map<string, PolicyRule[]>();
-  for (const r of policyRules(ctx.policies.filter(x => kinds.includes(x.kind)), { isolatedOnly: true })) {
-    const p = r.policy;
-    let subjectKey = subjectKeys.get(p);
-    if (subjectKey === undefined) {
-      const subject = p.kind === K8S_POLICY ? p.spec?.podSelector : plainSelector(p.spec?.endpointSelector ?? p.spec?.nodeSelector);
-      subjectKeys.set(p, (subjectKey = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {})].join('|')));
+/**
+ * Rules grouped by (kind, namespace, subject selector, direction): rules in one group apply to the
+ * same pods; each group in policy and rule order. Rules of a direction a Kubernetes policy does not
+ * isolate have no effect, so they are left out.
+ */
+function groupRules(ctx: LintContext, kinds: string[]): PolicyRule[][] {
+  const bySubject = new Map<string, Map<RuleDirection, PolicyRule[]>>();
+  const groups: PolicyRule[][] = [];
+  for (const p of ctx.policies) {
+    if (!kinds.includes(p.kind)) continue;
+    const rules = policyRules([p], { isolatedOnly: true });
+    if (!rules.length) continue;
+    const subject = p.kind === K8S_POLICY ? p.spec?.podSelector : plainSelector(p.spec?.endpointSelector ?? p.spec?.nodeSelector);
+    const subjectKey = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {})].join('|');
+    let byDirection = bySubject.get(subjectKey);
+    if (!byDirection) bySubject.set(subjectKey, (byDirection = new Map()));
+    for (const r of rules) {
+      let group = byDirection.get(r.dir);
+      if (!group) {
+        byDirection.set(r.dir, (group = []));
+        groups.push(group);
+      }
+      group.push(r);
     }
-    const key = `${subjectKey}|${r.dir}`;
-    const group = groups.get(key) ?? [];
-    group.push(r);
-    groups.set(key, group);
   }
   return groups;
 }
@@ -128,7 +137,7 @@ function ruleGroupCheck(info: LintCheckInfo, visit: (rules: PolicyRule[], emit: 
   return {
     info,
     run(ctx: LintContext, emit: Emit) {
-      for (const rules of rulesOf(ctx, info.kinds).values()) visit(rules, emit);
+      for (const rules of rulesOf(ctx, info.kinds)) visit(rules, emit);
     },
   };
 }

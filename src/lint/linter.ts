@@ -209,8 +209,8 @@ export class Linter {
     // generated chart): the findings share one copy of each.
     const texts = new Map<string, string>();
     const intern = (text: string): string => {
-      const known = texts.get(text);
-      if (known !== undefined) return known;
+      const shared = texts.get(text);
+      if (shared !== undefined) return shared;
       texts.set(text, text);
       return text;
     };

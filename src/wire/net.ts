@@ -82,11 +82,26 @@ export function parseIp(text: string, dialect: CidrDialect): { family: IpFamilyN
   return { family: 6, value: addressToBigInt(addr), ipv4Mapped: addr.isIPv4MappedAddress() };
 }
 
+/** Parsed CIDR texts by dialect and text; bounded, so that a long-running process does not keep every text it saw. */
+const parsedPrefixes = new Map<string, ParsedPrefix | string>();
+const PARSED_PREFIXES_MAX = 10_000;
+
 /**
  * A CIDR `address/length` in the given dialect, or a message saying why it is not one.
  */
 export function parsePrefix(text: string, dialect: CidrDialect): ParsedPrefix | string {
   if (typeof text !== 'string') return 'is not a string';
+  // The same few CIDRs recur in every policy of a large set: parsed once (the result is read-only).
+  const key = `${dialect}\u0000${text}`;
+  let parsed = parsedPrefixes.get(key);
+  if (parsed === undefined) {
+    if (parsedPrefixes.size >= PARSED_PREFIXES_MAX) parsedPrefixes.clear();
+    parsedPrefixes.set(key, (parsed = parseUncached(text, dialect)));
+  }
+  return parsed;
+}
+
+function parseUncached(text: string, dialect: CidrDialect): ParsedPrefix | string {
   const slash = text.indexOf('/');
   if (slash < 0) return 'has no prefix length (write address/length, e.g. 10.0.0.0/16)';
   const ip = parseIp(text.slice(0, slash), dialect);
