@@ -356,7 +356,8 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   /** @internal */
   public _toModel(): KubernetesPolicyModel {
     return {
-      podSelector: this.podSelector._subjectIn(`NetworkPolicy(${this.node.path}).spec.podSelector`, this.metadata.namespace),
+      // the field path names a workload subject that cannot be placed; built only for one (it is rendered at every synth)
+      podSelector: this.podSelector._subjectIn(this.podSelector.isWorkload ? `NetworkPolicy(${this.node.path}).spec.podSelector` : '', this.metadata.namespace),
       ingress: this.ingressRules.map(r => r._toModel()),
       egress: this.egressRules.map(r => r._toModel()),
       policyTypes: this.policyTypes,

@@ -122,31 +122,18 @@ export class Lint extends Construct {
       this.report = { findings: [], suppressed: [], errorCount: 0, warningCount: 0 };
       return this.report;
     }
-    // ApiObject.toJson() resolves each object without re-entering validation (Chart.toJson would).
-    // An object that cannot be resolved (a policy whose Pods.of workload is not placeable) is left
-    // out: its own validation reports why, in the same list, instead of this exception hiding it.
-    const manifests: any[] = [];
-    for (const o of scope.node.findAll()) {
-      if (!(o instanceof ApiObject)) continue;
-      try {
-        manifests.push(o.toJson());
-      } catch {
-        continue;
-      }
-    }
     // The Cilium version defaults to the one the Cilium constructs use for this scope.
     const ciliumVersion = this.options.ciliumVersion ?? CiliumVersion.forScope(scope).toString();
     const options = { ...this.options, ciliumVersion };
     // cdk8s validates the whole app again for every chart it synthesises (App.synthYaml: once, then
     // once per chart.toJson()), so the same manifests come back several times per synth: they are
     // recognised by a SHA-256 digest of their JSON text (kept instead of the text, which for a
-    // large chart is megabytes), made a manifest at a time.
-    const digest = createHash('sha256').update(JSON.stringify(options));
-    for (const m of manifests) digest.update('\n').update(JSON.stringify(m));
-    const input = digest.digest('base64');
-    if (this.report && input === this.reportInput) return this.report;
+    // large chart is megabytes), made a manifest at a time. After a first report, the digest is
+    // made without keeping the manifests, which are then only rendered again when they changed.
+    if (this.report && manifestDigest(options, eachManifest(scope)) === this.reportInput) return this.report;
+    const manifests = [...eachManifest(scope)];
     this.report = Linter.lintManifests(manifests, options);
-    this.reportInput = input;
+    this.reportInput = manifestDigest(options, manifests);
     return this.report;
   }
 
@@ -172,6 +159,32 @@ export class Lint extends Construct {
       this.running = false;
     }
   }
+}
+
+/**
+ * The manifests of the objects under `scope`, as ApiObject.toJson() resolves them (without
+ * re-entering validation, which Chart.toJson would). An object that cannot be resolved (a policy
+ * whose Pods.of workload is not placeable) is left out: its own validation reports why, in the
+ * same list, instead of this exception hiding it.
+ */
+function* eachManifest(scope: Construct): Generator<any> {
+  for (const o of scope.node.findAll()) {
+    if (!(o instanceof ApiObject)) continue;
+    let manifest: any;
+    try {
+      manifest = o.toJson();
+    } catch {
+      continue;
+    }
+    yield manifest;
+  }
+}
+
+/** A SHA-256 digest of the options and manifests (as JSON), one manifest at a time. */
+function manifestDigest(options: LintOptions, manifests: Iterable<any>): string {
+  const digest = createHash('sha256').update(JSON.stringify(options));
+  for (const m of manifests) digest.update('\n').update(JSON.stringify(m));
+  return digest.digest('base64');
 }
 
 function validateEnableOptions(options: LintEnableOptions): void {

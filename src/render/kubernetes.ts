@@ -42,7 +42,7 @@ export function renderLabelSelector(selector: LabelSelector): k8s.LabelSelector 
   const keys = Object.keys(selector.matchLabels);
   if (keys.length) {
     const labels: { [key: string]: string } = {};
-    for (const key of keys.sort()) labels[key] = selector.matchLabels[key];
+    for (const key of keys.length > 1 ? keys.sort() : keys) labels[key] = selector.matchLabels[key];
     out.matchLabels = labels;
   }
   return out;

@@ -31,11 +31,47 @@ function sortedCopy(value: any): any {
   if (Array.isArray(value)) return value.map(sortedCopy);
   if (value.constructor?.name !== 'Object') throw new Error('not a plain object');
   const out: { [key: string]: any } = {};
-  for (const key of Object.keys(value).sort()) {
+  const keys = Object.keys(value);
+  // (a sort allocates, even of one key; metadata maps are small)
+  for (const key of keys.length > 1 ? keys.sort() : keys) {
     const v = sortedCopy(value[key]);
     if (v !== null && v !== undefined) out[key] = v;
   }
   return out;
+}
+
+/**
+ * The ObjectMeta fields the L1 mapping (imports/k8s.ts toJson_ObjectMeta) copies as they are
+ * (strings, numbers, maps and lists of strings), in its order (which is sorted).
+ * test/kubernetes/direct-manifest.test.ts checks that the mapping leaves them unchanged.
+ */
+export const PLAIN_OBJECT_META_FIELDS: readonly string[] = [
+  'annotations', 'deletionGracePeriodSeconds', 'finalizers', 'generateName', 'generation', 'labels', 'name', 'namespace',
+  'resourceVersion', 'selfLink', 'uid',
+];
+
+function isPlainValue(v: any): boolean {
+  if (v === null || typeof v !== 'object') return typeof v !== 'function' && v !== undefined;
+  if (Array.isArray(v)) return v.every(x => x !== null && typeof x !== 'object' && typeof x !== 'function' && x !== undefined);
+  if (v.constructor?.name !== 'Object') return false;
+  for (const k in v) if (!Object.prototype.hasOwnProperty.call(v, k) || !isPlainValue(v[k]) || typeof v[k] === 'object') return false;
+  return true;
+}
+
+/**
+ * The metadata as the L1 mapping writes it. ApiObjectMetadataDefinition.toJson returns it
+ * resolved, without empty values, keys sorted: with only the plain fields (checked, sorted order
+ * included) the mapping would copy it unchanged, so it is used as it is; else it is mapped.
+ */
+function objectMeta(meta: any): any {
+  let previous = '';
+  for (const key in meta) {
+    if (!Object.prototype.hasOwnProperty.call(meta, key) || key <= previous || !PLAIN_OBJECT_META_FIELDS.includes(key) || !isPlainValue(meta[key])) {
+      return toJson_ObjectMeta(sortedCopy(meta));
+    }
+    previous = key;
+  }
+  return meta;
 }
 
 /**
@@ -47,7 +83,7 @@ function sortedCopy(value: any): any {
 export function directManifest(obj: ApiObject, gvk: { apiVersion: string; kind: string }, renderSpec: () => any): any {
   if (!writesDirectly(obj)) return undefined;
   try {
-    return { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata: toJson_ObjectMeta(sortedCopy(obj.metadata.toJson())), spec: renderSpec() };
+    return { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata: objectMeta(obj.metadata.toJson()), spec: renderSpec() };
   } catch {
     return undefined;
   }

@@ -4,9 +4,9 @@
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { IpBlock, Lint, Namespaces, NetworkPolicy, Pods, Port } from '../../src';
-import { KubeNetworkPolicy } from '../../src/imports/k8s';
+import { KubeNetworkPolicy, toJson_ObjectMeta } from '../../src/imports/k8s';
 import { renderNetworkPolicySpec } from '../../src/render/kubernetes';
-import { directManifest } from '../../src/render/manifest';
+import { directManifest, PLAIN_OBJECT_META_FIELDS } from '../../src/render/manifest';
 import { FACTORY_CASES, Program, propertyChart, SEED, WORKLOAD_PROGRAMS } from '../property/constructs';
 
 /** What cdk8s's general path renders for a NetworkPolicy (KubeNetworkPolicy.toJson), or its error. */
@@ -91,6 +91,29 @@ describe('NetworkPolicy manifest written directly', () => {
     expect(rendered(np)).toBe(general(np));
     expect(np.toJson().metadata.labels).toEqual({ a: '1', b: '2', lazy: 'produced', team: 'x' });
     expect(Object.keys(np.toJson())).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+  });
+
+  test('the plain ObjectMeta fields are copied unchanged by the L1 mapping, in sorted order', () => {
+    const values: { [field: string]: any } = {
+      annotations: { a: '1', b: '2' }, deletionGracePeriodSeconds: 30, finalizers: ['x/y', 'a/b'], generateName: 'np-', generation: 2,
+      labels: { a: '1', z: '2' }, name: 'np', namespace: 'prod', resourceVersion: '12', selfLink: '/x', uid: 'u-1',
+    };
+    expect(Object.keys(values).sort()).toEqual([...PLAIN_OBJECT_META_FIELDS]);
+    expect([...PLAIN_OBJECT_META_FIELDS]).toEqual([...PLAIN_OBJECT_META_FIELDS].sort());
+    expect(JSON.stringify(toJson_ObjectMeta(values))).toBe(JSON.stringify(values));
+  });
+
+  test('maps other metadata as the L1 does (unknown attributes dropped, owner references mapped)', () => {
+    const chart = Testing.chart();
+    Lint.disable(chart);
+    const np = samplePolicy(chart);
+    np.metadata.add('extra', 'dropped by the L1');
+    np.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'u-1', controller: true });
+    np.metadata.addFinalizers('example.com/f');
+    expect(direct(np)).toBeDefined();
+    expect(rendered(np)).toBe(general(np));
+    expect(np.toJson().metadata.extra).toBeUndefined();
+    expect(np.toJson().metadata.ownerReferences).toEqual([{ apiVersion: 'v1', controller: true, kind: 'ConfigMap', name: 'owner', uid: 'u-1' }]);
   });
 
   test('leaves a policy with a JSON patch to the general path, which applies it', () => {
