@@ -95,8 +95,17 @@ describe('NetworkPolicy manifest written directly', () => {
 
   test('the plain ObjectMeta fields are copied unchanged by the L1 mapping, in sorted order', () => {
     const values: { [field: string]: any } = {
-      annotations: { a: '1', b: '2' }, deletionGracePeriodSeconds: 30, finalizers: ['x/y', 'a/b'], generateName: 'np-', generation: 2,
-      labels: { a: '1', z: '2' }, name: 'np', namespace: 'prod', resourceVersion: '12', selfLink: '/x', uid: 'u-1',
+      annotations: { a: '1', b: '2' },
+      deletionGracePeriodSeconds: 30,
+      finalizers: ['x/y', 'a/b'],
+      generateName: 'np-',
+      generation: 2,
+      labels: { a: '1', z: '2' },
+      name: 'np',
+      namespace: 'prod',
+      resourceVersion: '12',
+      selfLink: '/x',
+      uid: 'u-1',
     };
     expect(Object.keys(values).sort()).toEqual([...PLAIN_OBJECT_META_FIELDS]);
     expect([...PLAIN_OBJECT_META_FIELDS]).toEqual([...PLAIN_OBJECT_META_FIELDS].sort());
