@@ -7,7 +7,7 @@ import { INetworkPolicyPeer, IpBlock, Namespaces, PeerConfig, peerKey, Pods, val
 import { policyConstructCreated } from '../model/policy-hooks';
 import { Port, Protocol, validateDistinctPorts } from '../model/port';
 import { KubernetesPolicyModel, KubernetesRuleModel, l1NetworkPolicySpec, PolicyType, renderNetworkPolicySpec } from '../render/kubernetes';
-import { directManifest } from '../render/manifest';
+import { directManifest, directManifestText } from '../render/manifest';
 
 /** Properties of a Kubernetes NetworkPolicy. */
 export interface NetworkPolicyProps {
@@ -82,6 +82,7 @@ export class NetworkPolicyRule {
     // The field path is only built when there is a duplicate to report.
     if (new Set(all.map(p => p.toString())).size !== all.length) validateDistinctPorts(`${this.field}.ports`, all);
     this.portList.push(...ports);
+    this.policy._specChanged();
     return this;
   }
 
@@ -98,6 +99,11 @@ export class NetworkPolicyRule {
   /** @internal */
   public _toModel(): KubernetesRuleModel {
     return { peers: this.resolvedPeers(), ports: this.portList };
+  }
+
+  /** Whether the rule has `Pods.of` peers, read from their workloads at every synth. @internal */
+  public _readsWorkloads(): boolean {
+    return this.peerList?.some(p => p instanceof Pods) ?? false;
   }
 
   /** Synth-time checks of what is read from workloads (`Pods.of` peers, `Port.namedOf` ports). @internal */
@@ -215,6 +221,9 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   private denyIngress = false;
   private denyEgress = false;
   private readonly explicitPolicyTypes?: PolicyType[];
+  /** Counts the changes of what the spec renders (rules, ports, deny-all), to reuse the spec's text. */
+  private specVersion = 0;
+  private specText?: { readonly version: number; readonly text: string };
 
   /**
    * Defines a NetworkPolicy in `scope`.
@@ -256,6 +265,30 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   }
 
   /**
+   * The manifest as JSON text, exactly `JSON.stringify(this.toJson())`, with the spec's text reused
+   * while the policy is unchanged (the synth-time lint recognises manifests by their text at every
+   * validation). A policy on `Pods.of` workloads renders its spec each time: it reads them.
+   * @internal
+   */
+  public _manifestText(): string {
+    if (!this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
+      const text = directManifestText(this, k8s.KubeNetworkPolicy.GVK, () => {
+        if (this.specText?.version !== this.specVersion) {
+          this.specText = { version: this.specVersion, text: JSON.stringify(renderNetworkPolicySpec(this._toModel())) };
+        }
+        return this.specText.text;
+      });
+      if (text !== undefined) return text;
+    }
+    return JSON.stringify(this.toJson());
+  }
+
+  /** Records a change of what the spec renders. @internal */
+  public _specChanged(): void {
+    this.specVersion++;
+  }
+
+  /**
    * The underlying L1 object, for anything not modelled (`addJsonPatch`, …).
    * It is the policy itself: a NetworkPolicy is a `KubeNetworkPolicy`.
    */
@@ -283,6 +316,7 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   public allowFromAnywhere(): NetworkPolicyRule {
     const rule = NetworkPolicyRule._create(this, 'ingress', this.ingressRules.length, undefined);
     this.ingressRules.push(rule);
+    this._specChanged();
     return rule;
   }
 
@@ -290,17 +324,20 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   public allowToAnywhere(): NetworkPolicyRule {
     const rule = NetworkPolicyRule._create(this, 'egress', this.egressRules.length, undefined);
     this.egressRules.push(rule);
+    this._specChanged();
     return rule;
   }
 
   /** Isolate ingress with no rule: the selected pods accept no traffic (default deny). */
   public denyAllIngress(): void {
     this.denyIngress = true;
+    this._specChanged();
   }
 
   /** Isolate egress with no rule: the selected pods send no traffic (default deny). */
   public denyAllEgress(): void {
     this.denyEgress = true;
+    this._specChanged();
   }
 
   /** The ingress rules, in order. */
@@ -350,6 +387,7 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
     });
     const rule = NetworkPolicyRule._create(this, direction, rules.length, configs);
     rules.push(rule);
+    this._specChanged();
     return rule;
   }
 

@@ -128,12 +128,23 @@ export class Lint extends Construct {
     // cdk8s validates the whole app again for every chart it synthesises (App.synthYaml: once, then
     // once per chart.toJson()), so the same manifests come back several times per synth: they are
     // recognised by a SHA-256 digest of their JSON text (kept instead of the text, which for a
-    // large chart is megabytes), made a manifest at a time. After a first report, the digest is
-    // made without keeping the manifests, which are then only rendered again when they changed.
-    if (this.report && manifestDigest(options, eachManifest(scope)) === this.reportInput) return this.report;
-    const manifests = [...eachManifest(scope)];
+    // large chart is megabytes), made a manifest at a time. Policy constructs give their text
+    // directly (NetworkPolicy._manifestText reuses its spec's text while it is unchanged); the
+    // manifests are read back from the text.
+    const digest = () => createHash('sha256').update(JSON.stringify(options));
+    if (this.report) {
+      const again = digest();
+      for (const { text } of manifestTexts(scope)) again.update('\n').update(text);
+      if (again.digest('base64') === this.reportInput) return this.report;
+    }
+    const input = digest();
+    const manifests: any[] = [];
+    for (const { text, manifest } of manifestTexts(scope)) {
+      input.update('\n').update(text);
+      manifests.push(manifest ?? JSON.parse(text));
+    }
     this.report = Linter.lintManifests(manifests, options);
-    this.reportInput = manifestDigest(options, manifests);
+    this.reportInput = input.digest('base64');
     return this.report;
   }
 
@@ -162,29 +173,29 @@ export class Lint extends Construct {
 }
 
 /**
- * The manifests of the objects under `scope`, as ApiObject.toJson() resolves them (without
- * re-entering validation, which Chart.toJson would). An object that cannot be resolved (a policy
- * whose Pods.of workload is not placeable) is left out: its own validation reports why, in the
- * same list, instead of this exception hiding it.
+ * The manifests of the objects under `scope` as JSON text (with the manifest, when it was made to
+ * get the text), as ApiObject.toJson() resolves them (without re-entering validation, which
+ * Chart.toJson would). An object that cannot be resolved (a policy whose Pods.of workload is not
+ * placeable) is left out: its own validation reports why, in the same list, instead of this
+ * exception hiding it.
  */
-function* eachManifest(scope: Construct): Generator<any> {
+function* manifestTexts(scope: Construct): Generator<{ readonly text: string; readonly manifest?: any }> {
   for (const o of scope.node.findAll()) {
     if (!(o instanceof ApiObject)) continue;
-    let manifest: any;
+    const direct = (o as { _manifestText?: () => string })._manifestText;
+    let entry: { text: string; manifest?: any };
     try {
-      manifest = o.toJson();
+      if (typeof direct === 'function') {
+        entry = { text: direct.call(o) };
+      } else {
+        const manifest = o.toJson();
+        entry = { text: JSON.stringify(manifest), manifest };
+      }
     } catch {
       continue;
     }
-    yield manifest;
+    yield entry;
   }
-}
-
-/** A SHA-256 digest of the options and manifests (as JSON), one manifest at a time. */
-function manifestDigest(options: LintOptions, manifests: Iterable<any>): string {
-  const digest = createHash('sha256').update(JSON.stringify(options));
-  for (const m of manifests) digest.update('\n').update(JSON.stringify(m));
-  return digest.digest('base64');
 }
 
 function validateEnableOptions(options: LintEnableOptions): void {

@@ -88,3 +88,20 @@ export function directManifest(obj: ApiObject, gvk: { apiVersion: string; kind: 
     return undefined;
   }
 }
+
+/**
+ * `JSON.stringify(directManifest(obj, gvk, ...))` with the spec given as its JSON text (which a
+ * construct can keep while it is unchanged), or undefined when cdk8s's general path must render.
+ * @internal
+ */
+export function directManifestText(obj: ApiObject, gvk: { apiVersion: string; kind: string }, specText: () => string): string | undefined {
+  if (!writesDirectly(obj)) return undefined;
+  try {
+    const metadata = objectMeta(obj.metadata.toJson());
+    // JSON.stringify leaves out an undefined member
+    const meta = metadata === undefined ? '' : `,"metadata":${JSON.stringify(metadata)}`;
+    return `{"apiVersion":${JSON.stringify(gvk.apiVersion)},"kind":${JSON.stringify(gvk.kind)}${meta},"spec":${specText()}}`;
+  } catch {
+    return undefined;
+  }
+}

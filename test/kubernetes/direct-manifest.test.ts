@@ -26,6 +26,15 @@ function rendered(np: NetworkPolicy): string {
   }
 }
 
+/** The manifest text the synth-time lint digests, or its error. */
+function text(np: NetworkPolicy): string {
+  try {
+    return np._manifestText();
+  } catch (e) {
+    return `error: ${(e as Error).message}`;
+  }
+}
+
 function direct(np: NetworkPolicy): any {
   return directManifest(np, KubeNetworkPolicy.GVK, () => renderNetworkPolicySpec(np._toModel()));
 }
@@ -65,7 +74,10 @@ describe('NetworkPolicy manifest written directly', () => {
 
   test.each(KUBERNETES_CASES.map(c => [c.name, c] as const))('equals the general path: %s', (_name, factoryCase) => {
     fc.assert(fc.property(factoryCase.programs, program => {
-      for (const np of built(program)) expect(rendered(np)).toBe(general(np));
+      for (const np of built(program)) {
+        expect(rendered(np)).toBe(general(np));
+        expect(text(np)).toBe(rendered(np));
+      }
     }), { seed: SEED, numRuns: 60 });
   }, 60_000);
 
@@ -74,6 +86,7 @@ describe('NetworkPolicy manifest written directly', () => {
     fc.assert(fc.property(WORKLOAD_PROGRAMS, program => {
       for (const np of built(program)) {
         expect(rendered(np)).toBe(general(np));
+        expect(text(np)).toBe(rendered(np));
         if (!rendered(np).startsWith('error:')) directly += direct(np) ? 1 : 0;
       }
     }), { seed: SEED, numRuns: 200 });
@@ -123,6 +136,46 @@ describe('NetworkPolicy manifest written directly', () => {
     expect(rendered(np)).toBe(general(np));
     expect(np.toJson().metadata.extra).toBeUndefined();
     expect(np.toJson().metadata.ownerReferences).toEqual([{ apiVersion: 'v1', controller: true, kind: 'ConfigMap', name: 'owner', uid: 'u-1' }]);
+  });
+
+  test('the manifest text follows every change of the policy and of its metadata', () => {
+    const chart = Testing.chart();
+    Lint.disable(chart);
+    const np = new NetworkPolicy(chart, 'np', { metadata: { name: 'np' }, podSelector: Pods.withLabels({ app: 'web' }) });
+    const texts: string[] = [];
+    const step = (change: () => void) => {
+      change();
+      expect(text(np)).toBe(rendered(np));
+      texts.push(text(np));
+    };
+    step(() => np.denyAllIngress());
+    const rule = np.allowTo(Pods.withLabels({ app: 'db' }));
+    step(() => undefined);
+    step(() => rule.toPort(5432));
+    step(() => np.allowFrom(IpBlock.cidr('10.0.0.0/8')));
+    step(() => np.allowToAnywhere());
+    step(() => np.metadata.addLabel('tier', 'data'));
+    step(() => Lint.suppress(np, 'NP001', 'DNS from another policy'));
+    step(() => np.addJsonPatch(JsonPatch.add('/spec/podSelector/matchLabels/extra', 'yes')));
+    expect(new Set(texts).size).toBe(texts.length);
+  });
+
+  test('the manifest text of a policy on a workload follows the workload', () => {
+    const chart = Testing.chart();
+    Lint.disable(chart);
+    const workload = new ApiObject(chart, 'web', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+    });
+    const np = new NetworkPolicy(chart, 'np', { metadata: { name: 'np' }, podSelector: Pods.of(workload) });
+    np.allowFrom(Pods.withLabels({ role: 'client' }));
+    const before = text(np);
+    expect(before).toBe(rendered(np));
+    workload.addJsonPatch(JsonPatch.replace('/spec/selector/matchLabels/app', 'web2'), JsonPatch.replace('/spec/template/metadata/labels/app', 'web2'));
+    expect(text(np)).toBe(rendered(np));
+    expect(text(np)).not.toBe(before);
   });
 
   test('leaves a policy with a JSON patch to the general path, which applies it', () => {
