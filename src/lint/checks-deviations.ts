@@ -92,39 +92,49 @@ interface IdentitySelector {
   consequence(): string;
 }
 
-function identitySelectors(p: LintPolicy): IdentitySelector[] {
+/** The selectors of a policy that the identity label filter check looks at, those `wanted` only. */
+function identitySelectors(p: LintPolicy, wanted: (selector: any, namespaceLabels: boolean) => boolean): IdentitySelector[] {
   const k8s = p.kind === K8S_POLICY;
   const out: IdentitySelector[] = [];
   const subject = k8s ? 'podSelector' : 'endpointSelector';
-  if (p.spec?.[subject] !== undefined) out.push({ field: () => `${p.specPath}.${subject}`, selector: p.spec[subject], consequence: () => 'the policy applies to no pod' });
+  if (p.spec?.[subject] !== undefined && wanted(p.spec[subject], false)) {
+    out.push({ field: () => `${p.specPath}.${subject}`, selector: p.spec[subject], consequence: () => 'the policy applies to no pod' });
+  }
   for (const { dir, rule, field, peerKey } of policyRules([p])) {
     const way = isIngress(dir) ? 'from' : 'to';
     const nothing = () => `the rule ${verb(dir)} nothing ${way} this peer`;
     list(rule?.[peerKey]).forEach((peer, j) => {
       if (k8s) {
-        if (peer?.podSelector !== undefined) out.push({ field: () => `${field}.${peerKey}[${j}].podSelector`, selector: peer.podSelector, consequence: nothing });
-        if (peer?.namespaceSelector !== undefined) {
+        if (peer?.podSelector !== undefined && wanted(peer.podSelector, false)) {
+          out.push({ field: () => `${field}.${peerKey}[${j}].podSelector`, selector: peer.podSelector, consequence: nothing });
+        }
+        if (peer?.namespaceSelector !== undefined && wanted(peer.namespaceSelector, true)) {
           out.push({ field: () => `${field}.${peerKey}[${j}].namespaceSelector`, selector: peer.namespaceSelector, consequence: nothing, namespaceLabels: true });
         }
-      } else {
+      } else if (wanted(peer, false)) {
         out.push({ field: () => `${field}.${peerKey}[${j}]`, selector: peer, consequence: nothing });
       }
     });
     if (k8s) continue;
     const requires = isIngress(dir) ? 'fromRequires' : 'toRequires';
-    list(rule?.[requires]).forEach((sel, j) => out.push({
-      field: () => `${field}.${requires}[${j}]`,
-      selector: sel,
-      consequence: () => `every ${dir.endsWith('Deny') ? 'deny' : 'allow'} rule it narrows (of every policy selecting these endpoints) ${verb(dir)} nothing ${way} pods`,
-    }));
+    list(rule?.[requires]).forEach((sel, j) => {
+      if (!wanted(sel, false)) return;
+      out.push({
+        field: () => `${field}.${requires}[${j}]`,
+        selector: sel,
+        consequence: () => `every ${dir.endsWith('Deny') ? 'deny' : 'allow'} rule it narrows (of every policy selecting these endpoints) ${verb(dir)} nothing ${way} pods`,
+      });
+    });
   }
   return out;
 }
 
-/** The keys a selector's requirements name, as written: matchLabels, then matchExpressions. */
-function requirementKeys(sel: any): string[] {
-  if (!sel || typeof sel !== 'object') return [];
-  return [...Object.keys(sel.matchLabels ?? {}), ...list(sel.matchExpressions).map((e: any) => String(e?.key))];
+/** Whether `test` holds for a key a selector's requirements name (matchLabels, then matchExpressions). */
+function someRequirementKey(sel: any, test: (key: string) => boolean): boolean {
+  if (!sel || typeof sel !== 'object') return false;
+  for (const key of Object.keys(sel.matchLabels ?? {})) if (test(key)) return true;
+  for (const e of list(sel.matchExpressions)) if (test(String(e?.key))) return true;
+  return false;
 }
 
 /** The pod label key a selector key names, or undefined for keys of other label sources (`reserved:host`, `cidr:...`). */
@@ -153,8 +163,8 @@ export const identityFilteredLabel: LintCheck = {
       : p.spec?.nodeSelector === undefined));
     // Whether Cilium's identity filter keeps a label, per label key (a few keys recur in every policy).
     const kept = new Map<string, boolean>();
-    const filteredKey = (s: IdentitySelector, key: string, k8s: boolean): string | undefined => {
-      const identityKey = s.namespaceLabels ? CILIUM_NAMESPACE_LABELS_PREFIX + key : podLabelKey(key, k8s);
+    const filteredKey = (namespaceLabels: boolean | undefined, key: string, k8s: boolean): string | undefined => {
+      const identityKey = namespaceLabels ? CILIUM_NAMESPACE_LABELS_PREFIX + key : podLabelKey(key, k8s);
       if (identityKey === undefined) return undefined;
       let keeps = kept.get(identityKey);
       if (keeps === undefined) kept.set(identityKey, (keeps = isCiliumIdentityLabel(identityKey)));
@@ -162,13 +172,16 @@ export const identityFilteredLabel: LintCheck = {
       if (!k8s && isPlainNamespaceKey(key)) return undefined; // CNP002's finding: the namespace was meant
       return identityKey;
     };
+    const wanted = (k8s: boolean) => (selector: any, namespaceLabels: boolean) =>
+      someRequirementKey(selector, key => filteredKey(namespaceLabels, key, k8s) !== undefined);
+    const wantedK8s = wanted(true);
+    const wantedCilium = wanted(false);
     for (const p of policies) {
       const k8s = p.kind === K8S_POLICY;
       const spec = k8s ? ' (the specification matches the pod\'s own labels)' : '';
-      for (const s of identitySelectors(p)) {
-        if (!requirementKeys(s.selector).some(key => filteredKey(s, key, k8s) !== undefined)) continue;
+      for (const s of identitySelectors(p, k8s ? wantedK8s : wantedCilium)) {
         for (const r of writtenRequirements(s.selector, s.field())) {
-          const key = filteredKey(s, r.key, k8s);
+          const key = filteredKey(s.namespaceLabels, r.key, k8s);
           if (key === undefined) continue;
           const filter = 'Cilium\'s default identity label filter leaves it out of security identities (pkg/labelsfilter defaultLabelPrefixCfg)';
           const fix = `select the pods on a label Cilium keeps (e.g. app or app.kubernetes.io/name from the pod template); if the agent is configured to keep "${key}" (--labels), silence NP014 with a reason`;

@@ -230,12 +230,14 @@ export class Linter {
     // De-duplicate (Cilium `specs` can repeat a policy reference): one finding per check, object,
     // field and message, the last one's. The findings are sorted below on all of these, so the
     // order of this map does not matter.
-    const unique = new Map<string, Map<string, LintFinding>>();
+    // (one finding per key, nearly always: a map by message only for a key with several)
+    const unique = new Map<string, LintFinding | Map<string, LintFinding>>();
     for (const f of raw) {
       const key = `${f.checkId}\u0000${f.object.kind}\u0000${f.object.namespace ?? '\u0001'}\u0000${f.object.name}\u0000${f.field}`;
-      let byMessage = unique.get(key);
-      if (!byMessage) unique.set(key, (byMessage = new Map()));
-      byMessage.set(f.message, f);
+      const found = unique.get(key);
+      if (found === undefined || (!(found instanceof Map) && found.message === f.message)) unique.set(key, f);
+      else if (found instanceof Map) found.set(f.message, f);
+      else unique.set(key, new Map([[found.message, found], [f.message, f]]));
     }
 
     // Suppressions, per object.
@@ -262,8 +264,8 @@ export class Linter {
       }
       byObject.set(key, { policy: p, entries: parsed.entries });
     }
-    for (const byMessage of unique.values()) {
-      for (const f of byMessage.values()) {
+    for (const entry of unique.values()) {
+      for (const f of entry instanceof Map ? entry.values() : [entry]) {
         const s = byObject.get(objKey(f.object))?.entries.find(e => e.id === f.checkId);
         if (s) {
           s.used = true;

@@ -42,11 +42,12 @@ export function dns1123SubdomainProblem(name: string): SyntaxProblem | undefined
 /** Label and annotation keys: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
 export function qualifiedNameProblem(key: string): SyntaxProblem | undefined {
   if (key.length === 0) return { problem: 'is an empty key', fix: 'give a key such as "app" or "example.com/tier"' };
-  const parts = key.split('/');
-  if (parts.length > 2) return { problem: 'is not a valid key (more than one "/")', fix: 'use "prefix/name" or "name"' };
-  const name = parts[parts.length - 1];
-  if (parts.length === 2) {
-    const prefix = parts[0];
+  // (indexes rather than split: keys are checked for every label of every object read)
+  const slash = key.indexOf('/');
+  if (slash >= 0 && key.indexOf('/', slash + 1) >= 0) return { problem: 'is not a valid key (more than one "/")', fix: 'use "prefix/name" or "name"' };
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (slash >= 0) {
+    const prefix = key.slice(0, slash);
     if (prefix.length === 0 || prefix.length > DNS1123_SUBDOMAIN_MAX_LENGTH || !DNS1123_SUBDOMAIN.test(prefix)) {
       return { problem: 'has an invalid prefix', fix: 'the part before "/" must be a lowercase DNS subdomain such as "example.com"' };
     }

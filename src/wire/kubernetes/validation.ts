@@ -68,36 +68,55 @@ export function validateObjectMeta(meta: ObjectMeta, nameRule: NameRule, namespa
 }
 
 export function validateLabels(labels: { readonly [key: string]: string } | undefined, path: FieldPath, out: Out): void {
-  for (const [k, v] of Object.entries(labels ?? {})) {
-    syntax(out, [...path, k], k, qualifiedNameProblem(k));
-    if (typeof v === 'string') syntax(out, [...path, k], v, labelValueProblem(v));
+  checkLabels(labels, () => path, out);
+}
+
+// The checks below build a field path only for a value with a problem: policies are read by the
+// thousand, and their selectors nearly always pass (the paths were most of the reading's garbage).
+
+function checkLabels(labels: { readonly [key: string]: string } | undefined, path: () => FieldPath, out: Out): void {
+  if (!labels) return;
+  for (const k of Object.keys(labels)) {
+    const v = labels[k];
+    const keyProblem = qualifiedNameProblem(k);
+    if (keyProblem) syntax(out, [...path(), k], k, keyProblem);
+    const valueProblem = typeof v === 'string' ? labelValueProblem(v) : undefined;
+    if (valueProblem) syntax(out, [...path(), k], v, valueProblem);
   }
 }
 
 /** ValidateLabelSelector (AllowInvalidLabelValueInSelector: false, as for new objects). */
 export function validateLabelSelector(sel: LabelSelector | undefined, path: FieldPath, out: Out): void {
+  checkLabelSelector(sel, () => path, out);
+}
+
+function checkLabelSelector(sel: LabelSelector | undefined, path: () => FieldPath, out: Out): void {
   if (!sel) return;
-  validateLabels(sel.matchLabels, [...path, 'matchLabels'], out);
+  checkLabels(sel.matchLabels, () => [...path(), 'matchLabels'], out);
   (sel.matchExpressions ?? []).forEach((e, i) => {
-    const p = [...path, 'matchExpressions', i];
+    const p = () => [...path(), 'matchExpressions', i];
     const values = e.values ?? [];
     switch (e.operator) {
       case 'In':
       case 'NotIn':
-        if (values.length === 0) out.push(violation([...p, 'values'], 'required', e.values, `must be given when the operator is ${e.operator}`, 'list at least one value'));
+        if (values.length === 0) out.push(violation([...p(), 'values'], 'required', e.values, `must be given when the operator is ${e.operator}`, 'list at least one value'));
         break;
       case 'Exists':
       case 'DoesNotExist':
-        if (values.length > 0) out.push(violation([...p, 'values'], 'forbidden', values, `may not be given when the operator is ${e.operator}`, 'remove values'));
+        if (values.length > 0) out.push(violation([...p(), 'values'], 'forbidden', values, `may not be given when the operator is ${e.operator}`, 'remove values'));
         break;
       default: {
         const fixed = LABEL_SELECTOR_OPERATORS.find((o) => o.toLowerCase() === String(e.operator).toLowerCase());
-        out.push(violation([...p, 'operator'], 'invalid-value', e.operator, 'is not a valid selector operator',
+        out.push(violation([...p(), 'operator'], 'invalid-value', e.operator, 'is not a valid selector operator',
           fixed ? `write "${fixed}" (operators are case-sensitive)` : `use one of ${LABEL_SELECTOR_OPERATORS.join(', ')}`));
       }
     }
-    syntax(out, [...p, 'key'], e.key, qualifiedNameProblem(e.key));
-    values.forEach((v, j) => syntax(out, [...p, 'values', j], v, labelValueProblem(v)));
+    const keyProblem = qualifiedNameProblem(e.key);
+    if (keyProblem) syntax(out, [...p(), 'key'], e.key, keyProblem);
+    values.forEach((v, j) => {
+      const valueProblem = labelValueProblem(v);
+      if (valueProblem) syntax(out, [...p(), 'values', j], v, valueProblem);
+    });
   });
 }
 
@@ -129,11 +148,11 @@ function validatePeer(peer: NetworkPolicyPeer, path: FieldPath, out: Out): void 
   let n = 0;
   if (peer.podSelector) {
     n++;
-    validateLabelSelector(peer.podSelector, [...path, 'podSelector'], out);
+    checkLabelSelector(peer.podSelector, () => [...path, 'podSelector'], out);
   }
   if (peer.namespaceSelector) {
     n++;
-    validateLabelSelector(peer.namespaceSelector, [...path, 'namespaceSelector'], out);
+    checkLabelSelector(peer.namespaceSelector, () => [...path, 'namespaceSelector'], out);
   }
   if (peer.ipBlock) {
     n++;
@@ -167,7 +186,7 @@ export function validateNetworkPolicy(np: NetworkPolicy): Violation[] {
   const out: Out = [];
   validateObjectMeta(np.metadata, 'subdomain', true, out);
   const spec = np.spec;
-  validateLabelSelector(spec.podSelector, ['spec', 'podSelector'], out);
+  checkLabelSelector(spec.podSelector, () => ['spec', 'podSelector'], out);
   (spec.ingress ?? []).forEach((r, i) => {
     (r.ports ?? []).forEach((p, j) => validatePort(p, ['spec', 'ingress', i, 'ports', j], out));
     (r.from ?? []).forEach((p, j) => validatePeer(p, ['spec', 'ingress', i, 'from', j], out));
