@@ -163,13 +163,22 @@ function where(r: PolicyRule): string {
 }
 
 /**
- * What two rules with the same normalRule text always share: their keys and the length of each
- * list. Rules of a shape no other rule of the group has cannot repeat one, so their canonical text
- * is not needed.
+ * A number that two rules with the same normalRule text always share: it depends only on their
+ * keys and the length of each list (added up per key, so the key order does not count). Rules
+ * whose number no other rule of the group has cannot repeat one, so their canonical text is not
+ * needed; an equal number only means the texts are compared.
  */
-function ruleShape(rule: any): string {
-  if (!rule || typeof rule !== 'object' || Array.isArray(rule)) return typeof rule;
-  return Object.keys(rule).sort().map(k => `${k}:${Array.isArray(rule[k]) ? rule[k].length : typeof rule[k]}`).join(',');
+function ruleShape(rule: any): number {
+  if (!rule || typeof rule !== 'object' || Array.isArray(rule)) return -1;
+  let shape = 0;
+  for (const k in rule) {
+    if (!Object.prototype.hasOwnProperty.call(rule, k)) continue;
+    let h = 0;
+    for (let i = 0; i < k.length; i++) h = (Math.imul(h, 31) + k.charCodeAt(i)) | 0;
+    const v = rule[k];
+    shape = (shape + Math.imul(h, 1 + (Array.isArray(v) ? v.length : typeof v === 'object' ? 1000003 : 7))) | 0;
+  }
+  return shape;
 }
 
 /** NP003: the same rule twice for the same pods. */
@@ -183,7 +192,7 @@ export const duplicateRule: LintCheck = ruleGroupCheck({
 }, (rules, emit) => {
   if (rules.length < 2) return;
   const shapes = rules.map(r => ruleShape(r.rule));
-  const shapeCounts = new Map<string, number>();
+  const shapeCounts = new Map<number, number>();
   for (const shape of shapes) shapeCounts.set(shape, (shapeCounts.get(shape) ?? 0) + 1);
   const seen = new Map<string, PolicyRule>();
   rules.forEach((r, i) => {

@@ -276,7 +276,9 @@ class Walk {
       if (!isPlainObject(v)) return this.typeError(node, v);
       const child = this.nodes[node.a];
       const out: { [k: string]: unknown } = {};
-      for (const k of Object.keys(v)) {
+      // for-in over own keys (Object.keys order), without the array Object.keys makes per object
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
         const item = v[k];
         if (item === undefined) continue;
         this.path.push(k);
@@ -310,7 +312,8 @@ class Walk {
     if (!isPlainObject(v)) return this.typeError(node, v);
     const props = node.p!;
     const out: { [k: string]: unknown } = {};
-    for (const k of Object.keys(v)) {
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
       const item = v[k];
       if (item === undefined) continue;
       const index = props[k];
