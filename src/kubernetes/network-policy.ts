@@ -271,16 +271,27 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
    * @internal
    */
   public _manifestText(): string {
+    return this.renderText(false).text;
+  }
+
+  /** `toJson()` and the manifest's text, as `_manifestText()` gives it. @internal */
+  public _manifestWithText(): { readonly manifest: any; readonly text: string } {
+    const r = this.renderText(true);
+    return { manifest: r.manifest ?? JSON.parse(r.text), text: r.text };
+  }
+
+  private renderText(withManifest: boolean): { readonly text: string; readonly manifest?: any } {
     if (!this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
-      const text = directManifestText(this, k8s.KubeNetworkPolicy.GVK, () => {
-        if (this.specText?.version !== this.specVersion) {
-          this.specText = { version: this.specVersion, text: JSON.stringify(renderNetworkPolicySpec(this._toModel())) };
-        }
-        return this.specText.text;
+      const direct = directManifestText(this, k8s.KubeNetworkPolicy.GVK, () => {
+        if (!withManifest && this.specText?.version === this.specVersion) return { text: this.specText.text };
+        const value = renderNetworkPolicySpec(this._toModel());
+        this.specText = { version: this.specVersion, text: JSON.stringify(value) };
+        return { text: this.specText.text, value };
       });
-      if (text !== undefined) return text;
+      if (direct) return direct;
     }
-    return JSON.stringify(this.toJson());
+    const manifest = this.toJson();
+    return { text: JSON.stringify(manifest), manifest };
   }
 
   /** Records a change of what the spec renders. @internal */

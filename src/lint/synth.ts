@@ -129,19 +129,18 @@ export class Lint extends Construct {
     // once per chart.toJson()), so the same manifests come back several times per synth: they are
     // recognised by a SHA-256 digest of their JSON text (kept instead of the text, which for a
     // large chart is megabytes), made a manifest at a time. Policy constructs give their text
-    // directly (NetworkPolicy._manifestText reuses its spec's text while it is unchanged); the
-    // manifests are read back from the text.
+    // directly (NetworkPolicy._manifestText reuses its spec's text while it is unchanged).
     const digest = () => createHash('sha256').update(JSON.stringify(options));
     if (this.report) {
       const again = digest();
-      for (const { text } of manifestTexts(scope)) again.update('\n').update(text);
+      for (const { text } of manifestTexts(scope, false)) again.update('\n').update(text);
       if (again.digest('base64') === this.reportInput) return this.report;
     }
     const input = digest();
     const manifests: any[] = [];
-    for (const { text, manifest } of manifestTexts(scope)) {
+    for (const { text, manifest } of manifestTexts(scope, true)) {
       input.update('\n').update(text);
-      manifests.push(manifest ?? JSON.parse(text));
+      manifests.push(manifest);
     }
     this.report = Linter.lintManifests(manifests, options);
     this.reportInput = input.digest('base64');
@@ -173,20 +172,22 @@ export class Lint extends Construct {
 }
 
 /**
- * The manifests of the objects under `scope` as JSON text (with the manifest, when it was made to
- * get the text), as ApiObject.toJson() resolves them (without re-entering validation, which
- * Chart.toJson would). An object that cannot be resolved (a policy whose Pods.of workload is not
- * placeable) is left out: its own validation reports why, in the same list, instead of this
- * exception hiding it.
+ * The manifests of the objects under `scope` as JSON text (and the manifests, if `withManifests`),
+ * as ApiObject.toJson() resolves them (without re-entering validation, which Chart.toJson would).
+ * Policy constructs give both directly (NetworkPolicy._manifestWithText, _manifestText). An object
+ * that cannot be resolved (a policy whose Pods.of workload is not placeable) is left out: its own
+ * validation reports why, in the same list, instead of this exception hiding it.
  */
-function* manifestTexts(scope: Construct): Generator<{ readonly text: string; readonly manifest?: any }> {
+function* manifestTexts(scope: Construct, withManifests: boolean): Generator<{ readonly text: string; readonly manifest?: any }> {
   for (const o of scope.node.findAll()) {
     if (!(o instanceof ApiObject)) continue;
-    const direct = (o as { _manifestText?: () => string })._manifestText;
-    let entry: { text: string; manifest?: any };
+    const direct = o as { _manifestText?: () => string; _manifestWithText?: () => { manifest: any; text: string } };
+    let entry: { readonly text: string; readonly manifest?: any };
     try {
-      if (typeof direct === 'function') {
-        entry = { text: direct.call(o) };
+      if (withManifests && typeof direct._manifestWithText === 'function') {
+        entry = direct._manifestWithText();
+      } else if (!withManifests && typeof direct._manifestText === 'function') {
+        entry = { text: direct._manifestText() };
       } else {
         const manifest = o.toJson();
         entry = { text: JSON.stringify(manifest), manifest };

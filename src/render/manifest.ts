@@ -90,17 +90,21 @@ export function directManifest(obj: ApiObject, gvk: { apiVersion: string; kind: 
 }
 
 /**
- * `JSON.stringify(directManifest(obj, gvk, ...))` with the spec given as its JSON text (which a
- * construct can keep while it is unchanged), or undefined when cdk8s's general path must render.
+ * The manifest `directManifest` writes, as JSON text (`JSON.stringify` of it), with the spec given
+ * as its text, which a construct can keep while it is unchanged; and the manifest itself when the
+ * spec's value is given too. Undefined when cdk8s's general path must render.
  * @internal
  */
-export function directManifestText(obj: ApiObject, gvk: { apiVersion: string; kind: string }, specText: () => string): string | undefined {
+export function directManifestText(obj: ApiObject, gvk: { apiVersion: string; kind: string },
+  spec: () => { readonly text: string; readonly value?: any }): { readonly text: string; readonly manifest?: any } | undefined {
   if (!writesDirectly(obj)) return undefined;
   try {
     const metadata = objectMeta(obj.metadata.toJson());
+    const s = spec();
     // JSON.stringify leaves out an undefined member
     const meta = metadata === undefined ? '' : `,"metadata":${JSON.stringify(metadata)}`;
-    return `{"apiVersion":${JSON.stringify(gvk.apiVersion)},"kind":${JSON.stringify(gvk.kind)}${meta},"spec":${specText()}}`;
+    const text = `{"apiVersion":${JSON.stringify(gvk.apiVersion)},"kind":${JSON.stringify(gvk.kind)}${meta},"spec":${s.text}}`;
+    return s.value === undefined ? { text } : { text, manifest: { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata, spec: s.value } };
   } catch {
     return undefined;
   }

@@ -26,13 +26,24 @@ function rendered(np: NetworkPolicy): string {
   }
 }
 
-/** The manifest text the synth-time lint digests, or its error. */
+/** The manifest text the synth-time lint digests, or its error; the same from both ways of getting it. */
 function text(np: NetworkPolicy): string {
+  let alone: string;
   try {
-    return np._manifestText();
+    alone = np._manifestText();
   } catch (e) {
-    return `error: ${(e as Error).message}`;
+    alone = `error: ${(e as Error).message}`;
   }
+  let both: string;
+  try {
+    const r = np._manifestWithText();
+    expect(JSON.stringify(r.manifest)).toBe(r.text);
+    both = r.text;
+  } catch (e) {
+    both = `error: ${(e as Error).message}`;
+  }
+  expect(both).toBe(alone);
+  return alone;
 }
 
 function direct(np: NetworkPolicy): any {
