@@ -256,9 +256,11 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   }
 
   /**
-   * Renders the manifest, as `KubeNetworkPolicy.toJson()` does: written directly from the policy
-   * when only cdk8s's default resolvers apply and no JSON patch is added (the same manifest, at a
-   * fraction of the cost of resolving every value), else by cdk8s's general path.
+   * Renders the manifest, as `KubeNetworkPolicy.toJson()` does.
+   *
+   * When only cdk8s's default resolvers apply and no JSON patch is added, it is written directly
+   * from the policy: the same manifest, at a fraction of the cost of resolving every value;
+   * otherwise cdk8s's general path renders it.
    */
   public override toJson(): any {
     return directManifest(this, k8s.KubeNetworkPolicy.GVK, () => renderNetworkPolicySpec(this._toModel())) ?? super.toJson();
