@@ -128,8 +128,10 @@ export class Lint extends Construct {
     // cdk8s validates the whole app again for every chart it synthesises (App.synthYaml: once, then
     // once per chart.toJson()), so the same manifests come back several times per synth: they are
     // recognised by a SHA-256 digest of their JSON text (kept instead of the text, which for a
-    // large chart is megabytes), made a manifest at a time. Policy constructs give their text
-    // directly (NetworkPolicy._manifestText reuses its spec's text while it is unchanged).
+    // large chart is megabytes), made a manifest at a time. Once there is a report, the texts are
+    // digested first without keeping anything; the manifests are made again only when the digest
+    // differs. Policy constructs give their text directly (NetworkPolicy._manifestText reuses its
+    // spec's text while it is unchanged).
     const digest = () => createHash('sha256').update(JSON.stringify(options));
     if (this.report) {
       const again = digest();
