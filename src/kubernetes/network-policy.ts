@@ -283,7 +283,9 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   }
 
   private renderText(withManifest: boolean): { readonly text: string; readonly manifest?: any } {
-    if (!this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
+    // (a subclass that renders its own toJson gets it called)
+    const ownToJson = this.toJson === NetworkPolicy.prototype.toJson;
+    if (ownToJson && !this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
       const direct = directManifestText(this, k8s.KubeNetworkPolicy.GVK, () => {
         if (!withManifest && this.specText?.version === this.specVersion) return { text: this.specText.text };
         const value = renderNetworkPolicySpec(this._toModel());

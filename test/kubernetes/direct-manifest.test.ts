@@ -189,6 +189,21 @@ describe('NetworkPolicy manifest written directly', () => {
     expect(text(np)).not.toBe(before);
   });
 
+  test('the manifest text of a subclass that renders its own manifest is that manifest\'s', () => {
+    class Annotated extends NetworkPolicy {
+      public toJson(): any {
+        const m = super.toJson();
+        return { ...m, metadata: { ...m.metadata, annotations: { rendered: 'by the subclass' } } };
+      }
+    }
+    const chart = Testing.chart();
+    Lint.disable(chart);
+    const np = new Annotated(chart, 'np', { metadata: { name: 'np' }, podSelector: Pods.withLabels({ app: 'web' }) });
+    np.denyAllIngress();
+    expect(text(np)).toBe(JSON.stringify(np.toJson()));
+    expect(JSON.parse(text(np)).metadata.annotations).toEqual({ rendered: 'by the subclass' });
+  });
+
   test('leaves a policy with a JSON patch to the general path, which applies it', () => {
     const chart = Testing.chart();
     Lint.disable(chart);
