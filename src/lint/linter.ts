@@ -82,9 +82,10 @@ function objectRef(id: string): { kind: string; namespace?: string; name: string
 
 /** Parses `"NP003: reason; CNP001: other reason"` (entries separated by newlines or ";" before an id). */
 function parseSuppressions(text: unknown): { entries: Suppression[]; bad: { entry: string; problem: 'reason' | 'id' }[] } {
+  // most objects have no suppression annotation: nothing to make for them
+  if (typeof text !== 'string') return { entries: [], bad: [] };
   const entries: Suppression[] = [];
   const bad: { entry: string; problem: 'reason' | 'id' }[] = [];
-  if (typeof text !== 'string') return { entries, bad };
   for (const raw of text.split(/\n|;\s*(?=[A-Za-z]+\d{3}\b)/)) {
     const entry = raw.trim().replace(/;$/, '').trim();
     if (!entry) continue;
@@ -216,16 +217,19 @@ export class Linter {
     };
     for (const check of CHECKS) {
       if (disabled.has(check.info.id)) continue;
-      check.run(ctx, (p: LintObject, field, message, fix, severity) => raw.push({
-        checkId: check.info.id,
-        severity: severity ?? check.info.severity,
-        object: p.ref,
-        field: intern(field),
-        message: intern(message),
-        fix: intern(fix),
-        ...(p.file ? { file: p.file } : {}),
-        ...(p.line ? { line: p.line } : {}),
-      }));
+      check.run(ctx, (p: LintObject, field, message, fix, severity) => {
+        const f: { -readonly [K in keyof LintFinding]: LintFinding[K] } = {
+          checkId: check.info.id,
+          severity: severity ?? check.info.severity,
+          object: p.ref,
+          field: intern(field),
+          message: intern(message),
+          fix: intern(fix),
+        };
+        if (p.file) f.file = p.file;
+        if (p.line) f.line = p.line;
+        raw.push(f);
+      });
     }
     // De-duplicate (Cilium `specs` can repeat a policy reference): one finding per check, object,
     // field and message, the last one's. The findings are sorted below on all of these, so the
