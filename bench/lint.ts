@@ -1,8 +1,9 @@
 /**
  * Manifest lint benchmark: `cdk8s-netpol lint` on the analysis benchmark's generated clusters.
  *
- *   npx projen compile && npx ts-node --project bench/tsconfig.json bench/lint.ts [--sizes 1000,5000,10000,20000] [--runs 3] [--policy-api]
+ *   npx projen compile && npx ts-node --project bench/tsconfig.json bench/lint.ts [--sizes 1000,5000,10000,20000] [--runs 3] [--policy-api] [--lib DIR]
  *
+ * (--lib: the compiled library to run, default lib/; e.g. a build of another commit, for a before/after.)
  * Each size is written once as one YAML file (bench/analysis.ts generateCluster; with --policy-api,
  * network-policy API objects in place of the Cilium policies). Every run is a fresh child process
  * running the lint command as the CLI does (lib/cli/lint.js runLintCommand, text report, loading
@@ -20,7 +21,13 @@ import * as path from 'path';
 import { stringify } from 'yaml';
 import { generateCluster, generatePolicyApi } from './analysis';
 
-const LIB = path.resolve(__dirname, '..', 'lib');
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+/** The compiled library: lib/, or --lib. */
+const LIB = path.resolve(arg('lib') ?? path.join(__dirname, '..', 'lib'));
 
 type Mode = 'read only' | 'lint';
 const MODES: Mode[] = ['read only', 'lint'];
@@ -31,11 +38,6 @@ interface Sample {
   readonly peakMiB: number;
   readonly findings: number;
   readonly bytes: number;
-}
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
 }
 
 function child(file: string, mode: Mode): void {
@@ -59,7 +61,7 @@ function child(file: string, mode: Mode): void {
 }
 
 function runChild(file: string, mode: Mode): Sample {
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, '--child', file, mode], {
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, '--child', file, mode, '--lib', LIB], {
     cwd: path.resolve(__dirname, '..'),
     env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
     encoding: 'utf8',
