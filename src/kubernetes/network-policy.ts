@@ -223,6 +223,8 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   private readonly explicitPolicyTypes?: PolicyType[];
   /** Counts the changes of what the spec renders (rules, ports, deny-all), to reuse the spec's text. */
   private specVersion = 0;
+  /** Whether a rule has a peer of a user implementation of INetworkPolicyPeer. */
+  private userPeers = false;
   private specText?: { readonly version: number; readonly text: string };
 
   /**
@@ -269,7 +271,8 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   /**
    * The manifest as JSON text, exactly `JSON.stringify(this.toJson())`, with the spec's text reused
    * while the policy is unchanged (the synth-time lint recognises manifests by their text at every
-   * validation). A policy on `Pods.of` workloads renders its spec each time: it reads them.
+   * validation). A policy on `Pods.of` workloads or with peers of its own INetworkPolicyPeer
+   * implementations renders its spec each time: it reads them.
    * @internal
    */
   public _manifestText(): string {
@@ -285,7 +288,7 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   private renderText(withManifest: boolean): { readonly text: string; readonly manifest?: any } {
     // (a subclass that renders its own toJson gets it called)
     const ownToJson = this.toJson === NetworkPolicy.prototype.toJson;
-    if (ownToJson && !this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
+    if (ownToJson && !this.userPeers && !this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
       const direct = directManifestText(this, k8s.KubeNetworkPolicy.GVK, () => {
         if (!withManifest && this.specText?.version === this.specVersion) return { text: this.specText.text };
         const value = renderNetworkPolicySpec(this._toModel());
@@ -389,7 +392,11 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
       if (p instanceof Pods && p.isWorkload) return p;
       const config = p.toPeerConfig();
       // The built-in peers are validated by their factories; only user implementations are checked here.
-      if (!(p instanceof Pods || p instanceof Namespaces || p instanceof IpBlock)) validatePeerConfig(`${field()}[${i}]`, config);
+      if (!(p instanceof Pods || p instanceof Namespaces || p instanceof IpBlock)) {
+        validatePeerConfig(`${field()}[${i}]`, config);
+        // its config may be an object it changes later: the spec's text is not reused
+        this.userPeers = true;
+      }
       if (peers.length > 1) {
         const id = peerKey(config);
         const first = seen.get(id);

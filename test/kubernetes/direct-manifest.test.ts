@@ -3,7 +3,7 @@
 // must give the same manifest, key order included, for every policy the builders accept.
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { IpBlock, Lint, Namespaces, NetworkPolicy, Pods, Port } from '../../src';
+import { INetworkPolicyPeer, IpBlock, Lint, Namespaces, NetworkPolicy, PeerConfig, Pods, Port } from '../../src';
 import { KubeNetworkPolicy, toJson_ObjectMeta } from '../../src/imports/k8s';
 import { renderNetworkPolicySpec } from '../../src/render/kubernetes';
 import { directManifest, PLAIN_OBJECT_META_FIELDS } from '../../src/render/manifest';
@@ -185,6 +185,19 @@ describe('NetworkPolicy manifest written directly', () => {
     const before = text(np);
     expect(before).toBe(rendered(np));
     workload.addJsonPatch(JsonPatch.replace('/spec/selector/matchLabels/app', 'web2'), JsonPatch.replace('/spec/template/metadata/labels/app', 'web2'));
+    expect(text(np)).toBe(rendered(np));
+    expect(text(np)).not.toBe(before);
+  });
+
+  test('the manifest text follows a peer of a user implementation whose config changes later', () => {
+    const chart = Testing.chart();
+    Lint.disable(chart);
+    const config: { ipBlock: { cidr: string } } = { ipBlock: { cidr: '10.0.0.0/8' } };
+    const peer: INetworkPolicyPeer = { toPeerConfig: () => config as PeerConfig, toString: () => 'mine' };
+    const np = new NetworkPolicy(chart, 'np', { metadata: { name: 'np' }, podSelector: Pods.all() });
+    np.allowTo(peer);
+    const before = text(np);
+    config.ipBlock.cidr = '192.168.0.0/16';
     expect(text(np)).toBe(rendered(np));
     expect(text(np)).not.toBe(before);
   });
