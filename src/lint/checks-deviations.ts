@@ -161,14 +161,9 @@ export const identityFilteredLabel: LintCheck = {
     const policies = ctx.policies.filter(p => (p.kind === K8S_POLICY
       ? ctx.cilium.deviations.selectorsMatchIdentityLabels
       : p.spec?.nodeSelector === undefined));
-    // Whether Cilium's identity filter keeps a label, per label key (a few keys recur in every policy).
-    const kept = new Map<string, boolean>();
     const filteredKey = (namespaceLabels: boolean | undefined, key: string, k8s: boolean): string | undefined => {
       const identityKey = namespaceLabels ? CILIUM_NAMESPACE_LABELS_PREFIX + key : podLabelKey(key, k8s);
-      if (identityKey === undefined) return undefined;
-      let keeps = kept.get(identityKey);
-      if (keeps === undefined) kept.set(identityKey, (keeps = isCiliumIdentityLabel(identityKey)));
-      if (keeps) return undefined;
+      if (identityKey === undefined || isCiliumIdentityLabel(identityKey)) return undefined;
       if (!k8s && isPlainNamespaceKey(key)) return undefined; // CNP002's finding: the namespace was meant
       return identityKey;
     };
