@@ -129,8 +129,8 @@ describe('graphs', () => {
     const svg = await ConnectivityAnalysis.fromManifests(manifests, { focusWorkloads: ['db'] }).toSvg();
     expect(svg.startsWith('<?xml')).toBe(true);
     expect(svg).toContain('<svg');
-    expect(svg).toContain('<title>cluster_0</title>');
-    expect(svg).toContain('>shop</text>');
+    expect(svg).toContain('<title>cluster_shop[namespace]</title>');
+    expect(svg).toContain('>shop[namespace]</text>');
     expect(svg).toContain('>db[Deployment]</text>');
     expect(svg).toContain('>TCP 5432</text>');
     expect(() => ConnectivityAnalysis.fromManifests(manifests).format(OutputFormat.SVG)).toThrow(/svg is drawn asynchronously; call toSvg\(\)/);
