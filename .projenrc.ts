@@ -95,6 +95,10 @@ project.addTask('conformance', {
 const benchTask = project.addTask('bench', { description: 'Run the benchmarks in bench/' });
 benchTask.spawn(project.compileTask);
 benchTask.exec('ts-node --project bench/tsconfig.json bench/run.ts');
+// Every benchmark in one run, so that the README's tables and their anchors come from one session.
+const benchAllTask = project.addTask('bench:all', { description: 'Run every benchmark in bench/ in one run (constructs, lint, YAML reading, analysis, command line)' });
+benchAllTask.spawn(benchTask);
+for (const b of ['lint', 'yaml', 'analysis', 'cli']) benchAllTask.exec(`ts-node --project bench/tsconfig.json bench/${b}.ts`);
 
 // tsc writes lib/ files 0644 and npm pack keeps the mode, so the bin would not be executable in the
 // tarball. npm sets the bit itself when it links a bin, but jsii runtimes do not: the jsii kernel
