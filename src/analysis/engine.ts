@@ -15,7 +15,7 @@ import { entityIdentity, hasLabel, nodeIdentity, podIdentity, reservedLabel, WOR
 import { atomize, formatRange, IpSet } from './ipranges';
 import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
 import { Diagnostic } from './load';
-import { CompileContext, Direction, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
+import { CompileContext, Direction, Peer, PeerScope, PolicyModel, RequirementModel, RuleModel } from './model';
 import { compilePolicyApi, compareTierPolicies, isPolicyApiKind, orderDefined, TierPolicyModel } from './policy-api';
 import { policyApiDiagnostics } from './policy-api-diagnostics';
 import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
@@ -81,6 +81,17 @@ interface SideProfile {
 
 /** Side result ids per remote peer index. */
 export type ResultRow = Int32Array | Uint16Array;
+
+/** Peer indexes, ascending, by what a PeerScope names (model.ts). */
+interface PeerIndex {
+  /** Pods (workloads, ingress controller) by namespace. */
+  readonly podsByNamespace: Map<string, number[]>;
+  /** Pods by their namespace labels object (`{}` when unset): the pods of a namespace share one. */
+  readonly podsByNsLabels: Map<Readonly<Record<string, string>>, number[]>;
+  readonly byType: Map<string, number[]>;
+  /** Peers by the value of a Cilium identity label, per key (built per key on first use). */
+  readonly byCiliumLabel: Map<string, Map<string, number[]>>;
+}
 
 interface RuleMatches {
   /** peer indexes */
@@ -165,6 +176,8 @@ export class Engine {
   private readonly egressIsolatedBy: string[][] = [];
   /** the peers each rule matches, computed on first use */
   private readonly ruleMatches = new Map<RuleModel, RuleMatches>();
+  /** Peer indexes by namespace, namespace labels object, type and Cilium identity label (rule scopes); built on first use. */
+  private peerIndex?: PeerIndex;
   /** Small stable ids of rules (narrowed rules included), for profile keys and the narrowed-rule cache. */
   private readonly ruleIds = new Map<RuleModel, number>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
@@ -489,7 +502,7 @@ export class Engine {
       const viaEndpoint = r.matchEndpoint ?? ((p: Peer) => isPod(p) && r.matchPeer(p));
       const viaOther = r.matchOther ?? ((p: Peer) => !isPod(p) && r.matchPeer(p));
       const matchPeer = (p: Peer) => viaOther(p) || (viaEndpoint(p) && reqs.every((q) => q.matches(p)));
-      out = { ...r, matchPeer, description: `${r.description} (narrowed by ${reqs.map((q) => q.description).join(', ')})` };
+      out = { ...r, matchPeer, peerScope: undefined, description: `${r.description} (narrowed by ${reqs.map((q) => q.description).join(', ')})` };
       cache.set(key, out);
     }
     return out;
@@ -739,6 +752,26 @@ export class Engine {
         this.ruleMatches.set(r, m);
         return m;
       }
+      const scope = r.peerScope;
+      if (scope) {
+        // only the pods the rule's scope names can match: try those, in peer order
+        const yes: number[] = [];
+        const candidates = this.scopeCandidates(scope);
+        for (let j = 0; j < candidates.length; j++) if (r.matchPeer(this.peers[candidates[j]])) yes.push(candidates[j]);
+        const n = this.peers.length;
+        if (n - yes.length < yes.length) {
+          const no: number[] = [];
+          for (let q = 0, k = 0; q < n; q++) {
+            if (k < yes.length && yes[k] === q) k++;
+            else no.push(q);
+          }
+          m = { peers: Int32Array.from(no), complement: true };
+        } else {
+          m = { peers: Int32Array.from(yes), complement: false };
+        }
+        this.ruleMatches.set(r, m);
+        return m;
+      }
       const yes: number[] = [];
       const no: number[] = [];
       for (const p of this.peers) (r.matchPeer(p) ? yes : no).push(p.index);
@@ -746,6 +779,52 @@ export class Engine {
       this.ruleMatches.set(r, m);
     }
     return m;
+  }
+
+  /** Indexes, ascending and distinct, of the peers in a rule's scope. */
+  private scopeCandidates(scope: PeerScope): ArrayLike<number> {
+    const index = this.peerIndex ??= this.buildPeerIndex();
+    const lists: (readonly number[])[] = [];
+    const add = (l: readonly number[] | undefined) => { if (l) lists.push(l); };
+    for (const ns of scope.namespaces) add(index.podsByNamespace.get(ns));
+    for (const accepts of scope.namespaceLabels) for (const [labels, l] of index.podsByNsLabels) if (accepts(labels)) add(l);
+    for (const t of scope.types) add(index.byType.get(t));
+    for (const { key, values } of scope.ciliumLabels) {
+      let byValue = index.byCiliumLabel.get(key);
+      if (!byValue) {
+        index.byCiliumLabel.set(key, (byValue = new Map()));
+        for (const p of this.peers) {
+          const v = p.ciliumLabels[key];
+          if (typeof v !== 'string') continue;
+          const l = byValue.get(v);
+          if (l) l.push(p.index);
+          else byValue.set(v, [p.index]);
+        }
+      }
+      for (const v of values) add(byValue.get(v));
+    }
+    if (lists.length === 1) return lists[0];
+    const all = new Set<number>();
+    for (const l of lists) for (const q of l) all.add(q);
+    return Int32Array.from(all).sort();
+  }
+
+  /** Peer indexes, ascending, by what a PeerScope names. */
+  private buildPeerIndex(): PeerIndex {
+    const index: PeerIndex = { podsByNamespace: new Map(), podsByNsLabels: new Map(), byType: new Map(), byCiliumLabel: new Map() };
+    const push = <K>(m: Map<K, number[]>, k: K, q: number) => {
+      const l = m.get(k);
+      if (l) l.push(q);
+      else m.set(k, [q]);
+    };
+    const none = {};
+    for (const p of this.peers) {
+      push(index.byType, p.type, p.index);
+      if (p.type !== 'workload' && p.type !== 'ingress-controller') continue;
+      if (p.namespace !== undefined) push(index.podsByNamespace, p.namespace, p.index);
+      push(index.podsByNsLabels, p.nsLabels ?? none, p.index);
+    }
+    return index;
   }
 
   private union(a: ConnSet, b: ConnSet): ConnSet {
