@@ -96,7 +96,7 @@ function ciliumNamespacePeer(ns: LabelSelector, pods: LabelSelector | undefined,
 
 /**
  * The peers of a rule as one matcher, and the peers it can match (undefined: any peer may match,
- * as for Cilium's reading of negative namespace selectors).
+ * as for Cilium's reading of a selector with no In requirement).
  */
 function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: string, ipSets: IpSet[],
   ctx: CompileContext): { match: PeerMatcher; scope: PeerScope | undefined } | undefined {
@@ -129,7 +129,11 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       // Cilium matches the translated selector against every identity (identity.ts)
       const agent = ctx.semantics.agent;
       const cs = ciliumNamespacePeer(p.namespaceSelector!, p.podSelector, agent.policyDefaultLocalCluster ? agent.clusterName : undefined);
-      scoped = false;
+      // a peer it matches has the label of each In requirement (one naming more than the cluster
+      // when there is one): the peers carrying it are the scope; without one, any peer may match
+      const inReq = cs.requirements.find((r) => r.operator === 'In' && r.key !== CILIUM_CLUSTER_KEY) ?? cs.requirements.find((r) => r.operator === 'In');
+      if (inReq) scopeCiliumLabels.push({ key: inReq.key, values: [...inReq.values] });
+      else scoped = false;
       return (peer: Peer) => cs.matches(peer.ciliumLabels);
     }
     const identityLabels = ctx.semantics.deviations.selectorsMatchIdentityLabels;
