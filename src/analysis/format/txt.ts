@@ -16,13 +16,12 @@ export function* txtChunks(conns: ConnectionList, universe: string[], focusConn?
   // Lines are joined a chunk at a time: an array of millions of short line strings (and their
   // concatenation nodes) would hold several times the size of the text until the final join.
   for (let i = 0; i < conns.length; i += CHUNK_LINES) {
-    // the pieces of the lines, joined once (no intermediate string per line)
-    const parts: string[] = [];
+    const lines: string[] = [];
     const end = Math.min(i + CHUNK_LINES, conns.length);
     for (let j = i; j < end; j++) {
-      if (focusConn !== undefined) parts.push(conns.srcAt(j).id, ' => ', conns.dstAt(j).id, '\n');
-      else parts.push(conns.srcAt(j).id, ' => ', conns.dstAt(j).id, ' : ', conns.connAt(j).toString(universe), '\n');
+      const pair = `${conns.srcAt(j).id} => ${conns.dstAt(j).id}`;
+      lines.push(focusConn !== undefined ? `${pair}\n` : `${pair} : ${conns.connAt(j).toString(universe)}\n`);
     }
-    yield parts.join('');
+    yield lines.join('');
   }
 }
