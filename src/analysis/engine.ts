@@ -180,6 +180,8 @@ export class Engine {
   private readonly ruleMatches = new Map<RuleModel, RuleMatches>();
   /** Peer indexes by namespace, namespace labels object, type and Cilium identity label (rule scopes); built on first use. */
   private peerIndex?: PeerIndex;
+  /** Scratch marks of scopeCandidates, one per peer (all 0 between calls). */
+  private scopeMarks?: Uint8Array;
   /** Small stable ids of rules (narrowed rules included), for profile keys and the narrowed-rule cache. */
   private readonly ruleIds = new Map<RuleModel, number>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
@@ -812,9 +814,25 @@ export class Engine {
       for (const v of values) add(byValue.get(v));
     }
     if (lists.length === 1) return lists[0];
-    const all = new Set<number>();
-    for (const l of lists) for (const q of l) all.add(q);
-    return Int32Array.from(all).sort();
+    // the union, in peer order: marks in a scratch array, read back in one pass
+    const marks = this.scopeMarks?.length === this.peers.length ? this.scopeMarks : (this.scopeMarks = new Uint8Array(this.peers.length));
+    let lo = marks.length;
+    let hi = -1;
+    for (const l of lists) {
+      for (let j = 0; j < l.length; j++) marks[l[j]] = 1;
+      if (l.length) {
+        lo = Math.min(lo, l[0]);
+        hi = Math.max(hi, l[l.length - 1]);
+      }
+    }
+    const out: number[] = [];
+    for (let q = lo; q <= hi; q++) {
+      if (marks[q]) {
+        out.push(q);
+        marks[q] = 0;
+      }
+    }
+    return out;
   }
 
   /** Peer indexes, ascending, by what a PeerScope names. */
