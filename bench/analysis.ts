@@ -1,7 +1,7 @@
 /**
  * Connectivity analysis benchmark.
  *
- *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000] [--runs 3] [--policy-api] [--src DIR[,DIR...]] [--whole-text]
+ *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000] [--runs 3] [--policy-api] [--src DIR[,DIR...]] [--whole-text] [--hash]
  *
  * Generates synthetic clusters deterministically (seeded) with workloads of 5 pods (half as
  * Deployments with 5 replicas, half as 5 owner-referenced Pods), mixed selectors, ipBlocks, named
@@ -13,6 +13,7 @@
  * its own child process so peak memory (maxRSS) is per size.
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -246,10 +247,14 @@ function child(pods: number, maxClusterwide: number, policyApi: boolean, src: st
   // dropped, as once written); toText() would hold the whole report (225 MB at 20,000 pods) at once
   let lines = 0;
   let bytes = 0;
+  // --hash: a digest of the report, so that before/after runs (--src) show the same verdicts
+  // (off by default: hashing 225 MB would count in the measured time)
+  const digest = process.argv.includes('--hash') ? createHash('sha256') : undefined;
   // --whole-text: the report as one string (toText()), as the library API returns it
   const chunks: Iterable<string> = process.argv.includes('--whole-text') ? [a.toText()] : a._formatChunks(OutputFormat.TXT);
   for (const chunk of chunks) {
     bytes += chunk.length;
+    digest?.update(chunk);
     for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
   }
   const t2 = process.hrtime.bigint();
@@ -268,6 +273,7 @@ function child(pods: number, maxClusterwide: number, policyApi: boolean, src: st
     cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     diagnostics: a.diagnostics.length,
+    reportSha256: digest ? digest.digest('hex').slice(0, 16) : '-',
   };
   fs.rmSync(dir, { recursive: true, force: true });
   process.stdout.write(JSON.stringify(res) + '\n');
@@ -294,7 +300,7 @@ function parent() {
   for (let round = 0; round < runs; round++) {
     for (const s of sizes) {
       for (const src of srcs) {
-        const flags = [...(policyApi ? ['--policy-api'] : []), ...(process.argv.includes('--whole-text') ? ['--whole-text'] : [])];
+        const flags = [...(policyApi ? ['--policy-api'] : []), ...(process.argv.includes('--whole-text') ? ['--whole-text'] : []), ...(process.argv.includes('--hash') ? ['--hash'] : [])];
         const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s), '--max-clusterwide', String(maxCw), '--src', src, ...flags], {
           env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
           encoding: 'utf8',
@@ -308,7 +314,7 @@ function parent() {
         const l = results.get(key(src, s)) ?? [];
         l.push(row);
         results.set(key(src, s), l);
-        process.stdout.write(`${s} pods, ${srcs.length > 1 ? `${src}, ` : ''}run ${round + 1}/${runs}: ${row.totalMs.toFixed(0)} ms, CPU ${row.cpuMs.toFixed(0)} ms, ${row.maxRssMB.toFixed(0)} MB\n`);
+        process.stdout.write(`${s} pods, ${srcs.length > 1 ? `${src}, ` : ''}run ${round + 1}/${runs}: ${row.totalMs.toFixed(0)} ms, CPU ${row.cpuMs.toFixed(0)} ms, ${row.maxRssMB.toFixed(0)} MB, report ${row.reportSha256}\n`);
       }
     }
   }

@@ -33,7 +33,7 @@ import { CidrGroupInfo, Cluster, ownNamedPort, PolicyDoc, ServiceInfo } from './
 import { entitySelects, podIdentity } from './identity';
 import { fullRange, IpRange, IpSet } from './ipranges';
 import { PolicyError } from './kubernetes';
-import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
+import { CompileContext, Direction, isNamedOutside, Peer, PeerScope, PolicyModel, RequirementModel, RuleModel } from './model';
 import { ConnSet, Interval, L7Restriction, PORT_MAX, PORT_MIN } from './ports';
 import { CompiledSelector, compileSelector, Labels, Requirement, selectorText } from './selectors';
 import { ciliumAtLeast } from './semantics';
@@ -239,7 +239,30 @@ function compileEndpointSelector(sel: EndpointSelector, f: string, sc: SelectorC
   }
   const full = extra.length ? new CompiledSelector([...cs.requirements, ...extra], selectorText([...cs.requirements, ...extra])) : cs;
   applied?.push([...full.requirements]);
-  return (peer: Peer) => full.matches(peer.ciliumLabels);
+  const matcher: Matcher = (peer: Peer) => full.matches(peer.ciliumLabels);
+  // a peer it matches has the label of an In requirement with one of its values: the rule's scope
+  const inReq = full.requirements.find((r) => r.operator === 'In' && r.key === NS_KEY) ?? full.requirements.find((r) => r.operator === 'In');
+  if (inReq) matcherScopes.set(matcher, { namespaces: [], namespaceLabels: [], types: [], ciliumLabels: [{ key: inReq.key, values: inReq.values }] });
+  return matcher;
+}
+
+/** The peers some matchers can match (model.ts PeerScope), for matching rules in bulk; unset: any peer. */
+const matcherScopes = new WeakMap<Matcher, PeerScope>();
+
+/** The union of the matchers' scopes, or undefined when one of them may match any peer. */
+function scopeOf(matchers: readonly Matcher[]): PeerScope | undefined {
+  const scopes: PeerScope[] = [];
+  for (const m of matchers) {
+    const s = matcherScopes.get(m);
+    if (!s) return undefined;
+    scopes.push(s);
+  }
+  return {
+    namespaces: scopes.flatMap((s) => s.namespaces),
+    namespaceLabels: scopes.flatMap((s) => s.namespaceLabels),
+    types: scopes.flatMap((s) => s.types),
+    ciliumLabels: scopes.flatMap((s) => s.ciliumLabels),
+  };
 }
 
 function entityMatcher(entity: EntityName, clusterName: string): Matcher {
@@ -454,6 +477,7 @@ export function compileCiliumPolicy(doc: PolicyDoc, ctx: CompileContext, cluster
           deny,
           description: `${id} ${key} rule #${i + 1}`,
           matchPeer,
+          peerScope: hasL3 ? scopeOf(matchers) : undefined,
           conn: staticConn ? () => staticConn! : (dst: Peer) => portsConn(ports!, dir, dst).union(icmp),
           staticConn,
           matchEndpoint: (p) => endpointMatchers.some((m) => m(p)),

@@ -15,7 +15,7 @@ import { entityIdentity, hasLabel, nodeIdentity, podIdentity, reservedLabel, WOR
 import { atomize, formatRange, IpSet } from './ipranges';
 import { compileNetworkPolicy, policyDiagnostic } from './kubernetes';
 import { Diagnostic } from './load';
-import { CompileContext, Direction, Peer, PolicyModel, RequirementModel, RuleModel } from './model';
+import { CompileContext, Direction, Peer, PeerScope, PolicyModel, RequirementModel, RuleModel } from './model';
 import { compilePolicyApi, compareTierPolicies, isPolicyApiKind, orderDefined, TierPolicyModel } from './policy-api';
 import { policyApiDiagnostics } from './policy-api-diagnostics';
 import { ConnSet, ICMP_PROTOCOLS, L4_PROTOCOLS } from './ports';
@@ -81,6 +81,17 @@ interface SideProfile {
 
 /** Side result ids per remote peer index. */
 export type ResultRow = Int32Array | Uint16Array;
+
+/** Peer indexes, ascending, by what a PeerScope names (model.ts). */
+interface PeerIndex {
+  /** Pods (workloads, ingress controller) by namespace. */
+  readonly podsByNamespace: Map<string, number[]>;
+  /** Pods by their namespace labels object (`{}` when unset): the pods of a namespace share one. */
+  readonly podsByNsLabels: Map<Readonly<Record<string, string>>, number[]>;
+  readonly byType: Map<string, number[]>;
+  /** Peers by the value of a Cilium identity label, per key (built per key on first use). */
+  readonly byCiliumLabel: Map<string, Map<string, number[]>>;
+}
 
 interface RuleMatches {
   /** peer indexes */
@@ -156,6 +167,8 @@ export class Engine {
   private readonly egressRules: RuleModel[][] = [];
   /** The local node's identities (the host, an API server on the node) when allow-localhost lets them reach every pod. */
   private readonly localHost: Peer[] = [];
+  /** Scratch array of sideRow (a class, then a result id, per peer). */
+  private rowScratch?: Int32Array;
   private readonly tierRules: { ingress: TierRules[]; egress: TierRules[] } = { ingress: [], egress: [] };
   /** tiered side results by the ids of their running sets */
   private readonly tieredResultCache = new Map<string, number>();
@@ -165,6 +178,10 @@ export class Engine {
   private readonly egressIsolatedBy: string[][] = [];
   /** the peers each rule matches, computed on first use */
   private readonly ruleMatches = new Map<RuleModel, RuleMatches>();
+  /** Peer indexes by namespace, namespace labels object, type and Cilium identity label (rule scopes); built on first use. */
+  private peerIndex?: PeerIndex;
+  /** Scratch marks of scopeCandidates, one per peer (all 0 between calls). */
+  private scopeMarks?: Uint8Array;
   /** Small stable ids of rules (narrowed rules included), for profile keys and the narrowed-rule cache. */
   private readonly ruleIds = new Map<RuleModel, number>();
   private readonly connCache = new Map<RuleModel, Map<number, ConnSet>>();
@@ -489,7 +506,7 @@ export class Engine {
       const viaEndpoint = r.matchEndpoint ?? ((p: Peer) => isPod(p) && r.matchPeer(p));
       const viaOther = r.matchOther ?? ((p: Peer) => !isPod(p) && r.matchPeer(p));
       const matchPeer = (p: Peer) => viaOther(p) || (viaEndpoint(p) && reqs.every((q) => q.matches(p)));
-      out = { ...r, matchPeer, description: `${r.description} (narrowed by ${reqs.map((q) => q.description).join(', ')})` };
+      out = { ...r, matchPeer, peerScope: undefined, description: `${r.description} (narrowed by ${reqs.map((q) => q.description).join(', ')})` };
       cache.set(key, out);
     }
     return out;
@@ -627,7 +644,11 @@ export class Engine {
    */
   private sideRow(prof: SideProfile): ResultRow {
     const peers = this.peers;
-    const cls = new Int32Array(peers.length);
+    // the class of each peer, and below the row: scratch arrays shared by every profile of this
+    // engine (one allocation instead of two per profile: less garbage to collect)
+    const scratch = this.rowScratch?.length === peers.length ? this.rowScratch : (this.rowScratch = new Int32Array(peers.length));
+    const cls = scratch;
+    cls.fill(0);
     // per class: running unions, a member (the destination of egress rules), and the class its
     // members matching the current rule move to
     const allowed: ConnSet[] = [];
@@ -709,22 +730,24 @@ export class Engine {
       if (complement) for (let c = 0; c < existing; c++) take(c, c);
     }
     const result = new Int32Array(allowed.length).fill(-1);
-    const row = new Int32Array(peers.length);
+    // the row takes each peer's place in `cls` once its class is read
+    const row = scratch;
     const resultOf = (c: number, a: ConnSet) => (tiered
       ? this.tieredResultOf(a, denied[c], aAllow[c], aDeny[c], bDeny[c])
       : this.sideResultOf(a, denied[c]));
+    // allow-localhost: the local node reaches the pods on it whatever their ingress rules allow
+    // (pkg/policy mapstate.go determineAllowLocalhostIngress, an allow entry that denies still beat);
+    // (their classes are read before the row overwrites them)
+    const hostClasses = prof.isolated && prof.direction === 'ingress' && prof.subject.type === 'workload'
+      ? this.localHost.map((host) => cls[host.index]) : [];
     for (let q = 0; q < row.length; q++) {
       const c = cls[q];
       if (result[c] < 0) result[c] = resultOf(c, allowed[c]);
       row[q] = result[c];
     }
-    // allow-localhost: the local node reaches the pods on it whatever their ingress rules allow
-    // (pkg/policy mapstate.go determineAllowLocalhostIngress, an allow entry that denies still beat)
-    if (prof.isolated && prof.direction === 'ingress' && prof.subject.type === 'workload') {
-      for (const host of this.localHost) row[host.index] = resultOf(cls[host.index], this.all);
-    }
+    hostClasses.forEach((c, k) => { row[this.localHost[k].index] = resultOf(c, this.all); });
     // two bytes an entry while the ids fit (thousands of distinct results: half the memory of the rows)
-    const kept = this.sideResults.length <= 0x10000 ? Uint16Array.from(row) : row;
+    const kept = this.sideResults.length <= 0x10000 ? Uint16Array.from(row) : row.slice();
     prof.row = kept;
     return kept;
   }
@@ -739,6 +762,26 @@ export class Engine {
         this.ruleMatches.set(r, m);
         return m;
       }
+      const scope = r.peerScope;
+      if (scope) {
+        // only the pods the rule's scope names can match: try those, in peer order
+        const yes: number[] = [];
+        const candidates = this.scopeCandidates(scope);
+        for (let j = 0; j < candidates.length; j++) if (r.matchPeer(this.peers[candidates[j]])) yes.push(candidates[j]);
+        const n = this.peers.length;
+        if (n - yes.length < yes.length) {
+          const no: number[] = [];
+          for (let q = 0, k = 0; q < n; q++) {
+            if (k < yes.length && yes[k] === q) k++;
+            else no.push(q);
+          }
+          m = { peers: Int32Array.from(no), complement: true };
+        } else {
+          m = { peers: Int32Array.from(yes), complement: false };
+        }
+        this.ruleMatches.set(r, m);
+        return m;
+      }
       const yes: number[] = [];
       const no: number[] = [];
       for (const p of this.peers) (r.matchPeer(p) ? yes : no).push(p.index);
@@ -746,6 +789,68 @@ export class Engine {
       this.ruleMatches.set(r, m);
     }
     return m;
+  }
+
+  /** Indexes, ascending and distinct, of the peers in a rule's scope. */
+  private scopeCandidates(scope: PeerScope): ArrayLike<number> {
+    const index = this.peerIndex ??= this.buildPeerIndex();
+    const lists: (readonly number[])[] = [];
+    const add = (l: readonly number[] | undefined) => { if (l) lists.push(l); };
+    for (const ns of scope.namespaces) add(index.podsByNamespace.get(ns));
+    for (const accepts of scope.namespaceLabels) for (const [labels, l] of index.podsByNsLabels) if (accepts(labels)) add(l);
+    for (const t of scope.types) add(index.byType.get(t));
+    for (const { key, values } of scope.ciliumLabels) {
+      let byValue = index.byCiliumLabel.get(key);
+      if (!byValue) {
+        index.byCiliumLabel.set(key, (byValue = new Map()));
+        for (const p of this.peers) {
+          const v = p.ciliumLabels[key];
+          if (typeof v !== 'string') continue;
+          const l = byValue.get(v);
+          if (l) l.push(p.index);
+          else byValue.set(v, [p.index]);
+        }
+      }
+      for (const v of values) add(byValue.get(v));
+    }
+    if (lists.length === 1) return lists[0];
+    // the union, in peer order: marks in a scratch array, read back in one pass
+    const marks = this.scopeMarks?.length === this.peers.length ? this.scopeMarks : (this.scopeMarks = new Uint8Array(this.peers.length));
+    let lo = marks.length;
+    let hi = -1;
+    for (const l of lists) {
+      for (let j = 0; j < l.length; j++) marks[l[j]] = 1;
+      if (l.length) {
+        lo = Math.min(lo, l[0]);
+        hi = Math.max(hi, l[l.length - 1]);
+      }
+    }
+    const out: number[] = [];
+    for (let q = lo; q <= hi; q++) {
+      if (marks[q]) {
+        out.push(q);
+        marks[q] = 0;
+      }
+    }
+    return out;
+  }
+
+  /** Peer indexes, ascending, by what a PeerScope names. */
+  private buildPeerIndex(): PeerIndex {
+    const index: PeerIndex = { podsByNamespace: new Map(), podsByNsLabels: new Map(), byType: new Map(), byCiliumLabel: new Map() };
+    const push = <K>(m: Map<K, number[]>, k: K, q: number) => {
+      const l = m.get(k);
+      if (l) l.push(q);
+      else m.set(k, [q]);
+    };
+    const none = {};
+    for (const p of this.peers) {
+      push(index.byType, p.type, p.index);
+      if (p.type !== 'workload' && p.type !== 'ingress-controller') continue;
+      if (p.namespace !== undefined) push(index.podsByNamespace, p.namespace, p.index);
+      push(index.podsByNsLabels, p.nsLabels ?? none, p.index);
+    }
+    return index;
   }
 
   private union(a: ConnSet, b: ConnSet): ConnSet {

@@ -15,9 +15,9 @@
 import { ownNamedPort, PolicyDoc } from './cluster';
 import { fullRange, IpSet } from './ipranges';
 import { Diagnostic } from './load';
-import { CompileContext, Direction, isNamedOutside, Peer, PolicyModel, RuleModel, WrittenRule } from './model';
+import { CompileContext, Direction, isNamedOutside, Peer, PeerScope, PeerType, PolicyModel, RuleModel, WrittenRule } from './model';
 import { ConnSet, PORT_MAX, PORT_MIN } from './ports';
-import { CompiledSelector, compileSelector, selectorText } from './selectors';
+import { CompiledSelector, compileSelector, Labels, selectorText } from './selectors';
 import { LabelSelector } from '../wire/kubernetes/meta';
 import { IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../wire/kubernetes/network-policy';
 import { CILIUM_CLUSTER_KEY, CILIUM_NAMESPACE_LABELS_PREFIX, CILIUM_POD_NAMESPACE_KEY } from '../wire/labels';
@@ -94,9 +94,18 @@ function ciliumNamespacePeer(ns: LabelSelector, pods: LabelSelector | undefined,
   return new CompiledSelector(reqs, selectorText(reqs));
 }
 
+/**
+ * The peers of a rule as one matcher, and the peers it can match (undefined: any peer may match,
+ * as for Cilium's reading of a selector with no In requirement).
+ */
 function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: string, ipSets: IpSet[],
-  ctx: CompileContext): PeerMatcher | undefined {
+  ctx: CompileContext): { match: PeerMatcher; scope: PeerScope | undefined } | undefined {
   if (!list || list.length === 0) return undefined;
+  const scopeNamespaces: string[] = [];
+  const scopeLabels: ((labels: Labels) => boolean)[] = [];
+  const scopeTypes: PeerType[] = [];
+  const scopeCiliumLabels: { key: string; values: string[] }[] = [];
+  let scoped = true;
   const matchers: PeerMatcher[] = list.map((p) => {
     if (p.ipBlock) {
       const set = ipBlockSet(p.ipBlock);
@@ -105,8 +114,11 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       // address family is sure to contain them
       const coversAll = set.containsRange(fullRange(4)) || set.containsRange(fullRange(6));
       const outside = (peer: Peer) => (peer.type === 'external' && !!peer.range && set.containsRange(peer.range)) || (coversAll && isNamedOutside(peer));
+      scopeTypes.push('external');
+      if (coversAll) scopeTypes.push('fqdn', 'group');
       if (!ctx.semantics.deviations.ipBlockPeerSelectsNamespacePods) return outside;
       // the pod selector Cilium gives the peer: the cluster, in the policy's namespace (semantics.ts)
+      scopeCiliumLabels.push({ key: CILIUM_POD_NAMESPACE_KEY, values: [policyNs] });
       const cluster = ctx.semantics.agent.clusterName;
       const l = (peer: Peer) => peer.ciliumLabels;
       return (peer: Peer) => outside(peer) || (l(peer)[CILIUM_POD_NAMESPACE_KEY] === policyNs && l(peer)[CILIUM_CLUSTER_KEY] === cluster);
@@ -117,6 +129,11 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       // Cilium matches the translated selector against every identity (identity.ts)
       const agent = ctx.semantics.agent;
       const cs = ciliumNamespacePeer(p.namespaceSelector!, p.podSelector, agent.policyDefaultLocalCluster ? agent.clusterName : undefined);
+      // a peer it matches has the label of each In requirement (one naming more than the cluster
+      // when there is one): the peers carrying it are the scope; without one, any peer may match
+      const inReq = cs.requirements.find((r) => r.operator === 'In' && r.key !== CILIUM_CLUSTER_KEY) ?? cs.requirements.find((r) => r.operator === 'In');
+      if (inReq) scopeCiliumLabels.push({ key: inReq.key, values: [...inReq.values] });
+      else scoped = false;
       return (peer: Peer) => cs.matches(peer.ciliumLabels);
     }
     const identityLabels = ctx.semantics.deviations.selectorsMatchIdentityLabels;
@@ -127,6 +144,9 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       if (m === undefined) nsMatches.set(labels, (m = nsSel!.matches(labels)));
       return m;
     };
+    // only pods match (below): those of the selected namespaces, or of the policy's
+    if (nsSel) scopeLabels.push(inNamespace);
+    else scopeNamespaces.push(policyNs);
     return (peer: Peer) => {
       if (peer.type !== 'workload' && peer.type !== 'ingress-controller') return false;
       if (nsSel) {
@@ -137,8 +157,11 @@ function compilePeers(list: readonly NetworkPolicyPeer[] | undefined, policyNs: 
       return podSel ? podSel.matches(identityLabels ? peer.ciliumLabels : peer.labels ?? {}) : true;
     };
   });
-  if (matchers.length === 1) return matchers[0];
-  return (peer: Peer) => matchers.some((m) => m(peer));
+  const scope: PeerScope | undefined = scoped
+    ? { namespaces: scopeNamespaces, namespaceLabels: scopeLabels, types: scopeTypes, ciliumLabels: scopeCiliumLabels }
+    : undefined;
+  if (matchers.length === 1) return { match: matchers[0], scope };
+  return { match: (peer: Peer) => matchers.some((m) => m(peer)), scope };
 }
 
 /**
@@ -180,7 +203,8 @@ export function compileNetworkPolicy(doc: PolicyDoc, ctx: CompileContext): Polic
         direction: dir,
         deny: false,
         description: `${id} ${dir} rule #${i + 1}`,
-        matchPeer: match ?? (() => true),
+        matchPeer: match?.match ?? (() => true),
+        peerScope: match?.scope,
         conn: staticConn ? () => staticConn : (dst: Peer) => portsConn(ports, dst, ctx),
         staticConn,
         written: writtenRule(dir === 'ingress' ? rule.from : rule.to, ports, doc.namespace, ctx),

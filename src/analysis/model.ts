@@ -60,6 +60,11 @@ export interface RuleModel {
   /** Set when conn() does not depend on the destination (no named ports). */
   readonly staticConn?: ConnSet;
   /**
+   * A superset of the peers matchPeer can match, so that the engine tries only those instead of
+   * every peer (matchPeer still decides). Unset: any peer may match.
+   */
+  readonly peerScope?: PeerScope;
+  /**
    * matchPeer split in two for Cilium `*Requires`, which narrow only endpoint selectors
    * (`fromEndpoints`/`toEndpoints`; Kubernetes pod and namespace selectors): matchPeer is
    * `matchEndpoint || matchOther`. Unset: pods are matched through endpoint selectors, the rest not.
@@ -73,6 +78,18 @@ export interface RuleModel {
   readonly written?: WrittenRule;
   /** A Cilium rule's L3 peers that may reach beyond the input, for exposure analysis (exposure.ts). */
   readonly ciliumWritten?: CiliumWrittenRule;
+}
+
+/** The peers a rule can match: the union of the peers each field names. */
+export interface PeerScope {
+  /** Pods (workloads, the ingress controller) whose `namespace` is one of these. */
+  readonly namespaces: readonly string[];
+  /** Pods whose namespace labels (`nsLabels`, `{}` when unset) one of these accepts. */
+  readonly namespaceLabels: readonly ((labels: Labels) => boolean)[];
+  /** Every peer of these types. */
+  readonly types: readonly PeerType[];
+  /** Peers whose Cilium identity has one of these labels: the key with one of the values. */
+  readonly ciliumLabels: readonly { readonly key: string; readonly values: readonly string[] }[];
 }
 
 /** The L3 peers of a Cilium rule that exposure analysis reports (exposure.ts). */

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { engineLines, engineOf, referenceLines } from './reference';
 import { generateCluster, generatePolicyApi } from '../../bench/analysis';
 import { fromObjects, loadFiles } from '../../src/analysis/load';
+import { Peer, RuleModel } from '../../src/analysis/model';
 import { semanticsFor } from '../../src/analysis/semantics';
 
 const isCilium = (o: any) => String(o.apiVersion).startsWith('cilium.io/');
@@ -75,5 +76,29 @@ describe('engine vs naive reference', () => {
     expect(e.tierPolicies.length).toBeGreaterThan(4);
     expect(e.diagnostics.some((d) => d.code === 'mixed-enforcers')).toBe(true);
     expect(engineLines(e)).toEqual(referenceLines(e));
+  });
+});
+
+describe('rules matched in bulk (rule scopes and the peer index) vs every peer tried', () => {
+  test.each([
+    ['kubernetes', Infinity],
+    ['cilium', Infinity],
+    ['cilium', 2],
+  ] as const)('%s mode, generated cluster (at most %d cluster-wide policies): every rule lists the peers matchPeer accepts', (mode, maxClusterwide) => {
+    const objects = [...generateCluster(600, 42, maxClusterwide), ...(mode === 'kubernetes' ? generatePolicyApi(600, 42) : [])];
+    const e: any = engineOf(fromObjects(objects), {}, semanticsFor(mode, '1.18'));
+    const rules = new Set<RuleModel>([...e.ingressRules, ...e.egressRules].flat().filter(Boolean));
+    const all: number[] = e.peers.map((p: Peer) => p.index);
+    let scoped = 0;
+    for (const r of rules) {
+      const expected = all.filter((q) => r.matchPeer(e.peers[q]));
+      const m = e.matchedPeers(r);
+      const listed = new Set<number>(m.peers);
+      const matched = m.complement ? all.filter((q) => !listed.has(q)) : [...listed];
+      expect({ rule: r.description, peers: matched }).toEqual({ rule: r.description, peers: expected });
+      if (r.peerScope) scoped++;
+    }
+    // most rules go through a scope (ipBlocks, namespace and pod selectors, Cilium endpoint selectors)
+    expect(scoped).toBeGreaterThan(rules.size / 2);
   });
 });
