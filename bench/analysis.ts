@@ -232,13 +232,15 @@ function writeCluster(dir: string, pods: number, maxClusterwide: number, policyA
   return { file, policies: docs.filter((d) => /Policy$/.test(d.kind)).length };
 }
 
-function child(pods: number, maxClusterwide: number, policyApi: boolean, src: string) {
+/**
+ * One measured analysis of a cluster file the parent wrote: the child starts as `cdk8s-netpol
+ * analyze` does, with a heap that holds nothing but the loaded modules (the generator's objects
+ * would otherwise be collected during the measured time).
+ */
+function child(file: string, pods: number, policies: number, src: string) {
   // loaded lazily so the parent does not pay for it
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ConnectivityAnalysis, OutputFormat } = require(path.join(src, 'analysis'));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-bench-'));
-  const { file, policies } = writeCluster(dir, pods, maxClusterwide, policyApi);
-  if (global.gc) global.gc();
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const a = ConnectivityAnalysis.fromFiles([file]);
@@ -275,7 +277,6 @@ function child(pods: number, maxClusterwide: number, policyApi: boolean, src: st
     diagnostics: a.diagnostics.length,
     reportSha256: digest ? digest.digest('hex').slice(0, 16) : '-',
   };
-  fs.rmSync(dir, { recursive: true, force: true });
   process.stdout.write(JSON.stringify(res) + '\n');
 }
 
@@ -295,13 +296,21 @@ function parent() {
   const policyApi = process.argv.includes('--policy-api');
   const key = (src: string, s: number) => `${src}\u0000${s}`;
   const results = new Map<string, any[]>();
+  // each size written once, before any measurement; every child reads the same file
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-bench-'));
+  const clusters = new Map(sizes.map((s) => {
+    const sizeDir = path.join(dir, String(s));
+    fs.mkdirSync(sizeDir);
+    return [s, writeCluster(sizeDir, s, maxCw, policyApi)] as const;
+  }));
   // runs interleaved (every size and source once per round), so that load from other processes
   // spreads over all of them
   for (let round = 0; round < runs; round++) {
     for (const s of sizes) {
       for (const src of srcs) {
-        const flags = [...(policyApi ? ['--policy-api'] : []), ...(process.argv.includes('--whole-text') ? ['--whole-text'] : []), ...(process.argv.includes('--hash') ? ['--hash'] : [])];
-        const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', String(s), '--max-clusterwide', String(maxCw), '--src', src, ...flags], {
+        const flags = [...(process.argv.includes('--whole-text') ? ['--whole-text'] : []), ...(process.argv.includes('--hash') ? ['--hash'] : [])];
+        const { file, policies } = clusters.get(s)!;
+        const r = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', file, String(s), String(policies), '--src', src, ...flags], {
           env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
           encoding: 'utf8',
           maxBuffer: 1 << 26,
@@ -318,6 +327,7 @@ function parent() {
       }
     }
   }
+  fs.rmSync(dir, { recursive: true, force: true });
   // the median of each figure over the runs
   const median = (a: number[]) => [...a].sort((x, y) => x - y)[(a.length - 1) >> 1];
   const fmt = (n: number) => n.toLocaleString('en-US');
@@ -336,7 +346,6 @@ function parent() {
 
 if (require.main === module) {
   const c = process.argv.indexOf('--child');
-  const m = process.argv.indexOf('--max-clusterwide');
-  if (c > 0) child(Number(process.argv[c + 1]), m > 0 ? Number(process.argv[m + 1]) : Infinity, process.argv.includes('--policy-api'), argValue('--src') ?? SRC);
+  if (c > 0) child(process.argv[c + 1], Number(process.argv[c + 2]), Number(process.argv[c + 3]), argValue('--src') ?? SRC);
   else parent();
 }

@@ -9,6 +9,7 @@
  * Errors keep go-yaml's order: a syntax error anywhere in the document wins over a decode error
  * (go-yaml parses the whole document before decoding), which wins over the JSON conversion errors.
  */
+import { decodeBlockYaml } from './yaml-block';
 import { parseFirstDocument, YamlEventSink } from './yaml-parser';
 import {
   keyString, Resolved, resolveScalar, YamlDecodeError, KIND_FLOAT, KIND_STRING, TAG_MERGE,
@@ -513,6 +514,28 @@ class Decoder implements YamlEventSink {
  * time). Throws YamlSyntaxError or YamlConversionError.
  */
 export function decodeYamlDocument(text: string, start: number, end: number, positions = false): DecodedDocument {
+  if (!positions) {
+    // most manifests are plain block YAML, read in one pass without tokens and events
+    const simple = decodeBlockYaml(text, start, end);
+    if (simple) {
+      return {
+        found: true,
+        value: simple.value,
+        explicitEnd: false,
+        endPos: end,
+        line: simple.line,
+        col: simple.col,
+        duplicates: [],
+        mergeOverrides: [],
+        aliasCount: 0,
+      };
+    }
+  }
+  return decodeYamlEvents(text, start, end, positions);
+}
+
+/** decodeYamlDocument through go-yaml's tokens and events: every document, every error. */
+export function decodeYamlEvents(text: string, start: number, end: number, positions = false): DecodedDocument {
   const scanner = new Scanner(text, start, end);
   const d = new Decoder(positions);
   const doc = parseFirstDocument(scanner, d);
