@@ -72,6 +72,26 @@ export class ConnectionList {
     return this.sets[this.set[i]];
   }
 
+  /** The source's peer index of connection i (Peer.index). */
+  srcIndexAt(i: number): number {
+    return this.src[i];
+  }
+
+  /** The index of connection i's set among the list's distinct sets (see setAt). */
+  setIndexAt(i: number): number {
+    return this.set[i];
+  }
+
+  /** The k-th distinct connection set of the list. */
+  setAt(k: number): ConnSet {
+    return this.sets[k];
+  }
+
+  /** The peer of index `index` (Peer.index). */
+  peerAt(index: number): Peer {
+    return this.peers[index];
+  }
+
   /** The connection as an object (made on each call). */
   at(i: number): ConnectionResult {
     return { src: this.srcAt(i), dst: this.dstAt(i), conn: this.connAt(i) };

@@ -15,13 +15,28 @@ export function* txtChunks(conns: ConnectionList, universe: string[], focusConn?
   // conns come sorted by `SRC => DST`; peer ids end with ']' or '}', so the lines are sorted too.
   // Lines are joined a chunk at a time: an array of millions of short line strings (and their
   // concatenation nodes) would hold several times the size of the text until the final join.
+  // Each connection set's ` : TEXT\n` and each source's `SRC => ` are made once (a source's
+  // connections are consecutive); a chunk is one concatenation, flattened when it is written.
+  const tails: string[] = [];
   for (let i = 0; i < conns.length; i += CHUNK_LINES) {
-    const lines: string[] = [];
+    let out = '';
+    let lastSrc = -1;
+    let head = '';
     const end = Math.min(i + CHUNK_LINES, conns.length);
     for (let j = i; j < end; j++) {
-      const pair = `${conns.srcAt(j).id} => ${conns.dstAt(j).id}`;
-      lines.push(focusConn !== undefined ? `${pair}\n` : `${pair} : ${conns.connAt(j).toString(universe)}\n`);
+      const s = conns.srcIndexAt(j);
+      if (s !== lastSrc) {
+        lastSrc = s;
+        head = `${conns.peerAt(s).id} => `;
+      }
+      if (focusConn !== undefined) {
+        out += `${head}${conns.dstAt(j).id}\n`;
+        continue;
+      }
+      const k = conns.setIndexAt(j);
+      const tail = tails[k] ?? (tails[k] = ` : ${conns.setAt(k).toString(universe)}\n`);
+      out += head + conns.dstAt(j).id + tail;
     }
-    yield lines.join('');
+    yield out;
   }
 }

@@ -171,20 +171,30 @@ function runeCount(s: string): number {
 
 interface GoRegExp { matcher(input: string): { find(): boolean } }
 let re2: { compile(pattern: string): GoRegExp } | undefined;
-const patterns = new Map<string, GoRegExp>();
+/** A compiled pattern and the verdicts on the values it has seen (manifests repeat ports, CIDRs, names). */
+interface CompiledPattern { readonly re: GoRegExp; readonly seen: Map<string, boolean> }
+const patterns = new Map<string, CompiledPattern>();
+/** Values remembered per pattern; the memo starts again past it, so memory stays bounded. */
+const PATTERN_MEMO_SIZE = 4096;
 
 /** Go regexp.MatchString: RE2 syntax, matched anywhere unless the pattern anchors itself. */
 function matchesPattern(pattern: string, s: string): boolean {
-  let re = patterns.get(pattern);
-  if (!re) {
+  let p = patterns.get(pattern);
+  if (!p) {
     // Loaded on first use: most kinds have no pattern, and the CLI should start fast. re2js ships
     // ESM types with a CommonJS build, which node16 resolution will not import typed.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     re2 ??= (require('re2js') as { RE2JS: { compile(pattern: string): GoRegExp } }).RE2JS;
-    re = re2.compile(pattern);
-    patterns.set(pattern, re);
+    p = { re: re2.compile(pattern), seen: new Map() };
+    patterns.set(pattern, p);
   }
-  return re.matcher(s).find();
+  let m = p.seen.get(s);
+  if (m === undefined) {
+    m = p.re.matcher(s).find();
+    if (p.seen.size >= PATTERN_MEMO_SIZE) p.seen.clear();
+    p.seen.set(s, m);
+  }
+  return m;
 }
 
 /** Deep copy of a JSON value (schema defaults are shared by every object they default). */
