@@ -174,6 +174,8 @@ export function compareEgressSides(mine: Engine, theirs: Engine, focus: (p: Peer
   const u = mine.universe;
   // whether egress results are equal, by their ids in each engine; meets with an ingress result by ConnSet ids
   const same: Int8Array[] = [];
+  /** per result id of theirs: the id of mine's equal result, once seen */
+  const mineIdOf: number[] = [];
   const meets = new Map<number, Map<number, ConnSet>>();
   const meet = (eg: ConnSet, ing: ConnSet) => {
     let m = meets.get(eg.id);
@@ -193,6 +195,8 @@ export function compareEgressSides(mine: Engine, theirs: Engine, focus: (p: Peer
       // id 0 is `all` in both engines
       const a = rowA ? rowA[dst.index] : 0;
       const b = rowB ? rowB[dst.index] : 0;
+      // the result of mine last found equal to this result of theirs: one lookup decides most pairs
+      if (mineIdOf[b] === a) continue;
       const sa = same[a] ?? (same[a] = new Int8Array(64).fill(-1));
       if (b >= sa.length) {
         const grown = new Int8Array(Math.max(b + 1, sa.length * 2)).fill(-1);
@@ -201,7 +205,10 @@ export function compareEgressSides(mine: Engine, theirs: Engine, focus: (p: Peer
       }
       const row = same[a];
       if (row[b] < 0) row[b] = mine.sideResult(a).equals(theirs.sideResult(b)) ? 1 : 0;
-      if (row[b] === 1) continue;
+      if (row[b] === 1) {
+        mineIdOf[b] = a;
+        continue;
+      }
       const ta = mine.allowed(src, dst).toString(u);
       const tb = meet(theirs.sideResult(b), mine.ingressConn(src, dst)).toString(u);
       if (ta !== tb) out.push({ src: src.id, dst: dst.id, a: ta, b: tb });
@@ -316,7 +323,9 @@ export function findDeviations(engine: Engine): DeviationFinding[] {
   const shares = (list: DeviationName[]) => (list.every((n) => MATCH_PRESERVING.includes(n)) ? engine : undefined);
   const other = new Engine(quietCopy(engine.cluster), switched(s, names), shares(names));
   const allIds = new Set(names.flatMap((n) => [...triggered.get(n)!]));
-  const focus = selectedBy(allIds, [engine, other]);
+  // an engine sharing the first one's selection selects the same pods
+  const selecting = (e: Engine) => (e.sharesSelectionOf(engine) ? [engine] : [engine, e]);
+  const focus = selectedBy(allIds, selecting(other));
   const diffs = compareEngines(engine, other, focus, names.every((n) => EGRESS_ONLY.includes(n)));
   if (!diffs.length) return [];
   const ciliumIsMine = s.mode === 'cilium';
@@ -330,13 +339,13 @@ export function findDeviations(engine: Engine): DeviationFinding[] {
       continue;
     }
     const single = new Engine(quietCopy(engine.cluster), switched(s, [n]), shares([n]));
-    const f = selectedBy(triggered.get(n)!, [engine, single]);
+    const f = selectedBy(triggered.get(n)!, selecting(single));
     focusOf.set(n, f);
     alone.set(n, compareEngines(engine, single, f, EGRESS_ONLY.includes(n)));
   }
   const byId = new Map(engine.peers.map((p) => [p.id, p]));
   const out: DeviationFinding[] = [];
-  const index = new Map([...alone].map(([n, l]) => [n, new DifferenceIndex(l)]));
+  const index = new Map(names.length === 1 ? [] : [...alone].map(([n, l]) => [n, new DifferenceIndex(l)]));
   for (const n of names) {
     const f = focusOf.get(n)!;
     const listed = names.length === 1 ? diffs : diffs.filter((d) => {

@@ -1085,6 +1085,11 @@ export class Engine {
     return this.side(this.profiles.ingress, dst, src);
   }
 
+  /** Whether this engine took its policy selection and rule matches from `e` (the constructor's `base`). */
+  sharesSelectionOf(e: Engine): boolean {
+    return this.base === e;
+  }
+
   /** Pairs are listed when one side is a workload, or a node that a host policy selects. */
   listed(p: Peer): boolean {
     return p.type === 'workload' || this.policedNodes.has(p);
