@@ -45,6 +45,11 @@ export class ConnectionList {
   }
 
   push(src: Peer, dst: Peer, conn: ConnSet): void {
+    this.pushIndexes(src.index, dst.index, conn);
+  }
+
+  /** push() by the peers' indexes (Peer.index). */
+  pushIndexes(src: number, dst: number, conn: ConnSet): void {
     if (this.size === this.src.length) this.grow();
     // runs of one set are common (a source's destinations): the last one is checked first
     let k = conn === this.lastSet ? this.lastIndex : this.setIndex.get(conn.id);
@@ -55,8 +60,8 @@ export class ConnectionList {
     this.lastSet = conn;
     this.lastIndex = k;
     const i = this.size++;
-    this.src[i] = src.index;
-    this.dst[i] = dst.index;
+    this.src[i] = src;
+    this.dst[i] = dst;
     this.set[i] = k;
   }
 

@@ -747,7 +747,7 @@ export class Engine {
     }
     hostClasses.forEach((c, k) => { row[this.localHost[k].index] = resultOf(c, this.all); });
     // two bytes an entry while the ids fit (thousands of distinct results: half the memory of the rows)
-    const kept = this.sideResults.length <= 0x10000 ? Uint16Array.from(row) : row.slice();
+    const kept = this.sideResults.length <= 0x10000 ? new Uint16Array(row) : row.slice();
     prof.row = kept;
     return kept;
   }
@@ -775,9 +775,9 @@ export class Engine {
             if (k < yes.length && yes[k] === q) k++;
             else no.push(q);
           }
-          m = { peers: Int32Array.from(no), complement: true };
+          m = { peers: new Int32Array(no), complement: true };
         } else {
-          m = { peers: Int32Array.from(yes), complement: false };
+          m = { peers: new Int32Array(yes), complement: false };
         }
         this.ruleMatches.set(r, m);
         return m;
@@ -785,7 +785,7 @@ export class Engine {
       const yes: number[] = [];
       const no: number[] = [];
       for (const p of this.peers) (r.matchPeer(p) ? yes : no).push(p.index);
-      m = no.length < yes.length ? { peers: Int32Array.from(no), complement: true } : { peers: Int32Array.from(yes), complement: false };
+      m = no.length < yes.length ? { peers: new Int32Array(no), complement: true } : { peers: new Int32Array(yes), complement: false };
       this.ruleMatches.set(r, m);
     }
     return m;
@@ -1123,6 +1123,7 @@ export class Engine {
     // row, a cache miss each (a third of the pair loop at 20,000 pods). The entries of a block of
     // sources are copied out row by row first, so that the pairs read them in order.
     const BLOCK = 256;
+    const meetCache = this.meetCache;
     const ingOf = new Int32Array(Math.min(BLOCK, srcs.length) * nd);
     for (let b0 = 0; b0 < srcs.length; b0 += BLOCK) {
       const block = srcs.slice(b0, b0 + BLOCK);
@@ -1146,14 +1147,19 @@ export class Engine {
         if (sourcesOnly && !srcFocused) continue;
         const egRow = this.sideRowOf(this.profiles.egress, src);
         const srcListed = this.listed(src);
+        const srcIndex = src.index;
         const at = i * nd;
         for (let k = 0; k < nd; k++) {
           if (!srcListed && !dstListed[k]) continue;
-          const dst = dsts[k];
-          if (src === dst) continue;
-          if (!srcFocused && !focus!(dst)) continue;
-          const c = this.meet(egRow ? egRow[dstIndex[k]] : ALL_ID, ingOf[at + k]);
-          if (!c.isEmpty()) out.push(src, dst, c);
+          const d = dstIndex[k];
+          if (d === srcIndex) continue;
+          if (!srcFocused && !focus!(dsts[k])) continue;
+          // meet() with its cache read inline: this runs once per pair
+          const eg = egRow ? egRow[d] : ALL_ID;
+          const ing = ingOf[at + k];
+          const met = meetCache[eg];
+          const c = (met !== undefined && met[ing]) || this.meet(eg, ing);
+          if (!c.isEmpty()) out.pushIndexes(srcIndex, d, c);
         }
       }
     }
