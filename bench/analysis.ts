@@ -1,7 +1,7 @@
 /**
  * Connectivity analysis benchmark.
  *
- *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000] [--runs 3] [--policy-api] [--src DIR[,DIR...]] [--whole-text] [--hash]
+ *   npx ts-node --project test/tsconfig.json bench/analysis.ts [--sizes 1000,5000,20000] [--runs 3] [--policy-api] [--src DIR[,DIR...]] [--anchor COMMIT] [--whole-text] [--hash]
  *
  * Generates synthetic clusters deterministically (seeded) with workloads of 5 pods (half as
  * Deployments with 5 replicas, half as 5 owner-referenced Pods), mixed selectors, ipBlocks, named
@@ -287,12 +287,29 @@ function argValue(name: string): string | undefined {
 
 const SRC = path.join(__dirname, '..', 'src');
 
+/** The src/ of a commit of this repository, extracted once under bench/results/anchor-COMMIT. */
+function anchorSrc(commit: string): string {
+  if (!/^[0-9a-f]{7,40}$/.test(commit)) throw new Error(`--anchor ${commit}: give a commit hash (e.g. 2b65d1e)`);
+  const root = path.join(__dirname, '..');
+  const dir = path.join(__dirname, 'results', `anchor-${commit}`);
+  if (!fs.existsSync(path.join(dir, 'src'))) {
+    fs.mkdirSync(dir, { recursive: true });
+    const r = spawnSync('sh', ['-c', `git -C "${root}" archive ${commit} src | tar -x -C "${dir}"`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`--anchor ${commit}: cannot extract its src/ (${r.stderr.trim()}); the clone needs that commit`);
+  }
+  return path.join(dir, 'src');
+}
+
 function parent() {
   const sizes = (argValue('--sizes') ?? '1000,5000,20000').split(',').map(Number);
   const maxCw = Number(argValue('--max-clusterwide') ?? Infinity);
   const runs = Number(argValue('--runs') ?? 1);
   // --src DIR[,DIR...]: analyse with other checkouts' src/ too (before/after in one interleaved run)
   const srcs = (argValue('--src') ?? SRC).split(',').map((d) => path.resolve(d));
+  // --anchor COMMIT: that commit's src/ as a second checkout (extracted with git under bench/results,
+  // so that it resolves the project's node_modules), measured in the same run
+  const anchor = argValue('--anchor');
+  if (anchor) srcs.push(anchorSrc(anchor));
   const policyApi = process.argv.includes('--policy-api');
   const key = (src: string, s: number) => `${src}\u0000${s}`;
   const results = new Map<string, any[]>();
