@@ -100,7 +100,8 @@ const benchAllTask = project.addTask('bench:all', { description: 'Run every benc
 benchAllTask.spawn(benchTask);
 // the anchors: raw cdk8s and cdk8s-plus (constructs), the previous YAML reader (bench/baseline), the
 // analysis as of commit 2b65d1e (before the compact connection list), bare `node -e 0` (command line)
-for (const b of ['lint.ts', 'yaml.ts', 'yaml.ts --pods 20000 --runs 5', 'analysis.ts --runs 3 --anchor 2b65d1e', 'cli.ts']) {
+for (const b of ['lint.ts', 'yaml.ts', 'yaml.ts --pods 20000 --runs 5', 'analysis.ts --runs 3 --anchor 2b65d1e',
+  'analysis.ts --sizes 5000,20000 --max-clusterwide 40 --runs 3 --anchor 2b65d1e', 'cli.ts']) {
   benchAllTask.exec(`ts-node --project bench/tsconfig.json bench/${b}`);
 }
 
