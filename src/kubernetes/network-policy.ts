@@ -279,13 +279,19 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
     return this.renderText(false).text;
   }
 
-  /** `toJson()` and the manifest's text, as `_manifestText()` gives it. @internal */
-  public _manifestWithText(): { readonly manifest: any; readonly text: string } {
+  /**
+   * `toJson()` and the manifest's text, as `_manifestText()` gives it. `specDecoded` when the spec
+   * is the renderer's output from the validated model (the direct path, no peers of a user
+   * implementation, no workloads read): plain JSON of the schema's fields and types, which the
+   * strict reader may take as its own decoding (ReadOptions.decodedSpecs).
+   * @internal
+   */
+  public _manifestWithText(): { readonly manifest: any; readonly text: string; readonly specDecoded: boolean } {
     const r = this.renderText(true);
-    return { manifest: r.manifest ?? JSON.parse(r.text), text: r.text };
+    return r.manifest ? { manifest: r.manifest, text: r.text, specDecoded: r.rendered === true } : { manifest: JSON.parse(r.text), text: r.text, specDecoded: false };
   }
 
-  private renderText(withManifest: boolean): { readonly text: string; readonly manifest?: any } {
+  private renderText(withManifest: boolean): { readonly text: string; readonly manifest?: any; readonly rendered?: boolean } {
     // (a subclass that renders its own toJson gets it called)
     const ownToJson = this.toJson === NetworkPolicy.prototype.toJson;
     if (ownToJson && !this.userPeers && !this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
@@ -295,7 +301,7 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
         this.specText = { version: this.specVersion, text: JSON.stringify(value) };
         return { text: this.specText.text, value };
       });
-      if (direct) return direct;
+      if (direct) return direct.manifest ? { ...direct, rendered: true } : direct;
     }
     const manifest = this.toJson();
     return { text: JSON.stringify(manifest), manifest };

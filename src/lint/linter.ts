@@ -121,6 +121,16 @@ export class Linter {
     return Linter.run(fromObjects(manifests), options);
   }
 
+  /**
+   * `lintManifests` for the synth-time lint: the NetworkPolicy specs in `decodedSpecs` were
+   * written by the constructs from their validated models, so the strict reader takes them as
+   * their own decoding (ReadOptions.decodedSpecs) instead of copying them. Same findings.
+   * @internal
+   */
+  public static _lintSynthManifests(manifests: any[], options: LintOptions, decodedSpecs: { has(spec: object): boolean }): LintReport {
+    return Linter.run(fromObjects(manifests), options, decodedSpecs);
+  }
+
   /** Lints YAML/JSON files and folders (recursively); unreadable documents become LINT errors with file positions. */
   public static lintFiles(paths: string[], options: LintOptions = {}): LintReport {
     if (!Array.isArray(paths) || paths.some(p => typeof p !== 'string')) {
@@ -172,7 +182,7 @@ export class Linter {
     return JSON.stringify(toSarif(report, Linter.checks(), options), null, 2) + '\n';
   }
 
-  private static run(loaded: LoadResult, options: LintOptions): LintReport {
+  private static run(loaded: LoadResult, options: LintOptions, decodedSpecs?: { has(spec: object): boolean }): LintReport {
     const known = new Set(Linter.checks().map(c => c.id));
     for (const id of options.disabledChecks ?? []) {
       if (!known.has(id)) {
@@ -190,7 +200,7 @@ export class Linter {
     // The analyser's reader decides what is valid, so lint and analyze agree: a document that
     // cannot be read or an object the API server or Cilium rejects is a LINT000 error, and only
     // the accepted objects are linted.
-    const read = readDocuments(loaded.documents, { ciliumAgent: agentConfig(options.ciliumAgent) });
+    const read = readDocuments(loaded.documents, { ciliumAgent: agentConfig(options.ciliumAgent), decodedSpecs });
     const ctx = buildContext(read, options);
     const raw: LintFinding[] = [];
     for (const d of [...loaded.diagnostics, ...read.diagnostics]) {
