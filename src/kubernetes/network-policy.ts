@@ -7,7 +7,7 @@ import { INetworkPolicyPeer, IpBlock, Namespaces, PeerConfig, peerKey, Pods, val
 import { policyConstructCreated } from '../model/policy-hooks';
 import { Port, Protocol, validateDistinctPorts } from '../model/port';
 import { KubernetesPolicyModel, KubernetesRuleModel, l1NetworkPolicySpec, PolicyType, renderNetworkPolicySpec } from '../render/kubernetes';
-import { directManifest, directManifestText } from '../render/manifest';
+import { directLintInput, directManifest } from '../render/manifest';
 
 /** Properties of a Kubernetes NetworkPolicy. */
 export interface NetworkPolicyProps {
@@ -198,6 +198,9 @@ function checkProps(scope: Construct, props: NetworkPolicyProps): void {
   }
 }
 
+/** Spec tokens handed out (NetworkPolicy._lintInput): each spec version of each policy gets its own. */
+let specTokens = 0;
+
 /**
  * A Kubernetes NetworkPolicy (networking.k8s.io/v1).
  *
@@ -221,11 +224,12 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   private denyIngress = false;
   private denyEgress = false;
   private readonly explicitPolicyTypes?: PolicyType[];
-  /** Counts the changes of what the spec renders (rules, ports, deny-all), to reuse the spec's text. */
+  /** Counts the changes of what the spec renders (rules, ports, deny-all), to reuse the spec's lint token. */
   private specVersion = 0;
   /** Whether a rule has a peer of a user implementation of INetworkPolicyPeer. */
   private userPeers = false;
-  private specText?: { readonly version: number; readonly text: string };
+  /** The spec's token in the synth-time lint's fingerprint (_lintInput), for specVersion. */
+  private specToken?: { readonly version: number; readonly token: string };
 
   /**
    * Defines a NetworkPolicy in `scope`.
@@ -269,42 +273,29 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   }
 
   /**
-   * The manifest as JSON text, exactly `JSON.stringify(this.toJson())`, with the spec's text reused
-   * while the policy is unchanged (the synth-time lint recognises manifests by their text at every
-   * validation). A policy on `Pods.of` workloads or with peers of its own INetworkPolicyPeer
-   * implementations renders its spec each time: it reads them.
+   * What the synth-time lint recognises the manifest by at every validation (`fingerprint`: equal
+   * fingerprints are equal manifests), and, when `withManifest`, the manifest (`toJson()`).
+   *
+   * Written directly (see toJson), the fingerprint is the metadata's text and a token of the spec
+   * kept while the policy is unchanged (every rule, port and deny-all change is counted), so a
+   * validation that only recognises the manifest does not render the spec; `specDecoded` then says
+   * the spec is the renderer's output from the validated model: plain JSON of the schema's fields
+   * and types, which the strict reader may take as its own decoding (ReadOptions.decodedSpecs).
+   * A policy on `Pods.of` workloads, with peers of its own INetworkPolicyPeer implementations (it
+   * reads them) or rendered by cdk8s's general path gives its manifest's JSON text instead.
    * @internal
    */
-  public _manifestText(): string {
-    return this.renderText(false).text;
-  }
-
-  /**
-   * `toJson()` and the manifest's text, as `_manifestText()` gives it. `specDecoded` when the spec
-   * is the renderer's output from the validated model (the direct path, no peers of a user
-   * implementation, no workloads read): plain JSON of the schema's fields and types, which the
-   * strict reader may take as its own decoding (ReadOptions.decodedSpecs).
-   * @internal
-   */
-  public _manifestWithText(): { readonly manifest: any; readonly text: string; readonly specDecoded: boolean } {
-    const r = this.renderText(true);
-    return r.manifest ? { manifest: r.manifest, text: r.text, specDecoded: r.rendered === true } : { manifest: JSON.parse(r.text), text: r.text, specDecoded: false };
-  }
-
-  private renderText(withManifest: boolean): { readonly text: string; readonly manifest?: any; readonly rendered?: boolean } {
+  public _lintInput(withManifest: boolean): { readonly fingerprint: string; readonly manifest?: any; readonly specDecoded: boolean } {
     // (a subclass that renders its own toJson gets it called)
     const ownToJson = this.toJson === NetworkPolicy.prototype.toJson;
     if (ownToJson && !this.userPeers && !this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
-      const direct = directManifestText(this, k8s.KubeNetworkPolicy.GVK, () => {
-        if (!withManifest && this.specText?.version === this.specVersion) return { text: this.specText.text };
-        const value = renderNetworkPolicySpec(this._toModel());
-        this.specText = { version: this.specVersion, text: JSON.stringify(value) };
-        return { text: this.specText.text, value };
-      });
-      if (direct) return direct.manifest ? { ...direct, rendered: true } : direct;
+      if (this.specToken?.version !== this.specVersion) this.specToken = { version: this.specVersion, token: `${++specTokens}` };
+      const direct = directLintInput(this, k8s.KubeNetworkPolicy.GVK, this.specToken.token,
+        withManifest ? () => renderNetworkPolicySpec(this._toModel()) : undefined);
+      if (direct) return { ...direct, specDecoded: withManifest };
     }
     const manifest = this.toJson();
-    return { text: JSON.stringify(manifest), manifest };
+    return { fingerprint: JSON.stringify(manifest), manifest, specDecoded: false };
   }
 
   /** Records a change of what the spec renders. @internal */

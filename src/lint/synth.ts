@@ -127,23 +127,23 @@ export class Lint extends Construct {
     const options = { ...this.options, ciliumVersion };
     // cdk8s validates the whole app again for every chart it synthesises (App.synthYaml: once, then
     // once per chart.toJson()), so the same manifests come back several times per synth: they are
-    // recognised by a SHA-256 digest of their JSON text (kept instead of the text, which for a
-    // large chart is megabytes), made a manifest at a time. Once there is a report, the texts are
-    // digested first without keeping anything; the manifests are made again only when the digest
-    // differs. Policy constructs give their text directly (NetworkPolicy._manifestText reuses its
-    // spec's text while it is unchanged).
+    // recognised by a SHA-256 digest of their fingerprints (kept instead of the manifests, which for
+    // a large chart are megabytes). An object's fingerprint is its manifest's JSON text; a policy
+    // construct gives a shorter one (NetworkPolicy._lintInput: its metadata's text and a token of
+    // its unchanged spec). Once there is a report, the fingerprints are digested first without
+    // making the manifests; they are made again only when the digest differs.
     const digest = () => createHash('sha256').update(JSON.stringify(options));
     if (this.report) {
       const again = digest();
-      for (const { text } of manifestTexts(scope, false)) again.update('\n').update(text);
+      for (const { fingerprint } of lintInputs(scope, false)) again.update('\n').update(fingerprint);
       if (again.digest('base64') === this.reportInput) return this.report;
     }
     const input = digest();
     const manifests: any[] = [];
     // specs a NetworkPolicy rendered from its validated model: the reader need not copy them
     const decodedSpecs = new WeakSet<object>();
-    for (const { text, manifest, specDecoded } of manifestTexts(scope, true)) {
-      input.update('\n').update(text);
+    for (const { fingerprint, manifest, specDecoded } of lintInputs(scope, true)) {
+      input.update('\n').update(fingerprint);
       manifests.push(manifest);
       if (specDecoded && manifest?.spec && typeof manifest.spec === 'object') decodedSpecs.add(manifest.spec);
     }
@@ -200,26 +200,32 @@ function printedLine(f: LintFinding): string {
   return `[cdk8s-netpol lint] ${Linter.formatFinding(f)}\n`;
 }
 
+/** What a policy construct gives the lint (NetworkPolicy._lintInput). */
+interface LintInput {
+  readonly fingerprint: string;
+  readonly manifest?: any;
+  readonly specDecoded?: boolean;
+}
+
 /**
- * The manifests of the objects under `scope` as JSON text (and the manifests, if `withManifests`),
- * as ApiObject.toJson() resolves them (without re-entering validation, which Chart.toJson would).
- * Policy constructs give both directly (NetworkPolicy._manifestWithText, _manifestText). An object
- * that cannot be resolved (a policy whose Pods.of workload is not placeable) is left out: its own
- * validation reports why, in the same list, instead of this exception hiding it.
+ * The fingerprints of the objects under `scope` (and their manifests, if `withManifests`, as
+ * ApiObject.toJson() resolves them, without re-entering validation, which Chart.toJson would).
+ * Policy constructs give both directly (NetworkPolicy._lintInput); other objects are fingerprinted
+ * by their manifest's JSON text. An object that cannot be resolved (a policy whose Pods.of workload
+ * is not placeable) is left out: its own validation reports why, in the same list, instead of this
+ * exception hiding it.
  */
-function* manifestTexts(scope: Construct, withManifests: boolean): Generator<{ readonly text: string; readonly manifest?: any; readonly specDecoded?: boolean }> {
+function* lintInputs(scope: Construct, withManifests: boolean): Generator<LintInput> {
   for (const o of scope.node.findAll()) {
     if (!(o instanceof ApiObject)) continue;
-    const direct = o as { _manifestText?: () => string; _manifestWithText?: () => { manifest: any; text: string; specDecoded?: boolean } };
-    let entry: { readonly text: string; readonly manifest?: any; readonly specDecoded?: boolean };
+    const direct = o as { _lintInput?: (withManifest: boolean) => LintInput };
+    let entry: LintInput;
     try {
-      if (withManifests && typeof direct._manifestWithText === 'function') {
-        entry = direct._manifestWithText();
-      } else if (!withManifests && typeof direct._manifestText === 'function') {
-        entry = { text: direct._manifestText() };
+      if (typeof direct._lintInput === 'function') {
+        entry = direct._lintInput(withManifests);
       } else {
         const manifest = o.toJson();
-        entry = { text: JSON.stringify(manifest), manifest };
+        entry = { fingerprint: JSON.stringify(manifest), manifest };
       }
     } catch {
       continue;
