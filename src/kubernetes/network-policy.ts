@@ -230,6 +230,8 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   private userPeers = false;
   /** The spec's token in the synth-time lint's fingerprint (_lintInput), for specVersion. */
   private specToken?: { readonly version: number; readonly token: string };
+  /** The spec the synth-time lint rendered last, for specVersion, until toJson() takes it. */
+  private lintSpec?: { readonly version: number; readonly spec: any };
 
   /**
    * Defines a NetworkPolicy in `scope`.
@@ -269,7 +271,19 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
    * otherwise cdk8s's general path renders it.
    */
   public override toJson(): any {
-    return directManifest(this, k8s.KubeNetworkPolicy.GVK, () => renderNetworkPolicySpec(this._toModel())) ?? super.toJson();
+    return directManifest(this, k8s.KubeNetworkPolicy.GVK, () => this.takeLintSpec() ?? renderNetworkPolicySpec(this._toModel())) ?? super.toJson();
+  }
+
+  /**
+   * The spec the synth-time lint rendered (_lintInput) while the policy is unchanged, handed to
+   * the next toJson() once: at synth, cdk8s validates (the lint renders every manifest) and then
+   * renders them (chart.toJson), so the spec is rendered once instead of twice. Handed out once,
+   * since the caller of toJson() owns what it gets and may change it.
+   */
+  private takeLintSpec(): any {
+    const rendered = this.lintSpec;
+    this.lintSpec = undefined;
+    return rendered?.version === this.specVersion ? rendered.spec : undefined;
   }
 
   /**
@@ -290,8 +304,12 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
     const ownToJson = this.toJson === NetworkPolicy.prototype.toJson;
     if (ownToJson && !this.userPeers && !this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
       if (this.specToken?.version !== this.specVersion) this.specToken = { version: this.specVersion, token: `${++specTokens}` };
-      const direct = directLintInput(this, k8s.KubeNetworkPolicy.GVK, this.specToken.token,
-        withManifest ? () => renderNetworkPolicySpec(this._toModel()) : undefined);
+      const direct = directLintInput(this, k8s.KubeNetworkPolicy.GVK, this.specToken.token, withManifest ? () => {
+        // the lint only reads it (test/lint/synth-fast-path.test.ts: the YAML is the same with the lint off)
+        const spec = renderNetworkPolicySpec(this._toModel());
+        this.lintSpec = { version: this.specVersion, spec };
+        return spec;
+      } : undefined);
       if (direct) return { ...direct, specDecoded: withManifest };
     }
     const manifest = this.toJson();

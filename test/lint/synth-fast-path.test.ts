@@ -134,6 +134,43 @@ describe('synth-time lint: the same findings as the general path', () => {
     }), { seed: SEED, numRuns: 60 });
   }, 120_000);
 
+  test('the manifests rendered after the lint are those rendered without it (the lint hands its specs to toJson unchanged)', () => {
+    const everyProgram = fc.oneof(...FACTORY_CASES.map(c => c.programs), WORKLOAD_PROGRAMS);
+    let compared = 0;
+    fc.assert(fc.property(fc.array(everyProgram, { minLength: 1, maxLength: 4 }), programs => {
+      const linted = Testing.app();
+      const plain = Testing.app();
+      Lint.disable(plain);
+      // (a program a builder rejected leaves the same constructs in both apps)
+      programs.forEach((p, i) => expect(build(p, chartOf(linted, `c${i}`))).toBe(build(p, chartOf(plain, `c${i}`))));
+      Lint.enable(linted).run();
+      if (policies(linted).length === 0) return;
+      // twice: the second toJson renders again (the lint's spec is handed out once)
+      expect(JSON.stringify(renderedManifests(linted))).toBe(JSON.stringify(renderedManifests(plain)));
+      expect(JSON.stringify(renderedManifests(linted))).toBe(JSON.stringify(renderedManifests(plain)));
+      compared++;
+    }), { seed: SEED, numRuns: 150 });
+    expect(compared).toBeGreaterThan(20);
+  }, 120_000);
+
+  test('a synthesised app is the same with the lint on and off', () => {
+    const make = (lint: boolean) => {
+      const app = Testing.app();
+      if (!lint) Lint.disable(app);
+      for (const ns of ['shop', 'prod']) {
+        const chart = chartOf(app, ns, ns);
+        for (let i = 0; i < 5; i++) samplePolicy(chart, `np${i}`);
+      }
+      return app.synthYaml();
+    };
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(make(true)).toBe(make(false));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   function samplePolicy(chart: Chart, id = 'np'): NetworkPolicy {
     const np = new NetworkPolicy(chart, id, { metadata: { name: id }, podSelector: Pods.withLabels({ app: 'web' }) });
     np.allowFrom(Pods.withLabels({ role: 'frontend' }), Namespaces.withLabels({ project: 'p' })).toPort(8080);
