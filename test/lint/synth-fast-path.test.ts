@@ -45,7 +45,7 @@ let decodedSeen = 0;
 /** Every NetworkPolicy of `scope` whose spec the lint takes as decoded reads as the schema layer reads it. */
 function expectSpecsReadAsDecoded(scope: Chart | App): void {
   for (const np of policies(scope)) {
-    let r: { manifest: any; specDecoded: boolean };
+    let r: { readonly manifest?: any; readonly specDecoded: boolean };
     try {
       r = np._lintInput(true);
     } catch {
