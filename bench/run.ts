@@ -8,15 +8,19 @@
 // `app.synthYaml()` (resolution, validation, YAML); module loading is excluded.
 //
 // Usage (from the project root): npm ci --prefix bench && npm run bench
-// Options by environment: BENCH_SIZES=1000,10000 (policies per run), BENCH_RUNS=3 (median of).
+// Options by environment: BENCH_SIZES=1000,10000 (policies per run), BENCH_RUNS=3 (median of),
+// BENCH_LIB=<folder> (the compiled library to measure; default lib/).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as cdk8s from 'cdk8s';
 
-/** The compiled library (jsii output of `npx projen compile`, which `npm run bench` runs first). */
-const LIB = path.resolve(__dirname, '..', 'lib');
+/**
+ * The compiled library (jsii output of `npx projen compile`, which `npm run bench` runs first);
+ * BENCH_LIB names another copy of it (e.g. a build of an earlier commit, to compare in one run).
+ */
+const LIB = process.env.BENCH_LIB ? path.resolve(process.env.BENCH_LIB) : path.resolve(__dirname, '..', 'lib');
 
 type Lib = 'cdk8s-netpol' | 'cdk8s-netpol, lint off' | 'raw KubeNetworkPolicy' | 'cdk8s-plus-33';
 const LIBS: Lib[] = ['cdk8s-netpol', 'cdk8s-netpol, lint off', 'raw KubeNetworkPolicy', 'cdk8s-plus-33'];

@@ -7,7 +7,7 @@ import { INetworkPolicyPeer, IpBlock, Namespaces, PeerConfig, peerKey, Pods, val
 import { policyConstructCreated } from '../model/policy-hooks';
 import { Port, Protocol, validateDistinctPorts } from '../model/port';
 import { KubernetesPolicyModel, KubernetesRuleModel, l1NetworkPolicySpec, PolicyType, renderNetworkPolicySpec } from '../render/kubernetes';
-import { directManifest, directManifestText } from '../render/manifest';
+import { directLintInput, directManifest } from '../render/manifest';
 
 /** Properties of a Kubernetes NetworkPolicy. */
 export interface NetworkPolicyProps {
@@ -198,6 +198,9 @@ function checkProps(scope: Construct, props: NetworkPolicyProps): void {
   }
 }
 
+/** Spec tokens handed out (NetworkPolicy._lintInput): each spec version of each policy gets its own. */
+let specTokens = 0;
+
 /**
  * A Kubernetes NetworkPolicy (networking.k8s.io/v1).
  *
@@ -221,11 +224,14 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   private denyIngress = false;
   private denyEgress = false;
   private readonly explicitPolicyTypes?: PolicyType[];
-  /** Counts the changes of what the spec renders (rules, ports, deny-all), to reuse the spec's text. */
+  /** Counts the changes of what the spec renders (rules, ports, deny-all), to reuse the spec's lint token. */
   private specVersion = 0;
   /** Whether a rule has a peer of a user implementation of INetworkPolicyPeer. */
   private userPeers = false;
-  private specText?: { readonly version: number; readonly text: string };
+  /** The spec's token in the synth-time lint's fingerprint (_lintInput), for specVersion. */
+  private specToken?: { readonly version: number; readonly token: string };
+  /** The spec the synth-time lint rendered last, for specVersion, until toJson() takes it. */
+  private lintSpec?: { readonly version: number; readonly spec: any };
 
   /**
    * Defines a NetworkPolicy in `scope`.
@@ -265,40 +271,49 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
    * otherwise cdk8s's general path renders it.
    */
   public override toJson(): any {
-    return directManifest(this, k8s.KubeNetworkPolicy.GVK, () => renderNetworkPolicySpec(this._toModel())) ?? super.toJson();
+    return directManifest(this, k8s.KubeNetworkPolicy.GVK, () => this.takeLintSpec() ?? renderNetworkPolicySpec(this._toModel())) ?? super.toJson();
   }
 
   /**
-   * The manifest as JSON text, exactly `JSON.stringify(this.toJson())`, with the spec's text reused
-   * while the policy is unchanged (the synth-time lint recognises manifests by their text at every
-   * validation). A policy on `Pods.of` workloads or with peers of its own INetworkPolicyPeer
-   * implementations renders its spec each time: it reads them.
+   * The spec the synth-time lint rendered (_lintInput) while the policy is unchanged, handed to
+   * the next toJson() once: at synth, cdk8s validates (the lint renders every manifest) and then
+   * renders them (chart.toJson), so the spec is rendered once instead of twice. Handed out once,
+   * since the caller of toJson() owns what it gets and may change it.
+   */
+  private takeLintSpec(): any {
+    const rendered = this.lintSpec;
+    this.lintSpec = undefined;
+    return rendered?.version === this.specVersion ? rendered.spec : undefined;
+  }
+
+  /**
+   * What the synth-time lint recognises the manifest by at every validation (`fingerprint`: equal
+   * fingerprints are equal manifests), and, when `withManifest`, the manifest (`toJson()`).
+   *
+   * Written directly (see toJson), the fingerprint is the metadata's text and a token of the spec
+   * kept while the policy is unchanged (every rule, port and deny-all change is counted), so a
+   * validation that only recognises the manifest does not render the spec; `specDecoded` then says
+   * the spec is the renderer's output from the validated model: plain JSON of the schema's fields
+   * and types, which the strict reader may take as its own decoding (ReadOptions.decodedSpecs).
+   * A policy on `Pods.of` workloads, with peers of its own INetworkPolicyPeer implementations (it
+   * reads them) or rendered by cdk8s's general path gives its manifest's JSON text instead.
    * @internal
    */
-  public _manifestText(): string {
-    return this.renderText(false).text;
-  }
-
-  /** `toJson()` and the manifest's text, as `_manifestText()` gives it. @internal */
-  public _manifestWithText(): { readonly manifest: any; readonly text: string } {
-    const r = this.renderText(true);
-    return { manifest: r.manifest ?? JSON.parse(r.text), text: r.text };
-  }
-
-  private renderText(withManifest: boolean): { readonly text: string; readonly manifest?: any } {
+  public _lintInput(withManifest: boolean): { readonly fingerprint: string; readonly manifest?: any; readonly specDecoded: boolean } {
     // (a subclass that renders its own toJson gets it called)
     const ownToJson = this.toJson === NetworkPolicy.prototype.toJson;
     if (ownToJson && !this.userPeers && !this.podSelector.isWorkload && ![...this.ingressRules, ...this.egressRules].some(r => r._readsWorkloads())) {
-      const direct = directManifestText(this, k8s.KubeNetworkPolicy.GVK, () => {
-        if (!withManifest && this.specText?.version === this.specVersion) return { text: this.specText.text };
-        const value = renderNetworkPolicySpec(this._toModel());
-        this.specText = { version: this.specVersion, text: JSON.stringify(value) };
-        return { text: this.specText.text, value };
-      });
-      if (direct) return direct;
+      if (this.specToken?.version !== this.specVersion) this.specToken = { version: this.specVersion, token: `${++specTokens}` };
+      const direct = directLintInput(this, k8s.KubeNetworkPolicy.GVK, this.specToken.token, withManifest ? () => {
+        // the lint only reads it (test/lint/synth-fast-path.test.ts: the YAML is the same with the lint off)
+        const spec = renderNetworkPolicySpec(this._toModel());
+        this.lintSpec = { version: this.specVersion, spec };
+        return spec;
+      } : undefined);
+      if (direct) return { ...direct, specDecoded: withManifest };
     }
     const manifest = this.toJson();
-    return { text: JSON.stringify(manifest), manifest };
+    return { fingerprint: JSON.stringify(manifest), manifest, specDecoded: false };
   }
 
   /** Records a change of what the spec renders. @internal */

@@ -110,7 +110,8 @@ function rulesOf(ctx: LintContext, kinds: string[]): PolicyRule[][] {
  * isolate have no effect, so they are left out.
  */
 function groupRules(ctx: LintContext, kinds: string[]): PolicyRule[][] {
-  const bySubject = new Map<string, Map<RuleDirection, PolicyRule[]>>();
+  // (per subject a record of directions rather than a Map: a chart has thousands of subjects)
+  const bySubject = new Map<string, Partial<Record<RuleDirection, PolicyRule[]>>>();
   const groups: PolicyRule[][] = [];
   for (const p of ctx.policies) {
     if (!kinds.includes(p.kind)) continue;
@@ -119,11 +120,11 @@ function groupRules(ctx: LintContext, kinds: string[]): PolicyRule[][] {
     const subject = p.kind === K8S_POLICY ? p.spec?.podSelector : plainSelector(p.spec?.endpointSelector ?? p.spec?.nodeSelector);
     const subjectKey = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {})].join('|');
     let byDirection = bySubject.get(subjectKey);
-    if (!byDirection) bySubject.set(subjectKey, (byDirection = new Map()));
+    if (!byDirection) bySubject.set(subjectKey, (byDirection = {}));
     for (const r of rules) {
-      let group = byDirection.get(r.dir);
+      let group = byDirection[r.dir];
       if (!group) {
-        byDirection.set(r.dir, (group = []));
+        byDirection[r.dir] = group = [];
         groups.push(group);
       }
       group.push(r);

@@ -327,6 +327,18 @@ export function policyRules(policies: LintPolicy[], options: { directions?: Rule
   return out;
 }
 
+/** Rule field paths by spec path and direction: the same few texts for every policy of a chart. */
+const ruleFields = new Map<string, Map<RuleDirection, string[]>>();
+
+/** `<specPath>.<dir>[<index>]`, one copy of each text. */
+function ruleField(specPath: string, dir: RuleDirection, index: number): string {
+  let byDir = ruleFields.get(specPath);
+  if (!byDir) ruleFields.set(specPath, (byDir = new Map()));
+  let fields = byDir.get(dir);
+  if (!fields) byDir.set(dir, (fields = []));
+  return fields[index] ?? (fields[index] = `${specPath}.${dir}[${index}]`);
+}
+
 /** Every rule of each policy, direction by direction, made once: every check visits them. */
 const policyRuleCache = new WeakMap<LintPolicy, readonly PolicyRule[]>();
 
@@ -337,7 +349,9 @@ function rulesOfPolicy(policy: LintPolicy): readonly PolicyRule[] {
     const k8s = policy.kind === K8S_POLICY;
     for (const dir of k8s ? K8S_DIRECTIONS : CILIUM_DIRECTIONS) {
       const peerKey = k8s ? (isIngress(dir) ? 'from' : 'to') : (isIngress(dir) ? 'fromEndpoints' : 'toEndpoints');
-      list(policy.spec?.[dir]).forEach((rule, index) => out.push({ policy, dir, index, rule, field: `${policy.specPath}.${dir}[${index}]`, peerKey }));
+      list(policy.spec?.[dir]).forEach((rule, index) => {
+        out.push({ policy, dir, index, rule, field: ruleField(policy.specPath, dir, index), peerKey });
+      });
     }
     policyRuleCache.set(policy, (rules = out));
   }

@@ -121,6 +121,16 @@ export class Linter {
     return Linter.run(fromObjects(manifests), options);
   }
 
+  /**
+   * `lintManifests` for the synth-time lint: the NetworkPolicy specs in `decodedSpecs` were
+   * written by the constructs from their validated models, so the strict reader takes them as
+   * their own decoding (ReadOptions.decodedSpecs) instead of copying them. Same findings.
+   * @internal
+   */
+  public static _lintSynthManifests(manifests: any[], options: LintOptions, decodedSpecs: { has(spec: object): boolean }): LintReport {
+    return Linter.run(fromObjects(manifests), options, decodedSpecs);
+  }
+
   /** Lints YAML/JSON files and folders (recursively); unreadable documents become LINT errors with file positions. */
   public static lintFiles(paths: string[], options: LintOptions = {}): LintReport {
     if (!Array.isArray(paths) || paths.some(p => typeof p !== 'string')) {
@@ -172,7 +182,7 @@ export class Linter {
     return JSON.stringify(toSarif(report, Linter.checks(), options), null, 2) + '\n';
   }
 
-  private static run(loaded: LoadResult, options: LintOptions): LintReport {
+  private static run(loaded: LoadResult, options: LintOptions, decodedSpecs?: { has(spec: object): boolean }): LintReport {
     const known = new Set(Linter.checks().map(c => c.id));
     for (const id of options.disabledChecks ?? []) {
       if (!known.has(id)) {
@@ -190,7 +200,7 @@ export class Linter {
     // The analyser's reader decides what is valid, so lint and analyze agree: a document that
     // cannot be read or an object the API server or Cilium rejects is a LINT000 error, and only
     // the accepted objects are linted.
-    const read = readDocuments(loaded.documents, { ciliumAgent: agentConfig(options.ciliumAgent) });
+    const read = readDocuments(loaded.documents, { ciliumAgent: agentConfig(options.ciliumAgent), decodedSpecs });
     const ctx = buildContext(read, options);
     const raw: LintFinding[] = [];
     for (const d of [...loaded.diagnostics, ...read.diagnostics]) {
@@ -232,27 +242,36 @@ export class Linter {
       });
     }
     // De-duplicate (Cilium `specs` can repeat a policy reference): one finding per check, object,
-    // field and message, the last one's. The findings are sorted below on all of these, so the
-    // order of this map does not matter.
-    // (one finding per key, nearly always: a map by message only for a key with several)
-    const unique = new Map<string, LintFinding | Map<string, LintFinding>>();
-    for (const f of raw) {
-      const key = `${f.checkId}\u0000${f.object.kind}\u0000${f.object.namespace ?? '\u0001'}\u0000${f.object.name}\u0000${f.field}`;
-      const found = unique.get(key);
-      if (found === undefined || (!(found instanceof Map) && found.message === f.message)) unique.set(key, f);
-      else if (found instanceof Map) found.set(f.message, f);
-      else unique.set(key, new Map([[found.message, found], [f.message, f]]));
+    // field and message, the last one's. Sorted (stably) on those, equal findings are neighbours,
+    // the last of them last; no key text is made per finding. The findings are sorted below on all
+    // of these (and the file), so the order here does not matter.
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    // (an absent namespace and "" are different objects)
+    const cmpNamespace = (a: string | undefined, b: string | undefined) => (a === b ? 0 : a === undefined ? -1 : b === undefined ? 1 : cmp(a, b));
+    const byKey = (a: LintFinding, b: LintFinding) => cmp(a.checkId, b.checkId) || cmp(a.object.kind, b.object.kind)
+      || cmpNamespace(a.object.namespace, b.object.namespace) || cmp(a.object.name, b.object.name) || cmp(a.field, b.field)
+      || cmp(a.message, b.message);
+    raw.sort(byKey);
+    const unique: LintFinding[] = [];
+    for (let i = 0; i < raw.length; i++) {
+      if (i + 1 < raw.length && byKey(raw[i], raw[i + 1]) === 0) continue;
+      unique.push(raw[i]);
     }
 
     // Suppressions, per object.
     const findings: LintFinding[] = [];
     const suppressed: LintFinding[] = [];
+    // only the objects with a suppression annotation: most have none
     const byObject = new Map<string, { policy: LintObject; entries: Suppression[] }>();
     const objKey = (o: { kind: string; namespace?: string; name: string }) => `${o.kind}|${o.namespace ?? ''}|${o.name}`;
     for (const p of ctx.objects) {
+      const annotation = p.object?.metadata?.annotations?.[LINT_IGNORE_ANNOTATION];
+      // (an object without one has nothing to parse; the reader keeps one object per kind,
+      // namespace and name, so no later object has its key)
+      if (typeof annotation !== 'string') continue;
       const key = objKey(p.ref);
       if (byObject.has(key)) continue;
-      const parsed = parseSuppressions(p.object?.metadata?.annotations?.[LINT_IGNORE_ANNOTATION]);
+      const parsed = parseSuppressions(annotation);
       const field = `metadata.annotations["${LINT_IGNORE_ANNOTATION}"]`;
       const at = { ...(p.file ? { file: p.file } : {}), ...(p.line ? { line: p.line } : {}) };
       for (const b of parsed.bad) {
@@ -268,15 +287,13 @@ export class Linter {
       }
       byObject.set(key, { policy: p, entries: parsed.entries });
     }
-    for (const entry of unique.values()) {
-      for (const f of entry instanceof Map ? entry.values() : [entry]) {
-        const s = byObject.get(objKey(f.object))?.entries.find(e => e.id === f.checkId);
-        if (s) {
-          s.used = true;
-          suppressed.push(f);
-        } else {
-          findings.push(f);
-        }
+    for (const f of unique) {
+      const s = byObject.size ? byObject.get(objKey(f.object))?.entries.find(e => e.id === f.checkId) : undefined;
+      if (s) {
+        s.used = true;
+        suppressed.push(f);
+      } else {
+        findings.push(f);
       }
     }
     for (const { policy: p, entries } of byObject.values()) {

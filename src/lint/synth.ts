@@ -85,8 +85,8 @@ export class Lint extends Construct {
   private options: LintEnableOptions;
   private report?: LintReport;
   private running = false;
-  /** Lines already printed: cdk8s validates the whole app once per synthesised chart. */
-  private readonly printedLines = new Set<string>();
+  /** Findings already printed, per report printed: cdk8s validates the whole app once per synthesised chart. */
+  private readonly printedFindings: LintFinding[][] = [];
   /** The digest of the manifests and options the last report was computed from. */
   private reportInput?: string;
   /** The report whose warnings were printed last, and the failOn rank then. */
@@ -127,24 +127,27 @@ export class Lint extends Construct {
     const options = { ...this.options, ciliumVersion };
     // cdk8s validates the whole app again for every chart it synthesises (App.synthYaml: once, then
     // once per chart.toJson()), so the same manifests come back several times per synth: they are
-    // recognised by a SHA-256 digest of their JSON text (kept instead of the text, which for a
-    // large chart is megabytes), made a manifest at a time. Once there is a report, the texts are
-    // digested first without keeping anything; the manifests are made again only when the digest
-    // differs. Policy constructs give their text directly (NetworkPolicy._manifestText reuses its
-    // spec's text while it is unchanged).
+    // recognised by a SHA-256 digest of their fingerprints (kept instead of the manifests, which for
+    // a large chart are megabytes). An object's fingerprint is its manifest's JSON text; a policy
+    // construct gives a shorter one (NetworkPolicy._lintInput: its metadata's text and a token of
+    // its unchanged spec). Once there is a report, the fingerprints are digested first without
+    // making the manifests; they are made again only when the digest differs.
     const digest = () => createHash('sha256').update(JSON.stringify(options));
     if (this.report) {
       const again = digest();
-      for (const { text } of manifestTexts(scope, false)) again.update('\n').update(text);
+      for (const { fingerprint } of lintInputs(scope, false)) again.update('\n').update(fingerprint);
       if (again.digest('base64') === this.reportInput) return this.report;
     }
     const input = digest();
     const manifests: any[] = [];
-    for (const { text, manifest } of manifestTexts(scope, true)) {
-      input.update('\n').update(text);
+    // specs a NetworkPolicy rendered from its validated model: the reader need not copy them
+    const decodedSpecs = new WeakSet<object>();
+    for (const { fingerprint, manifest, specDecoded } of lintInputs(scope, true)) {
+      input.update('\n').update(fingerprint);
       manifests.push(manifest);
+      if (specDecoded && manifest?.spec && typeof manifest.spec === 'object') decodedSpecs.add(manifest.spec);
     }
-    this.report = Linter.lintManifests(manifests, options);
+    this.report = Linter._lintSynthManifests(manifests, options, decodedSpecs);
     this.reportInput = input.digest('base64');
     return this.report;
   }
@@ -160,10 +163,29 @@ export class Lint extends Construct {
       const printed = report.findings.filter(f => rank(f.severity) < failOn);
       // The same report at the same threshold again (cdk8s validates once per chart): all printed.
       if ((this.options.printWarnings ?? true) && !(this.printedReport?.report === report && this.printedReport.failOn === failOn)) {
-        const fresh = printed.map(f => `[cdk8s-netpol lint] ${Linter.formatFinding(f)}\n`).filter(l => !this.printedLines.has(l));
-        fresh.forEach(l => this.printedLines.add(l));
-        // written a thousand lines at a time rather than as one string of every warning
-        for (let i = 0; i < fresh.length; i += 1000) process.stderr.write(fresh.slice(i, i + 1000).join(''));
+        // Lines printed for an earlier report are not printed again. The findings printed are
+        // kept rather than their lines (which for a large chart are megabytes of text); the lines
+        // are made again only when a second, different report is printed.
+        let before: Set<string> | undefined;
+        if (this.printedFindings.length) {
+          before = new Set();
+          for (const list of this.printedFindings) for (const f of list) before.add(printedLine(f));
+        }
+        // written a thousand lines at a time: neither every line nor one string of them all is kept
+        let chunk = '';
+        let lines = 0;
+        for (const f of printed) {
+          const line = printedLine(f);
+          if (before?.has(line)) continue;
+          chunk += line;
+          if (++lines === 1000) {
+            process.stderr.write(chunk);
+            chunk = '';
+            lines = 0;
+          }
+        }
+        if (chunk) process.stderr.write(chunk);
+        this.printedFindings.push(printed);
         this.printedReport = { report, failOn };
       }
       return failing.map(f => Linter.formatFinding(f));
@@ -173,26 +195,37 @@ export class Lint extends Construct {
   }
 }
 
+/** A finding as the line printed at synth. */
+function printedLine(f: LintFinding): string {
+  return `[cdk8s-netpol lint] ${Linter.formatFinding(f)}\n`;
+}
+
+/** What a policy construct gives the lint (NetworkPolicy._lintInput). */
+interface LintInput {
+  readonly fingerprint: string;
+  readonly manifest?: any;
+  readonly specDecoded?: boolean;
+}
+
 /**
- * The manifests of the objects under `scope` as JSON text (and the manifests, if `withManifests`),
- * as ApiObject.toJson() resolves them (without re-entering validation, which Chart.toJson would).
- * Policy constructs give both directly (NetworkPolicy._manifestWithText, _manifestText). An object
- * that cannot be resolved (a policy whose Pods.of workload is not placeable) is left out: its own
- * validation reports why, in the same list, instead of this exception hiding it.
+ * The fingerprints of the objects under `scope` (and their manifests, if `withManifests`, as
+ * ApiObject.toJson() resolves them, without re-entering validation, which Chart.toJson would).
+ * Policy constructs give both directly (NetworkPolicy._lintInput); other objects are fingerprinted
+ * by their manifest's JSON text. An object that cannot be resolved (a policy whose Pods.of workload
+ * is not placeable) is left out: its own validation reports why, in the same list, instead of this
+ * exception hiding it.
  */
-function* manifestTexts(scope: Construct, withManifests: boolean): Generator<{ readonly text: string; readonly manifest?: any }> {
+function* lintInputs(scope: Construct, withManifests: boolean): Generator<LintInput> {
   for (const o of scope.node.findAll()) {
     if (!(o instanceof ApiObject)) continue;
-    const direct = o as { _manifestText?: () => string; _manifestWithText?: () => { manifest: any; text: string } };
-    let entry: { readonly text: string; readonly manifest?: any };
+    const direct = o as { _lintInput?: (withManifest: boolean) => LintInput };
+    let entry: LintInput;
     try {
-      if (withManifests && typeof direct._manifestWithText === 'function') {
-        entry = direct._manifestWithText();
-      } else if (!withManifests && typeof direct._manifestText === 'function') {
-        entry = { text: direct._manifestText() };
+      if (typeof direct._lintInput === 'function') {
+        entry = direct._lintInput(withManifests);
       } else {
         const manifest = o.toJson();
-        entry = { text: JSON.stringify(manifest), manifest };
+        entry = { fingerprint: JSON.stringify(manifest), manifest };
       }
     } catch {
       continue;

@@ -90,21 +90,22 @@ export function directManifest(obj: ApiObject, gvk: { apiVersion: string; kind: 
 }
 
 /**
- * The manifest `directManifest` writes, as JSON text (`JSON.stringify` of it), with the spec given
- * as its text, which a construct can keep while it is unchanged; and the manifest itself when the
- * spec's value is given too. Undefined when cdk8s's general path must render.
+ * What the synth-time lint recognises a policy construct's manifest by, and the manifest itself
+ * when `withManifest`: the manifest `directManifest` writes. The fingerprint is the metadata's
+ * JSON text and `specToken`, a text the construct keeps for its spec while the spec is unchanged
+ * (so the spec is rendered only when the manifest is wanted). The token holds a NUL, which no JSON
+ * text does, so a fingerprint never equals the JSON text of a manifest. Undefined when cdk8s's
+ * general path must render.
  * @internal
  */
-export function directManifestText(obj: ApiObject, gvk: { apiVersion: string; kind: string },
-  spec: () => { readonly text: string; readonly value?: any }): { readonly text: string; readonly manifest?: any } | undefined {
+export function directLintInput(obj: ApiObject, gvk: { apiVersion: string; kind: string }, specToken: string,
+  renderSpec: (() => any) | undefined): { readonly fingerprint: string; readonly manifest?: any } | undefined {
   if (!writesDirectly(obj)) return undefined;
   try {
     const metadata = objectMeta(obj.metadata.toJson());
-    const s = spec();
-    // JSON.stringify leaves out an undefined member
-    const meta = metadata === undefined ? '' : `,"metadata":${JSON.stringify(metadata)}`;
-    const text = `{"apiVersion":${JSON.stringify(gvk.apiVersion)},"kind":${JSON.stringify(gvk.kind)}${meta},"spec":${s.text}}`;
-    return s.value === undefined ? { text } : { text, manifest: { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata, spec: s.value } };
+    const fingerprint = `${gvk.apiVersion} ${gvk.kind} ${JSON.stringify(metadata) ?? ''}\u0000${specToken}`;
+    if (!renderSpec) return { fingerprint };
+    return { fingerprint, manifest: { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata, spec: renderSpec() } };
   } catch {
     return undefined;
   }

@@ -41,6 +41,59 @@ export interface ReadOptions {
    * @default false
    */
   readonly lenient?: boolean;
+  /**
+   * NetworkPolicy specs known to be their own decoding: written by a NetworkPolicy construct from
+   * its validated model (test/lint/synth-fast-path.test.ts checks this for every generated policy),
+   * so only plain JSON of the schema's fields and types, without nulls. Such a spec is taken as
+   * the decoded value itself instead of being copied by the schema layer; the rest of the object
+   * (metadata) is decoded, and defaulting and validation run as for any object. Used only when
+   * `spec` is the object's last key and defaulting would not change it (see isDefaultedSpec), so
+   * that the reading is the one the schema layer gives, key order included.
+   * @default - every spec is decoded by the schema layer
+   */
+  readonly decodedSpecs?: { has(spec: object): boolean };
+}
+
+/**
+ * Whether SetDefaults_NetworkPolicy / SetDefaults_NetworkPolicyPort (defaultNetworkPolicy) leave
+ * `spec` unchanged: policyTypes listed and every port with a protocol.
+ */
+function isDefaultedSpec(spec: any): boolean {
+  if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0 || !spec.podSelector) return false;
+  for (const dir of ['ingress', 'egress']) {
+    const rules = spec[dir];
+    if (rules === undefined) continue;
+    if (!Array.isArray(rules)) return false;
+    for (const rule of rules) {
+      if (rule?.ports === undefined) continue;
+      if (!Array.isArray(rule.ports)) return false;
+      for (const port of rule.ports) if (!port || port.protocol === undefined || port.protocol === '') return false;
+    }
+  }
+  return true;
+}
+
+/** The last own enumerable key of `o` (for-in order, which JSON and the schema layer follow). */
+function lastKey(o: object): string | undefined {
+  let last: string | undefined;
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) last = k;
+  return last;
+}
+
+/**
+ * The schema layer's reading of a NetworkPolicy whose spec is in `decodedSpecs`: the object
+ * without its spec decoded (the schema gives the zero spec then, in the last place), and the spec
+ * as it is. Undefined when the spec cannot be taken so (the schema layer then reads all of it).
+ */
+function readWithDecodedSpec(o: any, schema: SchemaCheck, decodedSpecs: ReadOptions['decodedSpecs']): ReturnType<SchemaCheck> {
+  const spec = o.spec;
+  if (!decodedSpecs || !spec || typeof spec !== 'object' || !decodedSpecs.has(spec) || lastKey(o) !== 'spec' || !isDefaultedSpec(spec)) return undefined;
+  const rest: any = {};
+  for (const k in o) if (k !== 'spec' && Object.prototype.hasOwnProperty.call(o, k)) rest[k] = o[k];
+  const checked = schema(rest);
+  if (!checked || !checked.value || typeof checked.value !== 'object') return undefined;
+  checked.value.spec = spec;
+  return checked;
 }
 
 /** One object as the cluster would store it. */
@@ -260,7 +313,8 @@ export function readDocuments(docs: readonly SourceDoc[], options: ReadOptions =
     const kindName = info.kind;
     const namespace = info.namespaced ? (typeof o.metadata?.namespace === 'string' && o.metadata.namespace !== '' ? o.metadata.namespace : defaultNamespace) : undefined;
     const id = objectId(kindName, namespace, name ?? '<unnamed>');
-    const checked = (options.schema ?? generatedSchemaCheck)(o);
+    const schema = options.schema ?? generatedSchemaCheck;
+    const checked = (kindName === 'NetworkPolicy' && readWithDecodedSpec(o, schema, options.decodedSpecs)) || schema(o);
     // the schema layer returns a decoded copy; without one, work on a copy too (defaulting writes)
     const value = checked ? checked.value : JSON.parse(JSON.stringify(o));
     const errors: Violation[] = [...(checked?.violations ?? [])];
