@@ -310,7 +310,7 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
         this.lintSpec = { version: this.specVersion, spec };
         return spec;
       } : undefined);
-      if (direct) return { ...direct, specDecoded: withManifest };
+      if (direct) return { fingerprint: direct.fingerprint, manifest: direct.manifest, specDecoded: withManifest };
     }
     const manifest = this.toJson();
     return { fingerprint: JSON.stringify(manifest), manifest, specDecoded: false };

@@ -1,8 +1,8 @@
 // Checks on policy shapes common to Kubernetes NetworkPolicy (and, where stated, Cilium).
 import { policySubjects } from './checks-workloads';
 import {
-  byNamespace, canonical, ciliumPortsAllow, CILIUM_KINDS, covers, Emit, isEmptySelector, K8S_POLICY, k8sIsolates, k8sPortsAllow,
-  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, policyRules, RuleDirection, ruleCheck, sameNamespaceOrClusterwide,
+  byNamespace, canonical, ciliumPortsAllow, CILIUM_KINDS, covers, Emit, isEmptySelector, isolatedRulesOf, K8S_POLICY, k8sIsolates, k8sPortsAllow,
+  LintCheck, LintContext, LintPolicy, list, plainSelector, PolicyRule, RuleDirection, ruleCheck, sameNamespaceOrClusterwide,
   selectorCovers,
 } from './context';
 import { LintCheckInfo, LintSeverity } from './types';
@@ -115,19 +115,21 @@ function groupRules(ctx: LintContext, kinds: string[]): PolicyRule[][] {
   const groups: PolicyRule[][] = [];
   for (const p of ctx.policies) {
     if (!kinds.includes(p.kind)) continue;
-    const rules = policyRules([p], { isolatedOnly: true });
+    const rules = isolatedRulesOf(p);
     if (!rules.length) continue;
     const subject = p.kind === K8S_POLICY ? p.spec?.podSelector : plainSelector(p.spec?.endpointSelector ?? p.spec?.nodeSelector);
     const subjectKey = [p.kind === K8S_POLICY ? 'k8s' : 'cilium', p.namespace ?? '', canonical(subject ?? {})].join('|');
     let byDirection = bySubject.get(subjectKey);
     if (!byDirection) bySubject.set(subjectKey, (byDirection = {}));
     for (const r of rules) {
-      let group = byDirection[r.dir];
-      if (!group) {
-        byDirection[r.dir] = group = [];
-        groups.push(group);
+      const group = byDirection[r.dir];
+      if (group) {
+        group.push(r);
+      } else {
+        // (made with its first rule: a list grown from empty by push has room for 16 or more,
+        // and most groups of a generated chart hold one rule)
+        groups.push((byDirection[r.dir] = [r]));
       }
-      group.push(r);
     }
   }
   return groups;

@@ -89,7 +89,11 @@ export function ruleCheck(info: LintCheckInfo, visit: (r: PolicyRule, emit: Emit
   return {
     info,
     run(ctx: LintContext, emit: Emit) {
-      for (const r of policyRules(ctx.policies.filter(p => info.kinds.includes(p.kind)))) visit(r, emit);
+      // (rule by rule, without a list of all rules: a generated chart has tens of thousands)
+      for (const p of ctx.policies) {
+        if (!info.kinds.includes(p.kind)) continue;
+        for (const r of rulesOfPolicy(p)) visit(r, emit);
+      }
     },
   };
 }
@@ -108,14 +112,22 @@ export function buildContext(read: ReadResult, options: LintOptions): LintContex
     const namespace = r.namespace;
     const ref: LintObjectRef = namespace === undefined ? { kind, name } : { kind, namespace, name };
     const fromFile = r.doc.file !== '<manifests>';
-    const base = { kind, namespace, name, object: o, ref, file: fromFile ? r.doc.file : undefined, line: fromFile ? r.doc.line : undefined };
-    objects.push(base);
-    if (kind !== K8S_POLICY && !CILIUM_KINDS.includes(kind)) continue;
-    if (CILIUM_KINDS.includes(kind) && Array.isArray(v.specs)) {
-      v.specs.forEach((s: any, i: number) => policies.push({ ...base, spec: s, writtenSpec: o.specs?.[i], specPath: `specs[${i}]` }));
-      if (v.spec) policies.push({ ...base, spec: v.spec, writtenSpec: o.spec, specPath: 'spec' });
+    const file = fromFile ? r.doc.file : undefined;
+    const line = fromFile ? r.doc.line : undefined;
+    // (object literals of one shape: copies by spread get a hidden class each, which for the
+    // thousands of policies of a generated chart costs several times the objects themselves)
+    const policy = (spec: any, writtenSpec: any, specPath: string): LintPolicy => ({ kind, namespace, name, object: o, ref, file, line, spec, writtenSpec, specPath });
+    if (kind !== K8S_POLICY && !CILIUM_KINDS.includes(kind)) {
+      objects.push({ kind, namespace, name, object: o, ref, file, line });
+    } else if (CILIUM_KINDS.includes(kind) && Array.isArray(v.specs)) {
+      objects.push({ kind, namespace, name, object: o, ref, file, line });
+      v.specs.forEach((s: any, i: number) => policies.push(policy(s, o.specs?.[i], `specs[${i}]`)));
+      if (v.spec) policies.push(policy(v.spec, o.spec, 'spec'));
     } else {
-      policies.push({ ...base, spec: v.spec ?? {}, writtenSpec: o.spec ?? {}, specPath: 'spec' });
+      // one spec: the policy is also the object's entry
+      const only = policy(v.spec ?? {}, o.spec ?? {}, 'spec');
+      objects.push(only);
+      policies.push(only);
     }
   }
   const cluster = hasWorkloads ? buildCluster(read, []) : undefined;
@@ -327,6 +339,17 @@ export function policyRules(policies: LintPolicy[], options: { directions?: Rule
   return out;
 }
 
+/**
+ * The rules of one policy that have an effect: policyRules([policy], { isolatedOnly: true }),
+ * without a copy when every rule of the policy is in an isolated direction (the usual case).
+ */
+export function isolatedRulesOf(policy: LintPolicy): readonly PolicyRule[] {
+  const rules = rulesOfPolicy(policy);
+  if (policy.kind !== K8S_POLICY) return rules;
+  const effective = (r: PolicyRule) => k8sIsolates(policy.spec, r.dir === 'ingress' ? 'Ingress' : 'Egress');
+  return rules.every(effective) ? rules : rules.filter(effective);
+}
+
 /** Rule field paths by spec path and direction: the same few texts for every policy of a chart. */
 const ruleFields = new Map<string, Map<RuleDirection, string[]>>();
 
@@ -353,7 +376,8 @@ function rulesOfPolicy(policy: LintPolicy): readonly PolicyRule[] {
         out.push({ policy, dir, index, rule, field: ruleField(policy.specPath, dir, index), peerKey });
       });
     }
-    policyRuleCache.set(policy, (rules = out));
+    // (an exact copy: a list grown by push keeps room for 16 or more, for every policy)
+    policyRuleCache.set(policy, (rules = out.slice()));
   }
   return rules;
 }

@@ -171,20 +171,24 @@ export class Lint extends Construct {
           before = new Set();
           for (const list of this.printedFindings) for (const f of list) before.add(printedLine(f));
         }
-        // written a thousand lines at a time: neither every line nor one string of them all is kept
-        let chunk = '';
-        let lines = 0;
+        // Written 64 KiB at a time from a buffer: neither every line nor one string of them all is
+        // kept, and no long string is made (a joined chunk of lines is flattened into V8's old
+        // generation, where it stays until the next full collection).
+        let buffer = Buffer.allocUnsafe(PRINT_BUFFER_BYTES);
+        let used = 0;
         for (const f of printed) {
           const line = printedLine(f);
           if (before?.has(line)) continue;
-          chunk += line;
-          if (++lines === 1000) {
-            process.stderr.write(chunk);
-            chunk = '';
-            lines = 0;
+          const most = Buffer.byteLength(line);
+          if (used + most > buffer.length) {
+            if (used) process.stderr.write(buffer.subarray(0, used));
+            // (a new buffer: the stream may still hold the one written)
+            buffer = Buffer.allocUnsafe(Math.max(PRINT_BUFFER_BYTES, most));
+            used = 0;
           }
+          used += buffer.write(line, used);
         }
-        if (chunk) process.stderr.write(chunk);
+        if (used) process.stderr.write(buffer.subarray(0, used));
         this.printedFindings.push(printed);
         this.printedReport = { report, failOn };
       }
@@ -194,6 +198,9 @@ export class Lint extends Construct {
     }
   }
 }
+
+/** Bytes of warnings written to stderr at once. */
+const PRINT_BUFFER_BYTES = 65536;
 
 /** A finding as the line printed at synth. */
 function printedLine(f: LintFinding): string {

@@ -277,6 +277,30 @@ describe('synth-time lint: printing', () => {
     }
   });
 
+  test('many warnings are written whole lines at a time, at most 64 KiB a write, every byte of every line in order', () => {
+    const app = Testing.app();
+    const chart = chartOf(app, 'c');
+    for (let i = 0; i < 1000; i++) samplePolicy2(chart, `p${i}`);
+    // an info finding with multi-byte text (the reason of a suppression that silences nothing)
+    Lint.suppress(samplePolicy2(chart, 'accent'), 'NP004', 'ça ne peut pas arriver — 🚀');
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      app.synthYaml();
+      const writes = spy.mock.calls.map(c => c[0] as Uint8Array | string);
+      const expected = Lint.of(chart)!.findings.map(f => `[cdk8s-netpol lint] ${Linter.formatFinding(f)}\n`).join('');
+      expect(expected).toContain('ça ne peut pas arriver — 🚀');
+      expect(Buffer.byteLength(expected)).toBeGreaterThan(3 * 65536);
+      expect(writes.length).toBeGreaterThanOrEqual(Math.ceil(Buffer.byteLength(expected) / 65536));
+      for (const w of writes) {
+        expect(Buffer.byteLength(w as any)).toBeLessThanOrEqual(65536);
+        expect(String(w).endsWith('\n')).toBe(true);
+      }
+      expect(writes.map(w => String(w)).join('')).toBe(expected);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   function samplePolicy2(chart: Chart, id: string): NetworkPolicy {
     const np = new NetworkPolicy(chart, id, { metadata: { name: id }, podSelector: Pods.withLabels({ app: id }) });
     np.allowFrom(Pods.withLabels({ role: 'frontend' }), Namespaces.withLabels({ project: 'p' })).toPort(8080);
