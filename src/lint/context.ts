@@ -116,7 +116,8 @@ export function buildContext(read: ReadResult, options: LintOptions): LintContex
     const line = fromFile ? r.doc.line : undefined;
     // (object literals of one shape: copies by spread get a hidden class each, which for the
     // thousands of policies of a generated chart costs several times the objects themselves)
-    const policy = (spec: any, writtenSpec: any, specPath: string): LintPolicy => ({ kind, namespace, name, object: o, ref, file, line, spec, writtenSpec, specPath });
+    const policy = (spec: any, writtenSpec: any, specPath: string): LintPolicy =>
+      ({ kind, namespace, name, object: o, ref, file, line, spec, writtenSpec, specPath });
     if (kind !== K8S_POLICY && !CILIUM_KINDS.includes(kind)) {
       objects.push({ kind, namespace, name, object: o, ref, file, line });
     } else if (CILIUM_KINDS.includes(kind) && Array.isArray(v.specs)) {
