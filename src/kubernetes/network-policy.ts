@@ -45,7 +45,7 @@ export class NetworkPolicyRule {
     return new NetworkPolicyRule(policy, direction, index, peerList);
   }
 
-  private readonly portList: Port[] = [];
+  private portList: Port[] = [];
 
   // The field path for messages is built only when an error is thrown (cheap rules at scale).
   private constructor(private readonly policy: NetworkPolicy, private readonly direction: string, private readonly index: number,
@@ -78,10 +78,11 @@ export class NetworkPolicyRule {
           'is not a Kubernetes NetworkPolicy protocol', 'use Port.tcp, Port.udp or Port.sctp (one Port per protocol)');
       }
     });
-    const all = [...this.portList, ...ports];
+    // (concat makes an exact-size list; spread and push keep room for 16 or more)
+    const all = this.portList.concat(ports);
     // The field path is only built when there is a duplicate to report.
     if (new Set(all.map(p => p.toString())).size !== all.length) validateDistinctPorts(`${this.field}.ports`, all);
-    this.portList.push(...ports);
+    this.portList = all;
     this.policy._specChanged();
     return this;
   }
@@ -198,6 +199,18 @@ function checkProps(scope: Construct, props: NetworkPolicyProps): void {
   }
 }
 
+/**
+ * `rules` with `rule` added: a copy while the list is short, since a list grown by push from
+ * empty keeps room for 16 or more (for a chart of thousands of policies, megabytes of free slots).
+ */
+function withRule(rules: NetworkPolicyRule[], rule: NetworkPolicyRule): NetworkPolicyRule[] {
+  if (rules.length >= 16) {
+    rules.push(rule);
+    return rules;
+  }
+  return rules.concat([rule]);
+}
+
 /** Spec tokens handed out (NetworkPolicy._lintInput): each spec version of each policy gets its own. */
 let specTokens = 0;
 
@@ -219,8 +232,8 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   /** The pods the policy applies to. */
   public readonly podSelector: Pods;
 
-  private readonly ingressRules: NetworkPolicyRule[] = [];
-  private readonly egressRules: NetworkPolicyRule[] = [];
+  private ingressRules: NetworkPolicyRule[] = [];
+  private egressRules: NetworkPolicyRule[] = [];
   private denyIngress = false;
   private denyEgress = false;
   private readonly explicitPolicyTypes?: PolicyType[];
@@ -348,7 +361,7 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   /** Allow traffic from every source: pods in all namespaces and any address (an ingress rule with no `from`). */
   public allowFromAnywhere(): NetworkPolicyRule {
     const rule = NetworkPolicyRule._create(this, 'ingress', this.ingressRules.length, undefined);
-    this.ingressRules.push(rule);
+    this.ingressRules = withRule(this.ingressRules, rule);
     this._specChanged();
     return rule;
   }
@@ -356,7 +369,7 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
   /** Allow traffic to every destination (an egress rule with no `to`). */
   public allowToAnywhere(): NetworkPolicyRule {
     const rule = NetworkPolicyRule._create(this, 'egress', this.egressRules.length, undefined);
-    this.egressRules.push(rule);
+    this.egressRules = withRule(this.egressRules, rule);
     this._specChanged();
     return rule;
   }
@@ -423,7 +436,8 @@ export class NetworkPolicy extends k8s.KubeNetworkPolicy {
       return config;
     });
     const rule = NetworkPolicyRule._create(this, direction, rules.length, configs);
-    rules.push(rule);
+    if (direction === 'ingress') this.ingressRules = withRule(rules, rule);
+    else this.egressRules = withRule(rules, rule);
     this._specChanged();
     return rule;
   }
