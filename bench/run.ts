@@ -8,7 +8,8 @@
 // `app.synthYaml()` (resolution, validation, YAML); module loading is excluded.
 //
 // Usage (from the project root): npm ci --prefix bench && npm run bench
-// Options by environment: BENCH_SIZES=1000,10000 (policies per run), BENCH_RUNS=3 (median of),
+// Options by environment: BENCH_SIZES=1000,10000 (policies per run), BENCH_RUNS=5 (median of:
+// single runs vary by 15% and raw's peak memory is bimodal),
 // BENCH_LIB=<folder> (the compiled library to measure; default lib/).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -172,7 +173,7 @@ function median(xs: number[]): number {
 
 function main(): void {
   const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
-  const runs = Number(process.env.BENCH_RUNS ?? '3');
+  const runs = Number(process.env.BENCH_RUNS ?? '5');
   console.log(`node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}; median of ${runs} runs, each in a fresh process, libraries interleaved`);
   console.log('time = build constructs + app.synthYaml() (CPU = user+system of the process, robust to load from other processes; wall = elapsed);');
   console.log('memory = peak RSS of the process, and peak RSS above the RSS after module load ("work"); ratios are against raw KubeNetworkPolicy\n');
